@@ -1,0 +1,18 @@
+package org.easycv4j.core.eval;
+
+import java.util.Map;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.StepOutput;
+
+/** Accumulates model outputs over a validation pass and turns them into named metrics. */
+public interface Evaluator {
+
+    /** Forgets everything accumulated. */
+    void reset();
+
+    /** Adds one batch's outputs. Implementations should keep device arrays and sync once in {@link #compute()}. */
+    void update(Batch batch, StepOutput output);
+
+    /** The metrics so far, e.g. {@code top1 -> 0.734}; names are stable and used by best-checkpoint tracking. */
+    Map<String, Double> compute();
+}

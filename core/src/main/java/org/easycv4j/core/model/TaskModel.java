@@ -1,0 +1,25 @@
+package org.easycv4j.core.model;
+
+import ai.djl.nn.Block;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.easycv4j.core.data.Batch;
+
+/**
+ * A trainable model as the runner sees it (registry kind "model"): a DJL block with stable, timm-style
+ * parameter names, plus the task logic that turns a batch into a loss.
+ */
+public interface TaskModel {
+
+    /** The network. */
+    Block block();
+
+    /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */
+    Shape[] inputShapes(int batchSize);
+
+    /**
+     * Runs the forward pass on a batch. With {@code training} true the loss must be differentiable; scalars
+     * used in it must be NDArrays of the batch's manager (DJL frees Java-side scalars before backward).
+     */
+    StepOutput forward(ParameterStore parameters, Batch batch, boolean training);
+}

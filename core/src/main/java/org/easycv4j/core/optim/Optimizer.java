@@ -1,0 +1,28 @@
+package org.easycv4j.core.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+
+/** Updates a model's parameters from their gradients (registry kind "optimizer"). */
+public interface Optimizer extends AutoCloseable {
+
+    /** The configured base learning rate; the lr schedule scales it. */
+    double baseLr();
+
+    /** Binds the optimizer to the trainable parameters; state arrays are created in {@code manager}. */
+    void init(List<NamedParameter> parameters, NDManager manager);
+
+    /** Applies one update with learning rate {@code lr}, reading each parameter's gradient. */
+    void step(double lr);
+
+    /** The optimizer state as named arrays (e.g. {@code exp_avg.blocks.0.attn.qkv.weight}), for checkpoints. */
+    Map<String, NDArray> state();
+
+    /** Restores {@link #state()}; a missing or mis-shaped entry is an error naming it. */
+    void loadState(Map<String, NDArray> state);
+
+    @Override
+    default void close() {}
+}

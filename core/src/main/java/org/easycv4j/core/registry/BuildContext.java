@@ -1,0 +1,12 @@
+package org.easycv4j.core.registry;
+
+import java.nio.file.Path;
+
+/**
+ * What a factory may need besides its settings when it builds a component.
+ *
+ * @param workDir the run's output folder
+ * @param seed the global random seed
+ * @param dryRun true when the graph is built only to be checked ({@code --dry-run})
+ */
+public record BuildContext(Path workDir, long seed, boolean dryRun) {}

@@ -1,0 +1,40 @@
+package org.easycv4j.core.registry;
+
+import com.google.inject.Binder;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+
+/**
+ * One-line registration helpers for Guice modules:
+ * {@code Registrations.of(binder(), CoreKinds.MODEL).add("MAE", MaeFactory.class);}
+ *
+ * @param <T> the kind's component type
+ */
+public final class Registrations<T> {
+    static final TypeLiteral<ComponentFactory<?, ?>> FACTORY = new TypeLiteral<>() {};
+    static final TypeLiteral<Kind<?>> KIND = new TypeLiteral<>() {};
+
+    private final MapBinder<String, ComponentFactory<?, ?>> map;
+
+    private Registrations(Binder binder, Kind<T> kind) {
+        this.map = MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), FACTORY, kind.annotation());
+    }
+
+    /** The registrations of one kind, to which this module adds entries. */
+    public static <T> Registrations<T> of(Binder binder, Kind<T> kind) {
+        return new Registrations<>(binder.skipSources(Registrations.class), kind);
+    }
+
+    /** Declares a kind: it is listed by {@code tools/list} and may be used even with no entry. Once per kind. */
+    public static <T> Registrations<T> declare(Binder binder, Kind<T> kind) {
+        Multibinder.newSetBinder(binder.skipSources(Registrations.class), KIND).addBinding().toInstance(kind);
+        return of(binder, kind);
+    }
+
+    /** Registers {@code factory} under the config {@code type} name. A name registered twice fails at start-up. */
+    public Registrations<T> add(String name, Class<? extends ComponentFactory<?, ? extends T>> factory) {
+        map.addBinding(name).to(factory);
+        return this;
+    }
+}

@@ -1,0 +1,36 @@
+package org.easycv4j.core.runner;
+
+import java.util.Map;
+
+/**
+ * Code that runs at fixed points of a run (registry kind "hook"). Every method does nothing by default, so
+ * a hook overrides only what it needs. Hooks run in ascending {@link #priority()}.
+ */
+public interface Hook {
+    int VERY_HIGH = 10;
+    int HIGH = 30;
+    int NORMAL = 50;
+    int LOW = 70;
+    int VERY_LOW = 90;
+
+    /** Lower runs first. */
+    default int priority() {
+        return NORMAL;
+    }
+
+    default void beforeRun(RunContext context) {}
+
+    default void afterRun(RunContext context) {}
+
+    default void beforeEpoch(RunContext context) {}
+
+    default void afterEpoch(RunContext context) {}
+
+    default void beforeIter(RunContext context) {}
+
+    /** After the forward and backward pass (and the optimizer step, when one was due). */
+    default void afterIter(RunContext context) {}
+
+    /** After a validation pass with its metrics. */
+    default void afterVal(RunContext context, Map<String, Double> metrics) {}
+}
