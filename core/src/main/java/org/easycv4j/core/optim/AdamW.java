@@ -76,25 +76,12 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void loadState(Map<String, NDArray> state) {
-        Map<String, NDArray> mine = state();
-        for (Map.Entry<String, NDArray> e : mine.entrySet()) {
-            NDArray src = state.get(e.getKey());
-            if (src == null) {
-                throw new IllegalArgumentException("optimizer state has no entry \"" + e.getKey() + "\"");
-            }
-            if (!src.getShape().equals(e.getValue().getShape())) {
-                throw new IllegalArgumentException("optimizer state \"" + e.getKey() + "\" has shape " + src.getShape()
-                        + ", expected " + e.getValue().getShape());
-            }
-            e.getValue().set(src.toType(e.getValue().getDataType(), false).toDevice(e.getValue().getDevice(), false)
-                    .toFloatArray());
-        }
-        NDArray steps = state.get("step");
-        stepCount = steps == null ? 0 : steps.getLong();
+    public void loadState(Map<String, NDArray> state, long steps) {
+        OptimizerStates.copyInto(state(), state);
+        stepCount = steps;
     }
 
-    /** Optimizer steps taken so far (bias correction depends on it). */
+    @Override
     public long steps() {
         return stepCount;
     }

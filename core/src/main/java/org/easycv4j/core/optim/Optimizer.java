@@ -20,8 +20,11 @@ public interface Optimizer extends AutoCloseable {
     /** The optimizer state as named arrays (e.g. {@code exp_avg.blocks.0.attn.qkv.weight}), for checkpoints. */
     Map<String, NDArray> state();
 
-    /** Restores {@link #state()}; a missing or mis-shaped entry is an error naming it. */
-    void loadState(Map<String, NDArray> state);
+    /** Optimizer steps taken so far (AdamW's bias correction depends on it). */
+    long steps();
+
+    /** Restores {@link #state()} and the step count; a missing or mis-shaped entry is an error naming it. */
+    void loadState(Map<String, NDArray> state, long steps);
 
     @Override
     default void close() {}

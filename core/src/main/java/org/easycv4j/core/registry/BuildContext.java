@@ -7,6 +7,8 @@ import java.nio.file.Path;
  *
  * @param workDir the run's output folder
  * @param seed the global random seed
+ * @param effectiveBatchSize samples per optimizer step over all devices and accumulation steps (for lr
+ *     scaling rules such as {@code lr = base_lr * batch / 256})
  * @param dryRun true when the graph is built only to be checked ({@code --dry-run})
  */
-public record BuildContext(Path workDir, long seed, boolean dryRun) {}
+public record BuildContext(Path workDir, long seed, int effectiveBatchSize, boolean dryRun) {}

@@ -1,0 +1,28 @@
+package org.easycv4j.core.registry;
+
+import com.google.inject.AbstractModule;
+import org.easycv4j.core.eval.ClsEvaluatorFactory;
+import org.easycv4j.core.optim.AdamWFactory;
+import org.easycv4j.core.optim.SgdFactory;
+import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
+import org.easycv4j.core.optim.schedule.FixedLrFactory;
+import org.easycv4j.core.optim.schedule.StepLrFactory;
+
+/** Declares the runner's kinds and registers the components core ships (optimizers, schedules, evaluators). */
+public final class CoreModule extends AbstractModule implements PluginModule {
+    @Override
+    protected void configure() {
+        Registrations.declare(binder(), CoreKinds.DATASET);
+        Registrations.declare(binder(), CoreKinds.MODEL);
+        Registrations.declare(binder(), CoreKinds.OPTIMIZER)
+                .add("AdamW", AdamWFactory.class)
+                .add("SGD", SgdFactory.class);
+        Registrations.declare(binder(), CoreKinds.LR_SCHEDULE)
+                .add("Fixed", FixedLrFactory.class)
+                .add("Step", StepLrFactory.class)
+                .add("CosineAnnealing", CosineAnnealingFactory.class);
+        Registrations.declare(binder(), CoreKinds.HOOK);
+        Registrations.declare(binder(), CoreKinds.EVALUATOR)
+                .add("ClsEvaluator", ClsEvaluatorFactory.class);
+    }
+}
