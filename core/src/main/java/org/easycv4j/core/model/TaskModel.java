@@ -3,7 +3,9 @@ package org.easycv4j.core.model;
 import ai.djl.nn.Block;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.optim.NamedParameter;
 
 /**
  * A trainable model as the runner sees it (registry kind "model"): a DJL block with stable, timm-style
@@ -13,6 +15,14 @@ public interface TaskModel {
 
     /** The network. */
     Block block();
+
+    /**
+     * The parameters with stable dotted names (timm's scheme), used by checkpoints and optimizer rules.
+     * The default derives them from the block tree with {@link ParameterNames}.
+     */
+    default List<NamedParameter> namedParameters() {
+        return ParameterNames.of(block());
+    }
 
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */
     Shape[] inputShapes(int batchSize);
