@@ -1,6 +1,8 @@
 package org.easycv4j.core.runner;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.Optimizer;
@@ -11,6 +13,7 @@ import org.easycv4j.core.optim.Optimizer;
  */
 public final class RunContext {
     private final Path workDir;
+    private final NDManager manager;
     private final TaskModel model;
     private final Optimizer optimizer;
     private final int maxEpochs;
@@ -21,11 +24,16 @@ public final class RunContext {
     private double lr;
     private NDArray lastLoss;
     private long dataNanos;
+    private int logInterval = 10;
+    private Hooks hooks = new Hooks(java.util.List.of());
+    private java.util.Map<String, Double> valMetrics = java.util.Map.of();
     private long iterNanos;
     private final long startNanos = System.nanoTime();
 
-    public RunContext(Path workDir, TaskModel model, Optimizer optimizer, int maxEpochs, int itersPerEpoch) {
+    public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
+            int itersPerEpoch) {
         this.workDir = workDir;
+        this.manager = manager;
         this.model = model;
         this.optimizer = optimizer;
         this.maxEpochs = maxEpochs;
@@ -34,6 +42,15 @@ public final class RunContext {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /** The run's manager on the training device: arrays a hook keeps across iterations belong here. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
     }
 
     public TaskModel model() {
@@ -91,6 +108,35 @@ public final class RunContext {
     /** Time of the last whole iteration, data included. */
     public long iterNanos() {
         return iterNanos;
+    }
+
+    /** {@code log_config.interval}: logger hooks without their own interval use it. */
+    public int logInterval() {
+        return logInterval;
+    }
+
+    public void setLogInterval(int logInterval) {
+        this.logInterval = logInterval;
+    }
+
+    void setHooks(Hooks hooks) {
+        this.hooks = hooks;
+    }
+
+    /** Hands validation metrics to every hook's {@code afterVal}; the evaluation hook calls it. */
+    public void publishValMetrics(java.util.Map<String, Double> metrics) {
+        this.valMetrics = java.util.Map.copyOf(metrics);
+        hooks.afterVal(this, metrics);
+    }
+
+    /** The latest validation metrics (empty before the first validation). */
+    public java.util.Map<String, Double> valMetrics() {
+        return valMetrics;
+    }
+
+    /** Iterations left in the run after the current one. */
+    public long remainingIters() {
+        return Math.max(0, maxIters() - iter - 1);
     }
 
     public long startNanos() {

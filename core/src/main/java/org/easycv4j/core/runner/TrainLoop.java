@@ -1,0 +1,90 @@
+package org.easycv4j.core.runner;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.Iterator;
+import java.util.List;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.optim.Optimizer;
+
+/**
+ * Epoch-based training: for every batch a forward and backward pass in its own memory scope, an optimizer
+ * step every {@code update_interval} batches, and the hooks around each. Nothing here syncs with the device
+ * except the optimizer step's one finite check.
+ */
+public final class TrainLoop {
+    private final TaskModel model;
+    private final DataLoader loader;
+    private final Hooks hooks;
+    private final OptimStep optimStep;
+    private final int updateInterval;
+
+    public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
+            Hooks hooks, Experiment.OptimizerConfig config) {
+        this.model = model;
+        this.loader = loader;
+        this.hooks = hooks;
+        this.updateInterval = config.updateInterval();
+        this.optimStep = new OptimStep(trainable, optimizer, config.gradClipMaxNorm(), config.maxNonFiniteSteps());
+    }
+
+    /** Runs epochs {@code [startEpoch, context.maxEpochs())}. */
+    public void run(RunContext context, int startEpoch) {
+        NDManager runManager = context.manager();
+        long iter = (long) startEpoch * context.itersPerEpoch();
+        for (int epoch = startEpoch; epoch < context.maxEpochs(); epoch++) {
+            context.setEpoch(epoch);
+            hooks.beforeEpoch(context);
+            try (NDManager epochManager = runManager.newSubManager()) {
+                Iterator<Batch> batches = loader.epoch(epoch, epochManager);
+                int inner = 0;
+                long t0 = System.nanoTime();
+                while (batches.hasNext()) {
+                    Batch batch = batches.next();
+                    long tData = System.nanoTime();
+                    context.setIteration(inner, iter);
+                    try (NDManager step = runManager.newSubManager(); batch) {
+                        batch.inputs().attach(step);
+                        batch.labels().attach(step);
+                        hooks.beforeIter(context);
+                        StepOutput out = forwardBackward(step, batch);
+                        boolean last = inner + 1 == context.itersPerEpoch();
+                        if ((inner + 1) % updateInterval == 0 || last) {
+                            optimStep.apply(context.lr(), step);
+                        }
+                        context.setLastLoss(out.loss());
+                        long tEnd = System.nanoTime();
+                        context.setTimes(tData - t0, tEnd - t0);
+                        hooks.afterIter(context);
+                        context.setLastLoss(null);
+                    }
+                    inner++;
+                    iter++;
+                    t0 = System.nanoTime();
+                }
+            }
+            hooks.afterEpoch(context);
+        }
+    }
+
+    private StepOutput forwardBackward(NDManager step, Batch batch) {
+        ParameterStore parameters = new ParameterStore(step, false);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            StepOutput out = model.forward(parameters, batch, true);
+            NDArray loss = out.loss();
+            if (updateInterval > 1) {
+                // An NDArray scalar, not div(Number): DJL may free a Java-side scalar before backward reads it.
+                loss = loss.div(step.create((float) updateInterval).toDevice(loss.getDevice(), false));
+            }
+            collector.backward(loss);
+            return out;
+        }
+    }
+}

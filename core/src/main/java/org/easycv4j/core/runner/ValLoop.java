@@ -1,0 +1,65 @@
+package org.easycv4j.core.runner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.eval.Evaluator;
+import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.model.TaskModel;
+
+/**
+ * One pass over a validation set without gradients: the mean loss (when the model computes one) and each
+ * evaluator's metrics.
+ */
+public final class ValLoop {
+    private final TaskModel model;
+    private final DataLoader loader;
+    private final List<Evaluator> evaluators;
+
+    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators) {
+        this.model = model;
+        this.loader = loader;
+        this.evaluators = evaluators;
+    }
+
+    /** Runs the pass; metric names are the evaluators' plus {@code loss}. */
+    public Map<String, Double> run(NDManager manager) {
+        evaluators.forEach(Evaluator::reset);
+        double lossSum = 0;
+        boolean hasLoss = false;
+        long samples = 0;
+        try (NDManager epochManager = manager.newSubManager()) {
+            Iterator<Batch> batches = loader.epoch(0, epochManager);
+            while (batches.hasNext()) {
+                try (NDManager step = manager.newSubManager(); Batch batch = batches.next()) {
+                    batch.inputs().attach(step);
+                    batch.labels().attach(step);
+                    StepOutput out = model.forward(new ParameterStore(step, false), batch, false);
+                    NDArray loss = out.loss();
+                    if (loss != null) {
+                        lossSum += loss.getFloat() * batch.size();
+                        hasLoss = true;
+                    }
+                    samples += batch.size();
+                    for (Evaluator e : evaluators) {
+                        e.update(batch, out);
+                    }
+                }
+            }
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (samples > 0 && hasLoss) {
+            metrics.put("loss", lossSum / samples);
+        }
+        for (Evaluator e : evaluators) {
+            metrics.putAll(e.compute());
+        }
+        return metrics;
+    }
+}

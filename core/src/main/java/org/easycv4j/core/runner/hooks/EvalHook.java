@@ -1,0 +1,51 @@
+package org.easycv4j.core.runner.hooks;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.ValLoop;
+
+/**
+ * Runs the validation loops every {@code interval} epochs (and before training when {@code initial}) and
+ * hands the metrics to every hook's {@code afterVal}.
+ */
+public final class EvalHook implements Hook {
+    private final List<ValLoop> loops;
+    private final int interval;
+    private final boolean initial;
+
+    public EvalHook(List<ValLoop> loops, int interval, boolean initial) {
+        this.loops = loops;
+        this.interval = interval;
+        this.initial = initial;
+    }
+
+    @Override
+    public int priority() {
+        return LOW;
+    }
+
+    @Override
+    public void beforeRun(RunContext c) {
+        if (initial) {
+            evaluate(c);
+        }
+    }
+
+    @Override
+    public void afterEpoch(RunContext c) {
+        if ((c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs()) {
+            evaluate(c);
+        }
+    }
+
+    private void evaluate(RunContext c) {
+        Map<String, Double> all = new LinkedHashMap<>();
+        for (ValLoop loop : loops) {
+            all.putAll(loop.run(c.manager()));
+        }
+        c.publishValMetrics(all);
+    }
+}

@@ -1,0 +1,90 @@
+package org.easycv4j.core.runner.hooks;
+
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.util.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows training progress: a bar with rate and ETA on a terminal, or, when output goes to a file or CI
+ * log, a line with the same figures every {@code periodSeconds}.
+ */
+public final class ProgressHook implements Hook {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressHook.class);
+
+    /** How progress is shown. */
+    public enum Mode { BAR, LOG, OFF }
+
+    private final Mode mode;
+    private final double periodSeconds;
+    private ProgressBar bar;
+    private long lastLogNanos;
+    private long firstIter = -1;
+    private long firstNanos;
+
+    public ProgressHook(Mode mode, double periodSeconds) {
+        this.mode = mode;
+        this.periodSeconds = periodSeconds;
+    }
+
+    /** {@code auto}: a bar when a console is attached, else log lines. */
+    public static Mode resolve(String setting) {
+        return switch (setting) {
+            case "bar" -> Mode.BAR;
+            case "log" -> Mode.LOG;
+            case "off" -> Mode.OFF;
+            default -> System.console() != null ? Mode.BAR : Mode.LOG;
+        };
+    }
+
+    @Override
+    public int priority() {
+        return VERY_LOW;
+    }
+
+    @Override
+    public void beforeRun(RunContext c) {
+        if (mode == Mode.BAR) {
+            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(c.maxIters())
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().setUnit(" it", 1)
+                    .continuousUpdate().build();
+        }
+        lastLogNanos = System.nanoTime();
+    }
+
+    @Override
+    public void afterIter(RunContext c) {
+        if (firstIter < 0) {
+            firstIter = c.iter();
+            firstNanos = System.nanoTime();
+        }
+        if (bar != null) {
+            bar.stepTo(c.iter() + 1);
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d lr %.2e", c.epoch() + 1, c.maxEpochs(),
+                    c.lr()));
+            return;
+        }
+        long now = System.nanoTime();
+        if (mode == Mode.LOG && (now - lastLogNanos) / 1e9 >= periodSeconds) {
+            lastLogNanos = now;
+            long done = c.iter() - firstIter + 1;
+            double rate = done / Math.max(1e-9, (now - firstNanos) / 1e9);
+            LOG.info(String.format(Locale.ROOT, "progress: epoch %d/%d, iter %d/%d (%.1f%%), %.2f it/s, ETA %s",
+                    c.epoch() + 1, c.maxEpochs(), c.iter() + 1, c.maxIters(), 100.0 * (c.iter() + 1) / c.maxIters(),
+                    rate, Durations.hms(c.remainingIters() / rate)));
+        }
+    }
+
+    @Override
+    public void afterRun(RunContext c) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.easycv4j.core.runner.hooks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.util.Durations;
+import org.easycv4j.core.util.ProcessMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EasyCV's text logger: every {@code interval} iterations a line with epoch, iteration, lr, mean loss,
+ * time, data_time, memory and ETA, to the console and {@code WORK_DIR/train.log}, and the same record as a
+ * JSON line in {@code WORK_DIR/metrics.jsonl}; validation metrics likewise. The loss is summed on the
+ * device and read once per interval.
+ */
+public final class TextLoggerHook implements Hook {
+    private static final Logger LOG = LoggerFactory.getLogger(TextLoggerHook.class);
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
+            .create();
+    /** File names inside the work dir. */
+    public static final String TEXT_LOG = "train.log";
+    public static final String JSON_LOG = "metrics.jsonl";
+
+    private final int ownInterval;
+    private BufferedWriter text;
+    private BufferedWriter json;
+    private NDArray lossSum;
+    private int count;
+    private long timeSum;
+    private long dataSum;
+
+    /** @param interval iterations between lines; 0 takes {@code log_config.interval} */
+    public TextLoggerHook(int interval) {
+        this.ownInterval = interval;
+    }
+
+    @Override
+    public int priority() {
+        return VERY_LOW;
+    }
+
+    @Override
+    public void beforeRun(RunContext c) {
+        try {
+            Files.createDirectories(c.workDir());
+            text = open(c.workDir().resolve(TEXT_LOG));
+            json = open(c.workDir().resolve(JSON_LOG));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the logs in " + c.workDir(), e);
+        }
+        lossSum = c.manager().zeros(new Shape(), DataType.FLOAT32);
+    }
+
+    @Override
+    public void afterIter(RunContext c) {
+        NDArray loss = c.lastLoss();
+        if (loss != null) {
+            lossSum.addi(loss.toType(DataType.FLOAT32, false));
+        }
+        count++;
+        timeSum += c.iterNanos();
+        dataSum += c.dataNanos();
+        int interval = ownInterval > 0 ? ownInterval : c.logInterval();
+        boolean endOfEpoch = c.innerIter() + 1 == c.itersPerEpoch();
+        if ((c.innerIter() + 1) % interval != 0 && !endOfEpoch) {
+            return;
+        }
+        double meanLoss = lossSum.getFloat() / count;
+        double time = timeSum / 1e9 / count;
+        double dataTime = dataSum / 1e9 / count;
+        double eta = time * c.remainingIters();
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("mode", "train");
+        rec.put("epoch", c.epoch() + 1);
+        rec.put("iter", c.innerIter() + 1);
+        rec.put("global_iter", c.iter() + 1);
+        rec.put("lr", c.lr());
+        rec.put("loss", meanLoss);
+        rec.put("time", time);
+        rec.put("data_time", dataTime);
+        rec.put("memory", ProcessMemory.rssMiB());
+        rec.put("eta", Durations.hms(eta));
+        write(String.format(Locale.ROOT, "Epoch [%d][%d/%d]\tlr: %.4e, eta: %s, time: %.3f, data_time: %.3f, "
+                + "memory: %d, loss: %.4f", c.epoch() + 1, c.innerIter() + 1, c.itersPerEpoch(), c.lr(),
+                Durations.hms(eta), time, dataTime, ProcessMemory.rssMiB(), meanLoss), rec);
+        lossSum.subi(lossSum);
+        count = 0;
+        timeSum = 0;
+        dataSum = 0;
+    }
+
+    @Override
+    public void afterVal(RunContext c, Map<String, Double> metrics) {
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("mode", "val");
+        rec.put("epoch", c.epoch() + 1);
+        rec.put("global_iter", c.iter() + 1);
+        rec.putAll(metrics);
+        StringBuilder line = new StringBuilder("Epoch(val) [" + (c.epoch() + 1) + "]\t");
+        metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, "%s: %.4f, ", k, v)));
+        write(line.substring(0, Math.max(0, line.length() - 2)), rec);
+    }
+
+    @Override
+    public void afterRun(RunContext c) {
+        try {
+            if (text != null) {
+                text.close();
+            }
+            if (json != null) {
+                json.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(String line, Map<String, Object> record) {
+        LOG.info(line);
+        try {
+            text.write(line);
+            text.newLine();
+            text.flush();
+            json.write(GSON.toJson(record));
+            json.newLine();
+            json.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training log", e);
+        }
+    }
+
+    private static BufferedWriter open(Path p) throws IOException {
+        return Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}

@@ -1,0 +1,29 @@
+package org.easycv4j.core.runner.hooks;
+
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.runner.Hook;
+
+/** {@code log_config.hooks = [{type = TextLoggerHook}]}. */
+public final class TextLoggerHookFactory implements ComponentFactory<TextLoggerHookFactory.Settings, Hook> {
+
+    /** @param interval iterations between lines; 0 (default) takes {@code log_config.interval} */
+    public record Settings(int interval) {}
+
+    @Override
+    public String description() {
+        return "logs lr, loss, timings, memory and ETA to the console, train.log and metrics.jsonl";
+    }
+
+    @Override
+    public Settings settings(ConfigNode node) {
+        int interval = node.integerAtLeast("interval", 0, 0);
+        return new Settings(interval);
+    }
+
+    @Override
+    public Hook create(Settings settings, BuildContext context) {
+        return new TextLoggerHook(settings.interval());
+    }
+}

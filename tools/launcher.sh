@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Shared by the tools/* launchers: builds the project when a source is newer than the last build, then runs
+# one subcommand of the easycv4j command line. JAVA_OPTS passes JVM options (e.g. -Xmx8g).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+stamp="$here/target/.launcher-build"
+jar="$here/target/easycv4j-tools-0.1.0-SNAPSHOT.jar"
+
+needs_build() {
+  [ -f "$stamp" ] && [ -f "$jar" ] || return 0
+  [ -n "$(find "$root/pom.xml" "$root"/core "$root"/data "$root"/models "$root"/tools/pom.xml "$root"/tools/src \
+      \( -path '*/target' -prune \) -o -newer "$stamp" -type f -print -quit 2>/dev/null)" ]
+}
+
+if needs_build; then
+  echo "building easycv4j (first run or sources changed) ..." >&2
+  (cd "$root" && mvn -q -B -DskipTests install) >&2
+  touch "$stamp"
+fi
+
+exec java ${JAVA_OPTS:-} -Dai.djl.offline=true \
+  -cp "$jar:$here/target/lib/*" org.easycv4j.tools.Main "$@"
