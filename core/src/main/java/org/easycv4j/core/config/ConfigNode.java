@@ -34,6 +34,8 @@ public final class ConfigNode {
     private final ConfigOrigin origin;
     private final Problems problems;
     private final Set<String> read = new LinkedHashSet<>();
+    /** Keys already reported, so that a check on a fallback value does not add a second, misleading problem. */
+    private final Set<String> failed = new java.util.HashSet<>();
     private boolean finished;
 
     public ConfigNode(Config config, String path, Problems problems) {
@@ -82,13 +84,14 @@ public final class ConfigNode {
 
     /** Records a problem with one of this object's keys (at the value's file:line when it exists). */
     public void problem(String key, String message) {
+        failed.add(key);
         ConfigOrigin o = has(key) ? config.getValue(quote(key)).origin() : origin;
         problems.add(pathOf(key), o, message);
     }
 
     /** Records a problem with {@code key} when {@code ok} is false. */
     public void check(boolean ok, String key, String message) {
-        if (!ok) {
+        if (!ok && !failed.contains(key)) {
             problem(key, message);
         }
     }
@@ -272,6 +275,7 @@ public final class ConfigNode {
     private <T> T required(String key, String expected, Getter<T> getter, T fallback) {
         read.add(key);
         if (!has(key)) {
+            failed.add(key);
             problems.add(pathOf(key), origin, "missing required key, expected " + expected);
             return fallback;
         }
@@ -291,6 +295,7 @@ public final class ConfigNode {
             return getter.get(config, quote(key));
         } catch (ConfigException.WrongType | ConfigException.BadValue e) {
             ConfigValue v = config.getValue(quote(key));
+            failed.add(key);
             problems.add(pathOf(key), v.origin(), "expected " + expected + ", got " + describe(v));
             return fallback;
         }

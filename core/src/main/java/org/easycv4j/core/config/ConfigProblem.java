@@ -18,6 +18,6 @@ public record ConfigProblem(String path, String location, String message) {
 
     @Override
     public String toString() {
-        return location + ": " + path + ": " + message;
+        return path.isEmpty() ? location + ": " + message : location + ": " + path + ": " + message;
     }
 }

@@ -27,10 +27,32 @@ public final class Problems {
         return Collections.unmodifiableList(problems);
     }
 
+    /** The problems ordered by file and line, so that a report reads top to bottom like the config. */
+    public List<ConfigProblem> sorted() {
+        List<ConfigProblem> out = new ArrayList<>(problems);
+        out.sort(java.util.Comparator.comparing((ConfigProblem p) -> fileOf(p.location()))
+                .thenComparingInt(p -> lineOf(p.location())));
+        return out;
+    }
+
+    private static String fileOf(String location) {
+        int colon = location.lastIndexOf(':');
+        return colon > 0 && lineOf(location) >= 0 ? location.substring(0, colon) : location;
+    }
+
+    private static int lineOf(String location) {
+        int colon = location.lastIndexOf(':');
+        try {
+            return colon > 0 ? Integer.parseInt(location.substring(colon + 1)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Throws a {@link ConfigValidationException} listing every problem, if there are any. */
     public void throwIfAny() {
         if (!problems.isEmpty()) {
-            throw new ConfigValidationException(problems);
+            throw new ConfigValidationException(sorted());
         }
     }
 }

@@ -4,13 +4,11 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
-import com.google.inject.spi.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.stream.Collectors;
 
 /**
  * Builds the one injector of a run or test: every {@link PluginModule} on the class path (through
@@ -35,9 +33,11 @@ public final class Injectors {
         try {
             return Guice.createInjector(new ArrayList<>(modules.values()));
         } catch (CreationException e) {
-            throw new RegistryException("cannot set up the component registries:\n" + e.getErrorMessages().stream()
-                    .map(Message::getMessage).map(s -> "  " + s.replace("\n", "\n  "))
-                    .collect(Collectors.joining("\n")), e);
+            // Guice's own text names both bindings of a duplicate name; its class-name legend adds nothing.
+            String text = e.getMessage();
+            int legend = text.indexOf("\n======");
+            throw new RegistryException("cannot set up the component registries: "
+                    + (legend > 0 ? text.substring(0, legend) : text).trim(), e);
         }
     }
 

@@ -23,6 +23,14 @@ public final class DidYouMean {
         if (best == null) {
             return Optional.empty();
         }
+        // A name written short ("Cosine" for "CosineAnnealing") is as likely a slip as a typo.
+        if (w.length() >= 3) {
+            for (String c : candidates) {
+                if (c.toLowerCase(Locale.ROOT).startsWith(w)) {
+                    return Optional.of(c);
+                }
+            }
+        }
         int limit = Math.max(2, Math.min(wrong.length(), best.length()) / 3);
         return bestDistance <= limit ? Optional.of(best) : Optional.empty();
     }

@@ -1,0 +1,103 @@
+package org.easycv4j.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigNodeTest {
+
+    private static ConfigNode parse(String hocon) {
+        return ConfigNode.root(ConfigFactory.parseString(hocon,
+                ConfigParseOptions.defaults().setOriginDescription("test.conf")).resolve());
+    }
+
+    @Test
+    void readsTypedValuesAndFallbacks() {
+        ConfigNode n = parse("a = 3\nb = 2.5\nc = true\nd = [1, 2]\ne = x\nf = [p, q]\ng = {h = 1}");
+        assertEquals(3, n.integer("a"));
+        assertEquals(2.5, n.number("b"), 0.0);
+        assertTrue(n.bool("c", false));
+        assertEquals(List.of(1.0, 2.0), n.numbers("d", List.of()));
+        assertEquals("x", n.string("e"));
+        assertEquals(List.of("p", "q"), n.strings("f", List.of()));
+        assertEquals(1, n.object("g").integer("h"));
+        assertEquals(9, n.integer("absent", 9));
+        assertEquals(List.of("x"), n.stringOrList("e", List.of()));
+        n.finish();
+        assertTrue(n.problems().isEmpty(), n.problems().list().toString());
+    }
+
+    @Test
+    void wrongTypeNamesPathLineAndWhatWasExpected() {
+        ConfigNode n = parse("model {\n  depth = twelve\n}");
+        ConfigNode m = n.object("model");
+        assertEquals(0, m.integer("depth"));
+        ConfigProblem p = n.problems().list().get(0);
+        assertEquals("model.depth", p.path());
+        assertEquals("test.conf: 2", p.location());
+        assertEquals("expected an integer, got string \"twelve\"", p.message());
+    }
+
+    @Test
+    void missingRequiredKeyPointsAtTheEnclosingObject() {
+        ConfigNode n = parse("x = 1\noptimizer {\n  type = SGD\n}");
+        n.object("optimizer").number("lr");
+        ConfigProblem p = n.problems().list().get(0);
+        assertEquals("optimizer.lr", p.path());
+        assertEquals("test.conf: 2", p.location());
+        assertTrue(p.message().startsWith("missing required key"), p.message());
+    }
+
+    @Test
+    void unknownKeysAreReportedWithTheClosestKnownKey() {
+        ConfigNode n = parse("hidden = 3\nhiden = 4\nzzz = 1");
+        n.integer("hidden", 1);
+        n.integer("layers", 1);
+        n.finish();
+        List<ConfigProblem> ps = n.problems().list();
+        assertEquals(2, ps.size(), ps.toString());
+        assertEquals("hiden", ps.get(0).path());
+        assertTrue(ps.get(0).message().startsWith("unknown key; did you mean \"hidden\"?"), ps.get(0).message());
+        assertEquals("zzz", ps.get(1).path());
+        assertTrue(ps.get(1).message().startsWith("unknown key (known keys: hidden, layers)"), ps.get(1).message());
+    }
+
+    @Test
+    void aFailedValueIsNotReportedAgainByItsRangeCheck() {
+        ConfigNode n = parse("lr = fast");
+        double lr = n.number("lr");
+        n.check(lr > 0, "lr", "expected lr > 0");
+        assertEquals(1, n.problems().list().size(), n.problems().list().toString());
+    }
+
+    @Test
+    void listsOfObjectsCarryTheirIndexInThePath() {
+        ConfigNode n = parse("pipeline = [{type = A}, 3, {type = B, size = x}]");
+        List<ConfigNode> items = n.objects("pipeline");
+        assertEquals(2, items.size());
+        assertEquals("pipeline[0]", items.get(0).path());
+        assertEquals("pipeline[2]", items.get(1).path());
+        items.get(1).integer("size");
+        List<String> paths = n.problems().list().stream().map(ConfigProblem::path).toList();
+        assertEquals(List.of("pipeline[1]", "pipeline[2].size"), paths);
+    }
+
+    @Test
+    void choiceRejectsOthersWithASuggestion() {
+        ConfigNode n = parse("interp = bicubc");
+        assertEquals("bilinear", n.choice("interp", "bilinear", List.of("bilinear", "bicubic")));
+        assertTrue(n.problems().list().get(0).message().endsWith("did you mean \"bicubic\"?"));
+    }
+
+    @Test
+    void optionalObjectOfTheWrongTypeIsReported() {
+        ConfigNode n = parse("grad_clip = 3");
+        assertEquals(Optional.empty(), n.optObject("grad_clip"));
+        assertEquals("expected an object, got number 3", n.problems().list().get(0).message());
+    }
+}

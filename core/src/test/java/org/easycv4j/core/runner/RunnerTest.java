@@ -1,0 +1,73 @@
+package org.easycv4j.core.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.easycv4j.core.runner.hooks.TextLoggerHook;
+import org.easycv4j.core.testing.Fixtures;
+import org.easycv4j.core.testing.TestComponents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunnerTest {
+
+    @Test
+    void trainsAndWritesResolvedConfigProvenanceAndMetrics(@TempDir Path dir) throws Exception {
+        ExperimentLoader loader = new ExperimentLoader(getClass().getClassLoader(), new TestComponents());
+        List<String> sets = List.of("work_dir=\"" + dir + "\"", "total_epochs=10", "log_config.interval=2",
+                "seed=3", "progress=off");
+        ExperimentLoader.Loaded loaded = loader.load(Fixtures.config("base.conf"), sets, new Properties());
+        Runner.TrainResult result = new Runner(loaded.experiment(), loaded.config(), List.of("train", "base.conf"),
+                Fixtures.config("base.conf")).train(false);
+        assertEquals(10 * 4, result.iterations(), "64 samples / 16 per batch, 10 epochs");
+
+        Config resolved = ConfigFactory.parseFile(dir.resolve(Runner.RESOLVED_CONFIG).toFile());
+        assertEquals(10, resolved.getInt("total_epochs"));
+        assertEquals(3, resolved.getInt("seed"));
+        assertEquals(0.05, resolved.getDouble("optimizer.lr"), 0.0);
+
+        JsonObject prov = JsonParser.parseString(Files.readString(dir.resolve(Runner.PROVENANCE))).getAsJsonObject();
+        assertEquals(3, prov.get("seed").getAsLong());
+        assertEquals("0.36.0", prov.get("djlVersion").getAsString());
+        assertEquals("PyTorch", prov.get("engine").getAsString());
+        assertEquals(System.getProperty("java.version"), prov.get("javaVersion").getAsString());
+        assertEquals("[\"train\",\"base.conf\"]", prov.get("commandLine").toString());
+
+        List<String> lines = Files.readAllLines(dir.resolve(TextLoggerHook.JSON_LOG));
+        assertEquals(20, lines.size(), "a line every 2 of 4 iterations, 10 epochs");
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        JsonObject last = JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
+        for (String key : List.of("mode", "epoch", "iter", "lr", "loss", "time", "data_time", "memory", "eta")) {
+            assertTrue(first.has(key), key + " in " + first);
+        }
+        assertEquals(1, first.get("epoch").getAsInt());
+        assertEquals(2, first.get("iter").getAsInt());
+        assertEquals(10, last.get("epoch").getAsInt());
+        assertEquals(0.05, first.get("lr").getAsDouble(), 1e-12, "no lr_config: the base lr throughout");
+        double l0 = first.get("loss").getAsDouble();
+        double l1 = last.get("loss").getAsDouble();
+        assertTrue(l1 < 0.01 * l0, "y = sum(x) + 1 is learnable exactly: loss " + l0 + " -> " + l1);
+        assertEquals(20, Files.readAllLines(dir.resolve(TextLoggerHook.TEXT_LOG)).size());
+    }
+
+    @Test
+    void dryRunBuildsEverythingAndWritesRecordsButDoesNotTrain(@TempDir Path dir) throws Exception {
+        ExperimentLoader loader = new ExperimentLoader(getClass().getClassLoader(), new TestComponents());
+        ExperimentLoader.Loaded loaded = loader.load(Fixtures.config("base.conf"),
+                List.of("work_dir=\"" + dir + "\""), new Properties());
+        Runner.TrainResult r = new Runner(loaded.experiment(), loaded.config(), List.of(), Fixtures.config("base.conf"))
+                .train(true);
+        assertEquals(0, r.iterations());
+        assertTrue(Files.exists(dir.resolve(Runner.RESOLVED_CONFIG)));
+        assertTrue(Files.exists(dir.resolve(Runner.PROVENANCE)));
+        assertTrue(Files.notExists(dir.resolve(TextLoggerHook.JSON_LOG)));
+    }
+}

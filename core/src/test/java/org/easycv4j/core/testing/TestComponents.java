@@ -1,0 +1,152 @@
+package org.easycv4j.core.testing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import com.google.inject.AbstractModule;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.data.Dataset;
+import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.registry.CoreKinds;
+import org.easycv4j.core.registry.Registrations;
+
+/**
+ * Test-only components registered by a test-only Guice module, the way a user's jar registers its own:
+ * a linear regression model and a generated regression dataset.
+ */
+public final class TestComponents extends AbstractModule {
+    @Override
+    protected void configure() {
+        Registrations.of(binder(), CoreKinds.MODEL).add("TestLinear", LinearFactory.class);
+        Registrations.of(binder(), CoreKinds.DATASET).add("TestRegression", RegressionFactory.class);
+    }
+
+    /** {@code type = TestLinear, in_features = 4}: y = w·x + b with a mean-squared-error loss. */
+    public record LinearSettings(int inFeatures) {}
+
+    /** Factory of {@link LinearSettings} models. */
+    public static final class LinearFactory implements ComponentFactory<LinearSettings, TaskModel> {
+        @Override
+        public String description() {
+            return "linear regression (tests)";
+        }
+
+        @Override
+        public LinearSettings settings(ConfigNode node) {
+            return new LinearSettings(node.integerAtLeast("in_features", 4, 1));
+        }
+
+        @Override
+        public TaskModel create(LinearSettings s, BuildContext context) {
+            Linear fc = Linear.builder().setUnits(1).build();
+            return new TaskModel() {
+                @Override
+                public Block block() {
+                    return fc;
+                }
+
+                @Override
+                public Shape[] inputShapes(int batchSize) {
+                    return new Shape[] {new Shape(batchSize, s.inFeatures())};
+                }
+
+                @Override
+                public StepOutput forward(ParameterStore ps, Batch batch, boolean training) {
+                    NDArray y = fc.forward(ps, new NDList(batch.inputs().get(0)), training).singletonOrThrow();
+                    NDArray diff = y.reshape(-1).sub(batch.labels().get(0));
+                    return new StepOutput(diff.square().mean(), new NDList(y));
+                }
+            };
+        }
+    }
+
+    /** {@code type = TestRegression, num_samples, in_features}: y = sum(x) + 1 exactly. */
+    public record RegressionSettings(int numSamples, int inFeatures) {}
+
+    /** Factory of generated regression data. */
+    public static final class RegressionFactory implements ComponentFactory<RegressionSettings, Dataset> {
+        @Override
+        public String description() {
+            return "generated linear regression data (tests)";
+        }
+
+        @Override
+        public RegressionSettings settings(ConfigNode node) {
+            return new RegressionSettings(node.integerAtLeast("num_samples", 64, 1),
+                    node.integerAtLeast("in_features", 4, 1));
+        }
+
+        @Override
+        public Dataset create(RegressionSettings s, BuildContext context) {
+            float[][] x = new float[s.numSamples()][s.inFeatures()];
+            float[] y = new float[s.numSamples()];
+            Random r = new Random(7);
+            for (int i = 0; i < x.length; i++) {
+                for (int j = 0; j < s.inFeatures(); j++) {
+                    x[i][j] = (float) r.nextGaussian();
+                    y[i] += x[i][j];
+                }
+                y[i] += 1;
+            }
+            return new Dataset() {
+                @Override
+                public int size() {
+                    return x.length;
+                }
+
+                @Override
+                public DataLoader loader(LoaderSettings ls) {
+                    return new DataLoader() {
+                        @Override
+                        public int batchesPerEpoch() {
+                            return ls.dropLast() ? x.length / ls.batchSize()
+                                    : (x.length + ls.batchSize() - 1) / ls.batchSize();
+                        }
+
+                        @Override
+                        public Iterator<Batch> epoch(int epoch, NDManager manager) {
+                            return new Iterator<>() {
+                                int next;
+
+                                @Override
+                                public boolean hasNext() {
+                                    return next < batchesPerEpoch();
+                                }
+
+                                @Override
+                                public Batch next() {
+                                    if (!hasNext()) {
+                                        throw new NoSuchElementException();
+                                    }
+                                    int from = next++ * ls.batchSize();
+                                    int n = Math.min(ls.batchSize(), x.length - from);
+                                    float[] flat = new float[n * s.inFeatures()];
+                                    float[] labels = new float[n];
+                                    for (int i = 0; i < n; i++) {
+                                        System.arraycopy(x[from + i], 0, flat, i * s.inFeatures(), s.inFeatures());
+                                        labels[i] = y[from + i];
+                                    }
+                                    return new Batch(new NDList(manager.create(flat, new Shape(n, s.inFeatures()))),
+                                            new NDList(manager.create(labels)), n);
+                                }
+                            };
+                        }
+                    };
+                }
+            };
+        }
+    }
+}
