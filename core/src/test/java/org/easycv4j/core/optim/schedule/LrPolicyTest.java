@@ -1,0 +1,84 @@
+package org.easycv4j.core.optim.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.easycv4j.core.config.ConfigNode;
+import org.junit.jupiter.api.Test;
+
+/** Learning rates against values worked out by hand from mmcv's and the MAE repo's formulas. */
+class LrPolicyTest {
+    private static final double BASE = 2.4e-3;
+
+    private static ConfigNode node(String hocon) {
+        return ConfigNode.root(ConfigFactory.parseString(hocon));
+    }
+
+    @Test
+    void cosineWithoutWarmupFollowsHalfACosine() {
+        CosineAnnealing c = CosineAnnealing.fromConfig(node("min_lr = 1e-5"));
+        assertEquals(BASE, c.lr(BASE, 0, 10, 100), 1e-15);
+        // halfway: min + (base - min) / 2
+        assertEquals(1e-5 + (BASE - 1e-5) / 2, c.lr(BASE, 50, 10, 100), 1e-15);
+        // a quarter: min + (base - min) * (1 + cos(pi/4)) / 2 = min + (base - min) * 0.853553390593
+        assertEquals(1e-5 + (BASE - 1e-5) * 0.8535533905932737, c.lr(BASE, 25, 10, 100), 1e-15);
+        assertEquals(1e-5, c.lr(BASE, 100, 10, 100), 1e-15);
+    }
+
+    @Test
+    void easyCvWarmupScalesTheCosineValueLinearlyFromTheRatio() {
+        // EasyCV MAE: warmup linear over 40 epochs from ratio 1e-4, cosine over the whole run.
+        CosineAnnealing c = CosineAnnealing.fromConfig(node(
+                "min_lr = 0, warmup = linear, warmup_iters = 4, warmup_ratio = 1e-4, warmup_by_epoch = true"));
+        long perEpoch = 10;
+        long max = 100;
+        double regular0 = BASE; // cos(0)
+        assertEquals(regular0 * 1e-4, c.lr(BASE, 0, perEpoch, max), 1e-18);
+        // iter 20 of 40 warmup iterations: k = (1 - 0.5)(1 - 1e-4); lr = regular * (1 - k)
+        double regular20 = BASE * 0.5 * (1 + Math.cos(Math.PI * 0.2));
+        assertEquals(regular20 * (1 - 0.5 * (1 - 1e-4)), c.lr(BASE, 20, perEpoch, max), 1e-15);
+        double regular40 = BASE * 0.5 * (1 + Math.cos(Math.PI * 0.4));
+        assertEquals(regular40, c.lr(BASE, 40, perEpoch, max), 1e-15, "warmup over");
+    }
+
+    @Test
+    void maeRepoScheduleRisesFromZeroThenStartsTheCosineAfterWarmup() {
+        CosineAnnealing c = CosineAnnealing.fromConfig(node(
+                "min_lr = 0, cosine_after_warmup = true, warmup = linear, warmup_iters = 40"));
+        assertEquals(0, c.lr(BASE, 0, 1, 140), 0);
+        assertEquals(BASE * 0.5, c.lr(BASE, 20, 1, 140), 1e-15);
+        assertEquals(BASE, c.lr(BASE, 40, 1, 140), 1e-15);
+        assertEquals(BASE / 2, c.lr(BASE, 90, 1, 140), 1e-15, "halfway through the 100 cosine iterations");
+    }
+
+    @Test
+    void minLrRatioAndByEpoch() {
+        CosineAnnealing c = CosineAnnealing.fromConfig(node("min_lr_ratio = 0.1, by_epoch = true"));
+        // by epoch: iterations 10..19 share epoch 1 of 10
+        assertEquals(c.lr(BASE, 10, 10, 100), c.lr(BASE, 19, 10, 100), 0);
+        assertEquals(BASE * 0.1 + BASE * 0.9 * 0.5 * (1 + Math.cos(Math.PI * 0.1)), c.lr(BASE, 15, 10, 100), 1e-15);
+    }
+
+    @Test
+    void stepAndFixedPolicies() {
+        StepLr s = StepLr.fromConfig(node("step = [3, 6], gamma = 0.1"));
+        assertEquals(1.0, s.lr(1.0, 29, 10, 100), 1e-15);
+        assertEquals(0.1, s.lr(1.0, 30, 10, 100), 1e-15);
+        assertEquals(0.01, s.lr(1.0, 60, 10, 100), 1e-15);
+        FixedLr f = FixedLr.fromConfig(node("warmup = constant, warmup_iters = 5, warmup_ratio = 0.25"));
+        assertEquals(0.25, f.lr(1.0, 4, 10, 100), 1e-15);
+        assertEquals(1.0, f.lr(1.0, 5, 10, 100), 1e-15);
+        FixedLr e = FixedLr.fromConfig(node("warmup = exp, warmup_iters = 4, warmup_ratio = 0.01"));
+        assertEquals(Math.pow(0.01, 0.5), e.lr(1.0, 2, 10, 100), 1e-15);
+    }
+
+    @Test
+    void badSettingsAreReported() {
+        ConfigNode n = node("warmup = linar, warmup_ratio = 2, min_lr = 0, min_lr_ratio = 0.1");
+        CosineAnnealing.fromConfig(n);
+        List<String> paths = n.problems().list().stream().map(p -> p.path()).toList();
+        assertTrue(paths.containsAll(List.of("warmup", "warmup_ratio", "min_lr_ratio")), paths.toString());
+    }
+}

@@ -1,0 +1,83 @@
+package org.easycv4j.core.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.optim.Sgd;
+import org.junit.jupiter.api.Test;
+
+class OptimStepTest {
+
+    /** A parameter w with gradient {@code grad}: loss = sum(w * grad). */
+    private static NamedParameter param(NDManager m, float[] value, float[] grad) {
+        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+        NDArray w = m.create(value);
+        p.setArray(w);
+        w.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(w.mul(m.create(grad)).sum());
+        }
+        return new NamedParameter("w", p);
+    }
+
+    @Test
+    void clipsToTheGlobalNormThenStepsAndZeroesGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NamedParameter a = param(m, new float[] {1, 1}, new float[] {3, 0});
+            NamedParameter b = param(m, new float[] {1}, new float[] {4});
+            OptimStep step = new OptimStep(List.of(a, b), sgd(m, a, b), 1.0, 3);
+            double norm = step.apply(1.0, m);
+            assertEquals(5.0, norm, 1e-6, "sqrt(3^2 + 4^2)");
+            // clipped gradient = g / 5: w - lr * g/5
+            assertArrayEquals(new float[] {1 - 0.6f, 1}, a.parameter().getArray().toFloatArray(), 1e-5f);
+            assertArrayEquals(new float[] {1 - 0.8f}, b.parameter().getArray().toFloatArray(), 1e-5f);
+            assertArrayEquals(new float[] {0, 0}, a.parameter().getArray().getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void nonFiniteGradientsSkipTheStepAndAbortAfterTheLimit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NamedParameter a = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
+            OptimStep step = new OptimStep(List.of(a), sgd(m, a), 0, 2);
+            assertEquals(Double.NaN, step.apply(1.0, m));
+            assertArrayEquals(new float[] {1, 2}, a.parameter().getArray().toFloatArray(), "parameters untouched");
+            assertArrayEquals(new float[] {0, 0}, a.parameter().getArray().getGradient().toFloatArray(),
+                    "a NaN gradient is cleared, not kept");
+            a.parameter().getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), Float.POSITIVE_INFINITY);
+            assertThrows(NonFiniteLossException.class, () -> step.apply(1.0, m));
+            assertEquals(2, step.skipped());
+        }
+    }
+
+    private static Sgd sgd(NDManager m, NamedParameter... params) {
+        Sgd s = new Sgd(new Sgd.Settings(1.0, 0, 0, false));
+        s.init(List.of(params), m);
+        return s;
+    }
+
+    @Test
+    void sgdMomentumAndWeightDecayMatchPyTorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NamedParameter a = param(m, new float[] {1}, new float[] {2});
+            Sgd s = new Sgd(new Sgd.Settings(0.1, 0.9, 0.5, false));
+            s.init(List.of(a), m);
+            OptimStep step = new OptimStep(List.of(a), s, 0, 2);
+            // step 1: d = g + wd*w = 2.5; buf = d; w = 1 - 0.1*2.5 = 0.75
+            step.apply(0.1, m);
+            assertArrayEquals(new float[] {0.75f}, a.parameter().getArray().toFloatArray(), 1e-6f);
+            // step 2 with the same raw gradient 2: d = 2 + 0.5*0.75 = 2.375; buf = 0.9*2.5 + 2.375 = 4.625
+            a.parameter().getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 2f);
+            step.apply(0.1, m);
+            assertArrayEquals(new float[] {0.75f - 0.4625f}, a.parameter().getArray().toFloatArray(), 1e-6f);
+        }
+    }
+}
