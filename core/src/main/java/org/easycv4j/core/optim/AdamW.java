@@ -6,33 +6,54 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * AdamW (Loshchilov and Hutter) with PyTorch's exact update: decoupled weight decay
  * {@code p -= lr * wd * p}, then {@code p -= lr * m_hat / (sqrt(v_hat) + eps)} with epsilon added
- * after bias correction.
+ * after bias correction. Each parameter has its own lr scale and weight decay ({@link ParamGroups}); the
+ * scheduled lr is multiplied by the scale at every step. Parameters that require no gradient (fixed
+ * position embeddings) are left out.
  */
 public final class AdamW implements Optimizer {
     private final AdamWSettings settings;
+    private final double baseLr;
     private final List<NamedParameter> params = new ArrayList<>();
+    private final List<ParamGroups.Assignment> assignments = new ArrayList<>();
     private final List<NDArray> expAvg = new ArrayList<>();
     private final List<NDArray> expAvgSq = new ArrayList<>();
     private long stepCount;
 
     public AdamW(AdamWSettings settings) {
+        this(settings, settings.lr());
+    }
+
+    /** @param baseLr the lr after batch-size scaling ({@link AdamWSettings#scaledLr}) */
+    public AdamW(AdamWSettings settings, double baseLr) {
         this.settings = settings;
+        this.baseLr = baseLr;
     }
 
     @Override
     public double baseLr() {
-        return settings.lr();
+        return baseLr;
+    }
+
+    @Override
+    public Optional<ParamGroups> paramGroups() {
+        return Optional.of(settings.groups());
     }
 
     @Override
     public void init(List<NamedParameter> parameters, NDManager manager) {
+        int numLayers = ParamGroups.depthFromNames(parameters.stream().map(NamedParameter::name).toList()) + 1;
         for (NamedParameter p : parameters) {
+            if (!p.parameter().requiresGradient()) {
+                continue;
+            }
             NDArray w = p.parameter().getArray();
             params.add(p);
+            assignments.add(settings.groups().assign(p.name(), w.getShape(), numLayers));
             expAvg.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
             expAvgSq.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
         }
@@ -44,23 +65,32 @@ public final class AdamW implements Optimizer {
         double b1 = settings.beta1();
         double b2 = settings.beta2();
         double bc1 = 1 - Math.pow(b1, stepCount);
-        double bc2 = 1 - Math.pow(b2, stepCount);
-        double stepSize = lr / bc1;
-        double sqrtBc2 = Math.sqrt(bc2);
+        double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, stepCount));
         for (int i = 0; i < params.size(); i++) {
+            ParamGroups.Assignment a = assignments.get(i);
+            double plr = lr * a.lrScale();
             NDArray w = params.get(i).parameter().getArray();
             NDArray m = expAvg.get(i);
             NDArray v = expAvgSq.get(i);
-            try (NDManager scope = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(scope);
-                if (settings.weightDecay() != 0) {
-                    w.muli(1 - lr * settings.weightDecay());
+            // The gradient handle is a view of the parameter's gradient (no copy); closing it frees the handle.
+            try (NDArray g = w.getGradient(); NDManager scope = w.getManager().newSubManager()) {
+                if (a.weightDecay() != 0) {
+                    w.muli(1 - plr * a.weightDecay());
                 }
-                m.muli(b1).addi(g.mul(1 - b1));
-                v.muli(b2).addi(g.square().muli(1 - b2));
-                NDArray denom = v.sqrt().divi(sqrtBc2).addi(settings.eps());
-                w.subi(m.div(denom).muli(stepSize));
+                m.muli(b1);
+                NDArray gs = g.mul(1 - b1);
+                gs.attach(scope);
+                m.addi(gs);
+                NDArray sq = g.square();
+                sq.attach(scope);
+                v.muli(b2).addi(sq.muli(1 - b2));
+                // p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch.
+                NDArray denom = v.sqrt();
+                denom.attach(scope);
+                denom.divi(sqrtBc2).addi(settings.eps());
+                NDArray update = m.div(denom);
+                update.attach(scope);
+                w.subi(update.muli(plr / bc1));
             }
         }
     }

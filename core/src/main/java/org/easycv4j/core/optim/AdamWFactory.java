@@ -8,7 +8,7 @@ import org.easycv4j.core.registry.ComponentFactory;
 public final class AdamWFactory implements ComponentFactory<AdamWSettings, Optimizer> {
     @Override
     public String description() {
-        return "AdamW with decoupled weight decay (PyTorch semantics)";
+        return "AdamW with decoupled weight decay (PyTorch semantics), paramwise options and layer-wise lr decay";
     }
 
     @Override
@@ -18,6 +18,6 @@ public final class AdamWFactory implements ComponentFactory<AdamWSettings, Optim
 
     @Override
     public Optimizer create(AdamWSettings settings, BuildContext context) {
-        return new AdamW(settings);
+        return new AdamW(settings, settings.scaledLr(context.effectiveBatchSize()));
     }
 }

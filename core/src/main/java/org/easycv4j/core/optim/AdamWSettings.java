@@ -5,9 +5,17 @@ import org.easycv4j.core.config.ConfigNode;
 
 /**
  * AdamW settings in EasyCV's spelling: {@code lr}, {@code betas = [0.9, 0.999]}, {@code eps},
- * {@code weight_decay}.
+ * {@code weight_decay}; per-parameter options ({@link ParamGroups}: {@code paramwise_options},
+ * {@code no_decay_1d}, {@code no_decay_names}, {@code layer_decay}); {@code base_batch_size}: when set, the lr
+ * used is {@code lr × effective batch / base_batch_size} (0 = no scaling).
  */
-public record AdamWSettings(double lr, double beta1, double beta2, double eps, double weightDecay) {
+public record AdamWSettings(double lr, double beta1, double beta2, double eps, double weightDecay,
+        ParamGroups groups, int baseBatchSize) {
+
+    /** Plain AdamW: one weight decay for all parameters, no lr scaling. */
+    public AdamWSettings(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this(lr, beta1, beta2, eps, weightDecay, ParamGroups.uniform(weightDecay), 0);
+    }
 
     public static AdamWSettings fromConfig(ConfigNode n) {
         double lr = n.number("lr");
@@ -22,6 +30,14 @@ public record AdamWSettings(double lr, double beta1, double beta2, double eps, d
         // PyTorch's AdamW default weight decay is 0.01; EasyCV's ViT-B/0.65 fine-tune config relies on it.
         double wd = n.number("weight_decay", 0.01);
         n.check(wd >= 0, "weight_decay", "expected weight_decay >= 0, got " + wd);
-        return new AdamWSettings(lr, betas.get(0), betas.get(1), eps, wd);
+        ParamGroups groups = ParamGroups.fromConfig(n, wd);
+        int base = n.integer("base_batch_size", 0);
+        n.check(base >= 0, "base_batch_size", "expected a batch size > 0 (or 0 for no lr scaling), got " + base);
+        return new AdamWSettings(lr, betas.get(0), betas.get(1), eps, wd, groups, base);
+    }
+
+    /** The lr actually used: scaled by {@code effectiveBatchSize / base_batch_size} when that is set. */
+    public double scaledLr(int effectiveBatchSize) {
+        return baseBatchSize > 0 ? lr * effectiveBatchSize / baseBatchSize : lr;
     }
 }

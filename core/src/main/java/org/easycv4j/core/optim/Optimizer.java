@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Updates a model's parameters from their gradients (registry kind "optimizer"). */
 public interface Optimizer extends AutoCloseable {
@@ -25,6 +26,14 @@ public interface Optimizer extends AutoCloseable {
 
     /** Restores {@link #state()} and the step count; a missing or mis-shaped entry is an error naming it. */
     void loadState(Map<String, NDArray> state, long steps);
+
+    /**
+     * The per-parameter lr scales and weight decays, when this optimizer has them ({@link ParamGroupTable}
+     * shows them); empty for optimizers with one setting for all parameters.
+     */
+    default Optional<ParamGroups> paramGroups() {
+        return Optional.empty();
+    }
 
     @Override
     default void close() {}

@@ -1,0 +1,141 @@
+package org.easycv4j.core.optim;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.easycv4j.core.config.ConfigNode;
+
+/**
+ * Per-parameter learning-rate scale and weight decay, from parameter names and shapes.
+ *
+ * <p>Order of application, later steps overriding earlier ones: the optimizer's {@code weight_decay}; the
+ * MAE-repo switch {@code no_decay_1d = true} (no decay for 1-D parameters, names ending in {@code .bias} and
+ * the names in {@code no_decay_names}, default {@code [pos_embed, cls_token]}); then each
+ * {@code paramwise_options} entry in list order. The lr scale is the product of the layer-wise decay and the
+ * matching rules' {@code lr_mult}s.
+ *
+ * <p>Layer-wise lr decay ({@code layer_decay}, 1 = off) follows the MAE repo: with {@code depth} = the number of
+ * {@code blocks.i} found in the names and {@code num_layers = depth + 1}, layer id 0 is {@code cls_token},
+ * {@code pos_embed} and {@code patch_embed.*}, {@code blocks.i.*} is i + 1, everything else is num_layers; the
+ * scale is {@code layer_decay^(num_layers − id)}.
+ *
+ * <p>EasyCV's rule is {@code paramwise_options = [{pattern = "(bias|norm|pos_embed|mask_token)",
+ * weight_decay = 0}]}; the MAE repo's is {@code no_decay_1d = true}.
+ */
+public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noDecay1d, Set<String> noDecayNames,
+        double layerDecay) {
+
+    private static final Pattern BLOCK = Pattern.compile("^blocks\\.(\\d+)\\.");
+
+    /** What one parameter gets. */
+    public record Assignment(int layerId, double lrScale, double weightDecay) {}
+
+    /** Plain AdamW: one weight decay, lr scale 1 everywhere. */
+    public static ParamGroups uniform(double weightDecay) {
+        return new ParamGroups(weightDecay, List.of(), false, Set.of(), 1.0);
+    }
+
+    /** Reads {@code paramwise_options}, {@code no_decay_1d}, {@code no_decay_names} and {@code layer_decay}. */
+    public static ParamGroups fromConfig(ConfigNode n, double weightDecay) {
+        List<ParamRule> rules = new ArrayList<>();
+        if (n.has("paramwise_options") && n.config().getValue("paramwise_options").valueType()
+                == com.typesafe.config.ConfigValueType.OBJECT) {
+            n.problem("paramwise_options", "expected a list of {pattern = \"...\", <options>} objects: the order of "
+                    + "the rules matters (later matches override earlier ones) and a HOCON object keeps no order");
+        } else {
+            for (ConfigNode r : n.objects("paramwise_options")) {
+                rules.add(r.parse(ParamGroups::rule));
+            }
+        }
+        boolean noDecay1d = n.bool("no_decay_1d", false);
+        List<String> names = n.strings("no_decay_names", List.of("pos_embed", "cls_token"));
+        double decay = n.number("layer_decay", 1.0);
+        n.check(decay > 0 && decay <= 1, "layer_decay", "expected a number in (0, 1], got " + decay);
+        return new ParamGroups(weightDecay, List.copyOf(rules), noDecay1d, Set.copyOf(names), decay);
+    }
+
+    private static ParamRule rule(ConfigNode r) {
+        String regex = r.string("pattern");
+        Pattern p = Pattern.compile("$^");
+        try {
+            p = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            r.problem("pattern", "not a valid regular expression: " + e.getDescription());
+        }
+        OptionalDouble lrMult = opt(r, "lr_mult");
+        OptionalDouble wd = opt(r, "weight_decay");
+        OptionalDouble wdMult = opt(r, "weight_decay_mult");
+        OptionalDouble decayMult = opt(r, "decay_mult");
+        r.check(!(wdMult.isPresent() && decayMult.isPresent()), "decay_mult", "set weight_decay_mult or decay_mult,"
+                + " not both");
+        if (decayMult.isPresent()) {
+            wdMult = decayMult;
+        }
+        r.check(!(wd.isPresent() && wdMult.isPresent()), "weight_decay_mult", "set weight_decay or "
+                + "weight_decay_mult, not both");
+        r.check(lrMult.isPresent() || wd.isPresent() || wdMult.isPresent(), "pattern",
+                "a rule needs at least one of lr_mult, weight_decay, weight_decay_mult");
+        for (String k : new String[] {"lr_mult", "weight_decay", "weight_decay_mult", "decay_mult"}) {
+            OptionalDouble v = opt(r, k);
+            r.check(v.isEmpty() || v.getAsDouble() >= 0, k, "expected a number >= 0, got " + v);
+        }
+        return new ParamRule(p, lrMult, wd, wdMult);
+    }
+
+    private static OptionalDouble opt(ConfigNode n, String key) {
+        return n.has(key) ? OptionalDouble.of(n.number(key)) : OptionalDouble.empty();
+    }
+
+    /** Encoder depth from the names: one more than the largest i of {@code blocks.i.*} (0 when there is none). */
+    public static int depthFromNames(List<String> names) {
+        int depth = 0;
+        for (String name : names) {
+            Matcher m = BLOCK.matcher(name);
+            if (m.find()) {
+                depth = Math.max(depth, Integer.parseInt(m.group(1)) + 1);
+            }
+        }
+        return depth;
+    }
+
+    /** The MAE repo's layer id of a parameter for an encoder with {@code numLayers = depth + 1}. */
+    public static int layerId(String name, int numLayers) {
+        if (name.equals("cls_token") || name.equals("pos_embed") || name.startsWith("patch_embed")) {
+            return 0;
+        }
+        Matcher m = BLOCK.matcher(name);
+        if (m.find()) {
+            return Integer.parseInt(m.group(1)) + 1;
+        }
+        return numLayers;
+    }
+
+    /** Assignment of one parameter; {@code numLayers} = depth + 1 of the model it belongs to. */
+    public Assignment assign(String name, Shape shape, int numLayers) {
+        int id = layerId(name, numLayers);
+        double scale = layerDecay == 1.0 ? 1.0 : Math.pow(layerDecay, numLayers - id);
+        double wd = weightDecay;
+        if (noDecay1d && (shape.dimension() == 1 || name.endsWith(".bias") || noDecayNames.contains(name))) {
+            wd = 0.0;
+        }
+        for (ParamRule r : rules) {
+            if (r.matches(name)) {
+                if (r.lrMult().isPresent()) {
+                    scale *= r.lrMult().getAsDouble();
+                }
+                if (r.weightDecay().isPresent()) {
+                    wd = r.weightDecay().getAsDouble();
+                }
+                if (r.weightDecayMult().isPresent()) {
+                    wd = weightDecay * r.weightDecayMult().getAsDouble();
+                }
+            }
+        }
+        return new Assignment(id, scale, wd);
+    }
+}

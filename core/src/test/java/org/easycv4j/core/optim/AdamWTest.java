@@ -1,0 +1,80 @@
+package org.easycv4j.core.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Map;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.BuildContext;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+
+    /**
+     * Two steps against torch.optim.AdamW with two groups (w: wd 0.05, lr 0.1; b: wd 0, lr 0.05), betas (0.9,
+     * 0.999), eps 1e-8; expected values printed by PyTorch 1.13 and checked by hand for step 1:
+     * w0 = 1·(1 − 0.1·0.05) − 0.1·sign(g) = 0.895.
+     */
+    @Test
+    void twoStepsMatchPyTorchWithPerParameterLrAndDecay() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NamedParameter w = Grads.param(m, "blocks.0.attn.qkv.weight", new float[] {1, -2, 3}, new Shape(3));
+            NamedParameter b = Grads.param(m, "head.bias", new float[] {0.5f, -0.5f}, new Shape(2));
+            ConfigNode n = ConfigNode.root(ConfigFactory.parseString("lr = 0.1, betas = [0.9, 0.999], "
+                    + "weight_decay = 0.05, paramwise_options = [{pattern = \"bias\", weight_decay = 0, lr_mult = 0.5}]"));
+            AdamWSettings s = AdamWSettings.fromConfig(n);
+            n.finish();
+            assertEquals(List.of(), n.problems().list());
+            AdamW opt = new AdamW(s);
+            opt.init(List.of(w, b), m);
+            Grads.setGradients(m, List.of(w, b), new float[] {0.1f, 0.2f, -0.3f}, new float[] {1f, -2f});
+            opt.step(0.1);
+            assertArrayEquals(new float[] {0.894999981f, -2.08999991f, 3.08500004f},
+                    w.parameter().getArray().toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {0.450000018f, -0.450000018f}, b.parameter().getArray().toFloatArray(), 1e-6f);
+            Grads.setGradients(m, List.of(w, b), new float[] {-0.4f, 0.05f, 0.3f}, new float[] {0.25f, 0.5f});
+            opt.step(0.1);
+            assertArrayEquals(new float[] {0.946475327f, -2.16260982f, 3.06431198f},
+                    w.parameter().getArray().toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {0.408470154f, -0.426526606f}, b.parameter().getArray().toFloatArray(),
+                    1e-6f);
+            assertEquals(2, opt.steps());
+            Map<String, ai.djl.ndarray.NDArray> state = opt.state();
+            // exp_avg after two steps: 0.9·0.1·g1 + 0.1·g2 for w[0] = 0.009 − 0.04.
+            assertEquals(0.9 * 0.1 * 0.1 + 0.1 * -0.4, state.get("exp_avg.blocks.0.attn.qkv.weight").toFloatArray()[0],
+                    1e-7);
+        }
+    }
+
+    @Test
+    void fixedParametersAreLeftOut() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NamedParameter w = Grads.param(m, "w", new float[] {1}, new Shape(1));
+            ai.djl.nn.Parameter fixed = ai.djl.nn.Parameter.builder().setName("pos_embed").optShape(new Shape(1))
+                    .optInitializer((mm, sh, dt) -> mm.ones(sh)).optRequiresGrad(false).build();
+            fixed.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32);
+            AdamW opt = new AdamW(new AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.05));
+            opt.init(List.of(w, new NamedParameter("pos_embed", fixed)), m);
+            assertEquals(List.of("exp_avg.w", "exp_avg_sq.w"), List.copyOf(opt.state().keySet()));
+            Grads.setGradients(m, List.of(w), new float[] {1});
+            opt.step(0.1);
+            assertEquals(1f, fixed.getArray().getFloat());
+        }
+    }
+
+    @Test
+    void lrIsScaledByEffectiveBatchOverBaseBatch() {
+        ConfigNode n = ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4, base_batch_size = 256"));
+        AdamWSettings s = AdamWSettings.fromConfig(n);
+        Optimizer opt = new AdamWFactory().create(s, new BuildContext(java.nio.file.Path.of("."), 0, 4096, false));
+        assertEquals(2.4e-3, opt.baseLr(), 1e-12);
+        Optimizer unscaled = new AdamWFactory().create(AdamWSettings.fromConfig(
+                ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4"))),
+                new BuildContext(java.nio.file.Path.of("."), 0, 4096, false));
+        assertEquals(1.5e-4, unscaled.baseLr(), 1e-15);
+    }
+}

@@ -1,0 +1,61 @@
+package org.easycv4j.models.cls;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.easycv4j.models.vit.Inits;
+import org.easycv4j.models.vit.LayerNormLayer;
+import org.easycv4j.models.vit.LinearLayer;
+import org.easycv4j.models.vit.Step;
+import org.easycv4j.models.vit.VitEncoder;
+
+/**
+ * timm's VisionTransformer as the MAE repo fine-tunes it: learned {@code pos_embed}, blocks with drop path,
+ * then either global average pooling of the patch tokens + {@code fc_norm} (no {@code norm}) or the cls token
+ * after {@code norm}; linear {@code head}. Initialization as timm: Linear weights and tokens truncated normal
+ * (std 0.02), the head with std 2e-5 (MAE repo), LayerNorm 1/0. Input: images; output: logits (N, classes).
+ */
+public final class ClassifierNetwork extends VitEncoder {
+    private final boolean globalPool;
+    private final LayerNormLayer fcNorm;
+    private final LinearLayer head;
+
+    public ClassifierNetwork(ViTClassifierSettings s) {
+        super(s.encoder(), false, Inits.truncNormal(0.02f), false, Inits.truncNormal(0.02f),
+                (in, out) -> Inits.truncNormal(0.02f), !s.globalPool());
+        this.globalPool = s.globalPool();
+        int dim = s.encoder().embedDim();
+        fcNorm = globalPool ? addChildBlock("fc_norm", new LayerNormLayer(dim)) : null;
+        head = addChildBlock("head", new LinearLayer(dim, s.numClasses(), Inits.truncNormal(2e-5f)));
+    }
+
+    public boolean globalPool() {
+        return globalPool;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray images = inputs.get(0);
+        checkImages(images);
+        Step s = new Step(store, images, training);
+        NDArray x = patchEmbed.apply(s, images);
+        long n = x.getShape().get(0);
+        NDArray cls = s.own(s.param(clsToken).broadcast(n, 1, vit.embedDim()));
+        x = NDArrays.concat(new NDList(cls, x), 1).add(s.param(posEmbed));
+        x = blocks.apply(s, x);
+        NDArray feature = globalPool
+                ? fcNorm.apply(s, x.get(":, 1:, :").mean(new int[] {1}))
+                : norm.apply(s, x).get(":, 0, :");
+        return new NDList(head.apply(s, feature));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), head.getDirectParameters().get("weight").getShape()
+                .get(0))};
+    }
+}

@@ -1,0 +1,102 @@
+package org.easycv4j.models.cls;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.model.TaskModel;
+
+/**
+ * The fine-tuning classifier (EasyCV's ViT fine-tune model). Labels: int64 class indices (N), with optional
+ * label smoothing, or float soft targets (N, C) from Mixup/CutMix; the loss is the (soft-target)
+ * cross-entropy averaged over the batch. Outputs: {@code [logits]}.
+ */
+public final class ViTClassifier implements TaskModel {
+    private final ViTClassifierSettings settings;
+    private final ClassifierNetwork network;
+
+    public ViTClassifier(ViTClassifierSettings settings) {
+        this.settings = settings;
+        this.network = new ClassifierNetwork(settings);
+    }
+
+    @Override
+    public Block block() {
+        return network;
+    }
+
+    public ClassifierNetwork network() {
+        return network;
+    }
+
+    public ViTClassifierSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Shape[] inputShapes(int batchSize) {
+        var v = settings.encoder();
+        return new Shape[] {new Shape(batchSize, v.inChans(), v.imgSize(), v.imgSize())};
+    }
+
+    /**
+     * Loads the configured {@code pretrained} encoder, if any; call once after {@code block().initialize(...)}
+     * and before training. Returns the report (also when nothing is configured: empty).
+     */
+    public PretrainedReport loadPretrained(NDManager manager) throws IOException {
+        if (settings.pretrained().isEmpty()) {
+            return PretrainedReport.none();
+        }
+        return loadPretrained(settings.pretrained().get(), manager);
+    }
+
+    /** Loads the encoder of the safetensors checkpoint {@code file} (see {@link PretrainedLoader}). */
+    public PretrainedReport loadPretrained(Path file, NDManager manager) throws IOException {
+        return PretrainedLoader.load(file, this, manager);
+    }
+
+    @Override
+    public StepOutput forward(ParameterStore parameters, Batch batch, boolean training) {
+        NDArray logits = network.forward(parameters, batch.inputs(), training).singletonOrThrow();
+        NDArray loss = batch.labels().isEmpty() ? null : loss(logits, batch.labels().get(0));
+        return new StepOutput(loss, new NDList(logits));
+    }
+
+    /** Cross-entropy with hard (int64 (N)) or soft (float (N, C)) targets. */
+    NDArray loss(NDArray logits, NDArray labels) {
+        NDManager m = logits.getManager();
+        long classes = logits.getShape().get(1);
+        NDArray target;
+        if (labels.getDataType().isInteger()) {
+            if (labels.getShape().dimension() != 1 || labels.getShape().get(0) != logits.getShape().get(0)) {
+                throw new IllegalArgumentException("expected int64 labels of shape (" + logits.getShape().get(0)
+                        + "), got " + labels.getShape());
+            }
+            double eps = settings.labelSmoothing();
+            target = labels.oneHot((int) classes).toType(logits.getDataType(), false);
+            if (eps > 0) {
+                target = target.mul(scalar(m, logits, 1 - eps)).add(scalar(m, logits, eps / classes));
+            }
+        } else {
+            if (!labels.getShape().equals(logits.getShape())) {
+                throw new IllegalArgumentException("expected soft targets of shape " + logits.getShape() + ", got "
+                        + labels.getShape());
+            }
+            target = labels.getDataType() == logits.getDataType() ? labels : labels.toType(logits.getDataType(), false);
+        }
+        NDArray perSample = target.mul(logits.logSoftmax(1)).sum(new int[] {1}).neg();
+        return perSample.mean();
+    }
+
+    private static NDArray scalar(NDManager m, NDArray like, double v) {
+        NDArray a = like.getDataType() == DataType.FLOAT64 ? m.create(v) : m.create((float) v);
+        return a.toType(like.getDataType(), false);
+    }
+}

@@ -1,0 +1,27 @@
+package org.easycv4j.models.cls;
+
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.ComponentFactory;
+
+/** {@code model.type = ViTClassifier}. */
+public final class ViTClassifierFactory implements ComponentFactory<ViTClassifierSettings, TaskModel> {
+    @Override
+    public String description() {
+        return "ViT classifier for fine-tuning (global pool + fc_norm or cls token, drop path, soft-target CE)";
+    }
+
+    @Override
+    public ViTClassifierSettings settings(ConfigNode node) {
+        ViTClassifierSettings s = ViTClassifierSettings.fromConfig(node);
+        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(p), "pretrained",
+                "no such file: " + p.toAbsolutePath()));
+        return s;
+    }
+
+    @Override
+    public TaskModel create(ViTClassifierSettings settings, BuildContext context) {
+        return new ViTClassifier(settings);
+    }
+}

@@ -1,0 +1,42 @@
+package org.easycv4j.models.mae;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.model.TaskModel;
+
+/**
+ * MAE pretraining as a task: {@code batch.inputs()} = images and optionally the masking noise (N, L);
+ * labels are ignored. Outputs: {@code [pred (N, L, p·p·C), mask (N, L)]}.
+ */
+public final class MaeModel implements TaskModel {
+    private final MaeNetwork network;
+
+    public MaeModel(MaeSettings settings) {
+        this.network = new MaeNetwork(settings);
+    }
+
+    @Override
+    public Block block() {
+        return network;
+    }
+
+    public MaeNetwork network() {
+        return network;
+    }
+
+    @Override
+    public Shape[] inputShapes(int batchSize) {
+        var v = network.vitSettings();
+        return new Shape[] {new Shape(batchSize, v.inChans(), v.imgSize(), v.imgSize())};
+    }
+
+    @Override
+    public StepOutput forward(ParameterStore parameters, Batch batch, boolean training) {
+        NDList out = network.forward(parameters, batch.inputs(), training);
+        return new StepOutput(out.get(0), new NDList(out.get(1), out.get(2)));
+    }
+}

@@ -1,0 +1,2 @@
+/** The models plugin: registers MAE and ViTClassifier under the "model" kind. */
+package org.easycv4j.models;

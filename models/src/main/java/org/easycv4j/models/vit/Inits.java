@@ -1,0 +1,48 @@
+package org.easycv4j.models.vit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.initializer.Initializer;
+
+/** The initializers of the MAE reference and timm, drawn from the engine's seeded generator. */
+public final class Inits {
+    private Inits() {}
+
+    /** Xavier-uniform on the (fan_out, fan_in) view of the weight, as MAE does for Linear and patch weights. */
+    public static Initializer xavierUniform(long fanIn, long fanOut) {
+        float a = (float) Math.sqrt(6.0 / (fanIn + fanOut));
+        return uniform(a);
+    }
+
+    /** Uniform in [-a, a] (PyTorch's default Conv2d init uses a = 1/sqrt(fan_in) for weight and bias). */
+    public static Initializer uniform(float a) {
+        return (m, shape, dt) -> m.randomUniform(-a, a, shape, dt);
+    }
+
+    public static Initializer normal(float std) {
+        return (m, shape, dt) -> m.randomNormal(0f, std, shape, dt);
+    }
+
+    /** timm's trunc_normal_: normal(0, std) truncated to the absolute interval [-2, 2] (by redrawing). */
+    public static Initializer truncNormal(float std) {
+        return (m, shape, dt) -> {
+            NDArray a = m.randomNormal(0f, std, shape, DataType.FLOAT32);
+            // Redraw the (vanishingly rare for std << 1) samples outside [-2, 2].
+            for (int i = 0; i < 100; i++) {
+                NDArray out = a.abs().gt(2f);
+                if (!out.any().getBoolean()) {
+                    break;
+                }
+                NDArray fresh = m.randomNormal(0f, std, shape, DataType.FLOAT32);
+                a = NDArrays.where(out, fresh, a);
+            }
+            return a.toType(dt, false);
+        };
+    }
+
+    /** Fixed values (row-major), e.g. sin-cos position embeddings. */
+    public static Initializer fixed(float[] values) {
+        return (m, shape, dt) -> m.create(values, shape).toType(dt, false);
+    }
+}

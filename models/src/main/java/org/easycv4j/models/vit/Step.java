@@ -1,0 +1,67 @@
+package org.easycv4j.models.vit;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one forward pass needs besides its input: the parameter store, the step's manager (the input's),
+ * the compute type and the training flag.
+ *
+ * <p>Two DJL rules are enforced here. Scalars used in differentiable arithmetic are NDArrays owned by the
+ * step's manager ({@link #scalar}), because {@code x.mul(Number)} builds a tensor over a Java buffer that GC
+ * may free before backward reads it. Results of operations whose first operand is a parameter land on the
+ * model's manager, so {@link #own} moves them to the step's manager, which frees them with the step.
+ */
+public final class Step {
+    private final ParameterStore store;
+    private final NDManager manager;
+    private final DataType dataType;
+    private final Device device;
+    private final boolean training;
+    private final Map<Double, NDArray> scalars = new HashMap<>();
+
+    public Step(ParameterStore store, NDArray input, boolean training) {
+        this.store = store;
+        this.manager = input.getManager();
+        this.dataType = input.getDataType();
+        this.device = input.getDevice();
+        this.training = training;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    public boolean training() {
+        return training;
+    }
+
+    /** The value of a parameter for this pass. */
+    public NDArray param(Parameter p) {
+        return store.getValue(p, device, training);
+    }
+
+    /** A 0-d array of this pass's type, owned by the step's manager (cached per value). */
+    public NDArray scalar(double v) {
+        return scalars.computeIfAbsent(v, k -> {
+            NDArray a = dataType == DataType.FLOAT64 ? manager.create(v) : manager.create((float) v);
+            return a.getDataType() == dataType ? a : a.toType(dataType, false);
+        });
+    }
+
+    /** Moves an operation's result to the step's manager (for results of parameter-first operations). */
+    public NDArray own(NDArray a) {
+        a.attach(manager);
+        return a;
+    }
+}

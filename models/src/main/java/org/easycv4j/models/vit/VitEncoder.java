@@ -1,0 +1,62 @@
+package org.easycv4j.models.vit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The parts of a ViT that sit at the top level of timm's name space ({@code cls_token}, {@code pos_embed},
+ * {@code patch_embed.*}, {@code blocks.i.*}, {@code norm.*}); MAE and the classifier extend it.
+ *
+ * <p>Drop path increases linearly from 0 in the first block to {@code drop_path_rate} in the last.
+ */
+public abstract class VitEncoder extends Module {
+    protected final VitSettings vit;
+    protected final Parameter clsToken;
+    protected final Parameter posEmbed;
+    protected final PatchEmbed patchEmbed;
+    protected final BlockStack blocks;
+    protected final LayerNormLayer norm;
+
+    /**
+     * @param fixedPosEmbed true: pos_embed holds the sin-cos values and is not trainable (MAE); false: a learned
+     *     parameter initialized by {@code posInit}
+     * @param withNorm false when the final norm is replaced by the classifier's fc_norm (global pooling)
+     */
+    protected VitEncoder(VitSettings vit, boolean xavierPatch, Initializer clsInit, boolean fixedPosEmbed,
+            Initializer posInit, BiFunction<Long, Long, Initializer> linearInit, boolean withNorm) {
+        this.vit = vit;
+        int dim = vit.embedDim();
+        clsToken = param("cls_token", new Shape(1, 1, dim), clsInit, true);
+        Shape posShape = new Shape(1, vit.numPatches() + 1, dim);
+        posEmbed = fixedPosEmbed
+                ? param("pos_embed", posShape, Inits.fixed(SinCos.embedding(dim, vit.gridSize(), true)), false)
+                : param("pos_embed", posShape, posInit, true);
+        patchEmbed = addChildBlock("patch_embed", new PatchEmbed(vit.inChans(), dim, vit.patchSize(), xavierPatch));
+        List<VitBlock> list = new ArrayList<>();
+        for (int i = 0; i < vit.depth(); i++) {
+            double rate = vit.depth() == 1 ? 0 : vit.dropPathRate() * i / (vit.depth() - 1);
+            list.add(new VitBlock(dim, vit.numHeads(), vit.mlpRatio(), rate, linearInit));
+        }
+        blocks = addChildBlock("blocks", new BlockStack(list));
+        norm = withNorm ? addChildBlock("norm", new LayerNormLayer(dim)) : null;
+    }
+
+    public VitSettings vitSettings() {
+        return vit;
+    }
+
+    /** Checks an input batch against the configured image shape, naming what was expected. */
+    protected void checkImages(NDArray images) {
+        Shape s = images.getShape();
+        if (s.dimension() != 4 || s.get(1) != vit.inChans() || s.get(2) != vit.imgSize()
+                || s.get(3) != vit.imgSize()) {
+            throw new IllegalArgumentException("expected images of shape (N, " + vit.inChans() + ", " + vit.imgSize()
+                    + ", " + vit.imgSize() + "), got " + s);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.easycv4j.models.vit;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.easycv4j.core.config.ConfigNode;
+
+/**
+ * The encoder's shape: an {@code arch} preset ({@code tiny, small, base, large, huge}) that explicit keys
+ * override: {@code img_size, patch_size, in_chans, embed_dim, depth, num_heads, mlp_ratio, drop_path_rate}.
+ */
+public record VitSettings(String arch, int imgSize, int patchSize, int inChans, int embedDim, int depth,
+        int numHeads, double mlpRatio, double dropPathRate) {
+
+    /** Width, depth, heads and patch of a named ViT size. */
+    public record Preset(int embedDim, int depth, int numHeads, int patchSize) {}
+
+    public static final Map<String, Preset> PRESETS = Map.of(
+            "tiny", new Preset(192, 12, 3, 16),
+            "small", new Preset(384, 12, 6, 16),
+            "base", new Preset(768, 12, 12, 16),
+            "large", new Preset(1024, 24, 16, 16),
+            "huge", new Preset(1280, 32, 16, 14));
+
+    public int gridSize() {
+        return imgSize / patchSize;
+    }
+
+    public int numPatches() {
+        return gridSize() * gridSize();
+    }
+
+    /** Reads the encoder keys of {@code n}; {@code dropPathDefault} is the model's default rate. */
+    public static VitSettings fromConfig(ConfigNode n, double dropPathDefault) {
+        Set<String> names = new TreeSet<>(PRESETS.keySet());
+        String arch = n.choice("arch", "base", names);
+        Preset p = PRESETS.get(arch);
+        int img = n.integerAtLeast("img_size", 224, 1);
+        int patch = n.integerAtLeast("patch_size", p.patchSize(), 1);
+        int chans = n.integerAtLeast("in_chans", 3, 1);
+        int dim = n.integerAtLeast("embed_dim", p.embedDim(), 4);
+        int depth = n.integerAtLeast("depth", p.depth(), 1);
+        int heads = n.integerAtLeast("num_heads", p.numHeads(), 1);
+        double mlp = n.number("mlp_ratio", 4.0);
+        n.check(mlp > 0, "mlp_ratio", "expected mlp_ratio > 0, got " + mlp);
+        double dpr = n.numberIn("drop_path_rate", dropPathDefault, 0.0, 0.99);
+        n.check(img % patch == 0, "img_size", "img_size " + img + " is not a multiple of patch_size " + patch);
+        n.check(dim % heads == 0, "num_heads", "embed_dim " + dim + " is not divisible by num_heads " + heads);
+        n.check(dim % 4 == 0, "embed_dim", "the 2-D sin-cos position embedding needs embed_dim divisible by 4, got "
+                + dim);
+        return new VitSettings(arch, img, patch, chans, dim, depth, heads, mlp, dpr);
+    }
+}
