@@ -21,6 +21,7 @@ public final class BadSamples {
     private final int budget;
     private final Map<String, BadSample> seen = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<BadSample> order = new ConcurrentLinkedQueue<>();
+    private final java.util.Set<Integer> badIndices = ConcurrentHashMap.newKeySet();
 
     /**
      * @param dataset the dataset's config path, for messages
@@ -43,9 +44,15 @@ public final class BadSamples {
         }
     }
 
-    /** True when this sample was reported bad before (it is skipped without another read). */
-    public boolean isKnownBad(String where) {
-        return seen.containsKey(where);
+    /** Records that entry {@code index} of the data source is bad; throws when the budget is exceeded. */
+    public void report(int index, BadSample bad) {
+        badIndices.add(index);
+        report(bad);
+    }
+
+    /** True when entry {@code index} was reported bad before (it is skipped without another read). */
+    public boolean isBadIndex(int index) {
+        return badIndices.contains(index);
     }
 
     /** Distinct bad samples so far. */
