@@ -1,0 +1,49 @@
+package org.easycv4j.data.dataset;
+
+import java.util.List;
+import java.util.Optional;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.Spec;
+import org.easycv4j.data.DataKinds;
+import org.easycv4j.data.image.ImageBackends;
+import org.easycv4j.data.pipeline.Mixup;
+import org.easycv4j.data.pipeline.Transform;
+import org.easycv4j.data.source.DataSource;
+
+/**
+ * The settings shared by RawDataset and ClsDataset.
+ *
+ * @param name the dataset's config path, for messages
+ * @param dataSource {@code data_source { type = ..., ... }}
+ * @param pipeline {@code pipeline = [ {type = ...}, ... ]}
+ * @param mixup {@code mixup { mixup_alpha = 0.8, cutmix_alpha = 1.0, prob = 1.0, switch_prob = 0.5,
+ *     label_smoothing = 0.1 }} (ClsDataset only): batch-level Mixup / CutMix producing soft targets
+ * @param decoder {@code decoder}: "auto" (OpenCV when its natives load, else ImageIO), "opencv", "imageio"
+ * @param maxBadSamples {@code max_bad_samples}: distinct unreadable samples tolerated before the run fails
+ *     (default 100; 0 fails on the first)
+ */
+public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spec<Transform>> pipeline,
+        Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples) {
+
+    public static DatasetSettings fromConfig(ConfigNode node, Components components, boolean allowMixup) {
+        Spec<DataSource> source = components.parseRequired(node, "data_source", DataKinds.DATA_SOURCE).orElse(null);
+        List<ConfigNode> steps = node.objects("pipeline");
+        boolean hasToTensor = steps.stream()
+                .anyMatch(n -> n.has("type") && n.config().getValue("type").unwrapped().equals("ToTensor"));
+        node.check(hasToTensor || !node.has("pipeline") || steps.isEmpty(), "pipeline",
+                "expected a ToTensor step: batches are float tensors");
+        node.check(node.has("pipeline"), "pipeline", "missing required key, expected a list of transforms");
+        List<Spec<Transform>> pipeline = new java.util.ArrayList<>();
+        for (ConfigNode step : steps) {
+            components.parse(step, DataKinds.TRANSFORM).ifPresent(pipeline::add);
+        }
+        Optional<Mixup.Settings> mixup = Optional.empty();
+        if (allowMixup) {
+            mixup = node.optObject("mixup").map(m -> m.parse(Mixup.Settings::fromConfig));
+        }
+        String decoder = node.choice("decoder", "auto", ImageBackends.NAMES);
+        int maxBad = node.integerAtLeast("max_bad_samples", 100, 0);
+        return new DatasetSettings(node.path(), source, pipeline, mixup, decoder, maxBad);
+    }
+}

@@ -1,0 +1,111 @@
+package org.easycv4j.data.dataset;
+
+import java.util.Optional;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.data.Dataset;
+import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.Seeds;
+import org.easycv4j.data.image.FloatImage;
+import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.pipeline.Mixup;
+import org.easycv4j.data.pipeline.Pipeline;
+import org.easycv4j.data.source.BadSampleException;
+import org.easycv4j.data.source.BadSamples;
+import org.easycv4j.data.source.DataSource;
+import org.easycv4j.data.source.TooManyBadSamplesException;
+
+/**
+ * A data source and a pipeline: EasyCV's RawDataset ({@code labelled = false}) and ClsDataset. Bad samples
+ * are skipped (the next usable index takes their place, so batch shapes stay fixed) and counted against the
+ * dataset's budget.
+ */
+public final class ImageDataset implements Dataset {
+    private final String name;
+    private final DataSource source;
+    private final Pipeline pipeline;
+    private final Optional<Mixup> mixup;
+    private final ImageBackend backend;
+    private final BadSamples badSamples;
+    private final boolean labelled;
+
+    public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
+            BadSamples badSamples, boolean labelled) {
+        if (labelled && !source.labelled()) {
+            throw new IllegalArgumentException(name + ": a classification dataset needs a labelled data source");
+        }
+        this.name = name;
+        this.source = source;
+        this.pipeline = pipeline;
+        this.mixup = mixup;
+        this.backend = backend;
+        this.badSamples = badSamples;
+        this.labelled = labelled;
+    }
+
+    @Override
+    public int size() {
+        return source.size();
+    }
+
+    @Override
+    public DataLoader loader(LoaderSettings settings) {
+        return new ImageLoader(this, settings);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DataSource source() {
+        return source;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public Optional<Mixup> mixup() {
+        return mixup;
+    }
+
+    public ImageBackend backend() {
+        return backend;
+    }
+
+    public BadSamples badSamples() {
+        return badSamples;
+    }
+
+    /** True when batches carry labels (class indices, or soft targets with Mixup). */
+    public boolean labelled() {
+        return labelled;
+    }
+
+    /**
+     * Loads and transforms the sample at {@code index}, or the next usable one when it is bad. The random
+     * stream depends only on (seed, epoch, index of the sample actually used).
+     */
+    public Sample produce(long seed, int epoch, int index) {
+        int n = source.size();
+        for (int k = 0; k < n; k++) {
+            int i = (index + k) % n;
+            if (badSamples.isBadIndex(i)) {
+                continue;
+            }
+            Sample raw;
+            try {
+                raw = source.load(i, backend);
+            } catch (BadSampleException e) {
+                badSamples.report(i, e.bad());
+                continue;
+            }
+            Sample out = pipeline.apply(raw, Seeds.forSample(seed, epoch, i), backend);
+            if (!(out.image() instanceof FloatImage)) {
+                throw new IllegalStateException(name + ": the pipeline must produce a tensor; add ToTensor (and Normalize)");
+            }
+            return out;
+        }
+        throw new TooManyBadSamplesException(name + ": no usable sample left (" + badSamples.count() + " bad)");
+    }
+}

@@ -1,0 +1,370 @@
+package org.easycv4j.data.dataset;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.Seeds;
+import org.easycv4j.data.image.FloatImage;
+import org.easycv4j.data.pipeline.Mixup;
+
+/**
+ * Batches an {@link ImageDataset}: {@code num_workers} threads decode and augment whole batches ahead of the
+ * consumer (up to 2 per worker in flight), writing straight into reusable direct buffers; the consumer's
+ * thread turns a buffer into NDArrays of the manager passed to {@link #epoch} with one native copy.
+ * With 0 workers everything runs on the caller's thread.
+ *
+ * <p>Order: the epoch's permutation is a function of (seed, epoch); it is padded cyclically to a multiple of
+ * the world size and rank r takes every world-size-th index from r (torch's DistributedSampler). Every
+ * random transform is seeded by (seed, epoch, sample index) and Mixup by (seed, epoch, rank, batch), so the
+ * batches are identical for any number of workers.
+ *
+ * <p>Batches: inputs.get(0) float32 (N, C, H, W); labels.get(0) int64 (N) class indices, or float32
+ * (N, classes) soft targets when Mixup is configured; no labels for RawDataset.
+ */
+public final class ImageLoader implements DataLoader {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ImageDataset dataset;
+    private final LoaderSettings settings;
+    private final int perRank;
+    private final int batches;
+    private final int prefetch;
+    private final ExecutorService workers;
+    private final BlockingQueue<Slot> freeSlots;
+    private EpochIterator current;
+    private boolean closed;
+
+    ImageLoader(ImageDataset dataset, LoaderSettings settings) {
+        this.dataset = dataset;
+        this.settings = settings;
+        int n = dataset.size();
+        if (n == 0) {
+            throw new IllegalArgumentException(dataset.name() + ": the data source has no samples");
+        }
+        if (settings.numWorkers() < 0) {
+            throw new IllegalArgumentException("num_workers must be >= 0, got " + settings.numWorkers());
+        }
+        this.perRank = (n + settings.worldSize() - 1) / settings.worldSize();
+        this.batches = settings.dropLast() ? perRank / settings.batchSize()
+                : (perRank + settings.batchSize() - 1) / settings.batchSize();
+        if (batches == 0) {
+            throw new IllegalArgumentException(dataset.name() + ": " + perRank + " samples per rank make no full batch of "
+                    + settings.batchSize() + " with drop_last; lower the batch size or set drop_last = false");
+        }
+        this.prefetch = Math.max(1, 2 * settings.numWorkers());
+        this.freeSlots = new ArrayBlockingQueue<>(prefetch + 1);
+        for (int i = 0; i <= prefetch; i++) {
+            freeSlots.add(new Slot());
+        }
+        if (settings.numWorkers() > 0) {
+            this.workers = Executors.newFixedThreadPool(settings.numWorkers(), r -> {
+                Thread t = new Thread(r, "easycv4j-data-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.workers = null;
+        }
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return batches;
+    }
+
+    /** The dataset indices this rank visits in {@code epoch}, in order. */
+    public int[] order(int epoch) {
+        int n = dataset.size();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        if (settings.shuffle()) {
+            SplittableRandom rng = Seeds.forOrder(settings.seed(), epoch);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = perm[i];
+                perm[i] = perm[j];
+                perm[j] = t;
+            }
+        }
+        int[] mine = new int[perRank];
+        for (int k = 0; k < perRank; k++) {
+            mine[k] = perm[(int) ((settings.rank() + (long) k * settings.worldSize()) % n)];
+        }
+        return mine;
+    }
+
+    @Override
+    public synchronized Iterator<Batch> epoch(int epoch, NDManager manager) {
+        if (closed) {
+            throw new IllegalStateException("the loader is closed");
+        }
+        if (current != null) {
+            current.abandon();
+        }
+        current = new EpochIterator(epoch, manager, order(epoch));
+        return current;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (current != null) {
+            current.abandon();
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** True once {@link #close()} stopped the worker threads. */
+    public boolean isTerminated() {
+        return workers == null ? closed : workers.isTerminated();
+    }
+
+    /** Reusable memory for one batch. */
+    static final class Slot {
+        ByteBuffer images;
+        FloatBuffer imageFloats;
+        ByteBuffer labels;
+        ByteBuffer targets;
+        int[] labelInts;
+        float[] targetFloats;
+        int n;
+        int c;
+        int h;
+        int w;
+        int classes;
+
+        void ensure(int batchSize, int c, int h, int w, int classes) {
+            int bytes = batchSize * c * h * w * Float.BYTES;
+            if (images == null || images.capacity() < bytes) {
+                images = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+                imageFloats = images.asFloatBuffer();
+            }
+            if (labels == null || labels.capacity() < batchSize * Long.BYTES) {
+                labels = ByteBuffer.allocateDirect(batchSize * Long.BYTES).order(ByteOrder.nativeOrder());
+                labelInts = new int[batchSize];
+            }
+            if (classes > 0 && (targets == null || targets.capacity() < batchSize * classes * Float.BYTES)) {
+                targets = ByteBuffer.allocateDirect(batchSize * classes * Float.BYTES).order(ByteOrder.nativeOrder());
+                targetFloats = new float[batchSize * classes];
+            }
+            this.c = c;
+            this.h = h;
+            this.w = w;
+            this.classes = classes;
+        }
+    }
+
+    /** One epoch; only the consumer's thread calls hasNext / next. */
+    private final class EpochIterator implements Iterator<Batch> {
+        private final int epoch;
+        private final NDManager manager;
+        private final int[] order;
+        private final ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
+        private volatile boolean cancelled;
+        private int submitted;
+        private int returned;
+
+        EpochIterator(int epoch, NDManager manager, int[] order) {
+            this.epoch = epoch;
+            this.manager = manager;
+            this.order = order;
+            topUp();
+        }
+
+        private void topUp() {
+            if (workers == null) {
+                return;
+            }
+            while (submitted < batches && submitted - returned < prefetch) {
+                int b = submitted++;
+                inFlight.add(workers.submit(() -> fillWithFreeSlot(b)));
+            }
+        }
+
+        private Slot fillWithFreeSlot(int b) throws InterruptedException {
+            Slot slot = freeSlots.take();
+            try {
+                fill(slot, b);
+                return slot;
+            } catch (RuntimeException | Error e) {
+                freeSlots.add(slot);
+                throw e;
+            }
+        }
+
+        private void fill(Slot slot, int b) {
+            int start = b * settings.batchSize();
+            int n = Math.min(settings.batchSize(), order.length - start);
+            Mixup mixup = dataset.mixup().orElse(null);
+            int classes = mixup == null ? 0 : mixup.numClasses();
+            int chw = 0;
+            for (int i = 0; i < n; i++) {
+                if (cancelled) {
+                    throw new CancellationException("epoch abandoned");
+                }
+                Sample s = dataset.produce(settings.seed(), epoch, order[start + i]);
+                FloatImage img = (FloatImage) s.image();
+                if (i == 0) {
+                    slot.ensure(settings.batchSize(), img.channels(), img.height(), img.width(), classes);
+                    chw = img.data().length;
+                } else if (img.channels() != slot.c || img.height() != slot.h || img.width() != slot.w) {
+                    throw new IllegalStateException(dataset.name() + ": sample " + s.origin() + " has shape "
+                            + img.shapeText() + " but the batch has (" + slot.c + ", " + slot.h + ", " + slot.w
+                            + "); the pipeline must produce one size (RandomResizedCrop or Resize + CenterCrop)");
+                }
+                slot.imageFloats.put(i * chw, img.data());
+                slot.labelInts[i] = s.label();
+            }
+            slot.n = n;
+            if (mixup != null) {
+                for (int i = 0; i < n; i++) {
+                    if (slot.labelInts[i] >= classes) {
+                        throw new IllegalStateException(dataset.name() + ": label " + slot.labelInts[i]
+                                + " >= mixup.num_classes " + classes);
+                    }
+                }
+                long batchKey = ((long) settings.rank() << 32) | b;
+                mixup.apply(slot.imageFloats, n, slot.c, slot.h, slot.w, slot.labelInts, slot.targetFloats,
+                        Seeds.forBatch(settings.seed(), epoch, batchKey));
+                slot.targets.asFloatBuffer().put(0, slot.targetFloats, 0, n * classes);
+            } else {
+                java.nio.LongBuffer lb = slot.labels.asLongBuffer();
+                for (int i = 0; i < n; i++) {
+                    lb.put(i, slot.labelInts[i]);
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return returned < batches && !cancelled;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            int b = returned;
+            Slot slot;
+            if (workers == null) {
+                try {
+                    slot = freeSlots.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while loading a batch", e);
+                }
+                try {
+                    fill(slot, b);
+                } catch (RuntimeException | Error e) {
+                    freeSlots.add(slot);
+                    throw e;
+                }
+            } else {
+                slot = await(inFlight.poll());
+            }
+            try {
+                returned++;
+                return toBatch(slot);
+            } finally {
+                freeSlots.add(slot);
+                topUp();
+            }
+        }
+
+        private Slot await(Future<Slot> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a batch", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                abandon();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+
+        private Batch toBatch(Slot slot) {
+            int n = slot.n;
+            NDArray images = copy(slot.images, n * slot.c * slot.h * slot.w * Float.BYTES,
+                    new Shape(n, slot.c, slot.h, slot.w), DataType.FLOAT32);
+            NDList labels = new NDList();
+            if (dataset.labelled()) {
+                if (slot.classes > 0) {
+                    labels.add(copy(slot.targets, n * slot.classes * Float.BYTES, new Shape(n, slot.classes), DataType.FLOAT32));
+                } else {
+                    labels.add(copy(slot.labels, n * Long.BYTES, new Shape(n), DataType.INT64));
+                }
+            }
+            return new Batch(new NDList(images), labels, n);
+        }
+
+        /**
+         * PyTorch wraps a direct buffer without copying, so the reusable buffer is wrapped only for the moment
+         * of one native copy into the manager's own memory.
+         */
+        private NDArray copy(ByteBuffer buf, int bytes, Shape shape, DataType type) {
+            ByteBuffer view = buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder());
+            try (NDArray alias = manager.create(view, shape, type)) {
+                return alias.duplicate();
+            }
+        }
+
+        /** Stops this epoch's work and returns its slots; used when a new epoch starts early or on close. */
+        void abandon() {
+            cancelled = true;
+            Future<Slot> f;
+            while ((f = inFlight.poll()) != null) {
+                try {
+                    freeSlots.add(f.get());
+                } catch (ExecutionException | CancellationException e) {
+                    // failed tasks returned their slot themselves
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.easycv4j.data.pipeline;
+
+import java.util.random.RandomGenerator;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.image.Interpolation;
+
+/**
+ * torchvision's RandomResizedCrop: area fraction uniform in {@code scale}, aspect ratio log-uniform in
+ * {@code ratio}, up to 10 tries, then a centre crop clamped to the ratio range; the crop is resized to
+ * {@code size}. Keys: {@code size} (int or [h, w]), {@code scale} ([0.08, 1.0]), {@code ratio} ([3/4, 4/3]),
+ * {@code interpolation} ("bilinear" default, "bicubic", "nearest", or PIL's numbers 2 / 3 / 0).
+ */
+public final class RandomResizedCrop implements Transform {
+    private final Settings s;
+
+    public record Settings(int height, int width, double[] scale, double[] ratio, Interpolation interpolation) {
+        public static Settings fromConfig(ConfigNode node) {
+            int[] hw = TransformSettings.size(node, "size");
+            double[] scale = TransformSettings.range(node, "scale", 0.08, 1.0, 0.0);
+            node.check(scale[1] <= 1.0, "scale", "expected area fractions <= 1");
+            double[] ratio = TransformSettings.range(node, "ratio", 3.0 / 4.0, 4.0 / 3.0, 1e-9);
+            return new Settings(hw[0], hw[1], scale, ratio,
+                    TransformSettings.interpolation(node, "interpolation", Interpolation.BILINEAR));
+        }
+    }
+
+    public RandomResizedCrop(Settings s) {
+        this.s = s;
+    }
+
+    /** The crop {x, y, w, h} torchvision's get_params would draw for a width x height image. */
+    public static int[] sampleCrop(int width, int height, double[] scale, double[] ratio, RandomGenerator rng) {
+        double area = (double) width * height;
+        double logLo = Math.log(ratio[0]);
+        double logHi = Math.log(ratio[1]);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double target = area * uniform(rng, scale[0], scale[1]);
+            double aspect = Math.exp(uniform(rng, logLo, logHi));
+            int w = (int) Math.round(Math.sqrt(target * aspect));
+            int h = (int) Math.round(Math.sqrt(target / aspect));
+            if (w > 0 && w <= width && h > 0 && h <= height) {
+                int y = rng.nextInt(height - h + 1);
+                int x = rng.nextInt(width - w + 1);
+                return new int[] {x, y, w, h};
+            }
+        }
+        double inRatio = (double) width / height;
+        int w;
+        int h;
+        if (inRatio < ratio[0]) {
+            w = width;
+            h = (int) Math.round(w / ratio[0]);
+        } else if (inRatio > ratio[1]) {
+            h = height;
+            w = (int) Math.round(h * ratio[1]);
+        } else {
+            w = width;
+            h = height;
+        }
+        return new int[] {(width - w) / 2, (height - h) / 2, w, h};
+    }
+
+    static double uniform(RandomGenerator rng, double lo, double hi) {
+        return lo == hi ? lo : lo + (hi - lo) * rng.nextDouble();
+    }
+
+    @Override
+    public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
+        ByteImage img = TransformSettings.bytes(sample.image(), "RandomResizedCrop");
+        int[] c = sampleCrop(img.width(), img.height(), s.scale(), s.ratio(), rng);
+        return sample.withImage(backend.resize(img, c[0], c[1], c[2], c[3], s.width(), s.height(), s.interpolation()));
+    }
+
+    /** {@code type = RandomResizedCrop}. */
+    public static final class Factory implements ComponentFactory<Settings, Transform> {
+        @Override
+        public String description() {
+            return "random area/aspect crop resized to size (torchvision RandomResizedCrop)";
+        }
+
+        @Override
+        public Settings settings(ConfigNode node) {
+            return Settings.fromConfig(node);
+        }
+
+        @Override
+        public Transform create(Settings settings, BuildContext context) {
+            return new RandomResizedCrop(settings);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.easycv4j.data.pipeline;
+
+import java.util.random.RandomGenerator;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.ImageBackend;
+
+/**
+ * One step of a pipeline. Random decisions draw only from {@code rng}, which the loader seeds from
+ * (seed, epoch, sample index), so a transform must keep no mutable state of its own. Thread-safe.
+ */
+public interface Transform {
+
+    /**
+     * Transforms a sample; bad input shape (e.g. Normalize before ToTensor) raises an
+     * {@link IllegalStateException} naming the transform.
+     */
+    Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend);
+}

@@ -1,0 +1,27 @@
+package org.easycv4j.data.source;
+
+import java.util.List;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.ImageBackend;
+
+/** Where samples come from: an indexed collection of (image, label) entries. Thread-safe for reads. */
+public interface DataSource {
+
+    /** Number of entries (malformed list lines excluded). */
+    int size();
+
+    /** Reads and decodes entry {@code index}; a missing or undecodable file raises {@link BadSampleException}. */
+    Sample load(int index, ImageBackend backend) throws BadSampleException;
+
+    /** True when entries carry class labels. */
+    boolean labelled();
+
+    /** Number of classes (0 for unlabelled sources; the largest label + 1 when no names are known). */
+    int numClasses();
+
+    /** Class names in index order, empty when unknown. */
+    List<String> classNames();
+
+    /** Entries rejected while the lists were read (malformed lines), already left out of {@link #size()}. */
+    List<BadSample> listProblems();
+}

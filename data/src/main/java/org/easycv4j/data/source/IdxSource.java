@@ -1,0 +1,154 @@
+package org.easycv4j.data.source;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.ImageBackend;
+
+/**
+ * {@code type = ClsSourceIdx}: MNIST / Fashion-MNIST IDX files, gzipped or not, held in memory.
+ * Keys: either {@code root} + {@code split} ("train" or "test": the standard names
+ * {@code train-images-idx3-ubyte[.gz]} / {@code t10k-...}), or {@code images} + {@code labels} (explicit
+ * files); {@code classes} (optional class names; Fashion-MNIST's when {@code root} holds Fashion-MNIST is not
+ * guessed), {@code max_data_num} (first N; 0 = all), {@code to_rgb} (default false: 1-channel images).
+ */
+public final class IdxSource implements ComponentFactory<IdxSource.Settings, DataSource> {
+
+    /** Fashion-MNIST's class names, index order. */
+    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
+            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    public record Settings(Optional<Path> root, String split, Optional<Path> images, Optional<Path> labels,
+            List<String> classes, int maxDataNum, boolean toRgb) {
+        public static Settings fromConfig(ConfigNode node) {
+            Optional<Path> root = node.path("root");
+            String split = node.choice("split", "train", List.of("train", "test"));
+            Optional<Path> images = node.path("images");
+            Optional<Path> labels = node.path("labels");
+            if (root.isPresent()) {
+                node.check(images.isEmpty(), "images", "give either root + split or images + labels, not both");
+                node.check(labels.isEmpty(), "labels", "give either root + split or images + labels, not both");
+            } else {
+                node.check(images.isPresent(), "images", "missing: give root + split, or images + labels");
+                node.check(labels.isPresent(), "labels", "missing: give root + split, or images + labels");
+            }
+            List<String> classes = node.strings("classes", List.of());
+            int max = node.integerAtLeast("max_data_num", 0, 0);
+            return new Settings(root, split, images, labels, classes, max, node.bool("to_rgb", false));
+        }
+    }
+
+    @Override
+    public String description() {
+        return "MNIST / Fashion-MNIST IDX files (gzipped or not), 28x28 grey";
+    }
+
+    @Override
+    public Settings settings(ConfigNode node) {
+        return Settings.fromConfig(node);
+    }
+
+    @Override
+    public DataSource create(Settings s, BuildContext context) throws IOException {
+        Path images;
+        Path labels;
+        if (s.root().isPresent()) {
+            ListFiles.requireDir(s.root().get(), "root");
+            String prefix = s.split().equals("train") ? "train" : "t10k";
+            images = standard(s.root().get(), prefix + "-images-idx3-ubyte");
+            labels = standard(s.root().get(), prefix + "-labels-idx1-ubyte");
+        } else {
+            images = s.images().orElseThrow();
+            labels = s.labels().orElseThrow();
+            ListFiles.requireFile(images, "images");
+            ListFiles.requireFile(labels, "labels");
+        }
+        Idx.Images img = Idx.readImages(images);
+        byte[] lab = Idx.readLabels(labels);
+        if (img.count() != lab.length) {
+            throw new IOException(images + " holds " + img.count() + " images but " + labels + " holds " + lab.length
+                    + " labels");
+        }
+        int max = 0;
+        for (byte b : lab) {
+            max = Math.max(max, b & 0xFF);
+        }
+        if (!s.classes().isEmpty() && max >= s.classes().size()) {
+            throw new IOException(labels + " has label " + max + " but classes names only " + s.classes().size());
+        }
+        int n = s.maxDataNum() > 0 ? Math.min(s.maxDataNum(), img.count()) : img.count();
+        return new Source(img, lab, n, images.toString(), s.classes(), Math.max(max + 1, s.classes().size()), s.toRgb());
+    }
+
+    private static Path standard(Path root, String name) throws IOException {
+        Path gz = root.resolve(name + ".gz");
+        if (Files.isRegularFile(gz)) {
+            return gz;
+        }
+        Path raw = root.resolve(name);
+        if (Files.isRegularFile(raw)) {
+            return raw;
+        }
+        throw new IOException("root: neither " + gz.toAbsolutePath() + " nor " + raw.toAbsolutePath() + " exists");
+    }
+
+    /** The in-memory IDX data. */
+    static final class Source implements DataSource {
+        private final Idx.Images images;
+        private final byte[] labels;
+        private final int size;
+        private final String file;
+        private final List<String> classes;
+        private final int numClasses;
+        private final boolean toRgb;
+
+        Source(Idx.Images images, byte[] labels, int size, String file, List<String> classes, int numClasses,
+                boolean toRgb) {
+            this.images = images;
+            this.labels = labels;
+            this.size = size;
+            this.file = file;
+            this.classes = List.copyOf(classes);
+            this.numClasses = numClasses;
+            this.toRgb = toRgb;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public Sample load(int index, ImageBackend backend) {
+            ByteImage img = new ByteImage(images.cols(), images.rows(), 1, images.image(index));
+            return new Sample(index, toRgb ? img.toRgb() : img, labels[index] & 0xFF, file + "#" + index);
+        }
+
+        @Override
+        public boolean labelled() {
+            return true;
+        }
+
+        @Override
+        public int numClasses() {
+            return numClasses;
+        }
+
+        @Override
+        public List<String> classNames() {
+            return classes;
+        }
+
+        @Override
+        public List<BadSample> listProblems() {
+            return List.of();
+        }
+    }
+}

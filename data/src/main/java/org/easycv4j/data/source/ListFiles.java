@@ -1,0 +1,125 @@
+package org.easycv4j.data.source;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reading list files: one entry per line, blank lines and lines starting with '#' ignored. */
+final class ListFiles {
+    private ListFiles() {}
+
+    /** One meaningful line of a list file. */
+    record Line(int number, String text) {}
+
+    /** The meaningful lines of a list file (trimmed), with their 1-based numbers. */
+    static List<Line> read(Path file, String key) throws IOException {
+        requireFile(file, key);
+        List<Line> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String s;
+            int n = 0;
+            while ((s = r.readLine()) != null) {
+                n++;
+                String t = s.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                out.add(new Line(n, t));
+            }
+        }
+        return out;
+    }
+
+    static void requireFile(Path file, String key) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException(key + ": file " + file.toAbsolutePath() + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(key + ": " + file.toAbsolutePath() + " is not a file");
+        }
+    }
+
+    static void requireDir(Path dir, String key) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new IOException(key + ": folder " + dir.toAbsolutePath() + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(key + ": " + dir.toAbsolutePath() + " is not a folder");
+        }
+    }
+
+    /** Class names, one per line (EasyCV's class_list file). Duplicates are an error. */
+    static List<String> classNames(Path file, String key) throws IOException {
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Line l : read(file, key)) {
+            Integer before = seen.putIfAbsent(l.text(), l.number());
+            if (before != null) {
+                throw new IOException(file + ":" + l.number() + ": class \"" + l.text()
+                        + "\" already named at line " + before);
+            }
+            names.add(l.text());
+        }
+        if (names.isEmpty()) {
+            throw new IOException(key + ": class list " + file + " names no class");
+        }
+        return names;
+    }
+
+    /**
+     * Parses "relative/path label" lines into the builder. The label is the last field (so paths may
+     * contain the delimiter); it is an integer, or a class name when {@code classIndex} is given.
+     */
+    static void readLabelled(Path listFile, String key, int root, FileListSource.Builder b, String delimiter,
+            Map<String, Integer> classIndex, int numClasses) throws IOException {
+        int list = b.addList(listFile.toString());
+        for (Line l : read(listFile, key)) {
+            String where = listFile + ":" + l.number();
+            String text = l.text();
+            int cut = delimiter.isBlank() ? lastWhitespace(text) : text.lastIndexOf(delimiter);
+            if (cut <= 0) {
+                b.problem(where, "malformed line \"" + text + "\": expected \"relative/path label\"");
+                continue;
+            }
+            String path = text.substring(0, cut).strip();
+            String labelText = text.substring(cut + (delimiter.isBlank() ? 1 : delimiter.length())).strip();
+            int label;
+            if (classIndex != null && classIndex.containsKey(labelText)) {
+                label = classIndex.get(labelText);
+            } else {
+                try {
+                    label = Integer.parseInt(labelText);
+                } catch (NumberFormatException e) {
+                    b.problem(where, "label \"" + labelText + "\" is not an integer"
+                            + (classIndex == null ? "" : " nor a class of the class list"));
+                    continue;
+                }
+            }
+            if (label < 0 || (numClasses > 0 && label >= numClasses)) {
+                b.problem(where, "label " + label + " out of range"
+                        + (numClasses > 0 ? " [0, " + numClasses + ")" : " (must be >= 0)"));
+                continue;
+            }
+            if (path.isEmpty()) {
+                b.problem(where, "malformed line \"" + text + "\": empty path");
+                continue;
+            }
+            b.add(root, path, label, list, l.number());
+        }
+    }
+
+    private static int lastWhitespace(String s) {
+        for (int i = s.length() - 1; i >= 0; i--) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
