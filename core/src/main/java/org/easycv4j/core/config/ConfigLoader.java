@@ -56,6 +56,13 @@ public final class ConfigLoader {
         Config sets = parseOverrides(overrides, problems);
         problems.throwIfAny();
         Config props = systemOverrides(systemProperties, experiment, defaults);
+        // "--set key=null" removes the key below the overrides too, so that a following "--set key={...}"
+        // replaces a whole object instead of merging into the file's (HOCON's null-then-redefine).
+        for (String path : nulledPaths(overrides)) {
+            experiment = experiment.withoutPath(path);
+            props = props.withoutPath(path);
+            defaults = defaults.withoutPath(path);
+        }
         Config merged = sets.withFallback(props).withFallback(experiment).withFallback(defaults);
         try {
             return merged.resolve(ConfigResolveOptions.defaults());
@@ -80,6 +87,18 @@ public final class ConfigLoader {
             } catch (ConfigException e) {
                 problems.add(new ConfigProblem(o.substring(0, eq), "--set " + o,
                         "cannot parse the value as HOCON: " + e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** Paths that an override sets to null. */
+    static List<String> nulledPaths(List<String> overrides) {
+        List<String> out = new ArrayList<>();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq > 0 && o.substring(eq + 1).trim().equals("null")) {
+                out.add(o.substring(0, eq).trim());
             }
         }
         return out;

@@ -24,6 +24,12 @@ public interface TaskModel {
         return ParameterNames.of(block());
     }
 
+    /**
+     * Called once after the parameters are initialized and before training starts, e.g. to load pretrained
+     * weights named in the settings. Not called when weights come from a checkpoint being resumed or evaluated.
+     */
+    default void afterInitialize(ai.djl.ndarray.NDManager manager) throws java.io.IOException {}
+
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */
     Shape[] inputShapes(int batchSize);
 

@@ -58,8 +58,11 @@ public record Experiment(
     /** {@code checkpoint_config}: save every {@code interval} epochs, keep the last {@code maxKeep} (-1: all). */
     public record CheckpointConfig(int interval, int maxKeep) {}
 
-    /** {@code eval_config} + {@code eval_pipelines}. */
-    public record EvalConfig(int interval, boolean initial, List<EvalPipeline> pipelines) {}
+    /**
+     * {@code eval_config} + {@code eval_pipelines}; {@code saveBest} names the metric whose best value is kept
+     * as a checkpoint ({@code save_best = top1}).
+     */
+    public record EvalConfig(int interval, boolean initial, Optional<String> saveBest, List<EvalPipeline> pipelines) {}
 
     /** One evaluation: a dataset and the evaluators that score the model's outputs on it. */
     public record EvalPipeline(String mode, Spec<Dataset> data, List<Spec<Evaluator>> evaluators) {}
@@ -131,10 +134,13 @@ public record Experiment(
 
         int evalInterval = 1;
         boolean evalInitial = false;
+        Optional<String> saveBest = Optional.empty();
         Optional<ConfigNode> ec = root.optObject("eval_config");
         if (ec.isPresent()) {
             evalInterval = ec.get().integerAtLeast("interval", 1, 1);
             evalInitial = ec.get().bool("initial", false);
+            String best = ec.get().string("save_best", "none");
+            saveBest = best.equals("none") ? Optional.empty() : Optional.of(best);
             ec.get().accept("gpu_collect"); // EasyCV's multi-process option; one process gathers nothing here.
             ec.get().finish();
         }
@@ -151,14 +157,20 @@ public record Experiment(
             }
         }
 
+        if (saveBest.isPresent() && pipelines.isEmpty()) {
+            ec.get().problem("save_best", "save_best needs eval_pipelines to produce metrics");
+        }
         List<Spec<Hook>> custom = components.parseList(root, "custom_hooks", CoreKinds.HOOK);
         Optional<Path> loadFrom = root.path("load_from");
         Optional<Path> resumeFrom = root.path("resume_from");
+        if (loadFrom.isPresent() && resumeFrom.isPresent()) {
+            root.problem("resume_from", "set load_from (weights only) or resume_from (the whole state), not both");
+        }
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
         root.accept("vars");
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, pipelines), custom, loadFrom, resumeFrom);
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom);
     }
 }

@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.easycv4j.core.checkpoint.CheckpointState;
+import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
@@ -21,10 +25,12 @@ import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
+import org.easycv4j.core.optim.ParamGroupTable;
 import org.easycv4j.core.optim.schedule.FixedLr;
 import org.easycv4j.core.optim.schedule.Warmup;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.hooks.CheckpointHook;
 import org.easycv4j.core.runner.hooks.EvalHook;
 import org.easycv4j.core.runner.hooks.LrUpdaterHook;
 import org.easycv4j.core.runner.hooks.ProgressHook;
@@ -33,15 +39,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a checked {@link Experiment} and runs it: writes the resolved config and provenance, builds every
- * component, initializes the model and hands over to {@link TrainLoop} with the hooks. The loops, hooks and
- * components do the work; this class only wires them.
+ * Runs a checked {@link Experiment}: writes the resolved config and provenance, builds every component,
+ * initializes (and possibly restores) the model and hands over to {@link TrainLoop} or {@link ValLoop} with
+ * the hooks. The loops, hooks and components do the work; this class only wires them.
  */
 public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     /** File names inside the work dir. */
     public static final String RESOLVED_CONFIG = "config.resolved.conf";
     public static final String PROVENANCE = "provenance.json";
+    public static final String PARAM_GROUPS = "param_groups.json";
 
     private final Experiment experiment;
     private final Config resolved;
@@ -50,7 +57,7 @@ public final class Runner {
 
     /**
      * @param experiment the checked experiment
-     * @param resolved the resolved configuration it came from (written to the work dir)
+     * @param resolved the resolved configuration it came from (written to the work dir and checkpoints)
      * @param commandLine the launcher's arguments (for provenance)
      * @param configFile the experiment file
      */
@@ -64,14 +71,16 @@ public final class Runner {
     /** The result of a training run. */
     public record TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics) {}
 
+    private record EvalParts(Dataset dataset, List<Evaluator> evaluators) {}
+
     /**
-     * Trains. With {@code dryRun} every component is built and the model initialized, then it stops before the
-     * first batch.
+     * Trains, starting from {@code resume_from} or {@code load_from} when set. With {@code dryRun} every
+     * component is built, the model initialized and the parameter groups written, then it stops.
      */
     public TrainResult train(boolean dryRun) throws IOException {
         Path workDir = experiment.workDir();
-        writeRunRecords(workDir);
-        Engine.getInstance().setRandomSeed((int) experiment.seed());
+        String provenance = writeRunRecords(workDir);
+        Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         Device device = Devices.parse(experiment.device());
         Experiment.DataSettings data = experiment.data();
         int effectiveBatch = data.imgsPerGpu() * experiment.optimizerConfig().updateInterval();
@@ -90,58 +99,53 @@ public final class Runner {
         for (Spec<Hook> s : experiment.customHooks()) {
             hooks.add(s.create(ctx));
         }
-        List<EvalParts> evals = new ArrayList<>();
-        for (Experiment.EvalPipeline p : experiment.eval().pipelines()) {
-            List<Evaluator> evaluators = new ArrayList<>();
-            p.evaluators().forEach(e -> evaluators.add(e.create(ctx)));
-            evals.add(new EvalParts(p.data().create(ctx), evaluators));
-        }
+        List<EvalParts> evals = buildEvals(ctx);
         LOG.info("device {}, {} training samples, {} per batch, {} epochs", device, trainSet.size(),
                 data.imgsPerGpu(), experiment.totalEpochs());
 
         try (NDManager manager = NDManager.newBaseManager(device);
                 DataLoader loader = trainSet.loader(new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(), true,
                         data.dropLast(), experiment.seed(), 0, 1))) {
-            model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(data.imgsPerGpu()));
-            List<NamedParameter> all = model.namedParameters();
-            List<NamedParameter> trainable = all.stream()
-                    .filter(p -> p.parameter().requiresGradient()).toList();
-            long count = trainable.stream().mapToLong(p -> p.parameter().getArray().size()).sum();
-            LOG.info("model {}: {} parameter arrays, {} trainable values", experiment.model().type(), all.size(),
-                    count);
+            List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
+            List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
+            optimizer.init(trainable, manager);
+            ParamGroupTable table = ParamGroupTable.of(params, optimizer);
+            table.writeJson(workDir.resolve(PARAM_GROUPS));
             if (dryRun) {
-                LOG.info("dry run: every component was built; stopping before training");
+                System.out.println(table.format());
+                LOG.info("dry run: every component was built; parameter groups written to {}; stopping before "
+                        + "training", workDir.resolve(PARAM_GROUPS));
                 return new TrainResult(workDir, 0, Map.of());
             }
             if (loader.batchesPerEpoch() == 0) {
                 throw new IllegalStateException("the training set yields no batch: " + trainSet.size()
                         + " samples, imgs_per_gpu = " + data.imgsPerGpu() + ", drop_last = " + data.dropLast());
             }
-            optimizer.init(trainable, manager);
+            if (experiment.resumeFrom().isEmpty()) {
+                model.afterInitialize(manager);
+            }
+            int startEpoch = restore(params, optimizer, manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch());
             context.setLogInterval(experiment.log().interval());
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
             hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
+            hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
+                    experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
+                    experiment.seed()));
             List<DataLoader> valLoaders = new ArrayList<>();
             try {
                 if (!evals.isEmpty()) {
-                    List<ValLoop> loops = new ArrayList<>();
-                    for (EvalParts e : evals) {
-                        DataLoader l = e.dataset().loader(new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(),
-                                false, false, experiment.seed(), 0, 1));
-                        valLoaders.add(l);
-                        loops.add(new ValLoop(model, l, e.evaluators()));
-                    }
-                    hooks.add(new EvalHook(loops, experiment.eval().interval(), experiment.eval().initial()));
+                    hooks.add(new EvalHook(valLoops(model, evals, valLoaders), experiment.eval().interval(),
+                            experiment.eval().initial()));
                 }
                 Hooks hookList = new Hooks(hooks);
                 context.setHooks(hookList);
                 TrainLoop loop = new TrainLoop(model, trainable, optimizer, loader, hookList,
-                        experiment.optimizerConfig());
+                        experiment.optimizerConfig(), experiment.seed());
                 hookList.beforeRun(context);
                 try {
-                    loop.run(context, 0);
+                    loop.run(context, startEpoch);
                 } finally {
                     hookList.afterRun(context);
                 }
@@ -151,17 +155,102 @@ public final class Runner {
                     l.close();
                 }
             }
-            return new TrainResult(workDir, context.maxIters(), context.valMetrics());
+            return new TrainResult(workDir, context.maxIters() - (long) startEpoch * context.itersPerEpoch(),
+                    context.valMetrics());
         }
     }
 
-    private record EvalParts(Dataset dataset, List<Evaluator> evaluators) {}
+    /**
+     * Evaluates the weights of {@code checkpoint} (a checkpoint folder or a safetensors file) on every
+     * {@code eval_pipelines} entry; metric names are those of the evaluators plus {@code loss}.
+     */
+    public Map<String, Double> evaluate(Path checkpoint) throws IOException {
+        if (experiment.eval().pipelines().isEmpty()) {
+            throw new IllegalArgumentException("the config has no eval_pipelines to evaluate on");
+        }
+        Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
+        BuildContext ctx = new BuildContext(experiment.workDir(), experiment.seed(), experiment.data().imgsPerGpu(),
+                false);
+        TaskModel model = experiment.model().create(ctx);
+        List<EvalParts> evals = buildEvals(ctx);
+        try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
+            List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
+            Checkpoints.loadModel(checkpoint, params, manager);
+            List<DataLoader> loaders = new ArrayList<>();
+            try {
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                for (ValLoop loop : valLoops(model, evals, loaders)) {
+                    metrics.putAll(loop.run(manager));
+                }
+                return metrics;
+            } finally {
+                for (DataLoader l : loaders) {
+                    l.close();
+                }
+            }
+        }
+    }
 
-    /** Writes {@code config.resolved.conf} and {@code provenance.json} into the work dir. */
-    void writeRunRecords(Path workDir) throws IOException {
+    private List<EvalParts> buildEvals(BuildContext ctx) {
+        List<EvalParts> evals = new ArrayList<>();
+        for (Experiment.EvalPipeline p : experiment.eval().pipelines()) {
+            List<Evaluator> evaluators = new ArrayList<>();
+            p.evaluators().forEach(e -> evaluators.add(e.create(ctx)));
+            evals.add(new EvalParts(p.data().create(ctx), evaluators));
+        }
+        return evals;
+    }
+
+    private List<ValLoop> valLoops(TaskModel model, List<EvalParts> evals, List<DataLoader> opened) {
+        List<ValLoop> loops = new ArrayList<>();
+        Experiment.DataSettings data = experiment.data();
+        for (EvalParts e : evals) {
+            DataLoader l = e.dataset().loader(new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(), false,
+                    false, experiment.seed(), 0, 1));
+            opened.add(l);
+            loops.add(new ValLoop(model, l, e.evaluators()));
+        }
+        return loops;
+    }
+
+    /** Initializes the parameters and lets the model load its pretrained weights. */
+    private List<NamedParameter> initialize(TaskModel model, NDManager manager, int batchSize) {
+        model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(batchSize));
+        List<NamedParameter> params = model.namedParameters();
+        long count = params.stream().filter(p -> p.parameter().requiresGradient())
+                .mapToLong(p -> p.parameter().getArray().size()).sum();
+        LOG.info("model {}: {} parameter arrays, {} trainable values", experiment.model().type(), params.size(), count);
+        return params;
+    }
+
+    /** Applies resume_from or load_from; returns the epoch to start at. */
+    private int restore(List<NamedParameter> params, Optimizer optimizer, NDManager manager) throws IOException {
+        Optional<Path> resume = experiment.resumeFrom();
+        if (resume.isPresent()) {
+            CheckpointState state = Checkpoints.readState(resume.get());
+            if (state.epoch() >= experiment.totalEpochs()) {
+                throw new IllegalArgumentException(resume.get() + " already completed " + state.epoch()
+                        + " epochs; total_epochs = " + experiment.totalEpochs() + " leaves nothing to train");
+            }
+            Checkpoints.loadModel(resume.get(), params, manager);
+            Checkpoints.loadOptimizer(resume.get(), optimizer, state.optimizerSteps(), manager);
+            LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
+            return state.epoch();
+        }
+        if (experiment.loadFrom().isPresent()) {
+            Checkpoints.loadModel(experiment.loadFrom().get(), params, manager);
+            LOG.info("loaded weights from {}", experiment.loadFrom().get());
+        }
+        return 0;
+    }
+
+    /** Writes {@code config.resolved.conf} and {@code provenance.json} into the work dir; returns the latter. */
+    String writeRunRecords(Path workDir) throws IOException {
         Files.createDirectories(workDir);
         AtomicFiles.write(workDir.resolve(RESOLVED_CONFIG),
                 ConfigLoader.render(resolved).getBytes(StandardCharsets.UTF_8));
-        Provenance.collect(experiment.seed(), commandLine, configFile.toString()).write(workDir.resolve(PROVENANCE));
+        Provenance provenance = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
+        provenance.write(workDir.resolve(PROVENANCE));
+        return provenance.toJson();
     }
 }

@@ -25,9 +25,11 @@ public final class TrainLoop {
     private final Hooks hooks;
     private final OptimStep optimStep;
     private final int updateInterval;
+    private final long seed;
 
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
-            Hooks hooks, Experiment.OptimizerConfig config) {
+            Hooks hooks, Experiment.OptimizerConfig config, long seed) {
+        this.seed = seed;
         this.model = model;
         this.loader = loader;
         this.hooks = hooks;
@@ -41,6 +43,9 @@ public final class TrainLoop {
         long iter = (long) startEpoch * context.itersPerEpoch();
         for (int epoch = startEpoch; epoch < context.maxEpochs(); epoch++) {
             context.setEpoch(epoch);
+            // The engine's random stream (masking noise, drop path, ...) restarts from (seed, epoch), so a run
+            // resumed at an epoch boundary draws exactly what the uninterrupted run drew.
+            Engine.getInstance().setRandomSeed(epochSeed(seed, epoch));
             hooks.beforeEpoch(context);
             try (NDManager epochManager = runManager.newSubManager()) {
                 Iterator<Batch> batches = loader.epoch(epoch, epochManager);
@@ -72,6 +77,12 @@ public final class TrainLoop {
             }
             hooks.afterEpoch(context);
         }
+    }
+
+    /** The engine seed of an epoch (-1: model initialization). */
+    static int epochSeed(long seed, int epoch) {
+        long h = seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL;
+        return (int) (h ^ (h >>> 32)) & 0x7fffffff;
     }
 
     private StepOutput forwardBackward(NDManager step, Batch batch) {

@@ -83,6 +83,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void overridingWithNullThenAnObjectReplacesTheWholeObject() {
+        Config merged = load("base.conf", "optimizer={type=AdamW, lr=0.05}");
+        assertEquals(0.9, merged.getDouble("optimizer.momentum"), 0.0, "an object override merges");
+        Config replaced = load("base.conf", "optimizer=null", "optimizer={type=AdamW, lr=0.05}");
+        assertFalse(replaced.hasPath("optimizer.momentum"), "null first: the whole object is replaced");
+        assertEquals("AdamW", replaced.getString("optimizer.type"));
+    }
+
+    @Test
     void missingRequiredIncludeNamesTheFile() {
         ConfigValidationException e = assertThrows(ConfigValidationException.class,
                 () -> load("error_missing_include.conf"));

@@ -1,0 +1,166 @@
+package org.easycv4j.core.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.optim.Optimizer;
+import org.easycv4j.core.util.AtomicFiles;
+
+/**
+ * Writes and reads checkpoint folders:
+ * <pre>
+ * epoch_3/
+ *   model.safetensors      every model parameter by its dotted name
+ *   optimizer.safetensors  the optimizer state by name (exp_avg.blocks.0.attn.qkv.weight, ...)
+ *   state.json             epoch, iteration, optimizer steps, seed, metrics, resolved config, provenance
+ * </pre>
+ * The folder is written under a temporary name and renamed in one step, so a crash while writing leaves the
+ * earlier checkpoints as they were. Nothing depends on parameter order.
+ */
+public final class Checkpoints {
+    public static final String MODEL = "model.safetensors";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String STATE = "state.json";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues().create();
+
+    private Checkpoints() {}
+
+    /** The model parameters as named arrays, in the model's order. */
+    public static Map<String, NDArray> modelTensors(List<NamedParameter> params) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (NamedParameter p : params) {
+            if (out.put(p.name(), p.parameter().getArray()) != null) {
+                throw new IllegalStateException("two parameters are named \"" + p.name() + "\"");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes a checkpoint folder {@code target} atomically.
+     *
+     * @param resolvedConfig the run's resolved configuration (HOCON text)
+     * @param provenanceJson the run's provenance (JSON text)
+     */
+    public static void save(Path target, List<NamedParameter> params, Optimizer optimizer, CheckpointState state,
+            String resolvedConfig, String provenanceJson) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        try {
+            Map<String, String> meta = Map.of("format", "easycv4j-checkpoint-1");
+            SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);
+            if (optimizer != null) {
+                SafeTensors.write(tmp.resolve(OPTIMIZER), optimizer.state(), meta);
+            }
+            JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
+            json.addProperty("format", "easycv4j-checkpoint-1");
+            json.addProperty("config", resolvedConfig);
+            json.add("provenance", JsonParser.parseString(provenanceJson));
+            AtomicFiles.write(tmp.resolve(STATE), GSON.toJson(json).getBytes(StandardCharsets.UTF_8));
+            if (Files.exists(target)) {
+                throw new FileAlreadyExistsException(target + " exists; checkpoints are never overwritten");
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target);
+            }
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** The state sidecar of a checkpoint folder. */
+    public static CheckpointState readState(Path checkpoint) throws IOException {
+        Path file = checkpoint.resolve(STATE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(checkpoint + " is not a checkpoint folder (no " + STATE + ")");
+        }
+        return GSON.fromJson(Files.readString(file), CheckpointState.class);
+    }
+
+    /** The resolved configuration stored in a checkpoint. */
+    public static String readConfig(Path checkpoint) throws IOException {
+        JsonObject json = JsonParser.parseString(Files.readString(checkpoint.resolve(STATE))).getAsJsonObject();
+        return json.get("config").getAsString();
+    }
+
+    /**
+     * Loads model weights strictly: every parameter must be present with its shape, and the file may hold no
+     * other tensor. {@code source} is a checkpoint folder or a safetensors file.
+     */
+    public static void loadModel(Path source, List<NamedParameter> params, NDManager manager) throws IOException {
+        Path file = Files.isDirectory(source) ? source.resolve(MODEL) : source;
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no model weights at " + file);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> tensors = SafeTensors.read(file, scope);
+            List<String> problems = new ArrayList<>();
+            Map<String, NDArray> remaining = new LinkedHashMap<>(tensors);
+            for (NamedParameter p : params) {
+                NDArray src = remaining.remove(p.name());
+                Parameter param = p.parameter();
+                if (src == null) {
+                    problems.add("missing " + p.name());
+                } else if (!src.getShape().equals(param.getArray().getShape())) {
+                    problems.add(p.name() + " has shape " + src.getShape() + " in the file, "
+                            + param.getArray().getShape() + " in the model");
+                } else {
+                    copy(src, param.getArray());
+                }
+            }
+            remaining.keySet().forEach(k -> problems.add("unexpected " + k));
+            if (!problems.isEmpty()) {
+                throw new IOException(file + " does not match the model: " + String.join("; ", problems));
+            }
+        }
+    }
+
+    /** Loads the optimizer state of a checkpoint folder. */
+    public static void loadOptimizer(Path checkpoint, Optimizer optimizer, long steps, NDManager manager)
+            throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            optimizer.loadState(SafeTensors.read(checkpoint.resolve(OPTIMIZER), scope), steps);
+        }
+    }
+
+    /** Copies values in place, keeping the destination's dtype, device and gradient attachment. */
+    static void copy(NDArray src, NDArray dst) {
+        NDArray s = src.toType(dst.getDataType(), false).toDevice(dst.getDevice(), false);
+        dst.set(new ai.djl.ndarray.index.NDIndex("..."), s);
+    }
+
+    /** Deletes a folder tree if it exists. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launchers' command line end to end, on the toy config shipped in configs/. */
+class CliTest {
+    private static final Path TOY = Path.of("..", "configs", "toy", "toy_mlp_synthetic.conf");
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainsTheToyConfigAndWritesItsRecords(@TempDir Path dir) throws Exception {
+        Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--seed", "5", "--set", "total_epochs=2",
+                "--set", "progress=off");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(dir.resolve("config.resolved.conf")).contains("total_epochs"));
+        JsonObject prov = JsonParser.parseString(Files.readString(dir.resolve("provenance.json"))).getAsJsonObject();
+        assertEquals(5, prov.get("seed").getAsLong());
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        long val = lines.stream().filter(l -> l.contains("\"mode\":\"val\"")).count();
+        assertEquals(2, val, "one validation per epoch");
+        JsonObject lastVal = JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
+        assertTrue(lastVal.get("top1").getAsDouble() > 90, "separable generated classes: " + lastVal);
+    }
+
+    @Test
+    void reportsEveryMistakeWithFileAndLine(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, String.join("\n",
+                "include required(\"" + TOY.toAbsolutePath().normalize() + "\")",
+                "model { hiden = 16 }",
+                "optimizer { lr = fast }",
+                "lr_config.policy = Cosine",
+                ""));
+        Result r = run("train", bad.toString());
+        assertEquals(Main.USER_ERROR, r.code());
+        String err = r.err();
+        assertTrue(err.contains("3 problems in the configuration"), err);
+        assertTrue(err.contains("bad.conf:2: model.hiden: unknown key; did you mean \"hidden\"?"), err);
+        assertTrue(err.contains("bad.conf:3: optimizer.lr: expected a number, got string \"fast\""), err);
+        assertTrue(err.contains("bad.conf:4: lr_config.policy: unknown lr schedule \"Cosine\"; known: "
+                + "[CosineAnnealing, Fixed, Step]; did you mean \"CosineAnnealing\"?"), err);
+        assertTrue(Files.notExists(Path.of("work_dirs", "toy_mlp_synthetic", "never")), "nothing ran");
+    }
+
+    @Test
+    void dryRunStopsBeforeTraining(@TempDir Path dir) {
+        Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(dir.resolve("provenance.json")));
+        assertTrue(Files.notExists(dir.resolve("metrics.jsonl")));
+    }
+
+    @Test
+    void listsRegisteredTypesPerKind() {
+        Result all = run("list");
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.out().contains("optimizer"), all.out());
+        assertTrue(all.out().contains("ToyMLP"), all.out());
+        assertTrue(all.out().contains("CosineAnnealing"), all.out());
+        Result one = run("list", "lr_schedule");
+        assertTrue(one.out().contains("CosineAnnealing") && !one.out().contains("ToyMLP"), one.out());
+        Result bad = run("list", "modle");
+        assertEquals(Main.USER_ERROR, bad.code());
+        assertTrue(bad.err().contains("did you mean \"model\""), bad.err());
+    }
+}
