@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tools/train CONFIG [--work-dir DIR] [--seed N] [--set key=value]... [--dry-run]}. */
+/**
+ * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --load-from CKPT] [--seed N]
+ * [--set key=value]... [--dry-run]}.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train from an experiment config. Checks the whole config first and reports every problem.")
 public final class TrainCommand implements Callable<Integer> {
@@ -27,6 +30,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "override a config value; the value is parsed as HOCON (repeatable)")
     List<String> sets = new ArrayList<>();
+
+    @Option(names = "--resume-from", paramLabel = "CKPT",
+            description = "continue a run from a checkpoint folder: weights, optimizer state, epoch")
+    Path resumeFrom;
+
+    @Option(names = "--load-from", paramLabel = "CKPT",
+            description = "start from a checkpoint's weights (a folder or .safetensors), at epoch 1")
+    Path loadFrom;
 
     @Option(names = "--dry-run", description = "build every component and initialize the model, then stop")
     boolean dryRun;
@@ -47,6 +58,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (seed != null) {
             all.add("seed=" + seed);
+        }
+        if (resumeFrom != null) {
+            all.add("resume_from=" + com.typesafe.config.ConfigUtil.quoteString(resumeFrom.toString()));
+        }
+        if (loadFrom != null) {
+            all.add("load_from=" + com.typesafe.config.ConfigUtil.quoteString(loadFrom.toString()));
         }
         return all;
     }

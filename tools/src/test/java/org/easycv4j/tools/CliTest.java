@@ -52,6 +52,30 @@ class CliTest {
     }
 
     @Test
+    void evaluatesACheckpointAndResumesFromOne(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "total_epochs=1",
+                "--set", "progress=off").code());
+        Path json = dir.resolve("eval.json");
+        Result r = run("eval", TOY.toString(), dir.resolve("epoch_1").toString(), "--out", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject metrics = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+                .getAsJsonObject("metrics");
+        double top1 = metrics.get("top1").getAsDouble();
+        JsonObject lastVal = null;
+        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+            if (line.contains("\"mode\":\"val\"")) {
+                lastVal = JsonParser.parseString(line).getAsJsonObject();
+            }
+        }
+        assertEquals(lastVal.get("top1").getAsDouble(), top1, 1e-9, "eval of the saved weights = val at save time");
+        assertEquals(lastVal.get("loss").getAsDouble(), metrics.get("loss").getAsDouble(), 1e-6);
+        Result resumed = run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "total_epochs=2",
+                "--set", "progress=off", "--resume-from", dir.resolve("epoch_1").toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(Files.isDirectory(dir.resolve("epoch_2")));
+    }
+
+    @Test
     void reportsEveryMistakeWithFileAndLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, String.join("\n",

@@ -2,6 +2,7 @@ package org.easycv4j.core.model;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -13,7 +14,9 @@ import org.easycv4j.core.optim.NamedParameter;
  *
  * <p>DJL prefixes every child name with its 1-based position ({@code "02blocks"}) and joins levels with
  * {@code _}; those names change when a block is inserted. This walk strips the position prefix and joins
- * with dots, so a block that names its children as timm does gets timm's names.
+ * with dots, so a block that names its children as timm does gets timm's names. Children of a
+ * {@link SequentialBlock} are named by their 0-based position, as PyTorch's {@code nn.Sequential} does
+ * (DJL names them after their class, which repeats).
  */
 public final class ParameterNames {
     private ParameterNames() {}
@@ -32,7 +35,7 @@ public final class ParameterNames {
         PairList<String, Block> children = block.getChildren();
         for (int i = 0; i < children.size(); i++) {
             Pair<String, Block> child = children.get(i);
-            String name = stripPosition(child.getKey(), i);
+            String name = block instanceof SequentialBlock ? String.valueOf(i) : stripPosition(child.getKey(), i);
             walk(child.getValue(), prefix + name + ".", out);
         }
     }
