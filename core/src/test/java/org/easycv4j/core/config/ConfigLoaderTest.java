@@ -26,7 +26,7 @@ class ConfigLoaderTest {
     @Test
     void childMergesIntoItsBaseAndReplacesLists() {
         Config c = load("child.conf");
-        assertEquals(0.1, c.getDouble("optimizer.lr"), 0.0);
+        assertEquals(0.2, c.getDouble("optimizer.lr"), 0.0);
         assertEquals(0.9, c.getDouble("optimizer.momentum"), 0.0, "objects merge key by key");
         assertEquals("SGD", c.getString("optimizer.type"));
         assertEquals(List.of("d"), c.getStringList("vars.more.tags"), "lists are replaced whole, as in EasyCV");

@@ -23,6 +23,7 @@ class RunnerTest {
     void trainsAndWritesResolvedConfigProvenanceAndMetrics(@TempDir Path dir) throws Exception {
         ExperimentLoader loader = new ExperimentLoader(getClass().getClassLoader(), new TestComponents());
         List<String> sets = List.of("work_dir=\"" + dir + "\"", "total_epochs=10", "log_config.interval=2",
+                "optimizer.momentum=0",
                 "seed=3", "progress=off");
         ExperimentLoader.Loaded loaded = loader.load(Fixtures.config("base.conf"), sets, new Properties());
         Runner.TrainResult result = new Runner(loaded.experiment(), loaded.config(), List.of("train", "base.conf"),
@@ -32,7 +33,8 @@ class RunnerTest {
         Config resolved = ConfigFactory.parseFile(dir.resolve(Runner.RESOLVED_CONFIG).toFile());
         assertEquals(10, resolved.getInt("total_epochs"));
         assertEquals(3, resolved.getInt("seed"));
-        assertEquals(0.05, resolved.getDouble("optimizer.lr"), 0.0);
+        assertEquals(0.1, resolved.getDouble("optimizer.lr"), 0.0);
+        assertEquals(0, resolved.getDouble("optimizer.momentum"), 0.0);
 
         JsonObject prov = JsonParser.parseString(Files.readString(dir.resolve(Runner.PROVENANCE))).getAsJsonObject();
         assertEquals(3, prov.get("seed").getAsLong());
@@ -51,7 +53,7 @@ class RunnerTest {
         assertEquals(1, first.get("epoch").getAsInt());
         assertEquals(2, first.get("iter").getAsInt());
         assertEquals(10, last.get("epoch").getAsInt());
-        assertEquals(0.05, first.get("lr").getAsDouble(), 1e-12, "no lr_config: the base lr throughout");
+        assertEquals(0.1, first.get("lr").getAsDouble(), 1e-12, "no lr_config: the base lr throughout");
         double l0 = first.get("loss").getAsDouble();
         double l1 = last.get("loss").getAsDouble();
         assertTrue(l1 < 0.01 * l0, "y = sum(x) + 1 is learnable exactly: loss " + l0 + " -> " + l1);
