@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shared by the tools/* launchers: builds the project when a source is newer than the last build, then runs
-# one subcommand of the easycv4j command line. JAVA_OPTS passes JVM options (e.g. -Xmx8g).
+# one subcommand of the easycv4j command line. JAVA_OPTS passes JVM options (e.g. -Xmx8g); EASYCV4J_CLASSPATH
+# adds jars of your own (their components register themselves through META-INF/services).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
@@ -20,4 +21,4 @@ if needs_build; then
 fi
 
 exec java ${JAVA_OPTS:-} -Dai.djl.offline=true \
-  -cp "$jar:$here/target/lib/*" org.easycv4j.tools.Main "$@"
+  -cp "$jar:$here/target/lib/*${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@"
