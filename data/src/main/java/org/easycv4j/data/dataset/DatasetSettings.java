@@ -30,7 +30,7 @@ public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spe
         Spec<DataSource> source = components.parseRequired(node, "data_source", DataKinds.DATA_SOURCE).orElse(null);
         List<ConfigNode> steps = node.objects("pipeline");
         boolean hasToTensor = steps.stream()
-                .anyMatch(n -> n.has("type") && n.config().getValue("type").unwrapped().equals("ToTensor"));
+                .anyMatch(n -> n.has("type") && List.of("ToTensor", "MAEFtAugment").contains(n.config().getValue("type").unwrapped()));
         node.check(hasToTensor || !node.has("pipeline") || steps.isEmpty(), "pipeline",
                 "expected a ToTensor step: batches are float tensors");
         node.check(node.has("pipeline"), "pipeline", "missing required key, expected a list of transforms");

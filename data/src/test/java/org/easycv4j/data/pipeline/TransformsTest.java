@@ -319,4 +319,23 @@ class TransformsTest {
         assertTrue(msgs.stream().anyMatch(m -> m.contains("interpolaton") && m.contains("unknown key")
                 && m.contains("interpolation")), msgs.toString());
     }
+
+    @Test
+    void maeFtAugmentExpandsToTheTimmSequence() {
+        MaeFtAugment train = (MaeFtAugment) build("type = MAEFtAugment, input_size = 32, color_jitter = null,"
+                + " auto_augment = \"rand-m9-mstd0.5-inc1\", interpolation = bicubic, re_prob = 0.25, re_mode = pixel,"
+                + " re_count = 1, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]");
+        assertEquals(List.of(RandomResizedCrop.class, RandomHorizontalFlip.class, RandAugment.class, ToTensor.class,
+                Normalize.class, RandomErasing.class), train.steps().stream().map(Object::getClass).toList());
+        Sample s = train.apply(sample(image(50, 40, 3)), new SplittableRandom(1), JAVA);
+        assertEquals(new FloatImage(3, 32, 32, new float[3 * 32 * 32]).shapeText(), s.image().shapeText());
+        MaeFtAugment eval = (MaeFtAugment) build("type = MAEFtAugment, input_size = 32, is_train = false");
+        assertEquals(List.of(Resize.class, CenterCrop.class, ToTensor.class, Normalize.class),
+                eval.steps().stream().map(Object::getClass).toList());
+        Sample e = eval.apply(sample(image(50, 40, 3)), null, JAVA);
+        assertEquals(32, e.image().width());
+        ConfigNode[] n = new ConfigNode[1];
+        Fixtures.parse(COMPONENTS, "type = MAEFtAugment, color_jitter = 0.4", DataKinds.TRANSFORM, n);
+        assertTrue(n[0].problems().list().toString().contains("ColorJitter is not supported"), n[0].problems().list().toString());
+    }
 }
