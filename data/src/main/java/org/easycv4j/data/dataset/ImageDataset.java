@@ -28,9 +28,16 @@ public final class ImageDataset implements Dataset {
     private final ImageBackend backend;
     private final BadSamples badSamples;
     private final boolean labelled;
+    private final boolean shareBatchMemory;
 
     public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
             BadSamples badSamples, boolean labelled) {
+        this(name, source, pipeline, mixup, backend, badSamples, labelled, true);
+    }
+
+    /** @param shareBatchMemory batch image arrays are views of the loader's buffers (no copy); see {@link ImageLoader} */
+    public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
+            BadSamples badSamples, boolean labelled, boolean shareBatchMemory) {
         if (labelled && !source.labelled()) {
             throw new IllegalArgumentException(name + ": a classification dataset needs a labelled data source");
         }
@@ -41,6 +48,12 @@ public final class ImageDataset implements Dataset {
         this.backend = backend;
         this.badSamples = badSamples;
         this.labelled = labelled;
+        this.shareBatchMemory = shareBatchMemory;
+    }
+
+    /** True when batch image arrays are views of the loader's reusable buffers. */
+    public boolean shareBatchMemory() {
+        return shareBatchMemory;
     }
 
     @Override
