@@ -338,4 +338,17 @@ class TransformsTest {
         Fixtures.parse(COMPONENTS, "type = MAEFtAugment, color_jitter = 0.4", DataKinds.TRANSFORM, n);
         assertTrue(n[0].problems().list().toString().contains("ColorJitter is not supported"), n[0].problems().list().toString());
     }
+
+    @Test
+    void fusedToTensorNormalizeEqualsTheTwoSteps() {
+        ByteImage img = image(7, 5, 3);
+        Normalize norm = new Normalize(new Normalize.Settings(Normalize.IMAGENET_MEAN, Normalize.IMAGENET_STD));
+        Sample separate = norm.apply(new ToTensor().apply(sample(img), null, JAVA), null, JAVA);
+        Sample fused = new Pipeline(List.of(new ToTensor(), norm)).apply(sample(img), null, JAVA);
+        assertArrayEquals(((FloatImage) separate.image()).data(), ((FloatImage) fused.image()).data(), 1e-6f);
+        Sample grey = new Sample(0, image(3, 3, 1), 0, "grey.png");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Pipeline(List.of(new ToTensor(), norm)).apply(grey, null, JAVA));
+        assertTrue(e.getMessage().contains("grey.png has 1 channels"), e.getMessage());
+    }
 }
