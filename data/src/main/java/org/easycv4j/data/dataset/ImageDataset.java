@@ -100,6 +100,15 @@ public final class ImageDataset implements Dataset {
      * stream depends only on (seed, epoch, index of the sample actually used).
      */
     public Sample produce(long seed, int epoch, int index) {
+        return produce(seed, epoch, index, false);
+    }
+
+    /**
+     * As {@link #produce(long, int, int)}; with {@code deferTensor} and a pipeline ending in ToTensor
+     * (+ Normalize) the result is still 8-bit, for {@link Pipeline#writeTensor} to finish in the batch buffer.
+     */
+    Sample produce(long seed, int epoch, int index, boolean deferTensor) {
+        boolean defer = deferTensor && pipeline.endsWithToTensor();
         int n = source.size();
         for (int k = 0; k < n; k++) {
             int i = (index + k) % n;
@@ -113,7 +122,14 @@ public final class ImageDataset implements Dataset {
                 badSamples.report(i, e.bad());
                 continue;
             }
-            Sample out = pipeline.apply(raw, Seeds.forSample(seed, epoch, i), backend);
+            java.util.SplittableRandom rng = Seeds.forSample(seed, epoch, i);
+            Sample out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
+            if (defer) {
+                if (!(out.image() instanceof org.easycv4j.data.image.ByteImage)) {
+                    throw new IllegalStateException(name + ": ToTensor got a tensor (ToTensor given twice?)");
+                }
+                return out;
+            }
             if (!(out.image() instanceof FloatImage)) {
                 throw new IllegalStateException(name + ": the pipeline must produce a tensor; add ToTensor (and Normalize)");
             }

@@ -270,17 +270,22 @@ public final class ImageLoader implements DataLoader {
                 if (cancelled) {
                     throw new CancellationException("epoch abandoned");
                 }
-                Sample s = dataset.produce(settings.seed(), epoch, order[start + i]);
-                FloatImage img = (FloatImage) s.image();
+                Sample s = dataset.produce(settings.seed(), epoch, order[start + i], true);
+                org.easycv4j.data.image.Image img = s.image();
                 if (i == 0) {
                     slot.ensure(settings.batchSize(), img.channels(), img.height(), img.width(), classes);
-                    chw = img.data().length;
+                    chw = img.channels() * img.height() * img.width();
                 } else if (img.channels() != slot.c || img.height() != slot.h || img.width() != slot.w) {
                     throw new IllegalStateException(dataset.name() + ": sample " + s.origin() + " has shape "
                             + img.shapeText() + " but the batch has (" + slot.c + ", " + slot.h + ", " + slot.w
                             + "); the pipeline must produce one size (RandomResizedCrop or Resize + CenterCrop)");
                 }
-                slot.imageFloats.put(i * chw, img.data());
+                if (img instanceof FloatImage f) {
+                    slot.imageFloats.put(i * chw, f.data());
+                } else {
+                    dataset.pipeline().writeTensor((org.easycv4j.data.image.ByteImage) img, s.origin(), slot.imageFloats,
+                            i * chw);
+                }
                 slot.labelInts[i] = s.label();
             }
             slot.n = n;

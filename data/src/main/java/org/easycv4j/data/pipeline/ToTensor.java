@@ -36,9 +36,27 @@ public final class ToTensor implements Transform {
     }
 
     public static FloatImage convert(ByteImage img) {
-        float[][] luts = new float[img.channels()][];
+        return convert(img, unitTables(img.channels()));
+    }
+
+    static float[][] unitTables(int channels) {
+        float[][] luts = new float[channels][];
         java.util.Arrays.fill(luts, UNIT);
-        return convert(img, luts);
+        return luts;
+    }
+
+    /** Like {@link #convert(ByteImage, float[][])} but into a (direct) buffer, plane by plane. */
+    static void write(ByteImage img, float[][] luts, java.nio.FloatBuffer dst, int offset) {
+        int c = img.channels();
+        int plane = img.width() * img.height();
+        byte[] in = img.pixels();
+        for (int ch = 0; ch < c; ch++) {
+            float[] lut = luts[ch];
+            int o = offset + ch * plane;
+            for (int i = 0, p = ch; i < plane; i++, p += c) {
+                dst.put(o + i, lut[in[p] & 0xFF]);
+            }
+        }
     }
 
     /** HWC bytes to CHW floats through one 256-entry table per channel (ToTensor, or ToTensor + Normalize). */

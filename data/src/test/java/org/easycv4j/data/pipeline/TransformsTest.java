@@ -2,6 +2,7 @@ package org.easycv4j.data.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -350,5 +351,23 @@ class TransformsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new Pipeline(List.of(new ToTensor(), norm)).apply(grey, null, JAVA));
         assertTrue(e.getMessage().contains("grey.png has 1 channels"), e.getMessage());
+    }
+
+    @Test
+    void writeTensorIntoTheBatchBufferEqualsTheFullPipeline() {
+        Normalize norm = new Normalize(new Normalize.Settings(List.of(0.5, 0.4, 0.3), List.of(0.2, 0.3, 0.4)));
+        Pipeline p = new Pipeline(List.of(new RandomHorizontalFlip(1.0), new ToTensor(), norm, new Collect()));
+        assertTrue(p.endsWithToTensor());
+        assertEquals(1, p.head().size());
+        ByteImage img = image(6, 4, 3);
+        float[] full = ((FloatImage) p.apply(sample(img), new SplittableRandom(1), JAVA).image()).data();
+        Sample head = p.applyHead(sample(img), new SplittableRandom(1), JAVA);
+        java.nio.FloatBuffer buf = java.nio.FloatBuffer.allocate(10 + full.length);
+        p.writeTensor((ByteImage) head.image(), "x", buf, 10);
+        float[] written = new float[full.length];
+        buf.get(10, written);
+        assertArrayEquals(full, written, 1e-6f);
+        assertFalse(new Pipeline(List.of(new ToTensor(), norm, new RandomErasing(
+                new RandomErasing.Settings(1, "const", 1, 1, 0.02, 0.3, 0.3, 3.3)))).endsWithToTensor());
     }
 }
