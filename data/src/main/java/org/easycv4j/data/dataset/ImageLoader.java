@@ -34,7 +34,8 @@ import org.easycv4j.data.pipeline.Mixup;
  * consumer (up to 2 per worker in flight), writing straight into reusable direct buffers. The image array of
  * a batch, created in the manager passed to {@link #epoch}, is a view of such a buffer (no copy): the buffer is
  * reused only once that array is closed, so close batches (or copy what you keep) and do not keep views of
- * the input beyond the batch. With {@code share_batch_memory = false} the array is a copy instead. With
+ * the input beyond the batch; close a training batch only after backward, since autograd may have saved the
+ * input. With {@code share_batch_memory = false} the array is a copy instead. With
  * 0 workers everything runs on the caller's thread.
  *
  * <p>Order: the epoch's permutation is a function of (seed, epoch); it is padded cyclically to a multiple of
