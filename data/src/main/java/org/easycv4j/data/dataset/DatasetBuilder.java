@@ -47,6 +47,7 @@ final class DatasetBuilder {
             return new Mixup(m, classes);
         });
         ImageBackend backend = ImageBackends.byName(s.decoder());
-        return new ImageDataset(s.name(), source, new Pipeline(transforms), mixup, backend, bad, labelled);
+        return new ImageDataset(s.name(), source, new Pipeline(transforms), mixup, backend, bad, labelled,
+                s.shareBatchMemory());
     }
 }

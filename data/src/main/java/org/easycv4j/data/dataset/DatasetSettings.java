@@ -22,15 +22,18 @@ import org.easycv4j.data.source.DataSource;
  * @param decoder {@code decoder}: "auto" (OpenCV when its natives load, else ImageIO), "opencv", "imageio"
  * @param maxBadSamples {@code max_bad_samples}: distinct unreadable samples tolerated before the run fails
  *     (default 100; 0 fails on the first)
+ * @param shareBatchMemory {@code share_batch_memory} (default true): a batch's image array is a view of the
+ *     loader's reusable buffer, saving one copy of the batch per step; the buffer is reused only after the
+ *     array is closed. Set false if code keeps views of the inputs beyond the batch.
  */
 public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spec<Transform>> pipeline,
-        Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples) {
+        Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples, boolean shareBatchMemory) {
 
     public static DatasetSettings fromConfig(ConfigNode node, Components components, boolean allowMixup) {
         Spec<DataSource> source = components.parseRequired(node, "data_source", DataKinds.DATA_SOURCE).orElse(null);
         List<ConfigNode> steps = node.objects("pipeline");
         boolean hasToTensor = steps.stream()
-                .anyMatch(n -> n.has("type") && n.config().getValue("type").unwrapped().equals("ToTensor"));
+                .anyMatch(n -> n.has("type") && List.of("ToTensor", "MAEFtAugment").contains(n.config().getValue("type").unwrapped()));
         node.check(hasToTensor || !node.has("pipeline") || steps.isEmpty(), "pipeline",
                 "expected a ToTensor step: batches are float tensors");
         node.check(node.has("pipeline"), "pipeline", "missing required key, expected a list of transforms");
@@ -44,6 +47,7 @@ public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spe
         }
         String decoder = node.choice("decoder", "auto", ImageBackends.NAMES);
         int maxBad = node.integerAtLeast("max_bad_samples", 100, 0);
-        return new DatasetSettings(node.path(), source, pipeline, mixup, decoder, maxBad);
+        boolean share = node.bool("share_batch_memory", true);
+        return new DatasetSettings(node.path(), source, pipeline, mixup, decoder, maxBad, share);
     }
 }

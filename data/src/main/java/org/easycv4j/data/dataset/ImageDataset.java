@@ -28,9 +28,16 @@ public final class ImageDataset implements Dataset {
     private final ImageBackend backend;
     private final BadSamples badSamples;
     private final boolean labelled;
+    private final boolean shareBatchMemory;
 
     public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
             BadSamples badSamples, boolean labelled) {
+        this(name, source, pipeline, mixup, backend, badSamples, labelled, true);
+    }
+
+    /** @param shareBatchMemory batch image arrays are views of the loader's buffers (no copy); see {@link ImageLoader} */
+    public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
+            BadSamples badSamples, boolean labelled, boolean shareBatchMemory) {
         if (labelled && !source.labelled()) {
             throw new IllegalArgumentException(name + ": a classification dataset needs a labelled data source");
         }
@@ -41,6 +48,12 @@ public final class ImageDataset implements Dataset {
         this.backend = backend;
         this.badSamples = badSamples;
         this.labelled = labelled;
+        this.shareBatchMemory = shareBatchMemory;
+    }
+
+    /** True when batch image arrays are views of the loader's reusable buffers. */
+    public boolean shareBatchMemory() {
+        return shareBatchMemory;
     }
 
     @Override
@@ -87,6 +100,15 @@ public final class ImageDataset implements Dataset {
      * stream depends only on (seed, epoch, index of the sample actually used).
      */
     public Sample produce(long seed, int epoch, int index) {
+        return produce(seed, epoch, index, false);
+    }
+
+    /**
+     * As {@link #produce(long, int, int)}; with {@code deferTensor} and a pipeline ending in ToTensor
+     * (+ Normalize) the result is still 8-bit, for {@link Pipeline#writeTensor} to finish in the batch buffer.
+     */
+    Sample produce(long seed, int epoch, int index, boolean deferTensor) {
+        boolean defer = deferTensor && pipeline.endsWithToTensor();
         int n = source.size();
         for (int k = 0; k < n; k++) {
             int i = (index + k) % n;
@@ -100,7 +122,14 @@ public final class ImageDataset implements Dataset {
                 badSamples.report(i, e.bad());
                 continue;
             }
-            Sample out = pipeline.apply(raw, Seeds.forSample(seed, epoch, i), backend);
+            java.util.SplittableRandom rng = Seeds.forSample(seed, epoch, i);
+            Sample out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
+            if (defer) {
+                if (!(out.image() instanceof org.easycv4j.data.image.ByteImage)) {
+                    throw new IllegalStateException(name + ": ToTensor got a tensor (ToTensor given twice?)");
+                }
+                return out;
+            }
             if (!(out.image() instanceof FloatImage)) {
                 throw new IllegalStateException(name + ": the pipeline must produce a tensor; add ToTensor (and Normalize)");
             }

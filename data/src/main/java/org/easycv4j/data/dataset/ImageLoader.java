@@ -31,9 +31,12 @@ import org.easycv4j.data.pipeline.Mixup;
 
 /**
  * Batches an {@link ImageDataset}: {@code num_workers} threads decode and augment whole batches ahead of the
- * consumer (up to 2 per worker in flight), writing straight into reusable direct buffers; the consumer's
- * thread turns a buffer into NDArrays of the manager passed to {@link #epoch} with one native copy.
- * With 0 workers everything runs on the caller's thread.
+ * consumer (up to 2 per worker in flight), writing straight into reusable direct buffers. The image array of
+ * a batch, created in the manager passed to {@link #epoch}, is a view of such a buffer (no copy): the buffer is
+ * reused only once that array is closed, so close batches (or copy what you keep) and do not keep views of
+ * the input beyond the batch; close a training batch only after backward, since autograd may have saved the
+ * input. With {@code share_batch_memory = false} the array is a copy instead. With
+ * 0 workers everything runs on the caller's thread.
  *
  * <p>Order: the epoch's permutation is a function of (seed, epoch); it is padded cyclically to a multiple of
  * the world size and rank r takes every world-size-th index from r (torch's DistributedSampler). Every
@@ -45,9 +48,11 @@ import org.easycv4j.data.pipeline.Mixup;
  */
 public final class ImageLoader implements DataLoader {
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private final AtomicInteger bufferAllocations = new AtomicInteger();
 
     private final ImageDataset dataset;
     private final LoaderSettings settings;
+    private final boolean shareMemory;
     private final int perRank;
     private final int batches;
     private final int prefetch;
@@ -59,6 +64,7 @@ public final class ImageLoader implements DataLoader {
     ImageLoader(ImageDataset dataset, LoaderSettings settings) {
         this.dataset = dataset;
         this.settings = settings;
+        this.shareMemory = dataset.shareBatchMemory();
         int n = dataset.size();
         if (n == 0) {
             throw new IllegalArgumentException(dataset.name() + ": the data source has no samples");
@@ -76,7 +82,7 @@ public final class ImageLoader implements DataLoader {
         this.prefetch = Math.max(1, 2 * settings.numWorkers());
         this.freeSlots = new ArrayBlockingQueue<>(prefetch + 1);
         for (int i = 0; i <= prefetch; i++) {
-            freeSlots.add(new Slot());
+            freeSlots.add(new Slot(bufferAllocations));
         }
         if (settings.numWorkers() > 0) {
             this.workers = Executors.newFixedThreadPool(settings.numWorkers(), r -> {
@@ -148,13 +154,25 @@ public final class ImageLoader implements DataLoader {
         }
     }
 
+    /** How many batch image buffers were allocated so far (reused buffers are not counted again). */
+    int bufferAllocations() {
+        return bufferAllocations.get();
+    }
+
     /** True once {@link #close()} stopped the worker threads. */
     public boolean isTerminated() {
         return workers == null ? closed : workers.isTerminated();
     }
 
-    /** Reusable memory for one batch. */
+    /**
+     * Reusable memory for one batch. The batch's image array is created over {@link #images} without a copy;
+     * while that array is open the buffer belongs to it, so a slot whose last array is still open gets fresh
+     * memory and keeps the old buffer referenced until the array is closed.
+     */
     static final class Slot {
+        final java.util.List<Object[]> retired = new java.util.ArrayList<>();
+        final AtomicInteger allocations;
+        NDArray imagesView;
         ByteBuffer images;
         FloatBuffer imageFloats;
         ByteBuffer labels;
@@ -167,9 +185,25 @@ public final class ImageLoader implements DataLoader {
         int w;
         int classes;
 
+        /** Called by the worker before it writes: never overwrite memory an open batch array still uses. */
+        Slot(AtomicInteger allocations) {
+            this.allocations = allocations;
+        }
+
+        void reclaim() {
+            retired.removeIf(r -> ((NDArray) r[0]).isReleased());
+            if (imagesView != null && !imagesView.isReleased()) {
+                retired.add(new Object[] {imagesView, images});
+                images = null;
+                imageFloats = null;
+            }
+            imagesView = null;
+        }
+
         void ensure(int batchSize, int c, int h, int w, int classes) {
             int bytes = batchSize * c * h * w * Float.BYTES;
             if (images == null || images.capacity() < bytes) {
+                allocations.incrementAndGet();
                 images = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
                 imageFloats = images.asFloatBuffer();
             }
@@ -227,6 +261,7 @@ public final class ImageLoader implements DataLoader {
         }
 
         private void fill(Slot slot, int b) {
+            slot.reclaim();
             int start = b * settings.batchSize();
             int n = Math.min(settings.batchSize(), order.length - start);
             Mixup mixup = dataset.mixup().orElse(null);
@@ -236,17 +271,22 @@ public final class ImageLoader implements DataLoader {
                 if (cancelled) {
                     throw new CancellationException("epoch abandoned");
                 }
-                Sample s = dataset.produce(settings.seed(), epoch, order[start + i]);
-                FloatImage img = (FloatImage) s.image();
+                Sample s = dataset.produce(settings.seed(), epoch, order[start + i], true);
+                org.easycv4j.data.image.Image img = s.image();
                 if (i == 0) {
                     slot.ensure(settings.batchSize(), img.channels(), img.height(), img.width(), classes);
-                    chw = img.data().length;
+                    chw = img.channels() * img.height() * img.width();
                 } else if (img.channels() != slot.c || img.height() != slot.h || img.width() != slot.w) {
                     throw new IllegalStateException(dataset.name() + ": sample " + s.origin() + " has shape "
                             + img.shapeText() + " but the batch has (" + slot.c + ", " + slot.h + ", " + slot.w
                             + "); the pipeline must produce one size (RandomResizedCrop or Resize + CenterCrop)");
                 }
-                slot.imageFloats.put(i * chw, img.data());
+                if (img instanceof FloatImage f) {
+                    slot.imageFloats.put(i * chw, f.data());
+                } else {
+                    dataset.pipeline().writeTensor((org.easycv4j.data.image.ByteImage) img, s.origin(), slot.imageFloats,
+                            i * chw);
+                }
                 slot.labelInts[i] = s.label();
             }
             slot.n = n;
@@ -327,8 +367,15 @@ public final class ImageLoader implements DataLoader {
 
         private Batch toBatch(Slot slot) {
             int n = slot.n;
-            NDArray images = copy(slot.images, n * slot.c * slot.h * slot.w * Float.BYTES,
-                    new Shape(n, slot.c, slot.h, slot.w), DataType.FLOAT32);
+            NDArray images;
+            Shape shape = new Shape(n, slot.c, slot.h, slot.w);
+            int bytes = n * slot.c * slot.h * slot.w * Float.BYTES;
+            if (shareMemory) {
+                images = manager.create(view(slot.images, bytes), shape, DataType.FLOAT32);
+                slot.imagesView = images;
+            } else {
+                images = copy(slot.images, bytes, shape, DataType.FLOAT32);
+            }
             NDList labels = new NDList();
             if (dataset.labelled()) {
                 if (slot.classes > 0) {
@@ -345,10 +392,13 @@ public final class ImageLoader implements DataLoader {
          * of one native copy into the manager's own memory.
          */
         private NDArray copy(ByteBuffer buf, int bytes, Shape shape, DataType type) {
-            ByteBuffer view = buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder());
-            try (NDArray alias = manager.create(view, shape, type)) {
+            try (NDArray alias = manager.create(view(buf, bytes), shape, type)) {
                 return alias.duplicate();
             }
+        }
+
+        private ByteBuffer view(ByteBuffer buf, int bytes) {
+            return buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder());
         }
 
         /** Stops this epoch's work and returns its slots; used when a new epoch starts early or on close. */

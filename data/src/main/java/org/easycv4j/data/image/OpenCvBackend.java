@@ -10,7 +10,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +36,8 @@ public final class OpenCvBackend implements ImageBackend {
                     try {
                         Loader.load(opencv_imgcodecs.class);
                         Loader.load(opencv_imgproc.class);
+                        // The loader parallelises over images; OpenCV's own thread pool would only contend.
+                        org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
                         i = Optional.of(new OpenCvBackend());
                     } catch (Throwable t) {
                         LOG.warn("OpenCV natives unavailable ({}); image decoding falls back to ImageIO", t.toString());
@@ -91,8 +92,16 @@ public final class OpenCvBackend implements ImageBackend {
                     + ") outside a " + src.width() + "x" + src.height() + " image");
         }
         try (PointerScope scope = new PointerScope()) {
-            Mat whole = new Mat(src.height(), src.width(), CV_8UC(src.channels()), new BytePointer(src.pixels()));
-            Mat roi = whole.apply(new Rect(x, y, w, h));
+            // Copy only the region's rows into native memory: crops are often a fraction of the image.
+            int c = src.channels();
+            int rowBytes = w * c;
+            BytePointer region = new BytePointer((long) rowBytes * h);
+            byte[] px = src.pixels();
+            for (int r = 0; r < h; r++) {
+                region.position((long) r * rowBytes).put(px, ((y + r) * src.width() + x) * c, rowBytes);
+            }
+            region.position(0);
+            Mat roi = new Mat(h, w, CV_8UC(c), region);
             Mat dst = new Mat();
             int mode;
             if (interpolation == Interpolation.NEAREST) {

@@ -40,14 +40,36 @@ public final class Normalize implements Transform {
         }
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<Integer, float[][]> tables = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Per-channel tables byte -> (byte / 255 - mean) / std, for the fused ToTensor + Normalize. */
+    float[][] tables(int channels, String origin) {
+        checkChannels(channels, origin);
+        return tables.computeIfAbsent(channels, c -> {
+            float[][] t = new float[c][256];
+            for (int ch = 0; ch < c; ch++) {
+                float m = mean[mean.length == 1 ? 0 : ch];
+                float k = invStd[mean.length == 1 ? 0 : ch];
+                for (int v = 0; v < 256; v++) {
+                    t[ch][v] = (v * (1f / 255f) - m) * k;
+                }
+            }
+            return t;
+        });
+    }
+
+    private void checkChannels(int c, String origin) {
+        if (mean.length != 1 && mean.length != c) {
+            throw new IllegalStateException("Normalize has " + mean.length + " means but the image " + origin
+                    + " has " + c + " channels (set to_rgb = true on the data source, or give " + c + " values)");
+        }
+    }
+
     @Override
     public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
         FloatImage img = TransformSettings.floats(sample.image(), "Normalize");
         int c = img.channels();
-        if (mean.length != 1 && mean.length != c) {
-            throw new IllegalStateException("Normalize has " + mean.length + " means but the image " + sample.origin()
-                    + " has " + c + " channels (set to_rgb = true on the data source, or give " + c + " values)");
-        }
+        checkChannels(c, sample.origin());
         int plane = img.width() * img.height();
         float[] d = img.data();
         for (int ch = 0; ch < c; ch++) {

@@ -41,8 +41,17 @@ public final class RandomHorizontalFlip implements Transform {
         byte[] out = new byte[in.length];
         for (int y = 0; y < img.height(); y++) {
             int row = y * w * c;
-            for (int x = 0; x < w; x++) {
-                System.arraycopy(in, row + x * c, out, row + (w - 1 - x) * c, c);
+            if (c == 3) {
+                for (int x = 0, o = row + (w - 1) * 3; x < w; x++, o -= 3) {
+                    int i = row + x * 3;
+                    out[o] = in[i];
+                    out[o + 1] = in[i + 1];
+                    out[o + 2] = in[i + 2];
+                }
+            } else {
+                for (int x = 0; x < w; x++) {
+                    out[row + w - 1 - x] = in[row + x];
+                }
             }
         }
         return new ByteImage(w, img.height(), c, out);

@@ -10,7 +10,8 @@ import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 
 /**
- * {@code type = SSLSourceImageList}: unlabelled images listed one relative path per line.
+ * {@code type = SSLSourceImageList}: unlabelled images listed one relative path per line. As in EasyCV, a
+ * labelled list ({@code path label}, e.g. ImageNet's {@code meta/train.txt}) may be used: the label is ignored.
  * Keys: {@code list_file} (path or list), {@code root} (path or list: one for all list files, or one per
  * list file; default ""), {@code max_data_num} (keep the first N entries; 0 = all), {@code to_rgb}
  * (default true: grey images become 3-channel, as EasyCV loads everything as RGB).
@@ -42,6 +43,21 @@ public final class SslImageListSource implements ComponentFactory<SslImageListSo
         return roots.size() == 1 ? roots.get(0) : roots.get(i);
     }
 
+    /** The path of a line; a trailing integer label ("path 17", as in ImageNet's meta/train.txt) is dropped. */
+    static String pathOf(String line) {
+        int cut = -1;
+        for (int i = line.length() - 1; i >= 0; i--) {
+            if (Character.isWhitespace(line.charAt(i))) {
+                cut = i;
+                break;
+            }
+        }
+        if (cut > 0 && line.substring(cut + 1).matches("-?\\d+")) {
+            return line.substring(0, cut).strip();
+        }
+        return line;
+    }
+
     @Override
     public String description() {
         return "unlabelled images: root folder(s) + list file(s) of relative paths (EasyCV SSLSourceImageList)";
@@ -67,7 +83,7 @@ public final class SslImageListSource implements ComponentFactory<SslImageListSo
                 if (s.maxDataNum() > 0 && b.size() >= s.maxDataNum()) {
                     break;
                 }
-                b.add(r, l.text(), Sample.NO_LABEL, list, l.number());
+                b.add(r, pathOf(l.text()), Sample.NO_LABEL, list, l.number());
             }
         }
         return b.build();

@@ -202,6 +202,35 @@ class LoaderTest {
     }
 
     @Test
+    void batchBuffersAreReusedOnceBatchesAreClosed() {
+        Dataset ds = dataset("type = ClsDataset, " + idxSource() + ", pipeline = [{type = ToTensor}]");
+        try (ImageLoader loader = (ImageLoader) ds.loader(settings(2, 2, false, false, 0, 1))) {
+            assertEquals(10, loader.batchesPerEpoch());
+            for (int e = 0; e < 3; e++) {
+                Iterator<Batch> it = loader.epoch(e, manager);
+                while (it.hasNext()) {
+                    it.next().close();
+                }
+            }
+            // 5 slots (2 workers x 2 in flight + 1) over 30 batches
+            assertTrue(loader.bufferAllocations() <= 5, "allocations " + loader.bufferAllocations());
+        }
+        Dataset copying = dataset("type = ClsDataset, share_batch_memory = false, " + idxSource()
+                + ", pipeline = [{type = ToTensor}]");
+        try (ImageLoader loader = (ImageLoader) copying.loader(settings(2, 1, false, false, 0, 1))) {
+            List<Batch> kept = new ArrayList<>();
+            Iterator<Batch> it = loader.epoch(0, manager);
+            while (it.hasNext()) {
+                kept.add(it.next());
+            }
+            assertTrue(loader.bufferAllocations() <= 3, "copies need no new buffers: " + loader.bufferAllocations());
+            // image 0 pixel 0 = 0, image 2 pixel 0 = 20 / 255, unchanged after the whole epoch was loaded
+            assertEquals(20f / 255f, kept.get(1).inputs().get(0).toFloatArray()[0], 1e-6f);
+            kept.forEach(Batch::close);
+        }
+    }
+
+    @Test
     void closingTheLoaderStopsItsThreadsEvenMidEpoch() {
         Dataset ds = dataset("type = ClsDataset, " + idxSource() + ", pipeline = [{type = ToTensor}]");
         ImageLoader loader = (ImageLoader) ds.loader(settings(2, 2, true, false, 0, 1));

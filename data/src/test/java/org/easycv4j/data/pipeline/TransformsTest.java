@@ -2,6 +2,7 @@ package org.easycv4j.data.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -318,5 +319,55 @@ class TransformsTest {
         assertTrue(msgs.stream().anyMatch(m -> m.contains("scale") && m.contains("[min, max]")), msgs.toString());
         assertTrue(msgs.stream().anyMatch(m -> m.contains("interpolaton") && m.contains("unknown key")
                 && m.contains("interpolation")), msgs.toString());
+    }
+
+    @Test
+    void maeFtAugmentExpandsToTheTimmSequence() {
+        MaeFtAugment train = (MaeFtAugment) build("type = MAEFtAugment, input_size = 32, color_jitter = null,"
+                + " auto_augment = \"rand-m9-mstd0.5-inc1\", interpolation = bicubic, re_prob = 0.25, re_mode = pixel,"
+                + " re_count = 1, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]");
+        assertEquals(List.of(RandomResizedCrop.class, RandomHorizontalFlip.class, RandAugment.class, ToTensor.class,
+                Normalize.class, RandomErasing.class), train.steps().stream().map(Object::getClass).toList());
+        Sample s = train.apply(sample(image(50, 40, 3)), new SplittableRandom(1), JAVA);
+        assertEquals(new FloatImage(3, 32, 32, new float[3 * 32 * 32]).shapeText(), s.image().shapeText());
+        MaeFtAugment eval = (MaeFtAugment) build("type = MAEFtAugment, input_size = 32, is_train = false");
+        assertEquals(List.of(Resize.class, CenterCrop.class, ToTensor.class, Normalize.class),
+                eval.steps().stream().map(Object::getClass).toList());
+        Sample e = eval.apply(sample(image(50, 40, 3)), null, JAVA);
+        assertEquals(32, e.image().width());
+        ConfigNode[] n = new ConfigNode[1];
+        Fixtures.parse(COMPONENTS, "type = MAEFtAugment, color_jitter = 0.4", DataKinds.TRANSFORM, n);
+        assertTrue(n[0].problems().list().toString().contains("ColorJitter is not supported"), n[0].problems().list().toString());
+    }
+
+    @Test
+    void fusedToTensorNormalizeEqualsTheTwoSteps() {
+        ByteImage img = image(7, 5, 3);
+        Normalize norm = new Normalize(new Normalize.Settings(Normalize.IMAGENET_MEAN, Normalize.IMAGENET_STD));
+        Sample separate = norm.apply(new ToTensor().apply(sample(img), null, JAVA), null, JAVA);
+        Sample fused = new Pipeline(List.of(new ToTensor(), norm)).apply(sample(img), null, JAVA);
+        assertArrayEquals(((FloatImage) separate.image()).data(), ((FloatImage) fused.image()).data(), 1e-6f);
+        Sample grey = new Sample(0, image(3, 3, 1), 0, "grey.png");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Pipeline(List.of(new ToTensor(), norm)).apply(grey, null, JAVA));
+        assertTrue(e.getMessage().contains("grey.png has 1 channels"), e.getMessage());
+    }
+
+    @Test
+    void writeTensorIntoTheBatchBufferEqualsTheFullPipeline() {
+        Normalize norm = new Normalize(new Normalize.Settings(List.of(0.5, 0.4, 0.3), List.of(0.2, 0.3, 0.4)));
+        Pipeline p = new Pipeline(List.of(new RandomHorizontalFlip(1.0), new ToTensor(), norm, new Collect()));
+        assertTrue(p.endsWithToTensor());
+        assertEquals(1, p.head().size());
+        ByteImage img = image(6, 4, 3);
+        float[] full = ((FloatImage) p.apply(sample(img), new SplittableRandom(1), JAVA).image()).data();
+        Sample head = p.applyHead(sample(img), new SplittableRandom(1), JAVA);
+        java.nio.FloatBuffer buf = java.nio.FloatBuffer.allocate(10 + full.length);
+        p.writeTensor((ByteImage) head.image(), "x", buf, 10);
+        float[] written = new float[full.length];
+        buf.get(10, written);
+        assertArrayEquals(full, written, 1e-6f);
+        assertFalse(new Pipeline(List.of(new ToTensor(), norm, new RandomErasing(
+                new RandomErasing.Settings(1, "const", 1, 1, 0.02, 0.3, 0.3, 3.3)))).endsWithToTensor());
     }
 }

@@ -44,7 +44,7 @@ class SourcesTest {
         Fixtures.writeImage(dir.resolve("a/2.png"), 6, 5, 1);
         Fixtures.writeImage(dir.resolve("b/3.png"), 4, 4, 2);
         Fixtures.writeText(dir.resolve("l1.txt"), "# header\n1.png\n\n  2.png  \n");
-        Fixtures.writeText(dir.resolve("l2.txt"), "3.png\n");
+        Fixtures.writeText(dir.resolve("l2.txt"), "3.png 17\n");
         DataSource s = build("type = SSLSourceImageList, list_file = [" + q(dir.resolve("l1.txt")) + ", "
                 + q(dir.resolve("l2.txt")) + "], root = [" + q(dir.resolve("a")) + ", " + q(dir.resolve("b")) + "]");
         assertEquals(3, s.size());
