@@ -1,24 +1,19 @@
 package org.easycv4j.tools;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Module;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.CoreKinds;
-import org.easycv4j.core.registry.PluginModule;
+import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.prepare.LoaderBench;
 import picocli.CommandLine;
@@ -55,16 +50,21 @@ public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
+    List<String> sets = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
-        Config cfg = loadConfig(config);
+        List<String> overrides = new ArrayList<>(sets);
         if (decoder != null) {
-            cfg = cfg.withValue("data.train.decoder", ConfigValueFactory.fromAnyRef(decoder));
+            overrides.add("data.train.decoder=" + decoder);
         }
+        Config cfg = new ConfigLoader().load(config.toPath(), overrides, System.getProperties());
         int bs = batchSize != null ? batchSize : cfg.hasPath("data.imgs_per_gpu") ? cfg.getInt("data.imgs_per_gpu") : 64;
         int nw = workers != null ? workers : cfg.hasPath("data.workers_per_gpu") ? cfg.getInt("data.workers_per_gpu") : 2;
+        // Only data.train is built: a data-only config (no model, no optimizer) is enough to benchmark.
         ConfigNode root = ConfigNode.root(cfg);
-        Components components = injector().getInstance(Components.class);
+        Components components = Injectors.create().getInstance(Components.class);
         Spec<Dataset> spec = components.parse(root.object("data").object("train"), CoreKinds.DATASET).orElse(null);
         root.problems().throwIfAny();
         Path work = Files.createTempDirectory("bench-data");
@@ -74,29 +74,5 @@ public final class BenchDataCommand implements Callable<Integer> {
         LoaderBench.Result r = LoaderBench.run(dataset, bs, nw, warmup, batches, seed);
         System.out.println(r);
         return 0;
-    }
-
-    // ---- Minimal config loading and injector: to be replaced by the lead's shared helper in core. ----
-
-    static Config loadConfig(File file) {
-        if (!file.isFile()) {
-            throw new CommandLine.ParameterException(new CommandLine(new BenchDataCommand()),
-                    "config file " + file + " does not exist");
-        }
-        return ConfigFactory.parseFile(file).resolve();
-    }
-
-    static Injector injector() {
-        List<Module> modules = new ArrayList<>();
-        for (PluginModule m : ServiceLoader.load(PluginModule.class)) {
-            modules.add(m);
-        }
-        return Guice.createInjector(modules);
-    }
-
-    // ---- end of the part to replace ----
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchDataCommand()).execute(args));
     }
 }

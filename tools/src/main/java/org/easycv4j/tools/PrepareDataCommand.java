@@ -141,8 +141,4 @@ public final class PrepareDataCommand implements Callable<Integer> {
             return 0;
         }
     }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new PrepareDataCommand()).execute(args));
-    }
 }
