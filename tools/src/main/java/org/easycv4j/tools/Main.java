@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code easycv4j} command line: one subcommand per launcher in {@code tools/}. */
 @Command(name = "easycv4j", mixinStandardHelpOptions = true, version = "easycv4j 0.1.0",
         description = "Config-driven computer-vision training on the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ListCommand.class, PrepareDataCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
+                ListCommand.class, PrepareDataCommand.class,
                 BenchDataCommand.class})
 public final class Main {
 

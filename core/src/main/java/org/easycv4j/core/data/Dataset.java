@@ -6,6 +6,11 @@ public interface Dataset {
     /** Number of usable samples. */
     int size();
 
+    /** Class names in label order, empty when unknown or unlabelled (exports then name classes by index). */
+    default java.util.List<String> classNames() {
+        return java.util.List.of();
+    }
+
     /** A loader over this dataset with the given batching, shuffling and sharding. */
     DataLoader loader(LoaderSettings settings);
 }

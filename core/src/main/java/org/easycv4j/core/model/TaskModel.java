@@ -30,6 +30,14 @@ public interface TaskModel {
      */
     default void afterInitialize(ai.djl.ndarray.NDManager manager) throws java.io.IOException {}
 
+    /**
+     * What an export of this model holds. The default exports every parameter of a classifier whose block maps
+     * images (N, C, H, W) to logits (N, classes); a pretraining model exports its backbone instead.
+     */
+    default ModelExport export() {
+        return new ModelExport(ModelExport.CLASSIFICATION, namedParameters());
+    }
+
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */
     Shape[] inputShapes(int batchSize);
 

@@ -41,6 +41,11 @@ public record Provenance(
                 List.copyOf(commandLine), configFile);
     }
 
+    /** The provenance as a JSON tree, to embed in other records. */
+    public com.google.gson.JsonElement toJsonTree() {
+        return new GsonBuilder().create().toJsonTree(this);
+    }
+
     public String toJson() {
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(this);
     }

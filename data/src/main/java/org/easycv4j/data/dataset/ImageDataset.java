@@ -57,6 +57,11 @@ public final class ImageDataset implements Dataset {
     }
 
     @Override
+    public java.util.List<String> classNames() {
+        return source.classNames();
+    }
+
+    @Override
     public int size() {
         return source.size();
     }

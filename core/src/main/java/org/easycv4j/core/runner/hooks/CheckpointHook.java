@@ -76,6 +76,7 @@ public final class CheckpointHook implements Hook {
         }
         Path dir = c.workDir().resolve("epoch_" + done);
         save(c, dir);
+        LOG.info("saved checkpoint {}", dir);
         try {
             AtomicFiles.write(c.workDir().resolve(LATEST), dir.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             prune(c.workDir());
@@ -122,7 +123,6 @@ public final class CheckpointHook implements Hook {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + dir, e);
         }
-        LOG.info("saved checkpoint {}", dir);
     }
 
     /** Deletes the oldest epoch checkpoints beyond {@code maxKeep}; best checkpoints are kept. */

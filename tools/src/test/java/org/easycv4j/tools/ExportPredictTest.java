@@ -1,0 +1,80 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Train → export → predict on real images, checked against the evaluation of the same checkpoint. */
+class ExportPredictTest {
+    private static final Path CONFIG = Path.of("..", "configs", "toy", "toy_mlp_fashion_mnist.conf");
+
+    private static String runOut(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(0, Main.run(args), String.join(" ", args));
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void predictionsOnExportedImagesMatchTheEvaluationOfTheCheckpoint(@TempDir Path dir) throws Exception {
+        String root = "vars.root=\"" + Path.of("..", "demo", "fashion-mnist") + "\"";
+        runOut("train", CONFIG.toString(), "--work-dir", dir.resolve("run").toString(), "--set", "total_epochs=1",
+                "--set", "progress=off", "--set", root);
+        Path ckpt = dir.resolve("run").resolve("epoch_1");
+        Path evalJson = dir.resolve("eval.json");
+        runOut("eval", CONFIG.toString(), ckpt.toString(), "--out", evalJson.toString(), "--set", root);
+        double top1 = JsonParser.parseString(Files.readString(evalJson)).getAsJsonObject()
+                .getAsJsonObject("metrics").get("top1").getAsDouble();
+
+        Path export = dir.resolve("export");
+        runOut("export", CONFIG.toString(), ckpt.toString(), export.toString(), "--set", root);
+        JsonObject info = JsonParser.parseString(Files.readString(export.resolve("export.json"))).getAsJsonObject();
+        assertEquals("classification", info.get("task").getAsString());
+        assertEquals("Ankle boot", info.getAsJsonArray("class_names").get(9).getAsString());
+
+        Path images = dir.resolve("png");
+        runOut("prepare-data", "export-images", "--idx", Path.of("..", "demo", "fashion-mnist").toString(), "--out",
+                images.toString(), "--layout", "list");
+        List<String> lines = Files.readAllLines(images.resolve("test.txt"));
+        List<String> args = new ArrayList<>(List.of("predict", export.toString(), "--format", "json", "--topk", "1"));
+        List<Integer> labels = new ArrayList<>();
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            args.add(images.resolve(parts[0]).toString());
+            labels.add(Integer.parseInt(parts[1]));
+        }
+        JsonArray results = JsonParser.parseString(runOut(args.toArray(String[]::new))).getAsJsonArray();
+        assertEquals(1000, results.size());
+        JsonArray names = info.getAsJsonArray("class_names");
+        int correct = 0;
+        for (int i = 0; i < results.size(); i++) {
+            JsonElement top = results.get(i).getAsJsonObject().getAsJsonArray("topk").get(0);
+            String predicted = top.getAsJsonObject().get("class").getAsString();
+            double p = top.getAsJsonObject().get("probability").getAsDouble();
+            assertTrue(p > 0 && p <= 1, "a probability: " + p);
+            if (predicted.equals(names.get(labels.get(i)).getAsString())) {
+                correct++;
+            }
+        }
+        assertEquals(top1, 100.0 * correct / results.size(), 1e-9,
+                "PNG files through predict give exactly the accuracy of eval on the IDX files");
+    }
+}
