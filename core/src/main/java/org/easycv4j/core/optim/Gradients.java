@@ -57,7 +57,13 @@ public final class Gradients {
                     continue;
                 }
                 try (NDArray g = p.parameter().getArray().getGradient()) {
-                    g.muli(coef.toType(g.getDataType(), false));
+                    if (g.getDataType() == coef.getDataType()) {
+                        g.muli(coef);
+                    } else {
+                        NDArray c = coef.toType(g.getDataType(), false);
+                        c.attach(scope);
+                        g.muli(c);
+                    }
                 }
             }
         }
@@ -96,7 +102,10 @@ public final class Gradients {
             if (!p.parameter().requiresGradient()) {
                 continue;
             }
-            try (NDArray g = p.parameter().getArray().getGradient()) {
+            NDArray g = p.parameter().getArray().getGradient();
+            // The indexer creates the fill value on the gradient's manager: scope both so nothing stays behind.
+            try (NDManager scope = g.getManager().newSubManager()) {
+                g.attach(scope);
                 g.set(all, 0f);
             }
         }

@@ -2,6 +2,7 @@ package org.easycv4j.models.vit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.initializer.Initializer;
 
@@ -27,22 +28,34 @@ public final class Inits {
     /** timm's trunc_normal_: normal(0, std) truncated to the absolute interval [-2, 2] (by redrawing). */
     public static Initializer truncNormal(float std) {
         return (m, shape, dt) -> {
-            NDArray a = m.randomNormal(0f, std, shape, DataType.FLOAT32);
-            // Redraw the (vanishingly rare for std << 1) samples outside [-2, 2].
-            for (int i = 0; i < 100; i++) {
-                NDArray out = a.abs().gt(2f);
-                if (!out.any().getBoolean()) {
-                    break;
+            // Temporaries live in a sub-manager so that only the result stays on the model's manager.
+            try (NDManager scope = m.newSubManager()) {
+                NDArray a = scope.randomNormal(0f, std, shape, DataType.FLOAT32);
+                // Redraw the (vanishingly rare for std << 1) samples outside [-2, 2].
+                for (int i = 0; i < 100; i++) {
+                    NDArray out = a.abs().gt(2f);
+                    if (!out.any().getBoolean()) {
+                        break;
+                    }
+                    a = NDArrays.where(out, scope.randomNormal(0f, std, shape, DataType.FLOAT32), a);
                 }
-                NDArray fresh = m.randomNormal(0f, std, shape, DataType.FLOAT32);
-                a = NDArrays.where(out, fresh, a);
+                NDArray result = a.toType(dt, false).duplicate();
+                result.attach(m);
+                return result;
             }
-            return a.toType(dt, false);
         };
     }
 
     /** Fixed values (row-major), e.g. sin-cos position embeddings. */
     public static Initializer fixed(float[] values) {
-        return (m, shape, dt) -> m.create(values, shape).toType(dt, false);
+        return (m, shape, dt) -> {
+            // create(float[]) wraps a Java buffer and toType may alias it: clone so the parameter owns its memory
+            // (otherwise GC frees the buffer under the parameter once the wrapper is closed).
+            try (NDManager scope = m.newSubManager()) {
+                NDArray result = scope.create(values, shape).toType(dt, false).duplicate();
+                result.attach(m);
+                return result;
+            }
+        };
     }
 }

@@ -50,6 +50,11 @@ public abstract class VitEncoder extends Module {
         return vit;
     }
 
+    /** The encoder blocks ({@code blocks.i}). */
+    public BlockStack blocks() {
+        return blocks;
+    }
+
     /** Checks an input batch against the configured image shape, naming what was expected. */
     protected void checkImages(NDArray images) {
         Shape s = images.getShape();
