@@ -19,6 +19,7 @@ import org.easycv4j.core.model.TaskModel;
  * cross-entropy averaged over the batch. Outputs: {@code [logits]}.
  */
 public final class ViTClassifier implements TaskModel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ViTClassifier.class);
     private final ViTClassifierSettings settings;
     private final ClassifierNetwork network;
 
@@ -54,12 +55,27 @@ public final class ViTClassifier implements TaskModel {
         if (settings.pretrained().isEmpty()) {
             return PretrainedReport.none();
         }
-        return loadPretrained(settings.pretrained().get(), manager);
+        return loadPretrained(weightsFile(settings.pretrained().get()), manager);
+    }
+
+    /** A checkpoint or export folder stands for its {@code model.safetensors}. */
+    static Path weightsFile(Path pretrained) {
+        return java.nio.file.Files.isDirectory(pretrained) ? pretrained.resolve("model.safetensors") : pretrained;
     }
 
     /** Loads the encoder of the safetensors checkpoint {@code file} (see {@link PretrainedLoader}). */
     public PretrainedReport loadPretrained(Path file, NDManager manager) throws IOException {
         return PretrainedLoader.load(file, this, manager);
+    }
+
+    /** Loads {@code pretrained} when configured and logs what was loaded, ignored and interpolated. */
+    @Override
+    public void afterInitialize(NDManager manager) throws IOException {
+        if (settings.pretrained().isEmpty()) {
+            return;
+        }
+        PretrainedReport report = loadPretrained(manager);
+        LOG.info("pretrained {}: {}", settings.pretrained().get(), report.summary());
     }
 
     @Override

@@ -15,8 +15,9 @@ public final class ViTClassifierFactory implements ComponentFactory<ViTClassifie
     @Override
     public ViTClassifierSettings settings(ConfigNode node) {
         ViTClassifierSettings s = ViTClassifierSettings.fromConfig(node);
-        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(p), "pretrained",
-                "no such file: " + p.toAbsolutePath()));
+        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(ViTClassifier.weightsFile(p)),
+                "pretrained", "expected a .safetensors file or a checkpoint folder holding model.safetensors; "
+                        + "not found: " + p.toAbsolutePath()));
         return s;
     }
 

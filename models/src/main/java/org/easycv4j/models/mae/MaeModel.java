@@ -34,6 +34,15 @@ public final class MaeModel implements TaskModel {
         return new Shape[] {new Shape(batchSize, v.inChans(), v.imgSize(), v.imgSize())};
     }
 
+    /** The encoder as a backbone, under the names a ViT classifier (or timm's VisionTransformer) loads. */
+    @Override
+    public org.easycv4j.core.model.ModelExport export() {
+        return new org.easycv4j.core.model.ModelExport(org.easycv4j.core.model.ModelExport.BACKBONE,
+                namedParameters().stream()
+                        .filter(p -> !p.name().startsWith("decoder_") && !p.name().equals("mask_token"))
+                        .toList());
+    }
+
     @Override
     public StepOutput forward(ParameterStore parameters, Batch batch, boolean training) {
         NDList out = network.forward(parameters, batch.inputs(), training);
