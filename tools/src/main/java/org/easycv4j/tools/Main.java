@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "easycv4j", mixinStandardHelpOptions = true, version = "easycv4j 0.1.0",
         description = "Config-driven computer-vision training on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
-                ListCommand.class, PrepareDataCommand.class,
+                ListCommand.class, PrepareDataCommand.class, BenchModelCommand.class,
                 BenchDataCommand.class})
 public final class Main {
 

@@ -35,7 +35,7 @@ class ExportPredictTest {
 
     @Test
     void predictionsOnExportedImagesMatchTheEvaluationOfTheCheckpoint(@TempDir Path dir) throws Exception {
-        String root = "vars.root=\"" + Path.of("..", "demo", "fashion-mnist") + "\"";
+        String root = "vars.fmnist_root=\"" + Path.of("..", "demo", "fashion-mnist") + "\"";
         runOut("train", CONFIG.toString(), "--work-dir", dir.resolve("run").toString(), "--set", "total_epochs=1",
                 "--set", "progress=off", "--set", root);
         Path ckpt = dir.resolve("run").resolve("epoch_1");

@@ -109,6 +109,10 @@ public final class Runner {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, manager);
+            if (experiment.resumeFrom().isEmpty()) {
+                // Before the dry-run exit too: a pretrained file that does not fit fails the check, not the run.
+                model.afterInitialize(manager);
+            }
             ParamGroupTable table = ParamGroupTable.of(params, optimizer);
             table.writeJson(workDir.resolve(PARAM_GROUPS));
             if (dryRun) {
@@ -120,9 +124,6 @@ public final class Runner {
             if (loader.batchesPerEpoch() == 0) {
                 throw new IllegalStateException("the training set yields no batch: " + trainSet.size()
                         + " samples, imgs_per_gpu = " + data.imgsPerGpu() + ", drop_last = " + data.dropLast());
-            }
-            if (experiment.resumeFrom().isEmpty()) {
-                model.afterInitialize(manager);
             }
             int startEpoch = restore(params, optimizer, manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),

@@ -1,0 +1,99 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.easycv4j.data.prepare.SyntheticImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every experiment under configs/ passes {@code --dry-run} (the whole object graph is built and the model
+ * initialized) when its data exists, and fails on nothing but the data when it does not.
+ */
+class ShippedConfigsTest {
+    private static final Path CONFIGS = Path.of("..", "configs");
+
+    @TempDir
+    static Path imagenet;
+
+    static Stream<Path> experiments() throws IOException {
+        try (Stream<Path> s = Files.walk(CONFIGS)) {
+            return s.filter(p -> p.toString().endsWith(".conf"))
+                    .filter(p -> !CONFIGS.relativize(p).startsWith("_base_"))
+                    .sorted().toList().stream();
+        }
+    }
+
+    /** A miniature ImageNet: EasyCV's list files and real JPEGs, one full batch of the largest config's. */
+    @BeforeAll
+    static void fakeImageNet() throws IOException {
+        SyntheticImages.write(imagenet.resolve("train"), 64, 0);
+        SyntheticImages.write(imagenet.resolve("validation"), 4, 1);
+        Files.createDirectories(imagenet.resolve("meta"));
+        List<String> ssl = new ArrayList<>();
+        for (String line : Files.readAllLines(imagenet.resolve("train/list.txt"))) {
+            ssl.add("train/" + line);
+        }
+        Files.write(imagenet.resolve("meta/train.txt"), ssl);
+        Files.copy(imagenet.resolve("train/labelled.txt"), imagenet.resolve("meta/train_labeled.txt"));
+        Files.copy(imagenet.resolve("validation/labelled.txt"), imagenet.resolve("meta/val_labeled.txt"));
+    }
+
+    private static int run(List<String> args, ByteArrayOutputStream err) {
+        PrintStream old = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            return Main.run(args.toArray(String[]::new));
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    private static List<String> args(Path config, Path workDir, String root) {
+        List<String> a = new ArrayList<>(List.of("train", config.toString(), "--dry-run", "--work-dir",
+                workDir.toString(), "--set", "vars.imagenet_root=\"" + root + "\"", "--set",
+                "vars.fmnist_root=\"" + Path.of("..", "demo", "fashion-mnist") + "\""));
+        String text = config.toString();
+        if (text.contains("finetune")) {
+            // The pretrained encoder of a fine-tuning config is the output of another run.
+            a.addAll(List.of("--set", "model.pretrained=null"));
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @MethodSource("experiments")
+    void dryRunBuildsEverythingWhenTheDataExists(Path config, @TempDir Path work) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(args(config, work, imagenet.toString()), err);
+        assertEquals(0, code, config + ": " + err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.exists(work.resolve("param_groups.json")), config.toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("experiments")
+    void withoutTheDataOnlyTheDataIsReported(Path config, @TempDir Path work) {
+        String text = config.toString();
+        if (!text.contains("imagenet") && !text.contains("selfsup")) {
+            return; // the demo configs' data ships with the repository
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(args(config, work, work.resolve("no-imagenet").toString()), err);
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertEquals(Main.USER_ERROR, code, msg);
+        assertTrue(msg.contains("data.train.data_source") && msg.contains("no-imagenet")
+                && msg.contains("does not exist"), msg);
+    }
+}
