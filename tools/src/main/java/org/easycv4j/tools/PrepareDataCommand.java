@@ -34,7 +34,7 @@ public final class PrepareDataCommand implements Callable<Integer> {
             description = "Full Fashion-MNIST (60k + 10k) from the Debian package dataset-fashion-mnist if installed,"
                     + " else downloaded from the zalando-research/fashion-mnist GitHub repository.")
     static final class FashionMnistCmd implements Callable<Integer> {
-        @Option(names = "--out", defaultValue = "data/fashion-mnist", description = "output folder (default: ${DEFAULT-VALUE})")
+        @Option(names = "--out", defaultValue = "datasets/fashion-mnist", description = "output folder (default: ${DEFAULT-VALUE})")
         Path out;
 
         @Option(names = "--from", description = "folder holding the four .gz files (default: " + "/usr/share/datasets/fashion-mnist)")
