@@ -18,9 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
@@ -30,11 +33,13 @@ import org.easycv4j.core.optim.AdamWSettings;
 import org.easycv4j.core.optim.Gradients;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.ParamGroups;
+import org.easycv4j.core.optim.ParamRule;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.models.mae.MaeModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,16 +102,14 @@ public final class BenchModelCommand implements Callable<Integer> {
             List<NamedParameter> trainable = model.namedParameters().stream()
                     .filter(p -> p.parameter().requiresGradient()).toList();
             // The reference's groups: no decay for 1-D parameters and the tokens, 0.05 for the rest.
-            ParamGroups groups = new ParamGroups(0.05, List.of(new org.easycv4j.core.optim.ParamRule(
-                    java.util.regex.Pattern.compile("token$"), java.util.OptionalDouble.empty(),
-                    java.util.OptionalDouble.of(0.0), java.util.OptionalDouble.empty())), true,
-                    java.util.Set.of(), 1.0);
+            ParamGroups groups = new ParamGroups(0.05, List.of(new ParamRule(Pattern.compile("token$"),
+                    OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
             ParameterStore store = new ParameterStore(manager, false);
             float[][] data = syntheticImages(32, channels, size, 42);
             SplittableRandom pick = new SplittableRandom(0);
-            boolean labelled = !(model instanceof org.easycv4j.models.mae.MaeModel);
+            boolean labelled = !(model instanceof MaeModel);
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
 
             List<Double> times = new ArrayList<>();
