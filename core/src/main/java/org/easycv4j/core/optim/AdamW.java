@@ -116,6 +116,12 @@ public final class AdamW implements Optimizer {
         }
     }
 
+    @Override
+    public boolean zeroesGradients() {
+        return nativeUpdate && !params.isEmpty()
+                && "PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName());
+    }
+
     /** Test hook: false forces the array-operation update on every engine. */
     void useNativeUpdate(boolean on) {
         nativeUpdate = on;

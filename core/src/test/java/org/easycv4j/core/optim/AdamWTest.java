@@ -49,6 +49,10 @@ class AdamWTest {
             assertArrayEquals(new float[] {0.408470154f, -0.426526606f}, b.parameter().getArray().toFloatArray(),
                     TOL);
             assertEquals(2, opt.steps());
+            assertEquals(nativeUpdate, opt.zeroesGradients());
+            if (nativeUpdate) {
+                assertArrayEquals(new float[3], w.parameter().getArray().getGradient().toFloatArray());
+            }
             Map<String, ai.djl.ndarray.NDArray> state = opt.state();
             // exp_avg after two steps: 0.9·0.1·g1 + 0.1·g2 for w[0] = 0.009 − 0.04.
             assertEquals(0.9 * 0.1 * 0.1 + 0.1 * -0.4, state.get("exp_avg.blocks.0.attn.qkv.weight").toFloatArray()[0],
