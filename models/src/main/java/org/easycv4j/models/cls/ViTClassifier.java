@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The fine-tuning classifier (EasyCV's ViT fine-tune model). Labels: int64 class indices (N), with optional
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * cross-entropy averaged over the batch. Outputs: {@code [logits]}.
  */
 public final class ViTClassifier implements TaskModel {
-    private static final Logger LOG = LoggerFactory.getLogger(ViTClassifier.class);
     private final ViTClassifierSettings settings;
     private final ClassifierNetwork network;
 
@@ -47,18 +44,6 @@ public final class ViTClassifier implements TaskModel {
     public Shape[] inputShapes(int batchSize) {
         var v = settings.encoder();
         return new Shape[] {new Shape(batchSize, v.inChans(), v.imgSize(), v.imgSize())};
-    }
-
-    /**
-     * Hook for the runner, called once after {@code block().initialize(...)} and before training (and before
-     * a resumed checkpoint is restored): loads the configured {@code pretrained} encoder and logs the report.
-     * Named to match the {@code TaskModel.afterInitialize(NDManager)} default method proposed for core.
-     */
-    public void afterInitialize(NDManager manager) throws IOException {
-        PretrainedReport report = loadPretrained(manager);
-        if (settings.pretrained().isPresent()) {
-            LOG.info("pretrained {}: {}", settings.pretrained().get(), report.summary());
-        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.easycv4j.models.cls;
 
-import java.nio.file.Files;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
@@ -16,7 +15,7 @@ public final class ViTClassifierFactory implements ComponentFactory<ViTClassifie
     @Override
     public ViTClassifierSettings settings(ConfigNode node) {
         ViTClassifierSettings s = ViTClassifierSettings.fromConfig(node);
-        s.pretrained().ifPresent(p -> node.check(Files.isRegularFile(p), "pretrained",
+        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(p), "pretrained",
                 "no such file: " + p.toAbsolutePath()));
         return s;
     }
