@@ -6,7 +6,7 @@ import ai.djl.training.initializer.Initializer;
 import java.util.function.BiFunction;
 
 /** Multi-head self-attention with one fused {@code qkv} projection (with bias) and an output {@code proj}. */
-public final class Attention extends Module {
+public final class Attention extends Layer {
     private final LinearLayer qkv;
     private final LinearLayer proj;
     private final int heads;
