@@ -107,6 +107,6 @@ class ModelSettingsTest {
         new org.easycv4j.models.cls.ViTClassifierFactory().settings(n);
         n.accept("type");
         String all = problems(n);
-        assertTrue(all.contains("pretrained") && all.contains("no such file"), all);
+        assertTrue(all.contains("pretrained") && all.contains("no/such/file.safetensors"), all);
     }
 }

@@ -1,6 +1,7 @@
 package org.easycv4j.core.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import java.util.Optional;
  * after bias correction. Each parameter has its own lr scale and weight decay ({@link ParamGroups}); the
  * scheduled lr is multiplied by the scale at every step. Parameters that require no gradient (fixed
  * position embeddings) are left out.
+ *
+ * <p>On the PyTorch engine the update of each parameter is one native call (which also zeroes the parameter's
+ * gradient afterwards); other engines use array operations. Both follow PyTorch's formula.
  */
 public final class AdamW implements Optimizer {
     private final AdamWSettings settings;
@@ -23,6 +27,7 @@ public final class AdamW implements Optimizer {
     private final List<NDArray> expAvg = new ArrayList<>();
     private final List<NDArray> expAvgSq = new ArrayList<>();
     private long stepCount;
+    private boolean nativeUpdate = true;
 
     public AdamW(AdamWSettings settings) {
         this(settings, settings.lr());
@@ -73,26 +78,53 @@ public final class AdamW implements Optimizer {
             NDArray m = expAvg.get(i);
             NDArray v = expAvgSq.get(i);
             // The gradient handle is a view of the parameter's gradient (no copy); closing it frees the handle.
-            try (NDArray g = w.getGradient(); NDManager scope = w.getManager().newSubManager()) {
-                if (a.weightDecay() != 0) {
-                    w.muli(1 - plr * a.weightDecay());
+            try (NDArray g = w.getGradient()) {
+                if (nativeUpdate && "PyTorch".equals(w.getManager().getEngine().getEngineName())) {
+                    // PyTorch's m_hat / (sqrt(v_hat) + eps) equals sqrt(bc2)/bc1 · m / (sqrt(v) + eps·sqrt(bc2)):
+                    // the engine's one-call update computes the right side (decoupled decay first, as PyTorch).
+                    w.getNDArrayInternal().adamUpdate(new NDList(w, g, m, v), new NDList(w), (float) plr,
+                            (float) (plr * sqrtBc2 / bc1), (float) a.weightDecay(), 1f, -1f, (float) b1, (float) b2,
+                            (float) (settings.eps() * sqrtBc2), false, true);
+                } else {
+                    update(w, g, m, v, plr, a.weightDecay(), b1, b2, bc1, sqrtBc2);
                 }
-                m.muli(b1);
-                NDArray gs = g.mul(1 - b1);
-                gs.attach(scope);
-                m.addi(gs);
-                NDArray sq = g.square();
-                sq.attach(scope);
-                v.muli(b2).addi(sq.muli(1 - b2));
-                // p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch.
-                NDArray denom = v.sqrt();
-                denom.attach(scope);
-                denom.divi(sqrtBc2).addi(settings.eps());
-                NDArray update = m.div(denom);
-                update.attach(scope);
-                w.subi(update.muli(plr / bc1));
             }
         }
+    }
+
+    /** The update with array operations (any engine). */
+    private void update(NDArray w, NDArray g, NDArray m, NDArray v, double plr, double wd, double b1, double b2,
+            double bc1, double sqrtBc2) {
+        try (NDManager scope = w.getManager().newSubManager()) {
+            if (wd != 0) {
+                w.muli(1 - plr * wd);
+            }
+            m.muli(b1);
+            NDArray gs = g.mul(1 - b1);
+            gs.attach(scope);
+            m.addi(gs);
+            NDArray sq = g.square();
+            sq.attach(scope);
+            v.muli(b2).addi(sq.muli(1 - b2));
+            // p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch.
+            NDArray denom = v.sqrt();
+            denom.attach(scope);
+            denom.divi(sqrtBc2).addi(settings.eps());
+            NDArray update = m.div(denom);
+            update.attach(scope);
+            w.subi(update.muli(plr / bc1));
+        }
+    }
+
+    @Override
+    public boolean zeroesGradients() {
+        return nativeUpdate && !params.isEmpty()
+                && "PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName());
+    }
+
+    /** Test hook: false forces the array-operation update on every engine. */
+    void useNativeUpdate(boolean on) {
+        nativeUpdate = on;
     }
 
     @Override

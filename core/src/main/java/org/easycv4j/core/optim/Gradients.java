@@ -29,11 +29,12 @@ public final class Gradients {
                 }
                 NDArray g = p.parameter().getArray().getGradient();
                 g.attach(scope);
-                NDArray s = g.square().sum();
-                s.attach(scope);
-                squares.add(s);
+                // One kernel per parameter: the 2-norm of the flattened gradient (a view, no copy).
+                NDArray norm = g.flatten().norm();
+                norm.attach(scope);
+                squares.add(norm);
             }
-            NDArray total = squares.isEmpty() ? scope.create(0f) : NDArrays.stack(squares).sum().sqrt();
+            NDArray total = squares.isEmpty() ? scope.create(0f) : NDArrays.stack(squares).norm();
             total.attach(manager);
             return total;
         }

@@ -28,6 +28,14 @@ public interface Optimizer extends AutoCloseable {
     void loadState(Map<String, NDArray> state, long steps);
 
     /**
+     * True when {@link #step} leaves every updated parameter's gradient at zero, so the train loop need not
+     * zero them again (it still must after a skipped step).
+     */
+    default boolean zeroesGradients() {
+        return false;
+    }
+
+    /**
      * The per-parameter lr scales and weight decays, when this optimizer has them ({@link ParamGroupTable}
      * shows them); empty for optimizers with one setting for all parameters.
      */

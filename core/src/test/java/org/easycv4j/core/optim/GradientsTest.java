@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class GradientsTest {
 
-    /** Gradients (3, 4) and (12): norm 13; clip to 1 scales by 1/(13 + 1e-6), as clip_grad_norm_. */
+    /**
+     * Gradients (3, 4) and (12): norm 13; clip to 1 scales by 1/(13 + 1e-6), as clip_grad_norm_. A 2-D gradient
+     * diag(3, 4) counts with its Frobenius norm 5 (not its spectral norm 4).
+     */
     @Test
     void clipsToTheGlobalNormLikePyTorch() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -24,6 +27,9 @@ class GradientsTest {
             NDArray norm = Gradients.clipGlobalNorm(ps, 1.0, m);
             assertEquals(13f, norm.getFloat(), 1e-5f);
             assertTrue(Gradients.isFinite(norm));
+            NamedParameter d = Grads.param(m, "d", new float[4], new Shape(2, 2));
+            Grads.setGradients(m, List.of(d), new float[] {3, 0, 0, 4});
+            assertEquals(5f, Gradients.globalNorm(List.of(d), m).getFloat(), 1e-6f);
             assertArrayEquals(new float[] {0.23076921701431274f, 0.307692289352417f},
                     a.parameter().getArray().getGradient().toFloatArray(), 1e-7f);
             assertArrayEquals(new float[] {0.923076868057251f}, c.parameter().getArray().getGradient().toFloatArray(),

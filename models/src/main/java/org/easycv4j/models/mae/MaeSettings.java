@@ -1,5 +1,6 @@
 package org.easycv4j.models.mae;
 
+import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.models.vit.VitSettings;
 
@@ -15,7 +16,7 @@ public record MaeSettings(VitSettings encoder, int decoderEmbedDim, int decoderD
     public static MaeSettings fromConfig(ConfigNode n) {
         ConfigNode enc = n.optObject("backbone").orElse(n);
         if (enc != n) {
-            enc.choice("type", "MaskedAutoencoderViT", java.util.List.of("MaskedAutoencoderViT"));
+            enc.choice("type", "MaskedAutoencoderViT", List.of("MaskedAutoencoderViT"));
         }
         VitSettings vit = VitSettings.fromConfig(enc, 0.0);
         enc.check(vit.dropPathRate() == 0, "drop_path_rate", "the MAE encoder uses no drop path during pretraining");
@@ -24,7 +25,7 @@ public record MaeSettings(VitSettings encoder, int decoderEmbedDim, int decoderD
         }
         ConfigNode dec = n.optObject("neck").orElse(n);
         if (dec != n) {
-            dec.choice("type", "MAENeck", java.util.List.of("MAENeck"));
+            dec.choice("type", "MAENeck", List.of("MAENeck"));
             // EasyCV repeats the encoder's shape in the neck; accept it when it agrees.
             dec.check(dec.integer("embed_dim", vit.embedDim()) == vit.embedDim(), "embed_dim",
                     "must equal the backbone's embed_dim " + vit.embedDim());

@@ -1,13 +1,12 @@
 package org.easycv4j.models.vit;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 import java.util.function.BiFunction;
 
 /** Multi-head self-attention with one fused {@code qkv} projection (with bias) and an output {@code proj}. */
-public final class Attention extends Module {
+public final class Attention extends Layer {
     private final LinearLayer qkv;
     private final LinearLayer proj;
     private final int heads;
@@ -30,10 +29,9 @@ public final class Attention extends Module {
         long d = shape.get(2);
         long hd = d / heads;
         NDArray packed = qkv.apply(s, x).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-        NDList parts = packed.split(3, 0);
-        NDArray q = parts.get(0).squeeze(0).mul(s.scalar(scale));
-        NDArray k = parts.get(1).squeeze(0);
-        NDArray v = parts.get(2).squeeze(0);
+        NDArray q = packed.get(0).mul(s.scalar(scale));
+        NDArray k = packed.get(1);
+        NDArray v = packed.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
         NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
         return proj.apply(s, out);

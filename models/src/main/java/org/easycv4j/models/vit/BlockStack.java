@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An indexed list of blocks (timm's {@code nn.ModuleList}): children named {@code 0, 1, ...}. */
-public final class BlockStack extends Module {
+public final class BlockStack extends Layer {
     private final List<VitBlock> blocks = new ArrayList<>();
 
     public BlockStack(List<VitBlock> blocks) {

@@ -7,7 +7,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.initializer.Initializer;
 
 /** {@code nn.LayerNorm(dim, eps=1e-6)} over the last axis: parameters {@code weight} = 1, {@code bias} = 0. */
-public final class LayerNormLayer extends Module {
+public final class LayerNormLayer extends Layer {
     public static final float EPS = 1e-6f;
     private final Parameter weight;
     private final Parameter bias;

@@ -7,7 +7,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 
 /** {@code nn.Linear}: parameters {@code weight} (out, in) and {@code bias} (out). */
-public final class LinearLayer extends Module {
+public final class LinearLayer extends Layer {
     private final Parameter weight;
     private final Parameter bias;
 

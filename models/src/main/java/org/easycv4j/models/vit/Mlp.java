@@ -6,7 +6,7 @@ import ai.djl.training.initializer.Initializer;
 import java.util.function.BiFunction;
 
 /** {@code fc1} → GELU (erf form) → {@code fc2}. */
-public final class Mlp extends Module {
+public final class Mlp extends Layer {
     private final LinearLayer fc1;
     private final LinearLayer fc2;
 

@@ -10,7 +10,7 @@ import ai.djl.training.initializer.Initializer;
  * Patch embedding: a convolution with kernel = stride = patch size (child {@code proj}), flattened to
  * (N, L, D) with patches in row-major order.
  */
-public final class PatchEmbed extends Module {
+public final class PatchEmbed extends Layer {
     private final Proj proj;
     private final int patch;
 
@@ -33,7 +33,7 @@ public final class PatchEmbed extends Module {
     }
 
     /** The convolution's parameters, under the name {@code proj} as in timm. */
-    static final class Proj extends Module {
+    static final class Proj extends Layer {
         final Parameter weight;
         final Parameter bias;
 

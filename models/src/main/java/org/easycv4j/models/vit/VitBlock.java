@@ -9,7 +9,7 @@ import java.util.function.BiFunction;
  * A pre-norm transformer block: {@code x + drop_path(attn(norm1(x)))}, then
  * {@code x + drop_path(mlp(norm2(x)))}; children named {@code norm1, attn, norm2, mlp} as in timm.
  */
-public final class VitBlock extends Module {
+public final class VitBlock extends Layer {
     private final LayerNormLayer norm1;
     private final Attention attn;
     private final LayerNormLayer norm2;

@@ -14,7 +14,7 @@ import java.util.function.BiFunction;
  *
  * <p>Drop path increases linearly from 0 in the first block to {@code drop_path_rate} in the last.
  */
-public abstract class VitEncoder extends Module {
+public abstract class VitEncoder extends Layer {
     protected final VitSettings vit;
     protected final Parameter clsToken;
     protected final Parameter posEmbed;

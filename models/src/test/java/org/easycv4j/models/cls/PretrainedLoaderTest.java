@@ -70,6 +70,22 @@ class PretrainedLoaderTest {
     }
 
     @Test
+    void theConfiguredCheckpointIsLoaded() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Path file = saveMae(manager, 32);
+            ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config("img_size = 32, "
+                    + ENCODER + ", num_classes = 3, pretrained = \"" + file + "\"")));
+            cls.block().initialize(manager, DataType.FLOAT32, cls.inputShapes(1));
+            PretrainedReport report = cls.loadPretrained(manager);
+            assertEquals(28, report.loaded().size(), report.summary());
+            NDArray expected = SafeTensors.read(file, manager).get("blocks.1.attn.qkv.weight");
+            NDArray actual = cls.namedParameters().stream().filter(p -> p.name().equals("blocks.1.attn.qkv.weight"))
+                    .findFirst().orElseThrow().parameter().getArray();
+            assertClose(expected, actual, 0, 0, "blocks.1.attn.qkv.weight");
+        }
+    }
+
+    @Test
     void missingEncoderKeyIsAnErrorNamingIt() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Path file = saveMae(manager, 32);

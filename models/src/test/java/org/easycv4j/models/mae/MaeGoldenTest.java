@@ -97,6 +97,27 @@ class MaeGoldenTest {
     }
 
     @Test
+    void unpatchifyInvertsPatchifyAndExplicitNoiseFixesTheMask() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
+            NDArray back = MaeNetwork.unpatchify(MaeNetwork.patchify(images, 8), 8, 3);
+            assertClose(images, back, 0, 0, "unpatchify(patchify(x))");
+
+            MaeModel model = new MaeModel(tinySettings(true));
+            model.block().initialize(m, DataType.FLOAT32, model.inputShapes(2));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray noise = m.randomUniform(0f, 1f, new Shape(2, 16));
+            NDArray mask1 = model.forward(ps, new Batch(new NDList(images, noise), new NDList(), 2), false).outputs()
+                    .get(1);
+            NDArray mask2 = model.forward(ps, new Batch(new NDList(images, noise), new NDList(), 2), false).outputs()
+                    .get(1);
+            assertClose(mask1, mask2, 0, 0, "same noise, same mask");
+            NDArray drawn = model.forward(ps, new Batch(new NDList(images), new NDList(), 2), false).outputs().get(1);
+            assertArrayEquals(new float[] {12, 12}, drawn.sum(new int[] {1}).toFloatArray()); // 16 - int(16 * 0.25)
+        }
+    }
+
+    @Test
     void vitBaseMaskingKeeps49Of196PerSampleConsistently() {
         // The masking logic alone on ViT-B/16's grid: 196 patches, mask ratio 0.75.
         MaeSettings s = MaeSettings.fromConfig(Fixtures.config("arch = base"));

@@ -16,7 +16,7 @@ import ai.djl.util.PairList;
  * no shape inference), and layers are called directly through typed methods from their parent's forward
  * rather than through {@link Block#forward}, which saves the NDList wrapping per call.
  */
-public abstract class Module extends AbstractBlock {
+public abstract class Layer extends AbstractBlock {
 
     /** Adds a parameter with a fixed shape and initializer. */
     protected final Parameter param(String name, Shape shape, Initializer init, boolean trainable) {
