@@ -20,5 +20,8 @@ if needs_build; then
   touch "$stamp"
 fi
 
+# Idle OpenMP threads sleep instead of spinning: spinning threads collapse step times when the cores are shared.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+
 exec java ${JAVA_OPTS:-} -Dai.djl.offline=true \
   -cp "$jar:$here/target/lib/*${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@"
