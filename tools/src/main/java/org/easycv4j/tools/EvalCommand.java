@@ -3,7 +3,6 @@ package org.easycv4j.tools;
 import com.google.gson.GsonBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
 import org.easycv4j.core.util.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "reconstruction loss for MAE. Prints JSON.")
 public final class EvalCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "experiment file (HOCON)")
-    Path config;
+    @Mixin
+    ExperimentArgs experiment;
 
     @Parameters(index = "1", paramLabel = "CKPT", description = "checkpoint folder or model .safetensors")
     Path checkpoint;
@@ -32,19 +32,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "also write the JSON to this file")
     Path out;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
-    List<String> sets = new ArrayList<>();
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        ExperimentLoader.Loaded loaded = new ExperimentLoader().load(config, sets, System.getProperties());
-        Map<String, Double> metrics = new Runner(loaded.experiment(), loaded.config(),
-                CommandLines.current("eval", config, sets), config).evaluate(checkpoint);
+        ExperimentLoader.Loaded loaded = experiment.load(List.of());
+        Map<String, Double> metrics = new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("eval"),
+                experiment.config).evaluate(checkpoint);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("config", config.toString());
+        result.put("config", experiment.config.toString());
         result.put("checkpoint", checkpoint.toString());
         result.put("metrics", metrics);
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(result);

@@ -1,14 +1,13 @@
 package org.easycv4j.tools;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.tools.export.Exporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,8 +17,8 @@ import picocli.CommandLine.Spec;
                 + "preprocessing and class names. For MAE the encoder is exported as a backbone.")
 public final class ExportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "experiment file (HOCON)")
-    Path config;
+    @Mixin
+    ExperimentArgs experiment;
 
     @Parameters(index = "1", paramLabel = "CKPT", description = "checkpoint folder or model .safetensors")
     Path checkpoint;
@@ -27,16 +26,13 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "OUT", description = "export folder to write")
     Path out;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
-    List<String> sets = new ArrayList<>();
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        ExperimentLoader.Loaded loaded = new ExperimentLoader().load(config, sets, System.getProperties());
-        String task = Exporter.export(loaded, checkpoint, out, CommandLines.current("export", config, sets));
+        ExperimentLoader.Loaded loaded = experiment.load(List.of());
+        String task = Exporter.export(loaded, checkpoint, out, experiment.commandLine("export"));
         spec.commandLine().getOut().println("exported " + task + " to " + out);
         spec.commandLine().getOut().flush();
         return 0;

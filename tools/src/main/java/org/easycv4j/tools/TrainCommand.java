@@ -7,8 +7,8 @@ import java.util.concurrent.Callable;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --load-from CKPT] [--seed N]
@@ -18,18 +18,14 @@ import picocli.CommandLine.Parameters;
         description = "Train from an experiment config. Checks the whole config first and reports every problem.")
 public final class TrainCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "experiment file (HOCON)")
-    Path config;
+    @Mixin
+    ExperimentArgs experiment;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "output folder (overrides work_dir)")
     Path workDir;
 
     @Option(names = "--seed", paramLabel = "N", description = "random seed (overrides seed)")
     Long seed;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "override a config value; the value is parsed as HOCON (repeatable)")
-    List<String> sets = new ArrayList<>();
 
     @Option(names = "--resume-from", paramLabel = "CKPT",
             description = "continue a run from a checkpoint folder: weights, optimizer state, epoch")
@@ -44,15 +40,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentLoader.Loaded loaded = new ExperimentLoader().load(config, overrides(), System.getProperties());
-        new Runner(loaded.experiment(), loaded.config(), CommandLines.current("train", this.config, sets), config)
+        ExperimentLoader.Loaded loaded = experiment.load(overrides());
+        new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config)
                 .train(dryRun);
         return 0;
     }
 
-    /** --work-dir and --seed are overrides like --set, applied last. */
+    /** --work-dir, --seed, --resume-from and --load-from are overrides like --set, applied after them. */
     List<String> overrides() {
-        List<String> all = new ArrayList<>(sets);
+        List<String> all = new ArrayList<>();
         if (workDir != null) {
             all.add("work_dir=" + com.typesafe.config.ConfigUtil.quoteString(workDir.toString()));
         }

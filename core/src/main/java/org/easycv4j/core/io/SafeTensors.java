@@ -16,14 +16,13 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.easycv4j.core.util.AtomicFiles;
 
 /**
  * Reads and writes safetensors files: an 8-byte little-endian header length, a JSON header mapping each
@@ -86,27 +85,14 @@ public final class SafeTensors {
         }
         head.flip();
 
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(ch, head);
-                for (NDArray a : tensors.values()) {
-                    ByteBuffer data = a.toByteBuffer(false).order(ByteOrder.LITTLE_ENDIAN);
-                    data.rewind();
-                    writeFully(ch, data);
-                }
-                ch.force(true);
+        AtomicFiles.writeChannel(file, ch -> {
+            writeFully(ch, head);
+            for (NDArray a : tensors.values()) {
+                ByteBuffer data = a.toByteBuffer(false).order(ByteOrder.LITTLE_ENDIAN);
+                data.rewind();
+                writeFully(ch, data);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Reads every tensor into {@code manager}, in file order. */

@@ -1,7 +1,9 @@
 package org.easycv4j.core.util;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,10 +18,16 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFiles {
     private AtomicFiles() {}
 
-    /** A writer of the file's content. */
+    /** A writer of the file's content as a stream. */
     @FunctionalInterface
     public interface Content {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A writer of the file's content straight to its channel (large binary data). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        void writeTo(FileChannel channel) throws IOException;
     }
 
     public static void write(Path target, byte[] bytes) throws IOException {
@@ -28,15 +36,22 @@ public final class AtomicFiles {
 
     /** Writes {@code content} to {@code target} atomically, creating parent folders. */
     public static void write(Path target, Content content) throws IOException {
+        writeChannel(target, ch -> {
+            // Not closed here: closing the stream would close the channel before it is forced to disk.
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20);
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /** Writes through the temporary file's channel, then forces and renames it over {@code target}. */
+    public static void writeChannel(Path target, ChannelContent content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
-                            1 << 20)) {
-                content.writeTo(out);
-                out.flush();
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                content.writeTo(ch);
                 ch.force(true);
             }
             try {
