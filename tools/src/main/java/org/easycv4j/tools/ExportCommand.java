@@ -20,7 +20,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     ExperimentArgs experiment;
 
-    @Parameters(index = "1", paramLabel = "CKPT", description = "checkpoint folder or model .safetensors")
+    @Parameters(index = "1", paramLabel = "CKPT",
+            description = "checkpoint folder, model .safetensors, or a PyTorch .pth / Hugging Face safetensors file")
     Path checkpoint;
 
     @Parameters(index = "2", paramLabel = "OUT", description = "export folder to write")

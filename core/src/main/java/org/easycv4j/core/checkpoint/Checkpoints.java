@@ -116,25 +116,33 @@ public final class Checkpoints {
             throw new IOException("no model weights at " + file);
         }
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> tensors = SafeTensors.read(file, scope);
-            List<String> problems = new ArrayList<>();
-            Map<String, NDArray> remaining = new LinkedHashMap<>(tensors);
-            for (NamedParameter p : params) {
-                NDArray src = remaining.remove(p.name());
-                Parameter param = p.parameter();
-                if (src == null) {
-                    problems.add("missing " + p.name());
-                } else if (!src.getShape().equals(param.getArray().getShape())) {
-                    problems.add(p.name() + " has shape " + src.getShape() + " in the file, "
-                            + param.getArray().getShape() + " in the model");
-                } else {
-                    copy(src, param.getArray());
-                }
+            loadModel(file.toString(), SafeTensors.read(file, scope), params);
+        }
+    }
+
+    /**
+     * Copies named tensors into the parameters strictly, as {@link #loadModel(Path, List, NDManager)} does;
+     * {@code source} names them in the error.
+     */
+    public static void loadModel(String source, Map<String, NDArray> tensors, List<NamedParameter> params)
+            throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, NDArray> remaining = new LinkedHashMap<>(tensors);
+        for (NamedParameter p : params) {
+            NDArray src = remaining.remove(p.name());
+            Parameter param = p.parameter();
+            if (src == null) {
+                problems.add("missing " + p.name());
+            } else if (!src.getShape().equals(param.getArray().getShape())) {
+                problems.add(p.name() + " has shape " + src.getShape() + " in the file, "
+                        + param.getArray().getShape() + " in the model");
+            } else {
+                copy(src, param.getArray());
             }
-            remaining.keySet().forEach(k -> problems.add("unexpected " + k));
-            if (!problems.isEmpty()) {
-                throw new IOException(file + " does not match the model: " + String.join("; ", problems));
-            }
+        }
+        remaining.keySet().forEach(k -> problems.add("unexpected " + k));
+        if (!problems.isEmpty()) {
+            throw new IOException(source + " does not match the model: " + String.join("; ", problems));
         }
     }
 

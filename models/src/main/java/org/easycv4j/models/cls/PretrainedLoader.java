@@ -11,12 +11,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.models.interop.CheckpointNames;
 
 /**
- * Loads a pretrained encoder (an MAE or ViT safetensors checkpoint with timm names) into a
- * {@link ViTClassifier}. Names must match exactly: no prefix is stripped, so a checkpoint that matches nothing
+ * Loads a pretrained encoder (an MAE or ViT checkpoint: safetensors or a PyTorch {@code .pth}, with timm /
+ * MAE-repository names or Hugging Face names mapped by {@link CheckpointNames}) into a
+ * {@link ViTClassifier}. Names must otherwise match exactly: no other prefix is stripped, so a checkpoint that matches nothing
  * fails loudly instead of loading nothing. An encoder parameter missing from the checkpoint or of another
  * shape is an error; {@code head.*} and {@code fc_norm.*} may be missing (they are new); decoder entries and
  * {@code mask_token} are ignored; {@code pos_embed} is interpolated when the patch grid differs.
@@ -24,10 +26,11 @@ import org.easycv4j.core.optim.NamedParameter;
 public final class PretrainedLoader {
     private PretrainedLoader() {}
 
+    /** Loads {@code file} (a weights file or a checkpoint / export folder). */
     public static PretrainedReport load(Path file, ViTClassifier model, NDManager manager) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> ckpt = SafeTensors.read(file, scope);
-            return load(file.toString(), ckpt, model);
+            Map<String, NDArray> ckpt = CheckpointNames.read(file, scope);
+            return load(WeightFiles.resolve(file).toString(), ckpt, model);
         }
     }
 

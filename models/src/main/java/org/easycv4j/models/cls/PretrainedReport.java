@@ -3,12 +3,13 @@ package org.easycv4j.models.cls;
 import java.util.List;
 
 /**
- * What loading a pretrained checkpoint did.
+ * What loading a pretrained checkpoint did (into a classifier, or into MAE by {@code MaePretrainedLoader}).
  *
  * @param loaded parameters copied from the checkpoint
- * @param missingExpected parameters the checkpoint cannot have (the new head and fc_norm), left as initialized
- * @param ignored checkpoint entries of the pretraining model only (decoder, mask token, the final norm when
- *     global pooling replaces it)
+ * @param missingExpected parameters the checkpoint need not have, left as initialized (a classifier's new head
+ *     and fc_norm; MAE's decoder when the file holds an encoder only, and its fixed sin-cos tables)
+ * @param ignored checkpoint entries of the other model only (for a classifier the decoder, mask token and the
+ *     final norm when global pooling replaces it; for MAE a fine-tuned head and fc_norm)
  * @param unexpected other checkpoint entries that match no parameter
  * @param shapeMismatched head entries of another shape (a different number of classes), not loaded
  * @param interpolated position embeddings resized to the new patch grid

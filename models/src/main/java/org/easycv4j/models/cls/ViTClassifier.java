@@ -55,15 +55,10 @@ public final class ViTClassifier implements TaskModel {
         if (settings.pretrained().isEmpty()) {
             return PretrainedReport.none();
         }
-        return loadPretrained(weightsFile(settings.pretrained().get()), manager);
+        return loadPretrained(settings.pretrained().get(), manager);
     }
 
-    /** A checkpoint or export folder stands for its {@code model.safetensors}. */
-    static Path weightsFile(Path pretrained) {
-        return java.nio.file.Files.isDirectory(pretrained) ? pretrained.resolve("model.safetensors") : pretrained;
-    }
-
-    /** Loads the encoder of the safetensors checkpoint {@code file} (see {@link PretrainedLoader}). */
+    /** Loads the encoder of {@code file}: a weights file or a checkpoint folder (see {@link PretrainedLoader}). */
     public PretrainedReport loadPretrained(Path file, NDManager manager) throws IOException {
         return PretrainedLoader.load(file, this, manager);
     }

@@ -1,6 +1,7 @@
 package org.easycv4j.models.cls;
 
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentFactory;
@@ -15,9 +16,9 @@ public final class ViTClassifierFactory implements ComponentFactory<ViTClassifie
     @Override
     public ViTClassifierSettings settings(ConfigNode node) {
         ViTClassifierSettings s = ViTClassifierSettings.fromConfig(node);
-        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(ViTClassifier.weightsFile(p)),
-                "pretrained", "expected a .safetensors file or a checkpoint folder holding model.safetensors; "
-                        + "not found: " + p.toAbsolutePath()));
+        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(WeightFiles.resolve(p)),
+                "pretrained", "expected a .safetensors or .pth file or a checkpoint folder holding "
+                        + "model.safetensors; not found: " + p.toAbsolutePath()));
         return s;
     }
 

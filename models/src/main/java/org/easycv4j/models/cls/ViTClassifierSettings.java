@@ -10,7 +10,8 @@ import org.easycv4j.models.vit.VitSettings;
  * {@code type = ViTClassifier}: encoder keys ({@link VitSettings}; {@code drop_path_rate} defaults to 0.1) at
  * the top level or in a {@code backbone} object; {@code num_classes}; {@code use_global_pool} (true: mean of
  * the patch tokens + {@code fc_norm}; false: the cls token after {@code norm}); {@code label_smoothing} for
- * hard labels (0); {@code pretrained}: a safetensors file of an MAE (or ViT) checkpoint whose encoder is loaded.
+ * hard labels (0); {@code pretrained}: an MAE (or ViT) checkpoint whose encoder is loaded: safetensors or
+ * PyTorch {@code .pth}, timm / MAE-repository or Hugging Face names, or a checkpoint / export folder.
  */
 public record ViTClassifierSettings(VitSettings encoder, int numClasses, boolean globalPool, double labelSmoothing,
         Optional<Path> pretrained) {

@@ -1,6 +1,7 @@
 package org.easycv4j.models.mae;
 
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentFactory;
@@ -14,7 +15,11 @@ public final class MaeFactory implements ComponentFactory<MaeSettings, TaskModel
 
     @Override
     public MaeSettings settings(ConfigNode node) {
-        return MaeSettings.fromConfig(node);
+        MaeSettings s = MaeSettings.fromConfig(node);
+        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(WeightFiles.resolve(p)),
+                "pretrained", "expected a .safetensors or .pth file or a checkpoint folder holding "
+                        + "model.safetensors; not found: " + p.toAbsolutePath()));
+        return s;
     }
 
     @Override

@@ -1,18 +1,24 @@
 package org.easycv4j.models.mae;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.models.cls.PretrainedReport;
 
 /**
  * MAE pretraining as a task: {@code batch.inputs()} = images and optionally the masking noise (N, L);
  * labels are ignored. Outputs: {@code [pred (N, L, p·p·C), mask (N, L)]}.
  */
 public final class MaeModel implements TaskModel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MaeModel.class);
     private final MaeNetwork network;
 
     public MaeModel(MaeSettings settings) {
@@ -41,6 +47,16 @@ public final class MaeModel implements TaskModel {
                 namedParameters().stream()
                         .filter(p -> !p.name().startsWith("decoder_") && !p.name().equals("mask_token"))
                         .toList());
+    }
+
+    /** Loads {@code pretrained} when configured (see {@link MaePretrainedLoader}) and logs what was loaded. */
+    @Override
+    public void afterInitialize(NDManager manager) throws IOException {
+        Optional<Path> pretrained = network.settings().pretrained();
+        if (pretrained.isPresent()) {
+            PretrainedReport report = MaePretrainedLoader.load(pretrained.get(), this, manager);
+            LOG.info("pretrained {}: {}", pretrained.get(), report.summary());
+        }
     }
 
     @Override

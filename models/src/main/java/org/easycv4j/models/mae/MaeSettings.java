@@ -1,6 +1,8 @@
 package org.easycv4j.models.mae;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.models.vit.VitSettings;
 
@@ -8,10 +10,11 @@ import org.easycv4j.models.vit.VitSettings;
  * {@code type = MAE}. Encoder keys ({@link VitSettings}) at the top level or, EasyCV-style, in a
  * {@code backbone} object; decoder keys {@code decoder_embed_dim} (512), {@code decoder_depth} (8),
  * {@code decoder_num_heads} (16) at the top level or in a {@code neck} object; {@code mask_ratio} (0.75),
- * {@code norm_pix_loss} (true).
+ * {@code norm_pix_loss} (true); {@code pretrained}: weights to start from (an MAE checkpoint with or without
+ * its decoder, e.g. the MAE repository's {@code *_full.pth}; safetensors, {@code .pth} or a checkpoint folder).
  */
 public record MaeSettings(VitSettings encoder, int decoderEmbedDim, int decoderDepth, int decoderNumHeads,
-        double maskRatio, boolean normPixLoss) {
+        double maskRatio, boolean normPixLoss, Optional<Path> pretrained) {
 
     public static MaeSettings fromConfig(ConfigNode n) {
         ConfigNode enc = n.optObject("backbone").orElse(n);
@@ -49,7 +52,8 @@ public record MaeSettings(VitSettings encoder, int decoderEmbedDim, int decoderD
         int keep = (int) (vit.numPatches() * (1 - ratio));
         n.check(keep >= 1, "mask_ratio", "mask_ratio " + ratio + " keeps no patch of " + vit.numPatches());
         boolean normPix = n.bool("norm_pix_loss", true);
-        return new MaeSettings(vit, dDim, dDepth, dHeads, ratio, normPix);
+        Optional<Path> pretrained = n.path("pretrained");
+        return new MaeSettings(vit, dDim, dDepth, dHeads, ratio, normPix, pretrained);
     }
 
     /** Patches kept visible per image: int(L · (1 − mask_ratio)), as the reference computes it. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
@@ -29,6 +30,7 @@ import org.easycv4j.core.runner.Experiment;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Provenance;
 import org.easycv4j.core.util.AtomicFiles;
+import org.easycv4j.models.interop.CheckpointNames;
 
 /**
  * Writes an export folder from a config and a checkpoint:
@@ -59,7 +61,7 @@ public final class Exporter {
                 .orElse(null);
         try (NDManager manager = NDManager.newBaseManager()) {
             model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(1));
-            Checkpoints.loadModel(checkpoint, model.namedParameters(), manager);
+            loadWeights(checkpoint, model, manager);
             ModelExport export = model.export();
             ConfigValue pipeline = null;
             List<String> classes = List.of();
@@ -90,6 +92,20 @@ public final class Exporter {
             AtomicFiles.write(out.resolve(INFO), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                     .create().toJson(info).getBytes(StandardCharsets.UTF_8));
             return export.task();
+        }
+    }
+
+    /**
+     * Loads a checkpoint folder, our safetensors, or a PyTorch {@code .pth} / Hugging Face safetensors file
+     * (names mapped by {@link CheckpointNames}) strictly: every parameter, nothing else.
+     */
+    static void loadWeights(Path checkpoint, TaskModel model, NDManager manager) throws IOException {
+        Path file = WeightFiles.resolve(checkpoint);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no model weights at " + file);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            Checkpoints.loadModel(file.toString(), CheckpointNames.read(file, scope), model.namedParameters());
         }
     }
 
