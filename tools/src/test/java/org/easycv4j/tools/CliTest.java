@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,27 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
     private static final Path TOY = Path.of("..", "configs", "toy", "toy_mlp_synthetic.conf");
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun.Result run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void trainsTheToyConfigAndWritesItsRecords(@TempDir Path dir) throws Exception {
-        Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--seed", "5", "--set", "total_epochs=2",
+        CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--seed", "5", "--set", "total_epochs=2",
                 "--set", "progress=off");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(dir.resolve("config.resolved.conf")).contains("total_epochs"));
@@ -56,7 +39,7 @@ class CliTest {
         assertEquals(0, run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "total_epochs=1",
                 "--set", "progress=off").code());
         Path json = dir.resolve("eval.json");
-        Result r = run("eval", TOY.toString(), dir.resolve("epoch_1").toString(), "--out", json.toString());
+        CliRun.Result r = run("eval", TOY.toString(), dir.resolve("epoch_1").toString(), "--out", json.toString());
         assertEquals(0, r.code(), r.err());
         JsonObject metrics = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
                 .getAsJsonObject("metrics");
@@ -69,7 +52,7 @@ class CliTest {
         }
         assertEquals(lastVal.get("top1").getAsDouble(), top1, 1e-9, "eval of the saved weights = val at save time");
         assertEquals(lastVal.get("loss").getAsDouble(), metrics.get("loss").getAsDouble(), 1e-6);
-        Result resumed = run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "total_epochs=2",
+        CliRun.Result resumed = run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "total_epochs=2",
                 "--set", "progress=off", "--resume-from", dir.resolve("epoch_1").toString());
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(Files.isDirectory(dir.resolve("epoch_2")));
@@ -84,7 +67,7 @@ class CliTest {
                 "optimizer { lr = fast }",
                 "lr_config.policy = Cosine",
                 ""));
-        Result r = run("train", bad.toString());
+        CliRun.Result r = run("train", bad.toString());
         assertEquals(Main.USER_ERROR, r.code());
         String err = r.err();
         assertTrue(err.contains("3 problems in the configuration"), err);
@@ -97,7 +80,7 @@ class CliTest {
 
     @Test
     void dryRunStopsBeforeTraining(@TempDir Path dir) {
-        Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run");
+        CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(dir.resolve("provenance.json")));
         assertTrue(Files.notExists(dir.resolve("metrics.jsonl")));
@@ -105,14 +88,14 @@ class CliTest {
 
     @Test
     void listsRegisteredTypesPerKind() {
-        Result all = run("list");
+        CliRun.Result all = run("list");
         assertEquals(0, all.code(), all.err());
         assertTrue(all.out().contains("optimizer"), all.out());
         assertTrue(all.out().contains("ToyMLP"), all.out());
         assertTrue(all.out().contains("CosineAnnealing"), all.out());
-        Result one = run("list", "lr_schedule");
+        CliRun.Result one = run("list", "lr_schedule");
         assertTrue(one.out().contains("CosineAnnealing") && !one.out().contains("ToyMLP"), one.out());
-        Result bad = run("list", "modle");
+        CliRun.Result bad = run("list", "modle");
         assertEquals(Main.USER_ERROR, bad.code());
         assertTrue(bad.err().contains("did you mean \"model\""), bad.err());
     }

@@ -7,9 +7,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,15 +19,9 @@ class ExportPredictTest {
     private static final Path CONFIG = Path.of("..", "configs", "toy", "toy_mlp_fashion_mnist.conf");
 
     private static String runOut(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertEquals(0, Main.run(args), String.join(" ", args));
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        CliRun.Result r = CliRun.run(args);
+        assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.err());
+        return r.out();
     }
 
     @Test

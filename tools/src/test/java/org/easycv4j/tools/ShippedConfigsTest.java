@@ -3,10 +3,7 @@ package org.easycv4j.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,15 +48,6 @@ class ShippedConfigsTest {
         Files.copy(imagenet.resolve("validation/labelled.txt"), imagenet.resolve("meta/val_labeled.txt"));
     }
 
-    private static int run(List<String> args, ByteArrayOutputStream err) {
-        PrintStream old = System.err;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return Main.run(args.toArray(String[]::new));
-        } finally {
-            System.setErr(old);
-        }
-    }
 
     private static List<String> args(Path config, Path workDir, String root) {
         List<String> a = new ArrayList<>(List.of("train", config.toString(), "--dry-run", "--work-dir",
@@ -76,9 +64,8 @@ class ShippedConfigsTest {
     @ParameterizedTest
     @MethodSource("experiments")
     void dryRunBuildsEverythingWhenTheDataExists(Path config, @TempDir Path work) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = run(args(config, work, imagenet.toString()), err);
-        assertEquals(0, code, config + ": " + err.toString(StandardCharsets.UTF_8));
+        CliRun.Result r = CliRun.run(args(config, work, imagenet.toString()).toArray(String[]::new));
+        assertEquals(0, r.code(), config + ": " + r.err());
         assertTrue(Files.exists(work.resolve("param_groups.json")), config.toString());
     }
 
@@ -89,10 +76,9 @@ class ShippedConfigsTest {
         if (!text.contains("imagenet") && !text.contains("selfsup")) {
             return; // the demo configs' data ships with the repository
         }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = run(args(config, work, work.resolve("no-imagenet").toString()), err);
-        String msg = err.toString(StandardCharsets.UTF_8);
-        assertEquals(Main.USER_ERROR, code, msg);
+        CliRun.Result r = CliRun.run(args(config, work, work.resolve("no-imagenet").toString()).toArray(String[]::new));
+        String msg = r.err();
+        assertEquals(Main.USER_ERROR, r.code(), msg);
         assertTrue(msg.contains("data.train.data_source") && msg.contains("no-imagenet")
                 && msg.contains("does not exist"), msg);
     }
