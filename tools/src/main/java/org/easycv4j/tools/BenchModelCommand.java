@@ -30,7 +30,7 @@ import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.AdamW;
 import org.easycv4j.core.optim.AdamWSettings;
-import org.easycv4j.core.optim.Gradients;
+import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.ParamGroups;
 import org.easycv4j.core.optim.ParamRule;
@@ -107,6 +107,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
             ParameterStore store = new ParameterStore(manager, false);
+            GradientOps gradients = GradientOps.forEngine(manager);
             float[][] data = syntheticImages(32, channels, size, 42);
             SplittableRandom pick = new SplittableRandom(0);
             boolean labelled = !(model instanceof MaeModel);
@@ -139,11 +140,11 @@ public final class BenchModelCommand implements Callable<Integer> {
                         gc.backward(out.loss());
                     }
                     t2 = System.nanoTime();
-                    NDArray norm = Gradients.clipGlobalNorm(trainable, 1.0, stepManager);
+                    NDArray norm = gradients.clip(trainable, 1.0, stepManager);
                     t3 = System.nanoTime();
                     optimizer.step(lr);
                     if (!optimizer.zeroesGradients()) {
-                        Gradients.zero(trainable);
+                        gradients.zero(trainable);
                     }
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (step >= warmup) {

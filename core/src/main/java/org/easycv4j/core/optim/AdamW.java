@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.easycv4j.core.engine.TorchFusedOps;
 
 /**
  * AdamW (Loshchilov and Hutter) with PyTorch's exact update: decoupled weight decay
@@ -16,8 +17,9 @@ import java.util.Optional;
  * scheduled lr is multiplied by the scale at every step. Parameters that require no gradient (fixed
  * position embeddings) are left out.
  *
- * <p>On the PyTorch engine the update of each parameter is one native call (which also zeroes the parameter's
- * gradient afterwards); other engines use array operations. Both follow PyTorch's formula.
+ * <p>On the PyTorch engine the update is PyTorch's fused multi-tensor AdamW kernel ({@link TorchFusedOps}): one
+ * native call per group of parameters sharing lr scale and weight decay, which also zeroes the gradients
+ * afterwards. Other engines use array operations. Both follow PyTorch's formula.
  */
 public final class AdamW implements Optimizer {
     private final AdamWSettings settings;
@@ -28,6 +30,11 @@ public final class AdamW implements Optimizer {
     private final List<NDArray> expAvgSq = new ArrayList<>();
     private long stepCount;
     private boolean nativeUpdate = true;
+    /** Parameters sharing lr scale and weight decay, in first-seen order (one fused call each). */
+    private final Map<List<Double>, List<Integer>> fusedGroups = new LinkedHashMap<>();
+    private TorchFusedOps fused;
+    private NDArray stepTensor;
+    private NDManager stateManager;
 
     public AdamW(AdamWSettings settings) {
         this(settings, settings.lr());
@@ -61,7 +68,16 @@ public final class AdamW implements Optimizer {
             assignments.add(settings.groups().assign(p.name(), w.getShape(), numLayers));
             expAvg.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
             expAvgSq.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+            ParamGroups.Assignment a = assignments.get(assignments.size() - 1);
+            fusedGroups.computeIfAbsent(List.of(a.lrScale(), a.weightDecay()), k -> new ArrayList<>())
+                    .add(params.size() - 1);
         }
+        stateManager = manager;
+    }
+
+    private boolean useFused() {
+        return nativeUpdate && !params.isEmpty()
+                && "PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName());
     }
 
     @Override
@@ -71,6 +87,10 @@ public final class AdamW implements Optimizer {
         double b2 = settings.beta2();
         double bc1 = 1 - Math.pow(b1, stepCount);
         double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, stepCount));
+        if (useFused()) {
+            fusedStep(lr);
+            return;
+        }
         for (int i = 0; i < params.size(); i++) {
             ParamGroups.Assignment a = assignments.get(i);
             double plr = lr * a.lrScale();
@@ -79,15 +99,43 @@ public final class AdamW implements Optimizer {
             NDArray v = expAvgSq.get(i);
             // The gradient handle is a view of the parameter's gradient (no copy); closing it frees the handle.
             try (NDArray g = w.getGradient()) {
-                if (nativeUpdate && "PyTorch".equals(w.getManager().getEngine().getEngineName())) {
-                    // PyTorch's m_hat / (sqrt(v_hat) + eps) equals sqrt(bc2)/bc1 · m / (sqrt(v) + eps·sqrt(bc2)):
-                    // the engine's one-call update computes the right side (decoupled decay first, as PyTorch).
-                    w.getNDArrayInternal().adamUpdate(new NDList(w, g, m, v), new NDList(w), (float) plr,
-                            (float) (plr * sqrtBc2 / bc1), (float) a.weightDecay(), 1f, -1f, (float) b1, (float) b2,
-                            (float) (settings.eps() * sqrtBc2), false, true);
-                } else {
-                    update(w, g, m, v, plr, a.weightDecay(), b1, b2, bc1, sqrtBc2);
+                update(w, g, m, v, plr, a.weightDecay(), b1, b2, bc1, sqrtBc2);
+            }
+        }
+    }
+
+    private void fusedStep(double lr) {
+        NDArray first = params.get(0).parameter().getArray();
+        // The kernel reads the step count from a tensor, as torch.optim keeps it (no host copy on a GPU).
+        if (fused == null) {
+            fused = TorchFusedOps.load(stateManager);
+            stepTensor = stateManager.full(new ai.djl.ndarray.types.Shape(), (float) stepCount,
+                    ai.djl.ndarray.types.DataType.FLOAT32, first.getDevice());
+        } else {
+            stepTensor.addi(1f);
+        }
+        try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
+            for (Map.Entry<List<Double>, List<Integer>> group : fusedGroups.entrySet()) {
+                List<NDArray> w = new ArrayList<>();
+                List<NDArray> g = new ArrayList<>();
+                List<NDArray> m = new ArrayList<>();
+                List<NDArray> v = new ArrayList<>();
+                List<NDArray> s = new ArrayList<>();
+                for (int i : group.getValue()) {
+                    NDArray p = params.get(i).parameter().getArray();
+                    NDArray grad = p.getGradient();
+                    grad.attach(scope);
+                    w.add(p);
+                    g.add(grad);
+                    m.add(expAvg.get(i));
+                    v.add(expAvgSq.get(i));
+                    s.add(stepTensor);
                 }
+                double lrScale = group.getKey().get(0);
+                double weightDecay = group.getKey().get(1);
+                fused.adamw(w, g, m, v, s, lr * lrScale, settings.beta1(), settings.beta2(), weightDecay,
+                        settings.eps());
+                fused.zero(g);
             }
         }
     }
@@ -118,8 +166,7 @@ public final class AdamW implements Optimizer {
 
     @Override
     public boolean zeroesGradients() {
-        return nativeUpdate && !params.isEmpty()
-                && "PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName());
+        return useFused();
     }
 
     /** Test hook: false forces the array-operation update on every engine. */
@@ -141,6 +188,17 @@ public final class AdamW implements Optimizer {
     public void loadState(Map<String, NDArray> state, long steps) {
         OptimizerStates.copyInto(state(), state);
         stepCount = steps;
+        if (stepTensor != null) {
+            stepTensor.set(new ai.djl.ndarray.index.NDIndex(), (float) steps);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fused != null) {
+            fused.close();
+            fused = null;
+        }
     }
 
     @Override

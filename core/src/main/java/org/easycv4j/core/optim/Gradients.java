@@ -96,6 +96,22 @@ public final class Gradients {
         return out;
     }
 
+    /**
+     * The gradient arrays of the parameters that require one, as handles attached to {@code scope} (closing the
+     * scope frees the handles, not the gradients).
+     */
+    public static List<NDArray> of(List<NamedParameter> params, NDManager scope) {
+        List<NDArray> out = new ArrayList<>(params.size());
+        for (NamedParameter p : params) {
+            if (p.parameter().requiresGradient()) {
+                NDArray g = p.parameter().getArray().getGradient();
+                g.attach(scope);
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
     /** Sets every gradient to 0 by assignment (multiplying by 0 would keep NaN and infinity). */
     public static void zero(List<NamedParameter> params) {
         NDIndex all = new NDIndex("...");

@@ -1,0 +1,104 @@
+package org.easycv4j.core.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * PyTorch's multi-tensor kernels ({@code _fused_adamw_}, {@code _foreach_norm}, {@code _foreach_mul_},
+ * {@code _foreach_zero_}) called through a small TorchScript module, so that an optimizer step over all
+ * parameters is a handful of native calls instead of several per parameter. These are the kernels
+ * {@code torch.optim.AdamW(fused=True)} and {@code clip_grad_norm_(foreach=True)} run, on CPU and CUDA alike.
+ */
+public final class TorchFusedOps implements AutoCloseable {
+    private final PtSymbolBlock module;
+
+    private TorchFusedOps(PtSymbolBlock module) {
+        this.module = module;
+    }
+
+    /** Compiles the module with the running libtorch; {@code manager} decides the device. */
+    public static TorchFusedOps load(NDManager manager) {
+        String source;
+        try (InputStream in = TorchFusedOps.class.getResourceAsStream("fused_ops.py")) {
+            if (in == null) {
+                throw new IllegalStateException("resource fused_ops.py missing from the easycv4j-core jar");
+            }
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] archive = TorchScriptArchive.build("fused_ops", "FusedOps", source);
+        try {
+            return new TorchFusedOps(JniUtils.loadModule((PtNDManager) manager,
+                    new ByteArrayInputStream(archive), true, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * AdamW over {@code params} with PyTorch's fused kernel. {@code steps} holds one float tensor per parameter
+     * with the step count (already incremented for this step; the same tensor may be listed repeatedly).
+     */
+    public void adamw(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs, List<NDArray> expAvgSqs,
+            List<NDArray> steps, double lr, double beta1, double beta2, double weightDecay, double eps) {
+        try (IValue p = list(params);
+                IValue g = list(grads);
+                IValue m = list(expAvgs);
+                IValue v = list(expAvgSqs);
+                IValue s = list(steps);
+                IValue lrV = IValue.from(lr);
+                IValue b1 = IValue.from(beta1);
+                IValue b2 = IValue.from(beta2);
+                IValue wd = IValue.from(weightDecay);
+                IValue e = IValue.from(eps);
+                IValue out = IValueUtils.runMethod(module, "adamw", p, g, m, v, s, lrV, b1, b2, wd, e)) {
+            // Nothing to read: the kernel updates its arguments in place.
+        }
+    }
+
+    /**
+     * The global L2 norm of {@code grads} as a 0-d float32 array in {@code manager}; with {@code maxNorm > 0} the
+     * gradients are also scaled in place by {@code min(1, maxNorm / (norm + 1e-6))}. No host synchronisation.
+     */
+    public NDArray clip(List<NDArray> grads, double maxNorm, NDManager manager) {
+        try (IValue g = list(grads);
+                IValue max = IValue.from(maxNorm);
+                IValue out = IValueUtils.runMethod(module, "clip", g, max)) {
+            return out.toTensor((PtNDManager) manager);
+        }
+    }
+
+    /** Sets every array of {@code grads} to zero. */
+    public void zero(List<NDArray> grads) {
+        try (IValue g = list(grads);
+                IValue out = IValueUtils.runMethod(module, "zero", g)) {
+            // In place.
+        }
+    }
+
+    private static IValue list(List<NDArray> arrays) {
+        PtNDArray[] pt = new PtNDArray[arrays.size()];
+        for (int i = 0; i < pt.length; i++) {
+            pt[i] = (PtNDArray) arrays.get(i);
+        }
+        return IValue.listFrom(pt);
+    }
+
+    @Override
+    public void close() {
+        module.close();
+    }
+}
