@@ -76,6 +76,11 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "AdamW lr (default ${DEFAULT-VALUE})")
     double lr = 1.5e-4;
 
+    @Option(names = "--profile", paramLabel = "TRACE_JSON",
+            description = "record the timed steps with the engine's profiler: writes a Chrome trace and prints "
+                    + "the operators that took the most time")
+    Path profile;
+
     static final String TINY_MAE = "type = MAE, embed_dim = 192, depth = 12, num_heads = 3, "
             + "decoder_embed_dim = 128, decoder_depth = 4, decoder_num_heads = 4, norm_pix_loss = true, ";
 
@@ -124,6 +129,9 @@ public final class BenchModelCommand implements Callable<Integer> {
                     System.arraycopy(data[k], 0, pixels, i * data[k].length, data[k].length);
                     labels[i] = k % Math.max(1, classes);
                 }
+                if (profile != null && step == warmup) {
+                    org.easycv4j.core.engine.EngineProfiler.start();
+                }
                 long t0 = System.nanoTime();
                 long c0 = processCpuNanos();
                 double loss;
@@ -160,6 +168,10 @@ public final class BenchModelCommand implements Callable<Integer> {
                 }
             }
             int n = times.size();
+            if (profile != null) {
+                org.easycv4j.core.engine.EngineProfiler.stop(profile);
+                System.out.print(ProfileSummary.read(profile).format(25, n));
+            }
             System.out.printf(Locale.ROOT, "PHASES mean ms: forward %.1f backward %.1f clip %.1f step+zero %.1f%n",
                     phase[0] / n, phase[1] / n, phase[2] / n, phase[3] / n);
             double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
