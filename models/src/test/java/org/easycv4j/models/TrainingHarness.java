@@ -8,13 +8,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.Gradients;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
+import org.easycv4j.core.runner.OptimStep;
 
 /** A minimal train step as the runner does it: per-step manager, forward, backward, clip, update, zero. */
 public final class TrainingHarness {
@@ -59,6 +62,25 @@ public final class TrainingHarness {
             Gradients.clipGlobalNorm(trainable, 1.0, step);
             optimizer.step(lr);
             Gradients.zero(trainable);
+            return loss;
+        }
+    }
+
+    /**
+     * One step through the train loop's own {@link OptimStep} (clipping to 1.0; with a scaler: scaled loss,
+     * unscaling, overflow skips). Returns the unscaled loss.
+     */
+    public static float step(TaskModel model, OptimStep optimStep, Optional<LossScaler> scaler, double lr,
+            NDManager manager, Function<NDManager, Batch> batch) {
+        ParameterStore store = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            float loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                StepOutput out = model.forward(store, batch.apply(step), true);
+                gc.backward(scaler.isPresent() ? scaler.get().scaleLoss(out.loss()) : out.loss());
+                loss = out.loss().getFloat();
+            }
+            optimStep.apply(lr, step);
             return loss;
         }
     }

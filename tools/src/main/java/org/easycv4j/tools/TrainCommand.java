@@ -35,6 +35,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "start from a checkpoint's weights (a folder or .safetensors), at epoch 1")
     Path loadFrom;
 
+    @Option(names = {"--amp", "--fp16"}, paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
+            description = "mixed precision: fp16 (matrix products in float16, dynamic loss scaling) or none; "
+                    + "overrides amp. --fp16 is EasyCV's spelling")
+    String amp;
+
     @Option(names = "--dry-run", description = "build every component and initialize the model, then stop")
     boolean dryRun;
 
@@ -57,6 +62,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resumeFrom != null) {
             all.add("resume_from=" + com.typesafe.config.ConfigUtil.quoteString(resumeFrom.toString()));
+        }
+        if (amp != null) {
+            all.add("amp=" + com.typesafe.config.ConfigUtil.quoteString(amp));
         }
         if (loadFrom != null) {
             all.add("load_from=" + com.typesafe.config.ConfigUtil.quoteString(loadFrom.toString()));

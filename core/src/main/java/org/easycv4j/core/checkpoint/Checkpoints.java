@@ -64,6 +64,16 @@ public final class Checkpoints {
      */
     public static void save(Path target, List<NamedParameter> params, Optimizer optimizer, CheckpointState state,
             String resolvedConfig, String provenanceJson) throws IOException {
+        save(target, params, optimizer, Map.of(), state, resolvedConfig, provenanceJson);
+    }
+
+    /**
+     * As {@link #save(Path, List, Optimizer, CheckpointState, String, String)}, with more training state (the
+     * loss scaler's) stored next to the optimizer's under its own names.
+     */
+    public static void save(Path target, List<NamedParameter> params, Optimizer optimizer,
+            Map<String, NDArray> extraState, CheckpointState state, String resolvedConfig, String provenanceJson)
+            throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
@@ -71,7 +81,9 @@ public final class Checkpoints {
             Map<String, String> meta = Map.of("format", "easycv4j-checkpoint-1");
             SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);
             if (optimizer != null) {
-                SafeTensors.write(tmp.resolve(OPTIMIZER), optimizer.state(), meta);
+                Map<String, NDArray> all = new java.util.LinkedHashMap<>(optimizer.state());
+                all.putAll(extraState);
+                SafeTensors.write(tmp.resolve(OPTIMIZER), all, meta);
             }
             JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
             json.addProperty("format", "easycv4j-checkpoint-1");
@@ -149,8 +161,30 @@ public final class Checkpoints {
     /** Loads the optimizer state of a checkpoint folder. */
     public static void loadOptimizer(Path checkpoint, Optimizer optimizer, long steps, NDManager manager)
             throws IOException {
+        loadOptimizer(checkpoint, optimizer, java.util.Optional.empty(), steps, manager);
+    }
+
+    /**
+     * Loads the optimizer state and, when training with mixed precision, the loss scaler's (a checkpoint of
+     * a float32 run has none: the scaler keeps its initial scale). Scaler entries of an fp16 checkpoint are
+     * ignored by a float32 run.
+     */
+    public static void loadOptimizer(Path checkpoint, Optimizer optimizer,
+            java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler, long steps, NDManager manager)
+            throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            optimizer.loadState(SafeTensors.read(checkpoint.resolve(OPTIMIZER), scope), steps);
+            Map<String, NDArray> all = new java.util.LinkedHashMap<>(SafeTensors.read(checkpoint.resolve(OPTIMIZER),
+                    scope));
+            Map<String, NDArray> amp = new java.util.LinkedHashMap<>();
+            all.keySet().removeIf(k -> {
+                if (k.startsWith(org.easycv4j.core.optim.LossScaler.PREFIX)) {
+                    amp.put(k, all.get(k));
+                    return true;
+                }
+                return false;
+            });
+            optimizer.loadState(all, steps);
+            scaler.ifPresent(s -> s.loadState(amp));
         }
     }
 

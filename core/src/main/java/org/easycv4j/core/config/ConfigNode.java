@@ -148,6 +148,11 @@ public final class ConfigNode {
         return v;
     }
 
+    /** True when {@code key} is set to a string (for keys that take a word or a number). */
+    public boolean isString(String key) {
+        return has(key) && config.getValue(quote(key)).valueType() == ConfigValueType.STRING;
+    }
+
     /** One of a fixed set of strings (compared case-sensitively, as EasyCV does). */
     public String choice(String key, String fallback, Collection<String> allowed) {
         String v = string(key, fallback);

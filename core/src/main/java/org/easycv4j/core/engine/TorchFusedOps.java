@@ -89,6 +89,37 @@ public final class TorchFusedOps implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code grads *= invScale} in place; sets {@code foundInf} (a 1-element float32 array) to 1 when any gradient
+     * has a NaN or infinite value, as {@code torch.amp.GradScaler.unscale_}.
+     */
+    public void unscale(List<NDArray> grads, NDArray foundInf, NDArray invScale) {
+        try (IValue g = list(grads);
+                IValue f = IValue.from((PtNDArray) foundInf);
+                IValue inv = IValue.from((PtNDArray) invScale);
+                IValue out = IValueUtils.runMethod(module, "unscale", g, f, inv)) {
+            // In place.
+        }
+    }
+
+    /**
+     * GradScaler's update, in place on the device: after an overflow ({@code foundInf} = 1) the scale is
+     * multiplied by {@code backoff} and the growth counter reset; after {@code interval} good steps in a row it
+     * is multiplied by {@code growth}, unless that would make it infinite.
+     */
+    public void updateScale(NDArray scale, NDArray growthTracker, NDArray foundInf, double growth, double backoff,
+            int interval) {
+        try (IValue s = IValue.from((PtNDArray) scale);
+                IValue t = IValue.from((PtNDArray) growthTracker);
+                IValue f = IValue.from((PtNDArray) foundInf);
+                IValue gr = IValue.from(growth);
+                IValue b = IValue.from(backoff);
+                IValue i = IValue.from((long) interval);
+                IValue out = IValueUtils.runMethod(module, "update_scale", s, t, f, gr, b, i)) {
+            // In place; the returned handle is the scale itself.
+        }
+    }
+
     private static IValue list(List<NDArray> arrays) {
         PtNDArray[] pt = new PtNDArray[arrays.size()];
         for (int i = 0; i < pt.length; i++) {

@@ -46,4 +46,16 @@ public interface TaskModel {
      * used in it must be NDArrays of the batch's manager (DJL frees Java-side scalars before backward).
      */
     StepOutput forward(ParameterStore parameters, Batch batch, boolean training);
+
+    /**
+     * Switches mixed precision: with {@code FLOAT16} the model runs its matrix products in float16 from its
+     * float32 weights (LayerNorm, softmax and the loss stay float32), as under {@code torch.autocast}; with
+     * {@code FLOAT32} everything is float32. Models without mixed-precision support reject FLOAT16.
+     */
+    default void setAutocast(ai.djl.ndarray.types.DataType type) {
+        if (type != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new UnsupportedOperationException(getClass().getSimpleName()
+                    + " has no mixed-precision support (amp = fp16)");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
+import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.CoreKinds;
@@ -36,7 +37,8 @@ public record Experiment(
         EvalConfig eval,
         List<Spec<Hook>> customHooks,
         Optional<Path> loadFrom,
-        Optional<Path> resumeFrom) {
+        Optional<Path> resumeFrom,
+        Optional<LossScaleSettings> amp) {
 
     /**
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
@@ -166,11 +168,44 @@ public record Experiment(
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
             root.problem("resume_from", "set load_from (weights only) or resume_from (the whole state), not both");
         }
+        Optional<LossScaleSettings> amp = parseAmp(root);
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
         root.accept("vars");
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom);
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp);
+    }
+
+    /**
+     * Mixed precision: {@code amp = fp16} with optional {@code amp_config} (dynamic loss scaling), or EasyCV's
+     * {@code fp16 = {loss_scale = dynamic}} / {@code {loss_scale = 512.0}} (a fixed initial scale that still
+     * backs off on overflow but never grows). Empty for float32 training.
+     */
+    private static Optional<LossScaleSettings> parseAmp(ConfigNode root) {
+        String amp = root.choice("amp", "none", List.of("none", "fp16"));
+        Optional<ConfigNode> easycv = root.optObject("fp16");
+        Optional<ConfigNode> ac = root.optObject("amp_config");
+        if (easycv.isPresent()) {
+            ConfigNode f = easycv.get();
+            if (ac.isPresent() || root.has("amp") && amp.equals("none")) {
+                root.problem("fp16", "set either EasyCV's fp16 object or amp / amp_config, not both");
+            }
+            LossScaleSettings s = LossScaleSettings.DEFAULT;
+            if (f.isString("loss_scale")) {
+                f.choice("loss_scale", "dynamic", List.of("dynamic"));
+            } else if (f.has("loss_scale")) {
+                double scale = f.number("loss_scale");
+                f.check(scale > 0, "loss_scale", "expected \"dynamic\" or a number > 0, got " + scale);
+                s = new LossScaleSettings(scale, 2.0, 0.5, Integer.MAX_VALUE);
+            }
+            f.finish();
+            return Optional.of(s);
+        }
+        if (amp.equals("none")) {
+            ac.ifPresent(n -> root.problem("amp_config", "amp_config needs amp = fp16"));
+            return Optional.empty();
+        }
+        return Optional.of(ac.map(LossScaleSettings::fromConfig).orElse(LossScaleSettings.DEFAULT));
     }
 }

@@ -4,29 +4,43 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.List;
+import java.util.Optional;
 import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.Gradients;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One optimizer step from accumulated gradients: global-norm clipping, the non-finite guard, the update and
- * zeroing of the gradients. Costs one scalar host read per step (the finite check), never one per parameter.
+ * One optimizer step from accumulated gradients: unscaling (mixed precision), global-norm clipping, the
+ * non-finite guard, the update and zeroing of the gradients. Costs one scalar host read per step (the finite
+ * check), never one per parameter.
  */
-final class OptimStep {
+public final class OptimStep {
     private static final Logger LOG = LoggerFactory.getLogger(OptimStep.class);
 
     private final List<NamedParameter> params;
     private final Optimizer optimizer;
     private final GradientOps gradients;
+    private final Optional<LossScaler> scaler;
     private final double maxNorm;
     private final int maxNonFinite;
     private int nonFiniteInARow;
     private long skipped;
 
-    OptimStep(List<NamedParameter> params, Optimizer optimizer, double maxNorm, int maxNonFinite) {
+    public OptimStep(List<NamedParameter> params, Optimizer optimizer, double maxNorm, int maxNonFinite) {
+        this(params, optimizer, Optional.empty(), maxNorm, maxNonFinite);
+    }
+
+    /**
+     * @param maxNorm global-norm clipping threshold (0: no clipping)
+     * @param maxNonFinite non-finite steps in a row that end the run
+     */
+    public OptimStep(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler, double maxNorm,
+            int maxNonFinite) {
+        this.scaler = scaler;
         this.params = params;
         this.optimizer = optimizer;
         // Lives as long as the model: its native module is attached to the parameters' manager.
@@ -37,9 +51,13 @@ final class OptimStep {
     }
 
     /** Applies the step; returns the gradient norm before clipping, or NaN when the step was skipped. */
-    double apply(double lr, NDManager scope) {
+    public double apply(double lr, NDManager scope) {
+        scaler.ifPresent(s -> s.unscale(params, scope));
         NDArray normArray = gradients.clip(params, maxNorm, scope);
         double norm = normArray.toType(DataType.FLOAT64, false).getDouble();
+        if (!Double.isFinite(norm) && scaler.isPresent()) {
+            return overflow(scaler.get());
+        }
         if (!Double.isFinite(norm)) {
             nonFiniteInARow++;
             skipped++;
@@ -58,10 +76,30 @@ final class OptimStep {
         if (!optimizer.zeroesGradients()) {
             gradients.zero(params);
         }
+        scaler.ifPresent(LossScaler::update);
         return norm;
     }
 
-    long skipped() {
+    /**
+     * An fp16 overflow: skip the step and back the scale off, as GradScaler does. Overflows are expected while
+     * the scale settles and do not count as failures until the scale has dropped below 1 (then the gradients
+     * are non-finite for another reason).
+     */
+    private double overflow(LossScaler s) {
+        double before = s.currentScale();
+        s.update();
+        gradients.zero(params);
+        skipped++;
+        LOG.info("gradient overflow at loss scale {}: step skipped, scale now {}", before, s.currentScale());
+        if (before < 1 && ++nonFiniteInARow >= maxNonFinite) {
+            throw new NonFiniteLossException("gradients were non-finite in " + nonFiniteInARow
+                    + " optimizer steps in a row with the loss scale below 1 (optimizer_config.max_nonfinite_steps = "
+                    + maxNonFinite + "); lower the learning rate or train in float32");
+        }
+        return Double.NaN;
+    }
+
+    public long skipped() {
         return skipped;
     }
 }

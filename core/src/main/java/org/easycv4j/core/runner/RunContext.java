@@ -29,6 +29,7 @@ public final class RunContext {
     private java.util.Map<String, Double> valMetrics = java.util.Map.of();
     private long iterNanos;
     private final long startNanos = System.nanoTime();
+    private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
 
     public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
             int itersPerEpoch) {
@@ -59,6 +60,15 @@ public final class RunContext {
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    /** The dynamic loss scaler when training with mixed precision ({@code amp = fp16}). */
+    public java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler() {
+        return lossScaler;
+    }
+
+    public void setLossScaler(java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler) {
+        this.lossScaler = scaler;
     }
 
     public int maxEpochs() {

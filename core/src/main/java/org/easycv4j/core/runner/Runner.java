@@ -22,6 +22,7 @@ import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
@@ -125,9 +126,16 @@ public final class Runner {
                 throw new IllegalStateException("the training set yields no batch: " + trainSet.size()
                         + " samples, imgs_per_gpu = " + data.imgsPerGpu() + ", drop_last = " + data.dropLast());
             }
-            int startEpoch = restore(params, optimizer, manager);
+            Optional<LossScaler> scaler = experiment.amp().map(s -> new LossScaler(s, manager));
+            if (scaler.isPresent()) {
+                model.setAutocast(DataType.FLOAT16);
+                LOG.info("mixed precision: matrix products in float16, dynamic loss scaling from {}",
+                        scaler.get().settings().initScale());
+            }
+            int startEpoch = restore(params, optimizer, scaler, manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch());
+            context.setLossScaler(scaler);
             context.setLogInterval(experiment.log().interval());
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
             hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
@@ -142,7 +150,7 @@ public final class Runner {
                 }
                 Hooks hookList = new Hooks(hooks);
                 context.setHooks(hookList);
-                TrainLoop loop = new TrainLoop(model, trainable, optimizer, loader, hookList,
+                TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, loader, hookList,
                         experiment.optimizerConfig(), experiment.seed());
                 hookList.beforeRun(context);
                 try {
@@ -225,7 +233,8 @@ public final class Runner {
     }
 
     /** Applies resume_from or load_from; returns the epoch to start at. */
-    private int restore(List<NamedParameter> params, Optimizer optimizer, NDManager manager) throws IOException {
+    private int restore(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler,
+            NDManager manager) throws IOException {
         Optional<Path> resume = experiment.resumeFrom();
         if (resume.isPresent()) {
             CheckpointState state = Checkpoints.readState(resume.get());
@@ -234,7 +243,7 @@ public final class Runner {
                         + " epochs; total_epochs = " + experiment.totalEpochs() + " leaves nothing to train");
             }
             Checkpoints.loadModel(resume.get(), params, manager);
-            Checkpoints.loadOptimizer(resume.get(), optimizer, state.optimizerSteps(), manager);
+            Checkpoints.loadOptimizer(resume.get(), optimizer, scaler, state.optimizerSteps(), manager);
             LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
             return state.epoch();
         }

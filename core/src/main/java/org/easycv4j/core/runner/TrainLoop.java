@@ -7,10 +7,12 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
 
@@ -26,15 +28,25 @@ public final class TrainLoop {
     private final OptimStep optimStep;
     private final int updateInterval;
     private final long seed;
+    private final Optional<LossScaler> scaler;
 
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
             Hooks hooks, Experiment.OptimizerConfig config, long seed) {
+        this(model, trainable, optimizer, Optional.empty(), loader, hooks, config, seed);
+    }
+
+    /** @param scaler the dynamic loss scaler of mixed-precision training */
+    public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
+            Optional<LossScaler> scaler, DataLoader loader, Hooks hooks, Experiment.OptimizerConfig config,
+            long seed) {
+        this.scaler = scaler;
         this.seed = seed;
         this.model = model;
         this.loader = loader;
         this.hooks = hooks;
         this.updateInterval = config.updateInterval();
-        this.optimStep = new OptimStep(trainable, optimizer, config.gradClipMaxNorm(), config.maxNonFiniteSteps());
+        this.optimStep = new OptimStep(trainable, optimizer, scaler, config.gradClipMaxNorm(),
+                config.maxNonFiniteSteps());
     }
 
     /** Runs epochs {@code [startEpoch, context.maxEpochs())}. */
@@ -94,7 +106,7 @@ public final class TrainLoop {
                 // An NDArray scalar, not div(Number): DJL may free a Java-side scalar before backward reads it.
                 loss = loss.div(step.create((float) updateInterval).toDevice(loss.getDevice(), false));
             }
-            collector.backward(loss);
+            collector.backward(scaler.isPresent() ? scaler.get().scaleLoss(loss) : loss);
             return out;
         }
     }

@@ -28,3 +28,17 @@ class FusedOps(Module):
     grads: List[Tensor]) -> NoneType:
     torch._foreach_zero_(grads)
     return None
+  def unscale(self: __torch__.FusedOps,
+    grads: List[Tensor],
+    found_inf: Tensor,
+    inv_scale: Tensor) -> NoneType:
+    torch._amp_foreach_non_finite_check_and_unscale_(grads, found_inf, inv_scale)
+    return None
+  def update_scale(self: __torch__.FusedOps,
+    scale: Tensor,
+    growth_tracker: Tensor,
+    found_inf: Tensor,
+    growth_factor: float,
+    backoff_factor: float,
+    growth_interval: int) -> Tensor:
+    return torch._amp_update_scale_(scale, growth_tracker, found_inf, growth_factor, backoff_factor, growth_interval)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import org.easycv4j.core.config.ConfigProblem;
 import org.easycv4j.core.config.ConfigValidationException;
+import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.testing.Fixtures;
 import org.easycv4j.core.testing.TestComponents;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,38 @@ class ExperimentTest {
                 e.getMessage());
         assertTrue(messages.stream().anyMatch(m -> m.contains("error_missing.conf:5: model.type: missing required key")),
                 e.getMessage());
+    }
+
+    private Experiment load(String... overrides) {
+        return loader.load(Fixtures.config("child.conf"), List.of(overrides), new Properties()).experiment();
+    }
+
+    @Test
+    void mixedPrecisionSettingsInOursAndEasyCVsSpelling() {
+        assertTrue(load().amp().isEmpty(), "float32 by default");
+        assertEquals(LossScaleSettings.DEFAULT, load("amp=fp16").amp().orElseThrow());
+        assertEquals(new LossScaleSettings(128.0, 2.0, 0.5, 50),
+                load("amp=fp16", "amp_config={init_scale=128, growth_interval=50}").amp().orElseThrow());
+        assertEquals(LossScaleSettings.DEFAULT, load("fp16={loss_scale=dynamic}").amp().orElseThrow());
+        // EasyCV's fixed scale: never grows.
+        assertEquals(new LossScaleSettings(512.0, 2.0, 0.5, Integer.MAX_VALUE),
+                load("fp16={loss_scale=512.0}").amp().orElseThrow());
+    }
+
+    @Test
+    void badMixedPrecisionSettingsAreNamed() {
+        ConfigValidationException e = assertThrows(ConfigValidationException.class,
+                () -> load("amp=bf16", "amp_config={init_scale=-1, growth_intervall=5}"));
+        String all = e.problems().stream().map(ConfigProblem::toString).toList().toString();
+        assertTrue(all.contains("amp: expected one of [none, fp16], got \"bf16\""), all);
+        assertTrue(all.contains("amp_config: amp_config needs amp = fp16"), all);
+        ConfigValidationException e2 = assertThrows(ConfigValidationException.class,
+                () -> load("amp=fp16", "amp_config={init_scale=-1, growth_intervall=5}"));
+        String all2 = e2.problems().stream().map(ConfigProblem::toString).toList().toString();
+        assertTrue(all2.contains("amp_config.init_scale: expected a finite init_scale > 0, got -1.0"), all2);
+        assertTrue(all2.contains("amp_config.growth_intervall: unknown key; did you mean \"growth_interval\"?"), all2);
+        ConfigValidationException e3 = assertThrows(ConfigValidationException.class,
+                () -> load("fp16={loss_scale=adaptive}"));
+        assertTrue(e3.getMessage().contains("fp16.loss_scale"), e3.getMessage());
     }
 }

@@ -41,7 +41,7 @@ public final class ClassifierNetwork extends VitEncoder {
             PairList<String, Object> params) {
         NDArray images = inputs.get(0);
         checkImages(images);
-        Step s = new Step(store, images, training);
+        Step s = new Step(store, images, training, autocast);
         NDArray x = patchEmbed.apply(s, images);
         long n = x.getShape().get(0);
         NDArray cls = s.own(s.param(clsToken).broadcast(n, 1, vit.embedDim()));
@@ -50,7 +50,7 @@ public final class ClassifierNetwork extends VitEncoder {
         NDArray feature = globalPool
                 ? fcNorm.apply(s, x.get(":, 1:, :").mean(new int[] {1}))
                 : norm.apply(s, x).get(":, 0, :");
-        return new NDList(head.apply(s, feature));
+        return new NDList(s.full(head.apply(s, feature)));
     }
 
     @Override

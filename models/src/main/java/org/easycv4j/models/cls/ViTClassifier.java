@@ -110,4 +110,9 @@ public final class ViTClassifier implements TaskModel {
         NDArray a = like.getDataType() == DataType.FLOAT64 ? m.create(v) : m.create((float) v);
         return a.toType(like.getDataType(), false);
     }
+
+    @Override
+    public void setAutocast(ai.djl.ndarray.types.DataType type) {
+        network.setAutocast(type);
+    }
 }

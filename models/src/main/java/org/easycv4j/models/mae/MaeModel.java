@@ -64,4 +64,9 @@ public final class MaeModel implements TaskModel {
         NDList out = network.forward(parameters, batch.inputs(), training);
         return new StepOutput(out.get(0), new NDList(out.get(1), out.get(2)));
     }
+
+    @Override
+    public void setAutocast(ai.djl.ndarray.types.DataType type) {
+        network.setAutocast(type);
+    }
 }

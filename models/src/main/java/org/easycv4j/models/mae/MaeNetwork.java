@@ -65,7 +65,7 @@ public final class MaeNetwork extends VitEncoder {
             PairList<String, Object> params) {
         NDArray images = inputs.get(0);
         checkImages(images);
-        Step s = new Step(store, images, training);
+        Step s = new Step(store, images, training, autocast);
         long n = images.getShape().get(0);
         int l = vit.numPatches();
         int keep = settings.keptPatches();
@@ -94,14 +94,14 @@ public final class MaeNetwork extends VitEncoder {
         x = norm.apply(s, blocks.apply(s, x));
 
         // Decoder on all positions: mask tokens for the removed ones, then back to the original order.
-        x = decoderEmbed.apply(s, x);
+        x = s.full(decoderEmbed.apply(s, x));
         long dd = settings.decoderEmbedDim();
         NDArray tokens = s.own(s.param(maskToken).broadcast(n, l - keep, dd));
         NDArray rest = NDArrays.concat(new NDList(x.get(":, 1:, :"), tokens), 1);
         rest = rest.gather(idsRestore.expandDims(-1).broadcast(n, l, dd), 1);
         x = NDArrays.concat(new NDList(x.get(":, :1, :"), rest), 1).add(s.param(decoderPosEmbed));
         x = decoderNorm.apply(s, decoderBlocks.apply(s, x));
-        NDArray pred = decoderPred.apply(s, x).get(":, 1:, :");
+        NDArray pred = s.full(decoderPred.apply(s, x)).get(":, 1:, :");
 
         NDArray loss = loss(s, images, pred, mask);
         return new NDList(loss, pred, mask);

@@ -32,7 +32,8 @@ public final class Attention extends Layer {
         NDArray q = packed.get(0).mul(s.scalar(scale));
         NDArray k = packed.get(1);
         NDArray v = packed.get(2);
-        NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+        // Products in the matrix-product type, softmax in float32 (as autocast).
+        NDArray attn = s.half(s.full(q.matMul(k.transpose(0, 1, 3, 2))).softmax(-1));
         NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
         return proj.apply(s, out);
     }

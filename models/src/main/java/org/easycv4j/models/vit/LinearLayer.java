@@ -23,13 +23,16 @@ public final class LinearLayer extends Layer {
 
     public NDArray apply(Step s, NDArray x) {
         Shape shape = x.getShape();
+        NDArray w = s.half(s.param(weight));
+        NDArray b = s.half(s.param(bias));
+        x = s.half(x);
         if (shape.dimension() <= 2) {
-            return Linear.linear(x, s.param(weight), s.param(bias)).singletonOrThrow();
+            return Linear.linear(x, w, b).singletonOrThrow();
         }
         // libtorch's C++ linear fuses the bias into the matrix product (addmm) only for 2-D input; on 3-D input
         // it runs mm and a separate bias pass. Flattening the leading dimensions is a view.
         NDArray flat = x.reshape(-1, shape.get(shape.dimension() - 1));
-        NDArray y = Linear.linear(flat, s.param(weight), s.param(bias)).singletonOrThrow();
+        NDArray y = Linear.linear(flat, w, b).singletonOrThrow();
         long[] out = shape.getShape().clone();
         out[out.length - 1] = y.getShape().get(1);
         return y.reshape(out);

@@ -27,9 +27,9 @@ public final class PatchEmbed extends Layer {
     }
 
     public NDArray apply(Step s, NDArray images) {
-        NDArray y = Conv2d.conv2d(images, s.param(proj.weight), s.param(proj.bias),
+        NDArray y = Conv2d.conv2d(s.half(images), s.half(s.param(proj.weight)), s.half(s.param(proj.bias)),
                 new Shape(patch, patch), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
-        return y.flatten(2, 3).transpose(0, 2, 1);
+        return s.full(y.flatten(2, 3).transpose(0, 2, 1));
     }
 
     /** The convolution's parameters, under the name {@code proj} as in timm. */

@@ -11,7 +11,13 @@ import java.util.Map;
 
 /**
  * What one forward pass needs besides its input: the parameter store, the step's manager (the input's),
- * the compute type and the training flag.
+ * the compute type, the mixed-precision type and the training flag.
+ *
+ * <p>Mixed precision ({@link #half}, {@link #full}): matrix products run in float16 on float16 copies of the
+ * float32 weights and activations, as under {@code torch.autocast}; layers call {@code half} on their operands
+ * and {@code full} where float32 is needed (softmax, LayerNorm's residual stream, the loss). The casts are
+ * copies into a fresh array, which autograd records (DJL's {@code toType} would cut the gradient path).
+ * Without mixed precision both are the identity.
  *
  * <p>Two DJL rules are enforced here. Scalars used in differentiable arithmetic are NDArrays owned by the
  * step's manager ({@link #scalar}), because {@code x.mul(Number)} builds a tensor over a Java buffer that GC
@@ -24,9 +30,16 @@ public final class Step {
     private final DataType dataType;
     private final Device device;
     private final boolean training;
+    private final DataType autocast;
     private final Map<Double, NDArray> scalars = new HashMap<>();
 
     public Step(ParameterStore store, NDArray input, boolean training) {
+        this(store, input, training, input.getDataType());
+    }
+
+    /** @param autocast the type of matrix products (FLOAT16), or the input's type for none */
+    public Step(ParameterStore store, NDArray input, boolean training, DataType autocast) {
+        this.autocast = autocast;
         this.store = store;
         this.manager = input.getManager();
         this.dataType = input.getDataType();
@@ -45,6 +58,29 @@ public final class Step {
     public boolean training() {
         return training;
     }
+
+    /** True when matrix products run in a lower precision than the activations. */
+    public boolean autocast() {
+        return autocast != dataType;
+    }
+
+    /** {@code x} in the matrix-product type (a differentiable copy when it differs). */
+    public NDArray half(NDArray x) {
+        return x.getDataType() == autocast ? x : cast(x, autocast);
+    }
+
+    /** {@code x} in the activation type, float32 (a differentiable copy when it differs). */
+    public NDArray full(NDArray x) {
+        return x.getDataType() == dataType ? x : cast(x, dataType);
+    }
+
+    private NDArray cast(NDArray x, DataType type) {
+        NDArray y = manager.create(x.getShape(), type, device);
+        y.set(ALL, x);
+        return y;
+    }
+
+    private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
     /** The value of a parameter for this pass. */
     public NDArray param(Parameter p) {

@@ -1,6 +1,7 @@
 package org.easycv4j.models.vit;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
@@ -21,6 +22,8 @@ public abstract class VitEncoder extends Layer {
     protected final PatchEmbed patchEmbed;
     protected final BlockStack blocks;
     protected final LayerNormLayer norm;
+    /** The type of matrix products; FLOAT32 (no mixed precision) unless {@link #setAutocast} changed it. */
+    protected DataType autocast = DataType.FLOAT32;
 
     /**
      * @param fixedPosEmbed true: pos_embed holds the sin-cos values and is not trainable (MAE); false: a learned
@@ -44,6 +47,14 @@ public abstract class VitEncoder extends Layer {
         }
         blocks = addChildBlock("blocks", new BlockStack(list));
         norm = withNorm ? addChildBlock("norm", new LayerNormLayer(dim)) : null;
+    }
+
+    /** Runs matrix products in {@code type} (FLOAT16 for mixed precision, FLOAT32 for none). */
+    public void setAutocast(DataType type) {
+        if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
+            throw new IllegalArgumentException("matrix products run in float32 or float16, not " + type);
+        }
+        this.autocast = type;
     }
 
     public VitSettings vitSettings() {

@@ -119,7 +119,9 @@ public final class CheckpointHook implements Hook {
         CheckpointState state = new CheckpointState(c.epoch() + 1, c.iter() + 1, c.optimizer().steps(), seed,
                 c.valMetrics());
         try {
-            Checkpoints.save(dir, params, c.optimizer(), state, resolvedConfig, provenance);
+            Checkpoints.save(dir, params, c.optimizer(),
+                    c.lossScaler().map(org.easycv4j.core.optim.LossScaler::state).orElse(java.util.Map.of()), state,
+                    resolvedConfig, provenance);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + dir, e);
         }

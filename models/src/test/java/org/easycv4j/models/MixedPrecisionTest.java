@@ -1,0 +1,124 @@
+package org.easycv4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.AdamW;
+import org.easycv4j.core.optim.AdamWSettings;
+import org.easycv4j.core.optim.LossScaleSettings;
+import org.easycv4j.core.optim.LossScaler;
+import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.runner.OptimStep;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * fp16 mixed precision ({@code amp = fp16}) against float32: the same model, initial weights, data and masks,
+ * trained 20 steps through the train loop's optimizer step with dynamic loss scaling.
+ */
+class MixedPrecisionTest {
+    private static final float[] PIXELS = TrainingHarness.sinusoids(8, 3, 32, 5);
+    private static final long[] LABELS = {0, 1, 2, 3, 0, 1, 2, 3};
+
+    private record Run(float[] losses, float[] firstParam, long skipped, double finalScale) {}
+
+    private static TaskModel model(String kind) {
+        return kind.equals("mae") ? ModelTrainingTest.tinyMae() : ModelTrainingTest.tinyClassifier(0.0);
+    }
+
+    private static Run train(String kind, Optional<LossScaleSettings> amp, int steps) {
+        Engine.getInstance().setRandomSeed(7);
+        TaskModel model = model(kind);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(8));
+            List<NamedParameter> trainable = model.namedParameters().stream()
+                    .filter(p -> p.parameter().requiresGradient()).toList();
+            AdamW opt = new AdamW(new AdamWSettings(1e-3, 0.9, 0.95, 1e-8, 0.05));
+            opt.init(trainable, manager);
+            Optional<LossScaler> scaler = amp.map(s -> new LossScaler(s, manager));
+            if (scaler.isPresent()) {
+                model.setAutocast(DataType.FLOAT16);
+            }
+            OptimStep optimStep = new OptimStep(trainable, opt, scaler, 1.0, 5);
+            Function<NDManager, Batch> batch = kind.equals("mae")
+                    ? m -> TrainingHarness.images(m, PIXELS, new Shape(8, 3, 32, 32))
+                    : m -> TrainingHarness.images(m, PIXELS, new Shape(8, 3, 32, 32), m.create(LABELS));
+            float[] losses = new float[steps];
+            float[] first = null;
+            for (int i = 0; i < steps; i++) {
+                losses[i] = TrainingHarness.step(model, optimStep, scaler, 1e-3, manager, batch);
+                if (i == 0) {
+                    first = trainable.get(trainable.size() - 1).parameter().getArray().toFloatArray();
+                }
+            }
+            return new Run(losses, first, optimStep.skipped(),
+                    scaler.map(LossScaler::currentScale).orElse(Double.NaN));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mae", "classifier"})
+    void fp16LossesStayWithin1e2OfFloat32Over20Steps(String kind) {
+        Run fp32 = train(kind, Optional.empty(), 20);
+        Run fp16 = train(kind, Optional.of(new LossScaleSettings(1024.0, 2.0, 0.5, 2000)), 20);
+        assertEquals(0, fp16.skipped(), "no overflow expected at scale 1024");
+        float maxDiff = 0;
+        boolean differs = false;
+        for (int i = 0; i < 20; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(fp16.losses()[i] - fp32.losses()[i]));
+            differs |= fp16.losses()[i] != fp32.losses()[i];
+        }
+        assertTrue(maxDiff < 1e-2, "max |loss fp16 - loss fp32| over 20 steps = " + maxDiff);
+        // The products really ran in half precision: the losses are close, not identical.
+        assertTrue(differs, "fp16 losses are bit-identical to float32: autocast did nothing");
+        assertTrue(fp16.losses()[19] < fp16.losses()[0], "fp16 training did not lower the loss");
+    }
+
+    /**
+     * A huge initial scale (2^24) overflows float16 gradients: those steps are skipped (weights untouched) and
+     * the scale halves each time until the gradients fit, after which training proceeds.
+     */
+    @Test
+    void overflowSkipsTheStepAndBacksTheScaleOff() {
+        Run ref = train("mae", Optional.empty(), 1);
+        Run initial = train("mae", Optional.of(new LossScaleSettings(Math.pow(2, 24), 2.0, 0.5, 2000)), 1);
+        assertEquals(1, initial.skipped(), "the first step at scale 2^24 should overflow");
+        assertEquals(Math.pow(2, 23), initial.finalScale());
+        Run fresh = untrained();
+        assertArrayEquals(fresh.firstParam(), initial.firstParam(), "a skipped step must not change weights");
+        assertFalse(java.util.Arrays.equals(ref.firstParam(), fresh.firstParam()), "the float32 step did update");
+
+        Run run = train("mae", Optional.of(new LossScaleSettings(Math.pow(2, 24), 2.0, 0.5, 2000)), 20);
+        assertTrue(run.skipped() >= 1 && run.skipped() < 20, "skipped " + run.skipped() + " of 20 steps");
+        assertEquals(Math.pow(2, 24 - run.skipped()), run.finalScale(), "one halving per skipped step");
+        for (float l : run.losses()) {
+            assertTrue(Float.isFinite(l));
+        }
+        assertTrue(run.losses()[19] < run.losses()[0]);
+    }
+
+    /** The last trainable parameter of the model before any step (same seed as {@link #train}). */
+    private static Run untrained() {
+        Engine.getInstance().setRandomSeed(7);
+        TaskModel model = model("mae");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(8));
+            List<NamedParameter> trainable = model.namedParameters().stream()
+                    .filter(p -> p.parameter().requiresGradient()).toList();
+            return new Run(new float[0], trainable.get(trainable.size() - 1).parameter().getArray().toFloatArray(), 0,
+                    Double.NaN);
+        }
+    }
+}
