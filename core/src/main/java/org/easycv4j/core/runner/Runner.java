@@ -131,6 +131,10 @@ public final class Runner {
                 model.setAutocast(DataType.FLOAT16);
                 LOG.info("mixed precision: matrix products in float16, dynamic loss scaling from {}",
                         scaler.get().settings().initScale());
+                if (!device.isGpu()) {
+                    LOG.warn("amp = fp16 on {}: CPUs without native float16 arithmetic emulate it, typically 10-20x "
+                            + "slower than float32; mixed precision pays off on GPUs", device);
+                }
             }
             int startEpoch = restore(params, optimizer, scaler, manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),

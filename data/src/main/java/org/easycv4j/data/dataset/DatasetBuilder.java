@@ -48,6 +48,6 @@ final class DatasetBuilder {
         });
         ImageBackend backend = ImageBackends.byName(s.decoder());
         return new ImageDataset(s.name(), source, new Pipeline(transforms), mixup, backend, bad, labelled,
-                s.shareBatchMemory());
+                s.shareBatchMemory(), s.engineNormalize());
     }
 }

@@ -25,9 +25,15 @@ import org.easycv4j.data.source.DataSource;
  * @param shareBatchMemory {@code share_batch_memory} (default true): a batch's image array is a view of the
  *     loader's reusable buffer, saving one copy of the batch per step; the buffer is reused only after the
  *     array is closed. Set false if code keeps views of the inputs beyond the batch.
+ * @param engineNormalize {@code engine_normalize}: "auto" (default: on for GPU training), "true" or "false".
+ *     When on, the pipeline ends with ToTensor (+ Normalize) and no Mixup is set, batches travel as uint8 and
+ *     the engine converts and normalizes them on the training device (timm's prefetcher): a quarter of the
+ *     bytes to copy to the device. Off, the loader's worker threads write normalized floats (best on CPU,
+ *     where the workers run in parallel with the step and there is no copy).
  */
 public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spec<Transform>> pipeline,
-        Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples, boolean shareBatchMemory) {
+        Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples, boolean shareBatchMemory,
+        String engineNormalize) {
 
     public static DatasetSettings fromConfig(ConfigNode node, Components components, boolean allowMixup) {
         Spec<DataSource> source = components.parseRequired(node, "data_source", DataKinds.DATA_SOURCE).orElse(null);
@@ -48,6 +54,10 @@ public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spe
         String decoder = node.choice("decoder", "auto", ImageBackends.NAMES);
         int maxBad = node.integerAtLeast("max_bad_samples", 100, 0);
         boolean share = node.bool("share_batch_memory", true);
-        return new DatasetSettings(node.path(), source, pipeline, mixup, decoder, maxBad, share);
+        String engineNormalize = !node.has("engine_normalize") ? "auto"
+                : node.isString("engine_normalize")
+                        ? node.choice("engine_normalize", "auto", List.of("auto", "true", "false"))
+                        : Boolean.toString(node.bool("engine_normalize", false));
+        return new DatasetSettings(node.path(), source, pipeline, mixup, decoder, maxBad, share, engineNormalize);
     }
 }

@@ -29,6 +29,7 @@ public final class ImageDataset implements Dataset {
     private final BadSamples badSamples;
     private final boolean labelled;
     private final boolean shareBatchMemory;
+    private final String engineNormalize;
 
     public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
             BadSamples badSamples, boolean labelled) {
@@ -38,6 +39,15 @@ public final class ImageDataset implements Dataset {
     /** @param shareBatchMemory batch image arrays are views of the loader's buffers (no copy); see {@link ImageLoader} */
     public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
             BadSamples badSamples, boolean labelled, boolean shareBatchMemory) {
+        this(name, source, pipeline, mixup, backend, badSamples, labelled, shareBatchMemory, "auto");
+    }
+
+    /**
+     * @param engineNormalize "auto" (on GPUs), "true" or "false": let the engine run the pipeline's final
+     *     ToTensor + Normalize on uint8 batches when the pipeline allows it (see {@link ImageLoader})
+     */
+    public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
+            BadSamples badSamples, boolean labelled, boolean shareBatchMemory, String engineNormalize) {
         if (labelled && !source.labelled()) {
             throw new IllegalArgumentException(name + ": a classification dataset needs a labelled data source");
         }
@@ -49,6 +59,17 @@ public final class ImageDataset implements Dataset {
         this.badSamples = badSamples;
         this.labelled = labelled;
         this.shareBatchMemory = shareBatchMemory;
+        this.engineNormalize = engineNormalize;
+    }
+
+    /**
+     * True when batches for {@code device} travel as uint8 and the engine does the final ToTensor + Normalize:
+     * asked for ("auto" asks on GPUs), the pipeline ends with ToTensor (+ Normalize), and no Mixup needs float
+     * images in the loader.
+     */
+    public boolean engineNormalizes(ai.djl.Device device) {
+        boolean wanted = "true".equals(engineNormalize) || "auto".equals(engineNormalize) && device.isGpu();
+        return wanted && pipeline.endsWithToTensor() && mixup.isEmpty();
     }
 
     /** True when batch image arrays are views of the loader's reusable buffers. */

@@ -43,6 +43,10 @@ import org.easycv4j.data.pipeline.Mixup;
  * random transform is seeded by (seed, epoch, sample index) and Mixup by (seed, epoch, rank, batch), so the
  * batches are identical for any number of workers.
  *
+ * <p>With {@code engine_normalize} on (the default for GPU training), the workers write the images as uint8
+ * and the batch array is made on the training device by the engine: a uint8 copy (a quarter of the bytes) then
+ * {@code x * scale[c] + shift[c]}, the pipeline's final ToTensor + Normalize; the buffer is free again at once.
+ *
  * <p>Batches: inputs.get(0) float32 (N, C, H, W); labels.get(0) int64 (N) class indices, or float32
  * (N, classes) soft targets when Mixup is configured; no labels for RawDataset.
  */
@@ -200,8 +204,8 @@ public final class ImageLoader implements DataLoader {
             imagesView = null;
         }
 
-        void ensure(int batchSize, int c, int h, int w, int classes) {
-            int bytes = batchSize * c * h * w * Float.BYTES;
+        void ensure(int batchSize, int c, int h, int w, int classes, int elementBytes) {
+            int bytes = batchSize * c * h * w * elementBytes;
             if (images == null || images.capacity() < bytes) {
                 allocations.incrementAndGet();
                 images = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
@@ -227,6 +231,9 @@ public final class ImageLoader implements DataLoader {
         private final int epoch;
         private final NDManager manager;
         private final int[] order;
+        private final boolean uint8;
+        private NDArray scale;
+        private NDArray shift;
         private final ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
         private volatile boolean cancelled;
         private int submitted;
@@ -236,6 +243,7 @@ public final class ImageLoader implements DataLoader {
             this.epoch = epoch;
             this.manager = manager;
             this.order = order;
+            this.uint8 = dataset.engineNormalizes(manager.getDevice());
             topUp();
         }
 
@@ -274,14 +282,18 @@ public final class ImageLoader implements DataLoader {
                 Sample s = dataset.produce(settings.seed(), epoch, order[start + i], true);
                 org.easycv4j.data.image.Image img = s.image();
                 if (i == 0) {
-                    slot.ensure(settings.batchSize(), img.channels(), img.height(), img.width(), classes);
+                    slot.ensure(settings.batchSize(), img.channels(), img.height(), img.width(), classes,
+                            uint8 ? 1 : Float.BYTES);
                     chw = img.channels() * img.height() * img.width();
                 } else if (img.channels() != slot.c || img.height() != slot.h || img.width() != slot.w) {
                     throw new IllegalStateException(dataset.name() + ": sample " + s.origin() + " has shape "
                             + img.shapeText() + " but the batch has (" + slot.c + ", " + slot.h + ", " + slot.w
                             + "); the pipeline must produce one size (RandomResizedCrop or Resize + CenterCrop)");
                 }
-                if (img instanceof FloatImage f) {
+                if (uint8) {
+                    org.easycv4j.data.pipeline.Pipeline.writeBytes((org.easycv4j.data.image.ByteImage) img,
+                            slot.images, i * chw);
+                } else if (img instanceof FloatImage f) {
                     slot.imageFloats.put(i * chw, f.data());
                 } else {
                     dataset.pipeline().writeTensor((org.easycv4j.data.image.ByteImage) img, s.origin(), slot.imageFloats,
@@ -370,7 +382,9 @@ public final class ImageLoader implements DataLoader {
             NDArray images;
             Shape shape = new Shape(n, slot.c, slot.h, slot.w);
             int bytes = n * slot.c * slot.h * slot.w * Float.BYTES;
-            if (shareMemory) {
+            if (uint8) {
+                images = normalizeOnEngine(slot, shape);
+            } else if (shareMemory) {
                 images = manager.create(view(slot.images, bytes), shape, DataType.FLOAT32);
                 slot.imagesView = images;
             } else {
@@ -385,6 +399,28 @@ public final class ImageLoader implements DataLoader {
                 }
             }
             return new Batch(new NDList(images), labels, n);
+        }
+
+        /** The uint8 batch copied to the manager's device, then converted and normalized there. */
+        private NDArray normalizeOnEngine(Slot slot, Shape shape) {
+            if (scale == null) {
+                float[][] affine = dataset.pipeline().tailAffine(slot.c, dataset.name());
+                // Made once per epoch, on the device: nothing small crosses to the device per step.
+                try (NDArray s = manager.create(affine[0], new Shape(1, slot.c, 1, 1));
+                        NDArray t = manager.create(affine[1], new Shape(1, slot.c, 1, 1))) {
+                    // Copies: an array created from a Java array may alias it.
+                    scale = s.duplicate();
+                    shift = t.duplicate();
+                }
+            }
+            try (NDManager scope = manager.newSubManager();
+                    NDArray raw = scope.create(view(slot.images, (int) shape.size()), shape, DataType.UINT8)) {
+                NDArray x = raw.toType(DataType.FLOAT32, false);
+                x.attach(scope);
+                NDArray out = x.muli(scale).addi(shift);
+                out.attach(manager);
+                return out;
+            }
         }
 
         /**

@@ -58,6 +58,17 @@ public final class Normalize implements Transform {
         });
     }
 
+    /** Folds this step into ToTensor's {@code byte / 255}: {@code scale[c] = invStd / 255, shift[c] = -mean * invStd}. */
+    void affine(int channels, String origin, float[] scale, float[] shift) {
+        checkChannels(channels, origin);
+        for (int ch = 0; ch < channels; ch++) {
+            float m = mean[mean.length == 1 ? 0 : ch];
+            float k = invStd[mean.length == 1 ? 0 : ch];
+            scale[ch] = (float) (k / 255.0);
+            shift[ch] = -m * k;
+        }
+    }
+
     private void checkChannels(int c, String origin) {
         if (mean.length != 1 && mean.length != c) {
             throw new IllegalStateException("Normalize has " + mean.length + " means but the image " + origin

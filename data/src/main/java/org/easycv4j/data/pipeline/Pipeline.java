@@ -80,6 +80,28 @@ public final class Pipeline {
         ToTensor.write(img, luts, dst, offset);
     }
 
+    /**
+     * The final ToTensor (+ Normalize) as an affine map per channel, {@code value = byte * scale[c] + shift[c]}
+     * ({@code {scale, shift}}), for an engine that converts 8-bit batches itself. Equal to {@link #writeTensor}'s
+     * values to within float rounding.
+     */
+    public float[][] tailAffine(int channels, String origin) {
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            scale[c] = 1f / 255f;
+        }
+        if (tailNormalize != null) {
+            tailNormalize.affine(channels, origin, scale, shift);
+        }
+        return new float[][] {scale, shift};
+    }
+
+    /** The 8-bit image as CHW bytes into {@code dst} from byte {@code offset} (for {@link #tailAffine}). */
+    public static void writeBytes(ByteImage img, java.nio.ByteBuffer dst, int offset) {
+        ToTensor.writeBytes(img, dst, offset);
+    }
+
     /** The transforms as configured. */
     public List<Transform> transforms() {
         return transforms;

@@ -59,6 +59,23 @@ public final class ToTensor implements Transform {
         }
     }
 
+    /** HWC bytes to CHW bytes (a plane per channel) into {@code dst} from byte {@code offset}. */
+    static void writeBytes(ByteImage img, java.nio.ByteBuffer dst, int offset) {
+        int c = img.channels();
+        int plane = img.width() * img.height();
+        byte[] in = img.pixels();
+        if (c == 1) {
+            dst.put(offset, in, 0, plane);
+            return;
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int o = offset + ch * plane;
+            for (int i = 0, p = ch; i < plane; i++, p += c) {
+                dst.put(o + i, in[p]);
+            }
+        }
+    }
+
     /** HWC bytes to CHW floats through one 256-entry table per channel (ToTensor, or ToTensor + Normalize). */
     static FloatImage convert(ByteImage img, float[][] luts) {
         int c = img.channels();

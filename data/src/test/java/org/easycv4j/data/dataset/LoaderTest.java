@@ -141,6 +141,46 @@ class LoaderTest {
         }
     }
 
+    /**
+     * engine_normalize = true: uint8 batches converted by the engine give the loader's own float batches to
+     * within float rounding, with the same labels; the image buffers are uint8-sized. "auto" on a CPU, a Mixup
+     * config, or a pipeline not ending in ToTensor + Normalize keep the float path.
+     */
+    @Test
+    void engineNormalizedUint8BatchesEqualTheLoadersFloatBatches() {
+        String pipeline = "pipeline = [ {type = RandomResizedCrop, size = 6, scale = [0.3, 1.0]},"
+                + " {type = RandomHorizontalFlip}, {type = ToTensor},"
+                + " {type = Normalize, mean = [0.5, 0.4, 0.3], std = [0.2, 0.25, 0.3]}, {type = Collect} ]";
+        Dataset floats = dataset("type = ClsDataset, engine_normalize = false, " + idxSource() + ", " + pipeline);
+        Dataset bytes = dataset("type = ClsDataset, engine_normalize = true, " + idxSource() + ", " + pipeline);
+        assertTrue(((ImageDataset) bytes).engineNormalizes(ai.djl.Device.cpu()));
+        assertFalse(((ImageDataset) floats).engineNormalizes(ai.djl.Device.cpu()));
+        assertFalse(((ImageDataset) dataset("type = ClsDataset, " + idxSource() + ", " + pipeline))
+                .engineNormalizes(ai.djl.Device.cpu()), "auto keeps the float path on a CPU");
+        assertTrue(((ImageDataset) dataset("type = ClsDataset, " + idxSource() + ", " + pipeline))
+                .engineNormalizes(ai.djl.Device.gpu()), "auto normalizes on the engine for a GPU");
+        assertFalse(((ImageDataset) dataset("type = ClsDataset, engine_normalize = true, " + idxSource() + ", "
+                + AUGMENT)).engineNormalizes(ai.djl.Device.cpu()), "RandomErasing after Normalize needs floats");
+        for (int workers : new int[] {0, 2}) {
+            List<float[]> a;
+            List<float[]> b;
+            try (DataLoader loader = floats.loader(settings(8, workers, true, false, 0, 1))) {
+                a = epoch(loader, 1);
+            }
+            try (DataLoader loader = bytes.loader(settings(8, workers, true, false, 0, 1))) {
+                b = epoch(loader, 1);
+            }
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i), b.get(i), 2e-6f, "workers " + workers + ", array " + i);
+            }
+        }
+        // Raw values: byte 0 of a channel with mean 0.5, std 0.2 is -2.5, byte 255 is 2.5.
+        float[][] affine = ((ImageDataset) bytes).pipeline().tailAffine(3, "test");
+        assertEquals(-2.5f, affine[1][0], 1e-6f);
+        assertEquals(2.5f, 255 * affine[0][0] + affine[1][0], 1e-5f);
+    }
+
     @Test
     void mixupGivesSoftTargetsSummingToOne() {
         Dataset ds = dataset("type = ClsDataset, " + idxSource() + ", pipeline = [{type = ToTensor}],"
