@@ -1,5 +1,6 @@
 package org.easycv4j.tools;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,11 +14,14 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.ServiceLoader;
@@ -30,7 +34,11 @@ import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.AdamW;
 import org.easycv4j.core.optim.AdamWSettings;
-import org.easycv4j.core.optim.GradientOps;
+import org.easycv4j.core.engine.EngineProfiler;
+import org.easycv4j.core.optim.LossScaleSettings;
+import org.easycv4j.core.optim.LossScaler;
+import org.easycv4j.core.runner.Devices;
+import org.easycv4j.core.runner.OptimStep;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.ParamGroups;
 import org.easycv4j.core.optim.ParamRule;
@@ -76,6 +84,20 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "AdamW lr (default ${DEFAULT-VALUE})")
     double lr = 1.5e-4;
 
+    @Option(names = "--device", description = "auto (a GPU when the engine sees one), cpu, gpu or gpu:N "
+            + "(default ${DEFAULT-VALUE})")
+    String device = "auto";
+
+    @Option(names = "--amp", paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
+            description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling) or none "
+                    + "(default ${DEFAULT-VALUE})")
+    String amp = "none";
+
+    @Option(names = "--input", description = "how batches reach the engine: uint8 (a reused direct buffer of "
+            + "bytes, converted and normalized by the engine on the device) or float32 (a reused direct buffer of "
+            + "normalized floats) (default ${DEFAULT-VALUE})")
+    String input = "uint8";
+
     @Option(names = "--profile", paramLabel = "TRACE_JSON",
             description = "record the timed steps with the engine's profiler: writes a Chrome trace and prints "
                     + "the operators that took the most time")
@@ -96,13 +118,20 @@ public final class BenchModelCommand implements Callable<Integer> {
         TaskModel model = buildModel();
         Engine engine = Engine.getInstance();
         engine.setRandomSeed(0);
-        Shape input = model.inputShapes(batch)[0];
-        int channels = (int) input.get(1);
-        int size = (int) input.get(2);
+        Shape inputShape = model.inputShapes(batch)[0];
+        int channels = (int) inputShape.get(1);
+        int size = (int) inputShape.get(2);
         System.out.printf(Locale.ROOT, "engine %s %s threads=%d target=%s batch=%d input=%s%n", engine.getEngineName(),
-                engine.getVersion(), threads, target, batch, input);
+                engine.getVersion(), threads, target, batch, inputShape);
 
-        try (NDManager manager = NDManager.newBaseManager()) {
+        if (!List.of("uint8", "float32").contains(input) || !List.of("none", "fp16").contains(amp)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--input takes uint8 or float32 and --amp fp16 or none");
+        }
+        Device dev = Devices.parse(device);
+        System.out.printf(Locale.ROOT, "device=%s amp=%s input=%s%n", dev, amp, input);
+
+        try (NDManager manager = NDManager.newBaseManager(dev)) {
             model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(batch));
             List<NamedParameter> trainable = model.namedParameters().stream()
                     .filter(p -> p.parameter().requiresGradient()).toList();
@@ -111,10 +140,15 @@ public final class BenchModelCommand implements Callable<Integer> {
                     OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
+            Optional<LossScaler> scaler = amp.equals("fp16")
+                    ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();
+            if (scaler.isPresent()) {
+                model.setAutocast(DataType.FLOAT16);
+            }
+            OptimStep optimStep = new OptimStep(trainable, optimizer, scaler, 1.0, Integer.MAX_VALUE);
             ParameterStore store = new ParameterStore(manager, false);
-            GradientOps gradients = GradientOps.forEngine(manager);
-            float[][] data = syntheticImages(32, channels, size, 42);
-            SplittableRandom pick = new SplittableRandom(0);
+            SyntheticBatches data = new SyntheticBatches(syntheticImages(32, channels, size, 42), batch, channels, size,
+                    input.equals("uint8"));
             boolean labelled = !(model instanceof MaeModel);
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
 
@@ -122,15 +156,10 @@ public final class BenchModelCommand implements Callable<Integer> {
             List<Double> cpuTimes = new ArrayList<>();
             double[] phase = new double[4];
             for (int step = 0; step < warmup + steps; step++) {
-                float[] pixels = new float[batch * data[0].length];
-                long[] labels = new long[batch];
-                for (int i = 0; i < batch; i++) {
-                    int k = pick.nextInt(data.length);
-                    System.arraycopy(data[k], 0, pixels, i * data[k].length, data[k].length);
-                    labels[i] = k % Math.max(1, classes);
-                }
+                // As the loader's workers do, ahead of the step: fill the reused direct buffer.
+                long[] labels = data.next(classes);
                 if (profile != null && step == warmup) {
-                    org.easycv4j.core.engine.EngineProfiler.start();
+                    EngineProfiler.start();
                 }
                 long t0 = System.nanoTime();
                 long c0 = processCpuNanos();
@@ -139,21 +168,19 @@ public final class BenchModelCommand implements Callable<Integer> {
                 long t2;
                 long t3;
                 try (NDManager stepManager = manager.newSubManager()) {
-                    NDArray images = stepManager.create(pixels, new Shape(batch, channels, size, size));
+                    NDArray images = data.toEngine(stepManager);
                     NDList labelList = labelled ? new NDList(stepManager.create(labels)) : new NDList();
+                    t1 = System.nanoTime();
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         StepOutput out = model.forward(store, new Batch(new NDList(images), labelList, batch), true);
-                        loss = out.loss().getFloat();
-                        t1 = System.nanoTime();
-                        gc.backward(out.loss());
+                        t2 = System.nanoTime();
+                        NDArray l = out.loss();
+                        gc.backward(scaler.isPresent() ? scaler.get().scaleLoss(l) : l);
+                        // The host read that ends the backward phase (and the loss for the log line).
+                        loss = l.getFloat();
                     }
-                    t2 = System.nanoTime();
-                    NDArray norm = gradients.clip(trainable, 1.0, stepManager);
                     t3 = System.nanoTime();
-                    optimizer.step(lr);
-                    if (!optimizer.zeroesGradients()) {
-                        gradients.zero(trainable);
-                    }
+                    double norm = optimStep.apply(lr, stepManager);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (step >= warmup) {
                         times.add(ms);
@@ -163,22 +190,23 @@ public final class BenchModelCommand implements Callable<Integer> {
                         phase[2] += (t3 - t2) / 1e6;
                         phase[3] += (System.nanoTime() - t3) / 1e6;
                     }
-                    System.out.printf(Locale.ROOT, "step %3d loss %.4f gnorm %.3f %.1f ms%n", step, loss,
-                            norm.getFloat(), ms);
+                    System.out.printf(Locale.ROOT, "step %3d loss %.4f gnorm %.3f %.1f ms%n", step, loss, norm, ms);
                 }
             }
             int n = times.size();
             if (profile != null) {
-                org.easycv4j.core.engine.EngineProfiler.stop(profile);
+                EngineProfiler.stop(profile);
                 System.out.print(ProfileSummary.read(profile).format(25, n));
             }
-            System.out.printf(Locale.ROOT, "PHASES mean ms: forward %.1f backward %.1f clip %.1f step+zero %.1f%n",
-                    phase[0] / n, phase[1] / n, phase[2] / n, phase[3] / n);
+            System.out.printf(Locale.ROOT, "PHASES mean ms: input %.1f forward %.1f backward %.1f "
+                    + "optimizer (unscale+clip+AdamW+zero) %.1f%n", phase[0] / n, phase[1] / n, phase[2] / n,
+                    phase[3] / n);
             double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double[] cpu = cpuTimes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "RESULT djl target=%s batch=%d median_ms=%.1f min_ms=%.1f "
-                    + "median_cpu_ms=%.1f n=%d peak_rss_mb=%d%n", target, batch, sorted[n / 2], sorted[0], cpu[n / 2], n,
-                    peakRssMb());
+            System.out.printf(Locale.ROOT, "RESULT djl target=%s device=%s amp=%s batch=%d median_ms=%.1f min_ms=%.1f "
+                    + "img_per_s=%.1f median_cpu_ms=%.1f n=%d peak_rss_mb=%d skipped=%d%n", target, dev, amp, batch,
+                    sorted[n / 2], sorted[0], batch * 1000.0 / sorted[n / 2], cpu[n / 2], n, peakRssMb(),
+                    optimStep.skipped());
         }
         return 0;
     }
@@ -211,6 +239,71 @@ public final class BenchModelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("model config could not be parsed");
         }
         return spec.create(new BuildContext(Path.of("."), 0, batch, false));
+    }
+
+    /**
+     * Batches from the synthetic images in a reused direct buffer, as the loader hands them over: uint8 bytes
+     * that the engine converts and normalizes on the device, or normalized float32.
+     */
+    static final class SyntheticBatches {
+        // The images lie in about [-3, 3]: bytes map to -3 + 6 * b / 255.
+        private static final float LOW = -3f;
+        private static final float RANGE = 6f;
+        private final byte[][] bytes;
+        private final float[][] floats;
+        private final int batch;
+        private final Shape shape;
+        private final boolean uint8;
+        private final ByteBuffer buffer;
+        private final SplittableRandom pick = new SplittableRandom(0);
+        private NDArray scale;
+        private NDArray shift;
+
+        SyntheticBatches(float[][] images, int batch, int channels, int size, boolean uint8) {
+            this.batch = batch;
+            this.uint8 = uint8;
+            this.shape = new Shape(batch, channels, size, size);
+            this.floats = images;
+            this.bytes = new byte[images.length][];
+            for (int i = 0; i < images.length; i++) {
+                bytes[i] = new byte[images[i].length];
+                for (int j = 0; j < images[i].length; j++) {
+                    float v = (images[i][j] - LOW) / RANGE * 255f;
+                    bytes[i][j] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+                }
+            }
+            int per = channels * size * size;
+            buffer = ByteBuffer.allocateDirect(batch * per * (uint8 ? 1 : Float.BYTES)).order(ByteOrder.nativeOrder());
+        }
+
+        /** Fills the buffer with a random batch; returns its labels (sample index mod classes). */
+        long[] next(int classes) {
+            long[] labels = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                int k = pick.nextInt(floats.length);
+                if (uint8) {
+                    buffer.put(i * bytes[k].length, bytes[k]);
+                } else {
+                    buffer.asFloatBuffer().put(i * floats[k].length, floats[k]);
+                }
+                labels[i] = k % Math.max(1, classes);
+            }
+            return labels;
+        }
+
+        /** The batch as a float32 array on the manager's device. */
+        NDArray toEngine(NDManager step) {
+            if (!uint8) {
+                return step.create(buffer.duplicate().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32);
+            }
+            if (scale == null) {
+                NDManager parent = step.getParentManager();
+                scale = parent.full(new Shape(), RANGE / 255f, DataType.FLOAT32, step.getDevice());
+                shift = parent.full(new Shape(), LOW, DataType.FLOAT32, step.getDevice());
+            }
+            NDArray raw = step.create(buffer.duplicate().order(ByteOrder.nativeOrder()), shape, DataType.UINT8);
+            return raw.toType(DataType.FLOAT32, false).muli(scale).addi(shift);
+        }
     }
 
     /** The reference script's images: per channel, three random 2-D sinusoids. */
