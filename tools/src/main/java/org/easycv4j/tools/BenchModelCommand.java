@@ -225,7 +225,8 @@ public final class BenchModelCommand implements Callable<Integer> {
                 if (!c.hasPath("model")) {
                     throw new IllegalArgumentException(file + ": no \"model\" object");
                 }
-                yield c.getConfig("model");
+                // Timing needs no trained weights: a fine-tune config's pretrained file may not exist here.
+                yield c.getConfig("model").withoutPath("pretrained");
             }
         };
         List<Module> modules = new ArrayList<>();

@@ -40,6 +40,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "overrides amp. --fp16 is EasyCV's spelling")
     String amp;
 
+    @Option(names = "--devices", paramLabel = "LIST", split = ",",
+            description = "train on several devices (e.g. gpu:0,gpu:1): each batch is split over them, "
+                    + "imgs_per_gpu images each; overrides devices")
+    List<String> devices;
+
     @Option(names = "--dry-run", description = "build every component and initialize the model, then stop")
     boolean dryRun;
 
@@ -62,6 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resumeFrom != null) {
             all.add("resume_from=" + com.typesafe.config.ConfigUtil.quoteString(resumeFrom.toString()));
+        }
+        if (devices != null) {
+            all.add("devices=" + com.typesafe.config.ConfigValueFactory.fromIterable(devices).render(
+                    com.typesafe.config.ConfigRenderOptions.concise()));
         }
         if (amp != null) {
             all.add("amp=" + com.typesafe.config.ConfigUtil.quoteString(amp));

@@ -87,6 +87,20 @@ class CliTest {
     }
 
     @Test
+    void ampAndDevicesFlagsOverrideTheConfigAndAModelWithoutAmpSaysSo(@TempDir Path dir) throws Exception {
+        CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run", "--devices",
+                "cpu,cpu", "--set", "amp=none");
+        assertEquals(0, r.code(), r.err());
+        com.typesafe.config.Config resolved = com.typesafe.config.ConfigFactory.parseFile(
+                dir.resolve("config.resolved.conf").toFile());
+        assertEquals(java.util.List.of("cpu", "cpu"), resolved.getStringList("devices"));
+        CliRun.Result amp = run("train", TOY.toString(), "--work-dir", dir.resolve("amp").toString(), "--dry-run",
+                "--fp16");
+        assertEquals(1, amp.code(), amp.err());
+        assertTrue(amp.err().contains("has no mixed-precision support (amp = fp16)"), amp.err());
+    }
+
+    @Test
     void listsRegisteredTypesPerKind() {
         CliRun.Result all = run("list");
         assertEquals(0, all.code(), all.err());

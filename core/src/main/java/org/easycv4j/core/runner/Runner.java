@@ -82,9 +82,12 @@ public final class Runner {
         Path workDir = experiment.workDir();
         String provenance = writeRunRecords(workDir);
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
-        Device device = Devices.parse(experiment.device());
+        List<Device> devices = experiment.trainingDevices().stream().map(Devices::parse).toList();
+        Device device = devices.get(0);
         Experiment.DataSettings data = experiment.data();
-        int effectiveBatch = data.imgsPerGpu() * experiment.optimizerConfig().updateInterval();
+        // imgs_per_gpu is per device, as in EasyCV: a loader batch feeds every device.
+        int batchSize = data.imgsPerGpu() * devices.size();
+        int effectiveBatch = batchSize * experiment.optimizerConfig().updateInterval();
         BuildContext ctx = new BuildContext(workDir, experiment.seed(), effectiveBatch, dryRun);
 
         TaskModel model = experiment.model().create(ctx);
@@ -101,18 +104,22 @@ public final class Runner {
             hooks.add(s.create(ctx));
         }
         List<EvalParts> evals = buildEvals(ctx);
-        LOG.info("device {}, {} training samples, {} per batch, {} epochs", device, trainSet.size(),
-                data.imgsPerGpu(), experiment.totalEpochs());
+        LOG.info("device{} {}, {} training samples, {} per batch, {} epochs", devices.size() > 1 ? "s" : "",
+                devices.size() > 1 ? devices : device, trainSet.size(), batchSize, experiment.totalEpochs());
 
         try (NDManager manager = NDManager.newBaseManager(device);
-                DataLoader loader = trainSet.loader(new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(), true,
-                        data.dropLast(), experiment.seed(), 0, 1))) {
+                DataLoader loader = trainSet.loader(new LoaderSettings(batchSize,
+                        data.workersPerGpu() * devices.size(), true, data.dropLast(), experiment.seed(), 0, 1))) {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, manager);
             if (experiment.resumeFrom().isEmpty()) {
                 // Before the dry-run exit too: a pretrained file that does not fit fails the check, not the run.
                 model.afterInitialize(manager);
+            }
+            if (experiment.amp().isPresent()) {
+                // Before the dry-run exit: a model without mixed-precision support fails the check.
+                model.setAutocast(DataType.FLOAT16);
             }
             ParamGroupTable table = ParamGroupTable.of(params, optimizer);
             table.writeJson(workDir.resolve(PARAM_GROUPS));
@@ -128,7 +135,6 @@ public final class Runner {
             }
             Optional<LossScaler> scaler = experiment.amp().map(s -> new LossScaler(s, manager));
             if (scaler.isPresent()) {
-                model.setAutocast(DataType.FLOAT16);
                 LOG.info("mixed precision: matrix products in float16, dynamic loss scaling from {}",
                         scaler.get().settings().initScale());
                 if (!device.isGpu()) {
@@ -154,13 +160,17 @@ public final class Runner {
                 }
                 Hooks hookList = new Hooks(hooks);
                 context.setHooks(hookList);
-                TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, loader, hookList,
+                // Replicas copy the weights as they are now: after restore and pretrained loading.
+                Optional<DataParallel> parallel = devices.size() > 1
+                        ? Optional.of(new DataParallel(devices, params, manager)) : Optional.empty();
+                TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, parallel, loader, hookList,
                         experiment.optimizerConfig(), experiment.seed());
                 hookList.beforeRun(context);
                 try {
                     loop.run(context, startEpoch);
                 } finally {
                     hookList.afterRun(context);
+                    parallel.ifPresent(DataParallel::close);
                 }
             } finally {
                 optimizer.close();
@@ -186,7 +196,7 @@ public final class Runner {
                 false);
         TaskModel model = experiment.model().create(ctx);
         List<EvalParts> evals = buildEvals(ctx);
-        try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
+        try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.trainingDevices().get(0)))) {
             List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
             Checkpoints.loadModel(checkpoint, params, manager);
             List<DataLoader> loaders = new ArrayList<>();

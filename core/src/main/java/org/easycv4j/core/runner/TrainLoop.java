@@ -29,17 +29,22 @@ public final class TrainLoop {
     private final int updateInterval;
     private final long seed;
     private final Optional<LossScaler> scaler;
+    private final Optional<DataParallel> parallel;
 
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
             Hooks hooks, Experiment.OptimizerConfig config, long seed) {
-        this(model, trainable, optimizer, Optional.empty(), loader, hooks, config, seed);
+        this(model, trainable, optimizer, Optional.empty(), Optional.empty(), loader, hooks, config, seed);
     }
 
-    /** @param scaler the dynamic loss scaler of mixed-precision training */
+    /**
+     * @param scaler the dynamic loss scaler of mixed-precision training
+     * @param parallel the replicas of multi-device training (each batch is split over them)
+     */
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
-            Optional<LossScaler> scaler, DataLoader loader, Hooks hooks, Experiment.OptimizerConfig config,
-            long seed) {
+            Optional<LossScaler> scaler, Optional<DataParallel> parallel, DataLoader loader, Hooks hooks,
+            Experiment.OptimizerConfig config, long seed) {
         this.scaler = scaler;
+        this.parallel = parallel;
         this.seed = seed;
         this.model = model;
         this.loader = loader;
@@ -71,12 +76,13 @@ public final class TrainLoop {
                         batch.inputs().attach(step);
                         batch.labels().attach(step);
                         hooks.beforeIter(context);
-                        StepOutput out = forwardBackward(step, batch);
+                        NDArray loss = forwardBackward(step, batch);
                         boolean last = inner + 1 == context.itersPerEpoch();
                         if ((inner + 1) % updateInterval == 0 || last) {
                             optimStep.apply(context.lr(), step);
+                            parallel.ifPresent(DataParallel::broadcast);
                         }
-                        context.setLastLoss(out.loss());
+                        context.setLastLoss(loss);
                         long tEnd = System.nanoTime();
                         context.setTimes(tData - t0, tEnd - t0);
                         hooks.afterIter(context);
@@ -97,17 +103,26 @@ public final class TrainLoop {
         return (int) (h ^ (h >>> 32)) & 0x7fffffff;
     }
 
-    private StepOutput forwardBackward(NDManager step, Batch batch) {
+    /** Forward and backward of the batch (split over the replicas when there are several); returns its loss. */
+    private NDArray forwardBackward(NDManager step, Batch batch) {
         ParameterStore parameters = new ParameterStore(step, false);
+        if (parallel.isPresent()) {
+            return parallel.get().run(batch, step, parameters, (part, store, weight) -> backward(step, part, store,
+                    weight));
+        }
+        return backward(step, batch, parameters, 1.0);
+    }
+
+    private NDArray backward(NDManager step, Batch batch, ParameterStore parameters, double weight) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             StepOutput out = model.forward(parameters, batch, true);
             NDArray loss = out.loss();
-            if (updateInterval > 1) {
+            if (updateInterval > 1 || weight != 1.0) {
                 // An NDArray scalar, not div(Number): DJL may free a Java-side scalar before backward reads it.
-                loss = loss.div(step.create((float) updateInterval).toDevice(loss.getDevice(), false));
+                loss = loss.div(step.create((float) (updateInterval / weight)).toDevice(loss.getDevice(), false));
             }
             collector.backward(scaler.isPresent() ? scaler.get().scaleLoss(loss) : loss);
-            return out;
+            return out.loss();
         }
     }
 }
