@@ -37,9 +37,9 @@ public final class Step {
         this(store, input, training, input.getDataType());
     }
 
-    /** @param autocast the type of matrix products (FLOAT16), or the input's type for none */
+    /** @param autocast the type of matrix products (FLOAT16), or null for the input's type */
     public Step(ParameterStore store, NDArray input, boolean training, DataType autocast) {
-        this.autocast = autocast;
+        this.autocast = autocast == null ? input.getDataType() : autocast;
         this.store = store;
         this.manager = input.getManager();
         this.dataType = input.getDataType();

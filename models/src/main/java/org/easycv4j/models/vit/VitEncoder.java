@@ -22,8 +22,8 @@ public abstract class VitEncoder extends Layer {
     protected final PatchEmbed patchEmbed;
     protected final BlockStack blocks;
     protected final LayerNormLayer norm;
-    /** The type of matrix products; FLOAT32 (no mixed precision) unless {@link #setAutocast} changed it. */
-    protected DataType autocast = DataType.FLOAT32;
+    /** The type of matrix products under mixed precision; null: the input's type (no mixed precision). */
+    protected DataType autocast;
 
     /**
      * @param fixedPosEmbed true: pos_embed holds the sin-cos values and is not trainable (MAE); false: a learned
@@ -54,7 +54,7 @@ public abstract class VitEncoder extends Layer {
         if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
             throw new IllegalArgumentException("matrix products run in float32 or float16, not " + type);
         }
-        this.autocast = type;
+        this.autocast = type == DataType.FLOAT16 ? type : null;
     }
 
     public VitSettings vitSettings() {
