@@ -14,7 +14,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;

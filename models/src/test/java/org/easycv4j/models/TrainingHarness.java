@@ -51,14 +51,8 @@ public final class TrainingHarness {
      */
     public static float step(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, double lr,
             NDManager manager, Function<NDManager, Batch> batch) {
-        ParameterStore store = new ParameterStore(manager, false);
         try (NDManager step = manager.newSubManager()) {
-            float loss;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                StepOutput out = model.forward(store, batch.apply(step), true);
-                gc.backward(out.loss());
-                loss = out.loss().getFloat();
-            }
+            float loss = forwardBackward(model, manager, step, batch, Optional.empty());
             Gradients.clipGlobalNorm(trainable, 1.0, step);
             optimizer.step(lr);
             Gradients.zero(trainable);
@@ -72,16 +66,21 @@ public final class TrainingHarness {
      */
     public static float step(TaskModel model, OptimStep optimStep, Optional<LossScaler> scaler, double lr,
             NDManager manager, Function<NDManager, Batch> batch) {
-        ParameterStore store = new ParameterStore(manager, false);
         try (NDManager step = manager.newSubManager()) {
-            float loss;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                StepOutput out = model.forward(store, batch.apply(step), true);
-                gc.backward(scaler.isPresent() ? scaler.get().scaleLoss(out.loss()) : out.loss());
-                loss = out.loss().getFloat();
-            }
+            float loss = forwardBackward(model, manager, step, batch, scaler);
             optimStep.apply(lr, step);
             return loss;
+        }
+    }
+
+    /** Forward and backward (of the scaled loss, with a scaler); returns the unscaled loss. */
+    private static float forwardBackward(TaskModel model, NDManager manager, NDManager step,
+            Function<NDManager, Batch> batch, Optional<LossScaler> scaler) {
+        ParameterStore store = new ParameterStore(manager, false);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            StepOutput out = model.forward(store, batch.apply(step), true);
+            gc.backward(scaler.isPresent() ? scaler.get().scaleLoss(out.loss()) : out.loss());
+            return out.loss().getFloat();
         }
     }
 

@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.io.SafeTensors;
-import org.easycv4j.core.runner.hooks.TextLoggerHook;
-import org.easycv4j.core.testing.Fixtures;
-import org.easycv4j.core.testing.TestComponents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,24 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DataParallelTest {
 
     private static Runner runner(Path workDir, String... sets) {
-        List<String> all = new ArrayList<>(List.of("work_dir=\"" + workDir + "\"", "progress=off",
-                "log_config.interval=1", "optimizer=null", "optimizer={type=AdamW, lr=0.05}",
-                "optimizer_config={grad_clip={max_norm=1.0}}"));
+        List<String> all = new ArrayList<>(List.of("optimizer_config={grad_clip={max_norm=1.0}}"));
         all.addAll(List.of(sets));
-        ExperimentLoader.Loaded l = new ExperimentLoader(DataParallelTest.class.getClassLoader(),
-                new TestComponents()).load(Fixtures.config("base.conf"), all, new Properties());
-        return new Runner(l.experiment(), l.config(), List.of(), Fixtures.config("base.conf"));
+        return TrainRuns.runner(workDir, all.toArray(String[]::new));
     }
 
     private static List<Double> losses(Path workDir) throws IOException {
-        List<Double> out = new ArrayList<>();
-        for (String line : Files.readAllLines(workDir.resolve(TextLoggerHook.JSON_LOG))) {
-            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-            if (o.get("mode").getAsString().equals("train")) {
-                out.add(o.get("loss").getAsDouble());
-            }
-        }
-        return out;
+        return TrainRuns.losses(workDir);
     }
 
     private static void assertSameTraining(Path a, Path b, int logged) throws IOException {
