@@ -81,6 +81,61 @@ public final class TorchFusedOps implements AutoCloseable {
         }
     }
 
+    /**
+     * The first part of a clip-and-step without host reads: the global norm of {@code grads}; {@code step}
+     * advances by one when it is finite. Returns {norm (0-d), the divisor that clips the gradients,
+     * {@code max(1, (norm + 1e-6) / maxNorm)} (1 for {@code maxNorm <= 0}), the overflow flag (1 when the norm
+     * is not finite)}, each a 1-element or 0-d float32 array in {@code manager}, for {@link #adamwScaled} and
+     * {@link #zeroUnlessFound}.
+     */
+    public NDArray[] clipPrepare(List<NDArray> grads, NDArray step, double maxNorm, NDManager manager) {
+        try (IValue g = list(grads);
+                IValue s = IValue.from((PtNDArray) step);
+                IValue max = IValue.from(maxNorm);
+                IValue out = IValueUtils.runMethod(module, "clip_prepare", g, s, max)) {
+            IValue[] parts = out.toIValueTuple();
+            NDArray[] arrays = new NDArray[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                arrays[i] = parts[i].toTensor((PtNDManager) manager);
+                parts[i].close();
+            }
+            return arrays;
+        }
+    }
+
+    /**
+     * PyTorch's fused AdamW with the gradients divided by {@code gradScale}; the kernel does nothing when
+     * {@code foundInf} is 1 (both 1-element float32 arrays on the device).
+     */
+    public void adamwScaled(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs,
+            List<NDArray> expAvgSqs, List<NDArray> steps, double lr, double beta1, double beta2, double weightDecay,
+            double eps, NDArray gradScale, NDArray foundInf) {
+        try (IValue p = list(params);
+                IValue g = list(grads);
+                IValue m = list(expAvgs);
+                IValue v = list(expAvgSqs);
+                IValue s = list(steps);
+                IValue lrV = IValue.from(lr);
+                IValue b1 = IValue.from(beta1);
+                IValue b2 = IValue.from(beta2);
+                IValue wd = IValue.from(weightDecay);
+                IValue e = IValue.from(eps);
+                IValue gs = IValue.from((PtNDArray) gradScale);
+                IValue fi = IValue.from((PtNDArray) foundInf);
+                IValue out = IValueUtils.runMethod(module, "adamw_scaled", p, g, m, v, s, lrV, b1, b2, wd, e, gs, fi)) {
+            // In place.
+        }
+    }
+
+    /** Zeroes {@code grads} unless {@code foundInf} is 1 (then they are kept, to be inspected). */
+    public void zeroUnlessFound(List<NDArray> grads, NDArray foundInf) {
+        try (IValue g = list(grads);
+                IValue f = IValue.from((PtNDArray) foundInf);
+                IValue out = IValueUtils.runMethod(module, "zero_unless_found", g, f)) {
+            // In place.
+        }
+    }
+
     /** Sets every array of {@code grads} to zero. */
     public void zero(List<NDArray> grads) {
         try (IValue g = list(grads);

@@ -79,17 +79,80 @@ public final class AdamW implements Optimizer {
                 && "PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName());
     }
 
+    /** Loads the fused kernels and puts the step count on the device, once. */
+    private void ensureFused() {
+        if (fused == null) {
+            fused = TorchFusedOps.load(stateManager);
+            // The kernel reads the step count from a tensor, as torch.optim keeps it (no host copy on a GPU).
+            stepTensor = stateManager.full(new ai.djl.ndarray.types.Shape(), (float) stepCount,
+                    ai.djl.ndarray.types.DataType.FLOAT32, params.get(0).parameter().getArray().getDevice());
+        }
+    }
+
+    @Override
+    public Optional<NDArray> clipStepZero(double lr, double maxNorm, NDManager manager) {
+        if (!useFused()) {
+            return Optional.empty();
+        }
+        ensureFused();
+        int n = params.size();
+        List<NDArray> w = new ArrayList<>(n);
+        List<NDArray> g = new ArrayList<>(n);
+        List<NDArray> m = new ArrayList<>(n);
+        List<NDArray> v = new ArrayList<>(n);
+        try (NDManager scope = manager.newSubManager()) {
+            List<List<Integer>> groups = new ArrayList<>(fusedGroups.values());
+            List<List<NDArray>> groupGrads = new ArrayList<>();
+            for (List<Integer> group : groups) {
+                List<NDArray> gg = new ArrayList<>(group.size());
+                for (int i : group) {
+                    NDArray grad = params.get(i).parameter().getArray().getGradient();
+                    grad.attach(scope);
+                    gg.add(grad);
+                    g.add(grad);
+                }
+                groupGrads.add(gg);
+            }
+            // Clip factor and overflow flag stay on the device: the update is queued before anyone reads the norm.
+            NDArray[] prepared = fused.clipPrepare(g, stepTensor, maxNorm, manager);
+            NDArray gradScale = prepared[1];
+            NDArray foundInf = prepared[2];
+            gradScale.attach(scope);
+            foundInf.attach(scope);
+            int k = 0;
+            for (Map.Entry<List<Double>, List<Integer>> group : fusedGroups.entrySet()) {
+                w.clear();
+                m.clear();
+                v.clear();
+                List<NDArray> s = new ArrayList<>();
+                for (int i : group.getValue()) {
+                    w.add(params.get(i).parameter().getArray());
+                    m.add(expAvg.get(i));
+                    v.add(expAvgSq.get(i));
+                    s.add(stepTensor);
+                }
+                fused.adamwScaled(w, groupGrads.get(k++), m, v, s, lr * group.getKey().get(0), settings.beta1(),
+                        settings.beta2(), group.getKey().get(1), settings.eps(), gradScale, foundInf);
+            }
+            fused.zeroUnlessFound(g, foundInf);
+            return Optional.of(prepared[0]);
+        }
+    }
+
     @Override
     public void step(double lr) {
+        if (useFused()) {
+            ensureFused();
+            stepTensor.addi(1f);
+            stepCount++;
+            fusedStep(lr);
+            return;
+        }
         stepCount++;
         double b1 = settings.beta1();
         double b2 = settings.beta2();
         double bc1 = 1 - Math.pow(b1, stepCount);
         double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, stepCount));
-        if (useFused()) {
-            fusedStep(lr);
-            return;
-        }
         for (int i = 0; i < params.size(); i++) {
             ParamGroups.Assignment a = assignments.get(i);
             double plr = lr * a.lrScale();
@@ -105,14 +168,6 @@ public final class AdamW implements Optimizer {
 
     private void fusedStep(double lr) {
         NDArray first = params.get(0).parameter().getArray();
-        // The kernel reads the step count from a tensor, as torch.optim keeps it (no host copy on a GPU).
-        if (fused == null) {
-            fused = TorchFusedOps.load(stateManager);
-            stepTensor = stateManager.full(new ai.djl.ndarray.types.Shape(), (float) stepCount,
-                    ai.djl.ndarray.types.DataType.FLOAT32, first.getDevice());
-        } else {
-            stepTensor.addi(1f);
-        }
         try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
             for (Map.Entry<List<Double>, List<Integer>> group : fusedGroups.entrySet()) {
                 List<NDArray> w = new ArrayList<>();
@@ -200,8 +255,9 @@ public final class AdamW implements Optimizer {
         }
     }
 
+    /** Steps taken; with the fused kernels the count lives on the device and this reads it. */
     @Override
     public long steps() {
-        return stepCount;
+        return stepTensor != null ? (long) stepTensor.getFloat() : stepCount;
     }
 }

@@ -28,6 +28,17 @@ public interface Optimizer extends AutoCloseable {
     void loadState(Map<String, NDArray> state, long steps);
 
     /**
+     * Clipping, the update and zeroing in one pass, where the optimizer can (PyTorch's fused AdamW): clips the
+     * gradients to the global norm {@code maxNorm} (0: no clipping); when their norm is finite, updates the
+     * parameters and zeroes the gradients; when it is not, changes nothing (gradients kept for diagnosis). No
+     * host read happens. Returns the norm before clipping (0-d, in {@code manager}), or empty when this
+     * optimizer cannot, and the caller clips, checks and calls {@link #step} itself.
+     */
+    default Optional<NDArray> clipStepZero(double lr, double maxNorm, NDManager manager) {
+        return Optional.empty();
+    }
+
+    /**
      * True when {@link #step} leaves every updated parameter's gradient at zero, so the train loop need not
      * zero them again (it still must after a skipped step).
      */

@@ -53,7 +53,10 @@ public final class OptimStep {
     /** Applies the step; returns the gradient norm before clipping, or NaN when the step was skipped. */
     public double apply(double lr, NDManager scope) {
         scaler.ifPresent(s -> s.unscale(params, scope));
-        NDArray normArray = gradients.clip(params, maxNorm, scope);
+        // Fused (PyTorch AdamW): clip, update and zero are queued before the norm is read; a non-finite norm
+        // makes the kernel skip on the device. Otherwise clip here, read, then step.
+        Optional<NDArray> fused = optimizer.clipStepZero(lr, maxNorm, scope);
+        NDArray normArray = fused.isPresent() ? fused.get() : gradients.clip(params, maxNorm, scope);
         double norm = normArray.toType(DataType.FLOAT64, false).getDouble();
         if (!Double.isFinite(norm) && scaler.isPresent()) {
             return overflow(scaler.get());
@@ -72,9 +75,11 @@ public final class OptimStep {
             return Double.NaN;
         }
         nonFiniteInARow = 0;
-        optimizer.step(lr);
-        if (!optimizer.zeroesGradients()) {
-            gradients.zero(params);
+        if (fused.isEmpty()) {
+            optimizer.step(lr);
+            if (!optimizer.zeroesGradients()) {
+                gradients.zero(params);
+            }
         }
         scaler.ifPresent(LossScaler::update);
         return norm;

@@ -2,7 +2,9 @@ package org.easycv4j.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.ConfigFactory;
@@ -86,5 +88,51 @@ class AdamWTest {
                 ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4"))),
                 new BuildContext(java.nio.file.Path.of("."), 0, 4096, false));
         assertEquals(1.5e-4, unscaled.baseLr(), 1e-15);
+    }
+
+    /**
+     * The one-call path (clip + fused AdamW + zero) against clipping and the array-operation update done
+     * separately, over three steps with clipping active and two groups; then a non-finite step changes nothing.
+     */
+    @Test
+    void clipStepZeroEqualsTheSeparateStepsAndSkipsNonFiniteOnTheDevice() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConfigNode n = ConfigNode.root(ConfigFactory.parseString("lr = 0.1, betas = [0.9, 0.95], "
+                    + "weight_decay = 0.05, paramwise_options = [{pattern = \"bias\", weight_decay = 0, lr_mult = 0.5}]"));
+            AdamWSettings s = AdamWSettings.fromConfig(n);
+            NamedParameter w1 = Grads.param(m, "blocks.0.fc.weight", new float[] {1, -2, 3}, new Shape(3));
+            NamedParameter b1 = Grads.param(m, "head.bias", new float[] {0.5f, -0.5f}, new Shape(2));
+            NamedParameter w2 = Grads.param(m, "blocks.0.fc.weight", new float[] {1, -2, 3}, new Shape(3));
+            NamedParameter b2 = Grads.param(m, "head.bias", new float[] {0.5f, -0.5f}, new Shape(2));
+            AdamW fused = new AdamW(s);
+            fused.init(List.of(w1, b1), m);
+            AdamW separate = new AdamW(s);
+            separate.useNativeUpdate(false);
+            separate.init(List.of(w2, b2), m);
+            GradientOps.PerParameter clip = new GradientOps.PerParameter();
+            float[][] grads = {{3, 4, 0}, {12, 0}, {0.1f, -0.2f, 0.3f}, {0.05f, 0}, {-1, 2, 2}, {1, 1}};
+            for (int step = 0; step < 3; step++) {
+                Grads.setGradients(m, List.of(w1, b1), grads[2 * step], grads[2 * step + 1]);
+                Grads.setGradients(m, List.of(w2, b2), grads[2 * step], grads[2 * step + 1]);
+                NDArray norm = fused.clipStepZero(0.1, 1.0, m).orElseThrow();
+                NDArray norm2 = clip.clip(List.of(w2, b2), 1.0, m);
+                separate.step(0.1);
+                assertEquals(norm2.getFloat(), norm.getFloat(), 1e-6f);
+                assertArrayEquals(w2.parameter().getArray().toFloatArray(), w1.parameter().getArray().toFloatArray(),
+                        TOL);
+                assertArrayEquals(b2.parameter().getArray().toFloatArray(), b1.parameter().getArray().toFloatArray(),
+                        TOL);
+                // Zeroed by a multiply with 0: -0.0 for negative gradients, equal to 0 for every later use.
+                assertArrayEquals(new float[3], w1.parameter().getArray().getGradient().toFloatArray(), 0f);
+            }
+            assertEquals(3, fused.steps());
+            // Step 1 by hand: norm 13 clips by 1/13; w0 = 1 * (1 - 0.1 * 0.05) - 0.1 * sign(g) = 0.895.
+            float[] before = w1.parameter().getArray().toFloatArray();
+            Grads.setGradients(m, List.of(w1, b1), new float[] {Float.NaN, 1, 1}, new float[] {1, 1});
+            assertTrue(Float.isNaN(fused.clipStepZero(0.1, 1.0, m).orElseThrow().getFloat()));
+            assertArrayEquals(before, w1.parameter().getArray().toFloatArray(), "a non-finite step must not update");
+            assertEquals(3, fused.steps(), "a skipped step does not count");
+            assertEquals(1f, b1.parameter().getArray().getGradient().toFloatArray()[0], "gradients kept to diagnose");
+        }
     }
 }

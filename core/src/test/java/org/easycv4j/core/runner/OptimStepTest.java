@@ -58,6 +58,29 @@ class OptimStepTest {
         }
     }
 
+    /** The same guard with AdamW's fused one-call path, where the skip happens on the device. */
+    @Test
+    void fusedAdamWSkipsNonFiniteStepsClearsTheGradientsAndCountsOnlyRealSteps() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NamedParameter a = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
+            org.easycv4j.core.optim.AdamW adamw = new org.easycv4j.core.optim.AdamW(
+                    new org.easycv4j.core.optim.AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.0));
+            adamw.init(List.of(a), m);
+            OptimStep step = new OptimStep(List.of(a), adamw, 1.0, 3);
+            assertEquals(Double.NaN, step.apply(0.1, m));
+            assertArrayEquals(new float[] {1, 2}, a.parameter().getArray().toFloatArray(), "parameters untouched");
+            assertArrayEquals(new float[] {0, 0}, a.parameter().getArray().getGradient().toFloatArray());
+            assertEquals(0, adamw.steps());
+            assertEquals(1, step.skipped());
+            // A finite step: norm 5 clips to 1; Adam's first step moves each weight by lr against the sign.
+            a.parameter().getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."),
+                    m.create(new float[] {3, -4}));
+            assertEquals(5.0, step.apply(0.1, m), 1e-6);
+            assertArrayEquals(new float[] {0.9f, 2.1f}, a.parameter().getArray().toFloatArray(), 1e-6f);
+            assertEquals(1, adamw.steps());
+        }
+    }
+
     private static Sgd sgd(NDManager m, NamedParameter... params) {
         Sgd s = new Sgd(new Sgd.Settings(1.0, 0, 0, false));
         s.init(List.of(params), m);
