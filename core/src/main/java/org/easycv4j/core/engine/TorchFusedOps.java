@@ -49,27 +49,6 @@ public final class TorchFusedOps implements AutoCloseable {
     }
 
     /**
-     * AdamW over {@code params} with PyTorch's fused kernel. {@code steps} holds one float tensor per parameter
-     * with the step count (already incremented for this step; the same tensor may be listed repeatedly).
-     */
-    public void adamw(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs, List<NDArray> expAvgSqs,
-            List<NDArray> steps, double lr, double beta1, double beta2, double weightDecay, double eps) {
-        try (IValue p = list(params);
-                IValue g = list(grads);
-                IValue m = list(expAvgs);
-                IValue v = list(expAvgSqs);
-                IValue s = list(steps);
-                IValue lrV = IValue.from(lr);
-                IValue b1 = IValue.from(beta1);
-                IValue b2 = IValue.from(beta2);
-                IValue wd = IValue.from(weightDecay);
-                IValue e = IValue.from(eps);
-                IValue out = IValueUtils.runMethod(module, "adamw", p, g, m, v, s, lrV, b1, b2, wd, e)) {
-            // Nothing to read: the kernel updates its arguments in place.
-        }
-    }
-
-    /**
      * The global L2 norm of {@code grads} as a 0-d float32 array in {@code manager}; with {@code maxNorm > 0} the
      * gradients are also scaled in place by {@code min(1, maxNorm / (norm + 1e-6))}. No host synchronisation.
      */
@@ -104,8 +83,10 @@ public final class TorchFusedOps implements AutoCloseable {
     }
 
     /**
-     * PyTorch's fused AdamW with the gradients divided by {@code gradScale}; the kernel does nothing when
-     * {@code foundInf} is 1 (both 1-element float32 arrays on the device).
+     * AdamW over {@code params} with PyTorch's fused kernel, the gradients divided by {@code gradScale}; the
+     * kernel does nothing when {@code foundInf} is 1 (both 1-element float32 arrays on the device).
+     * {@code steps} holds one float tensor per parameter with the step count (already incremented for this
+     * step; the same tensor may be listed repeatedly).
      */
     public void adamwScaled(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs,
             List<NDArray> expAvgSqs, List<NDArray> steps, double lr, double beta1, double beta2, double weightDecay,

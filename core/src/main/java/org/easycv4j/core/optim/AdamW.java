@@ -95,47 +95,50 @@ public final class AdamW implements Optimizer {
             return Optional.empty();
         }
         ensureFused();
-        int n = params.size();
-        List<NDArray> w = new ArrayList<>(n);
-        List<NDArray> g = new ArrayList<>(n);
-        List<NDArray> m = new ArrayList<>(n);
-        List<NDArray> v = new ArrayList<>(n);
         try (NDManager scope = manager.newSubManager()) {
-            List<List<Integer>> groups = new ArrayList<>(fusedGroups.values());
-            List<List<NDArray>> groupGrads = new ArrayList<>();
-            for (List<Integer> group : groups) {
-                List<NDArray> gg = new ArrayList<>(group.size());
-                for (int i : group) {
-                    NDArray grad = params.get(i).parameter().getArray().getGradient();
-                    grad.attach(scope);
-                    gg.add(grad);
-                    g.add(grad);
-                }
-                groupGrads.add(gg);
-            }
-            // Clip factor and overflow flag stay on the device: the update is queued before anyone reads the norm.
-            NDArray[] prepared = fused.clipPrepare(g, stepTensor, maxNorm, manager);
-            NDArray gradScale = prepared[1];
-            NDArray foundInf = prepared[2];
-            gradScale.attach(scope);
-            foundInf.attach(scope);
-            int k = 0;
-            for (Map.Entry<List<Double>, List<Integer>> group : fusedGroups.entrySet()) {
-                w.clear();
-                m.clear();
-                v.clear();
-                List<NDArray> s = new ArrayList<>();
-                for (int i : group.getValue()) {
-                    w.add(params.get(i).parameter().getArray());
-                    m.add(expAvg.get(i));
-                    v.add(expAvgSq.get(i));
-                    s.add(stepTensor);
-                }
-                fused.adamwScaled(w, groupGrads.get(k++), m, v, s, lr * group.getKey().get(0), settings.beta1(),
-                        settings.beta2(), group.getKey().get(1), settings.eps(), gradScale, foundInf);
-            }
-            fused.zeroUnlessFound(g, foundInf);
+            List<List<NDArray>> grads = groupGradients(scope);
+            List<NDArray> all = grads.stream().flatMap(List::stream).toList();
+            // Clip divisor and overflow flag stay on the device: the update is queued before anyone reads the norm.
+            NDArray[] prepared = fused.clipPrepare(all, stepTensor, maxNorm, manager);
+            prepared[1].attach(scope);
+            prepared[2].attach(scope);
+            updateGroups(grads, lr, prepared[1], prepared[2]);
+            fused.zeroUnlessFound(all, prepared[2]);
             return Optional.of(prepared[0]);
+        }
+    }
+
+    /** The gradients, group by group, as handles attached to {@code scope}. */
+    private List<List<NDArray>> groupGradients(NDManager scope) {
+        List<List<NDArray>> out = new ArrayList<>(fusedGroups.size());
+        for (List<Integer> group : fusedGroups.values()) {
+            List<NDArray> g = new ArrayList<>(group.size());
+            for (int i : group) {
+                NDArray grad = params.get(i).parameter().getArray().getGradient();
+                grad.attach(scope);
+                g.add(grad);
+            }
+            out.add(g);
+        }
+        return out;
+    }
+
+    /** One fused AdamW call per group, gradients divided by {@code gradScale}, skipped when {@code foundInf} is 1. */
+    private void updateGroups(List<List<NDArray>> grads, double lr, NDArray gradScale, NDArray foundInf) {
+        int k = 0;
+        for (Map.Entry<List<Double>, List<Integer>> group : fusedGroups.entrySet()) {
+            List<NDArray> w = new ArrayList<>();
+            List<NDArray> m = new ArrayList<>();
+            List<NDArray> v = new ArrayList<>();
+            List<NDArray> s = new ArrayList<>();
+            for (int i : group.getValue()) {
+                w.add(params.get(i).parameter().getArray());
+                m.add(expAvg.get(i));
+                v.add(expAvgSq.get(i));
+                s.add(stepTensor);
+            }
+            fused.adamwScaled(w, grads.get(k++), m, v, s, lr * group.getKey().get(0), settings.beta1(),
+                    settings.beta2(), group.getKey().get(1), settings.eps(), gradScale, foundInf);
         }
     }
 
@@ -169,28 +172,11 @@ public final class AdamW implements Optimizer {
     private void fusedStep(double lr) {
         NDArray first = params.get(0).parameter().getArray();
         try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
-            for (Map.Entry<List<Double>, List<Integer>> group : fusedGroups.entrySet()) {
-                List<NDArray> w = new ArrayList<>();
-                List<NDArray> g = new ArrayList<>();
-                List<NDArray> m = new ArrayList<>();
-                List<NDArray> v = new ArrayList<>();
-                List<NDArray> s = new ArrayList<>();
-                for (int i : group.getValue()) {
-                    NDArray p = params.get(i).parameter().getArray();
-                    NDArray grad = p.getGradient();
-                    grad.attach(scope);
-                    w.add(p);
-                    g.add(grad);
-                    m.add(expAvg.get(i));
-                    v.add(expAvgSq.get(i));
-                    s.add(stepTensor);
-                }
-                double lrScale = group.getKey().get(0);
-                double weightDecay = group.getKey().get(1);
-                fused.adamw(w, g, m, v, s, lr * lrScale, settings.beta1(), settings.beta2(), weightDecay,
-                        settings.eps());
-                fused.zero(g);
-            }
+            List<List<NDArray>> grads = groupGradients(scope);
+            NDArray one = scope.ones(new ai.djl.ndarray.types.Shape(1));
+            NDArray zero = scope.zeros(new ai.djl.ndarray.types.Shape(1));
+            updateGroups(grads, lr, one, zero);
+            fused.zero(grads.stream().flatMap(List::stream).toList());
         }
     }
 

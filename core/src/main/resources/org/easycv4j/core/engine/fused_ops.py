@@ -2,19 +2,6 @@ class FusedOps(Module):
   __parameters__ = []
   __buffers__ = []
   training : bool
-  def adamw(self: __torch__.FusedOps,
-    params: List[Tensor],
-    grads: List[Tensor],
-    exp_avgs: List[Tensor],
-    exp_avg_sqs: List[Tensor],
-    steps: List[Tensor],
-    lr: float,
-    beta1: float,
-    beta2: float,
-    weight_decay: float,
-    eps: float) -> NoneType:
-    torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)
-    return None
   def clip(self: __torch__.FusedOps,
     grads: List[Tensor],
     max_norm: float) -> Tensor:
