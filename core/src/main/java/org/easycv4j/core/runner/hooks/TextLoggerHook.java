@@ -95,9 +95,16 @@ public final class TextLoggerHook implements Hook {
         rec.put("data_time", dataTime);
         rec.put("memory", ProcessMemory.rssMiB());
         rec.put("eta", Durations.hms(eta));
-        write(String.format(Locale.ROOT, "Epoch [%d][%d/%d]\tlr: %.4e, eta: %s, time: %.3f, data_time: %.3f, "
+        String line = String.format(Locale.ROOT, "Epoch [%d][%d/%d]\tlr: %.4e, eta: %s, time: %.3f, data_time: %.3f, "
                 + "memory: %d, loss: %.4f", c.epoch() + 1, c.innerIter() + 1, c.itersPerEpoch(), c.lr(),
-                Durations.hms(eta), time, dataTime, ProcessMemory.rssMiB(), meanLoss), rec);
+                Durations.hms(eta), time, dataTime, ProcessMemory.rssMiB(), meanLoss);
+        if (c.lossScaler().isPresent()) {
+            // Mixed precision: the dynamic loss scale (one device read per log line).
+            double scale = c.lossScaler().get().currentScale();
+            rec.put("loss_scale", scale);
+            line += String.format(Locale.ROOT, ", loss_scale: %.0f", scale);
+        }
+        write(line, rec);
         lossSum.subi(lossSum);
         count = 0;
         timeSum = 0;
