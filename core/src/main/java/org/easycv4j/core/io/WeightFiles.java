@@ -23,6 +23,16 @@ public final class WeightFiles {
         return Files.isDirectory(source) ? source.resolve(FOLDER_WEIGHTS) : source;
     }
 
+    /**
+     * Records a problem at {@code key} of {@code node} when {@code source} is set but names no weights file
+     * (the {@code pretrained} check of the models' settings, so a typo fails {@code --dry-run}).
+     */
+    public static void checkExists(org.easycv4j.core.config.ConfigNode node, String key,
+            java.util.Optional<Path> source) {
+        source.ifPresent(p -> node.check(Files.isRegularFile(resolve(p)), key, "expected a .safetensors or .pth "
+                + "file or a checkpoint folder holding " + FOLDER_WEIGHTS + "; not found: " + p.toAbsolutePath()));
+    }
+
     /** Every tensor by name, in the file's order, as arrays of {@code manager}. */
     public static Map<String, NDArray> read(Path source, NDManager manager) throws IOException {
         Path file = resolve(source);

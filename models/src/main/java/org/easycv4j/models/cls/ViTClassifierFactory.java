@@ -16,9 +16,7 @@ public final class ViTClassifierFactory implements ComponentFactory<ViTClassifie
     @Override
     public ViTClassifierSettings settings(ConfigNode node) {
         ViTClassifierSettings s = ViTClassifierSettings.fromConfig(node);
-        s.pretrained().ifPresent(p -> node.check(java.nio.file.Files.isRegularFile(WeightFiles.resolve(p)),
-                "pretrained", "expected a .safetensors or .pth file or a checkpoint folder holding "
-                        + "model.safetensors; not found: " + p.toAbsolutePath()));
+        WeightFiles.checkExists(node, "pretrained", s.pretrained());
         return s;
     }
 
