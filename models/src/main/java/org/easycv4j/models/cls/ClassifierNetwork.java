@@ -40,8 +40,7 @@ public final class ClassifierNetwork extends VitEncoder {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray images = inputs.get(0);
-        checkImages(images);
-        Step s = new Step(store, images, training, autocast);
+        Step s = begin(store, images, training);
         NDArray x = patchEmbed.apply(s, images);
         long n = x.getShape().get(0);
         NDArray cls = s.own(s.param(clsToken).broadcast(n, 1, vit.embedDim()));

@@ -64,8 +64,7 @@ public final class MaeNetwork extends VitEncoder {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray images = inputs.get(0);
-        checkImages(images);
-        Step s = new Step(store, images, training, autocast);
+        Step s = begin(store, images, training);
         long n = images.getShape().get(0);
         int l = vit.numPatches();
         int keep = settings.keptPatches();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +67,17 @@ public abstract class VitEncoder extends Layer {
         return blocks;
     }
 
+    /**
+     * Starts a forward pass over {@code images}: checks their shape and returns the pass's {@link Step}, with
+     * this network's mixed-precision setting.
+     */
+    protected Step begin(ParameterStore store, NDArray images, boolean training) {
+        checkImages(images);
+        return new Step(store, images, training, autocast);
+    }
+
     /** Checks an input batch against the configured image shape, naming what was expected. */
-    protected void checkImages(NDArray images) {
+    private void checkImages(NDArray images) {
         Shape s = images.getShape();
         if (s.dimension() != 4 || s.get(1) != vit.inChans() || s.get(2) != vit.imgSize()
                 || s.get(3) != vit.imgSize()) {
