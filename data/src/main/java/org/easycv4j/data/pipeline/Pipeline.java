@@ -63,11 +63,7 @@ public final class Pipeline {
 
     /** Runs {@link #head()} only. */
     public Sample applyHead(Sample sample, RandomGenerator rng, ImageBackend backend) {
-        Sample s = sample;
-        for (Transform t : head) {
-            s = t.apply(s, rng, backend);
-        }
-        return s;
+        return run(head, sample, rng, backend);
     }
 
     /**
@@ -108,8 +104,12 @@ public final class Pipeline {
     }
 
     public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
+        return run(plan, sample, rng, backend);
+    }
+
+    private static Sample run(List<Transform> steps, Sample sample, RandomGenerator rng, ImageBackend backend) {
         Sample s = sample;
-        for (Transform t : plan) {
+        for (Transform t : steps) {
             s = t.apply(s, rng, backend);
         }
         return s;
