@@ -18,30 +18,19 @@ import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.runner.OptimStep;
+import org.easycv4j.core.util.Sinusoids;
 
 /** A minimal train step as the runner does it: per-step manager, forward, backward, clip, update, zero. */
 public final class TrainingHarness {
     private TrainingHarness() {}
 
-    /** Structured images: per channel, three random 2-D sinusoids (the benchmark's synthetic data). */
+    /** {@link Sinusoids#images} as one (count, channels, size, size) float array. */
     public static float[] sinusoids(int count, int channels, int size, long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        float[] out = new float[count * channels * size * size];
+        float[][] images = Sinusoids.images(count, channels, size, seed);
+        int per = channels * size * size;
+        float[] out = new float[count * per];
         for (int i = 0; i < count; i++) {
-            for (int c = 0; c < channels; c++) {
-                for (int k = 0; k < 3; k++) {
-                    double fx = (1 + r.nextInt(4)) * 2 * Math.PI / size;
-                    double fy = (1 + r.nextInt(4)) * 2 * Math.PI / size;
-                    double ph = r.nextDouble() * 2 * Math.PI;
-                    double amp = 0.3 + r.nextDouble();
-                    for (int y = 0; y < size; y++) {
-                        for (int x = 0; x < size; x++) {
-                            out[((i * channels + c) * size + y) * size + x] += (float) (amp * Math.sin(fx * x + fy * y
-                                    + ph));
-                        }
-                    }
-                }
-            }
+            System.arraycopy(images[i], 0, out, i * per, per);
         }
         return out;
     }

@@ -39,6 +39,7 @@ import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.Devices;
 import org.easycv4j.core.runner.OptimStep;
+import org.easycv4j.core.util.Sinusoids;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.ParamGroups;
 import org.easycv4j.core.optim.ParamRule;
@@ -147,7 +148,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             }
             OptimStep optimStep = new OptimStep(trainable, optimizer, scaler, 1.0, Integer.MAX_VALUE);
             ParameterStore store = new ParameterStore(manager, false);
-            SyntheticBatches data = new SyntheticBatches(syntheticImages(32, channels, size, 42), batch, channels, size,
+            SyntheticBatches data = new SyntheticBatches(Sinusoids.images(32, channels, size, 42), batch, channels, size,
                     input.equals("uint8"));
             boolean labelled = !(model instanceof MaeModel);
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
@@ -305,28 +306,6 @@ public final class BenchModelCommand implements Callable<Integer> {
             NDArray raw = step.create(buffer.duplicate().order(ByteOrder.nativeOrder()), shape, DataType.UINT8);
             return raw.toType(DataType.FLOAT32, false).muli(scale).addi(shift);
         }
-    }
-
-    /** The reference script's images: per channel, three random 2-D sinusoids. */
-    static float[][] syntheticImages(int count, int channels, int size, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[][] out = new float[count][channels * size * size];
-        for (int i = 0; i < count; i++) {
-            for (int c = 0; c < channels; c++) {
-                for (int k = 0; k < 3; k++) {
-                    double fx = (1 + r.nextInt(4)) * 2 * Math.PI / size;
-                    double fy = (1 + r.nextInt(4)) * 2 * Math.PI / size;
-                    double ph = r.nextDouble() * 2 * Math.PI;
-                    double amp = 0.3 + r.nextDouble();
-                    for (int y = 0; y < size; y++) {
-                        for (int x = 0; x < size; x++) {
-                            out[i][(c * size + y) * size + x] += (float) (amp * Math.sin(fx * x + fy * y + ph));
-                        }
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /**
