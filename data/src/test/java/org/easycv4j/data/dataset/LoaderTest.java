@@ -227,6 +227,23 @@ class LoaderTest {
     }
 
     @Test
+    void epochOrderPadsCyclicallyAndStridesByRank() {
+        // 5 samples over 2 ranks: 3 each, the padding wraps to index 0 (DistributedSampler's rule)
+        assertArrayEquals(new int[] {0, 2, 4}, new EpochOrder(5, settings(2, 0, false, false, 0, 2), "d").indices(0));
+        assertArrayEquals(new int[] {1, 3, 0}, new EpochOrder(5, settings(2, 0, false, false, 1, 2), "d").indices(0));
+        EpochOrder shuffled = new EpochOrder(5, settings(2, 0, true, false, 0, 1), "d");
+        assertArrayEquals(shuffled.indices(3), shuffled.indices(3), "a function of (seed, epoch)");
+        int[] sorted = shuffled.indices(3).clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, sorted);
+        assertEquals(3, shuffled.batches());
+        assertEquals(2, new EpochOrder(5, settings(2, 0, false, true, 0, 1), "d").batches());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EpochOrder(0, settings(2, 0, false, false, 0, 1), "empty"));
+        assertTrue(e.getMessage().contains("empty: the data source has no samples"), e.getMessage());
+    }
+
+    @Test
     void batchArraysStayValidWhileLaterBatchesAreLoaded() {
         Dataset ds = dataset("type = ClsDataset, " + idxSource() + ", pipeline = [{type = ToTensor}]");
         try (DataLoader loader = ds.loader(settings(2, 2, false, false, 0, 1))) {

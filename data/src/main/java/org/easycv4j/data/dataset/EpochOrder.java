@@ -1,0 +1,70 @@
+package org.easycv4j.data.dataset;
+
+import java.util.SplittableRandom;
+import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.data.Seeds;
+
+/**
+ * Which dataset indices a rank visits in an epoch, and how many batches that makes. The epoch's permutation is
+ * a function of (seed, epoch) only; it is padded cyclically to a multiple of the world size and rank r takes
+ * every world-size-th index from r (torch's DistributedSampler), so every rank sees as many samples and the
+ * ranks together cover the dataset.
+ */
+public final class EpochOrder {
+    private final int size;
+    private final LoaderSettings settings;
+    private final int perRank;
+    private final int batches;
+
+    /**
+     * @param size the dataset's number of samples
+     * @param name the dataset's name, for messages
+     * @throws IllegalArgumentException when there are no samples, or {@code drop_last} leaves no batch
+     */
+    public EpochOrder(int size, LoaderSettings settings, String name) {
+        if (size == 0) {
+            throw new IllegalArgumentException(name + ": the data source has no samples");
+        }
+        this.size = size;
+        this.settings = settings;
+        this.perRank = (size + settings.worldSize() - 1) / settings.worldSize();
+        this.batches = settings.dropLast() ? perRank / settings.batchSize()
+                : (perRank + settings.batchSize() - 1) / settings.batchSize();
+        if (batches == 0) {
+            throw new IllegalArgumentException(name + ": " + perRank + " samples per rank make no full batch of "
+                    + settings.batchSize() + " with drop_last; lower the batch size or set drop_last = false");
+        }
+    }
+
+    /** Samples this rank visits per epoch (before {@code drop_last}). */
+    public int samplesPerRank() {
+        return perRank;
+    }
+
+    /** Batches per epoch on this rank. */
+    public int batches() {
+        return batches;
+    }
+
+    /** The dataset indices this rank visits in {@code epoch}, in order. */
+    public int[] indices(int epoch) {
+        int[] perm = new int[size];
+        for (int i = 0; i < size; i++) {
+            perm[i] = i;
+        }
+        if (settings.shuffle()) {
+            SplittableRandom rng = Seeds.forOrder(settings.seed(), epoch);
+            for (int i = size - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = perm[i];
+                perm[i] = perm[j];
+                perm[j] = t;
+            }
+        }
+        int[] mine = new int[perRank];
+        for (int k = 0; k < perRank; k++) {
+            mine[k] = perm[(int) ((settings.rank() + (long) k * settings.worldSize()) % size)];
+        }
+        return mine;
+    }
+}
