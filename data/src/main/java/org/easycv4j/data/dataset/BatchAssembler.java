@@ -10,7 +10,7 @@ import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.Image;
 import org.easycv4j.data.pipeline.Mixup;
-import org.easycv4j.data.pipeline.Pipeline;
+import org.easycv4j.data.pipeline.TensorWriter;
 
 /**
  * Fills a {@link BatchSlot} with one batch on the host: produces its samples, writes their images (floats,
@@ -55,7 +55,7 @@ final class BatchAssembler {
                         + "); the pipeline must produce one size (RandomResizedCrop or Resize + CenterCrop)");
             }
             if (uint8) {
-                Pipeline.writeBytes((ByteImage) img, slot.images, i * chw);
+                TensorWriter.writeBytes((ByteImage) img, slot.images, i * chw);
             } else if (img instanceof FloatImage f) {
                 slot.imageFloats.put(i * chw, f.data());
             } else {

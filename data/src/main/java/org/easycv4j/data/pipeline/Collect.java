@@ -32,6 +32,11 @@ public final class Collect implements Transform {
         return sample;
     }
 
+    @Override
+    public boolean passesThrough() {
+        return true;
+    }
+
     /** {@code type = Collect}. */
     public static final class Factory implements ComponentFactory<Settings, Transform> {
         @Override

@@ -13,7 +13,7 @@ import org.easycv4j.data.image.ImageBackend;
  * (x - mean) / std per channel on a tensor. Keys: {@code mean}, {@code std} (lists of one value per channel,
  * default ImageNet's [0.485, 0.456, 0.406] / [0.229, 0.224, 0.225]; a single value applies to every channel).
  */
-public final class Normalize implements Transform {
+public final class Normalize implements ChannelMap {
     public static final List<Double> IMAGENET_MEAN = List.of(0.485, 0.456, 0.406);
     public static final List<Double> IMAGENET_STD = List.of(0.229, 0.224, 0.225);
 
@@ -40,32 +40,27 @@ public final class Normalize implements Transform {
         }
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<Integer, float[][]> tables = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Per-channel tables byte -> (byte / 255 - mean) / std, for the fused ToTensor + Normalize. */
-    float[][] tables(int channels, String origin) {
-        checkChannels(channels, origin);
-        return tables.computeIfAbsent(channels, c -> {
-            float[][] t = new float[c][256];
-            for (int ch = 0; ch < c; ch++) {
-                float m = mean[mean.length == 1 ? 0 : ch];
-                float k = invStd[mean.length == 1 ? 0 : ch];
-                for (int v = 0; v < 256; v++) {
-                    t[ch][v] = (v * (1f / 255f) - m) * k;
-                }
-            }
-            return t;
-        });
-    }
-
-    /** Folds this step into ToTensor's {@code byte / 255}: {@code scale[c] = invStd / 255, shift[c] = -mean * invStd}. */
-    void affine(int channels, String origin, float[] scale, float[] shift) {
-        checkChannels(channels, origin);
-        for (int ch = 0; ch < channels; ch++) {
+    @Override
+    public void mapTables(float[][] tables, String origin) {
+        checkChannels(tables.length, origin);
+        for (int ch = 0; ch < tables.length; ch++) {
             float m = mean[mean.length == 1 ? 0 : ch];
             float k = invStd[mean.length == 1 ? 0 : ch];
-            scale[ch] = (float) (k / 255.0);
-            shift[ch] = -m * k;
+            float[] t = tables[ch];
+            for (int v = 0; v < t.length; v++) {
+                t[v] = (t[v] - m) * k;
+            }
+        }
+    }
+
+    @Override
+    public void mapAffine(float[] scale, float[] shift, String origin) {
+        checkChannels(scale.length, origin);
+        for (int ch = 0; ch < scale.length; ch++) {
+            float m = mean[mean.length == 1 ? 0 : ch];
+            float k = invStd[mean.length == 1 ? 0 : ch];
+            scale[ch] = scale[ch] * k;
+            shift[ch] = (shift[ch] - m) * k;
         }
     }
 

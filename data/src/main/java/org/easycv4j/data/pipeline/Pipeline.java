@@ -1,59 +1,50 @@
 package org.easycv4j.data.pipeline;
 
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
 
 /**
- * Transforms applied in order. ToTensor directly followed by Normalize runs as one pass, and when that
- * conversion ends the pipeline (Collect aside) a batch loader may run only the {@link #head()} and write the
- * tensor straight into its batch buffer with {@link #writeTensor}.
+ * Transforms applied in order. A {@link TensorWriter} (ToTensor) and the {@link ChannelMap}s (Normalize)
+ * directly after it run as one pass, and when that step ends the pipeline (steps that
+ * {@linkplain Transform#passesThrough pass samples through} aside) a batch loader may run only the
+ * {@link #head()} and write the tensor straight into its batch buffer with {@link #writeTensor}.
  */
 public final class Pipeline {
     private final List<Transform> transforms;
     private final List<Transform> plan;
     private final List<Transform> head;
-    private final Normalize tailNormalize;
-    private final boolean tailToTensor;
+    private final TensorWriter tail;
 
     public Pipeline(List<Transform> transforms) {
         this.transforms = List.copyOf(transforms);
-        List<Transform> p = new java.util.ArrayList<>();
-        for (int i = 0; i < transforms.size(); i++) {
-            Transform t = transforms.get(i);
-            if (t instanceof ToTensor && i + 1 < transforms.size() && transforms.get(i + 1) instanceof Normalize n) {
-                p.add(new ToTensor.Normalized(n));
-                i++;
+        List<Transform> p = new ArrayList<>();
+        for (Transform t : transforms) {
+            Optional<TensorWriter> fused = !p.isEmpty() && p.get(p.size() - 1) instanceof TensorWriter w
+                    ? w.fuse(t) : Optional.empty();
+            if (fused.isPresent()) {
+                p.set(p.size() - 1, fused.get());
             } else {
                 p.add(t);
             }
         }
         this.plan = List.copyOf(p);
-        int end = transforms.size();
-        while (end > 0 && transforms.get(end - 1) instanceof Collect) {
+        int end = plan.size();
+        while (end > 0 && plan.get(end - 1).passesThrough()) {
             end--;
         }
-        Normalize norm = null;
-        boolean tail = false;
-        int headEnd = end;
-        if (end >= 2 && transforms.get(end - 2) instanceof ToTensor && transforms.get(end - 1) instanceof Normalize n) {
-            norm = n;
-            tail = true;
-            headEnd = end - 2;
-        } else if (end >= 1 && transforms.get(end - 1) instanceof ToTensor) {
-            tail = true;
-            headEnd = end - 1;
-        }
-        this.tailNormalize = norm;
-        this.tailToTensor = tail;
-        this.head = tail ? List.copyOf(transforms.subList(0, headEnd)) : plan;
+        this.tail = end > 0 && plan.get(end - 1) instanceof TensorWriter w ? w : null;
+        this.head = tail != null ? plan.subList(0, end - 1) : plan;
     }
 
     /** True when the pipeline ends with ToTensor (+ Normalize), which {@link #writeTensor} can do in place. */
     public boolean endsWithToTensor() {
-        return tailToTensor;
+        return tail != null;
     }
 
     /** The transforms before the final ToTensor (+ Normalize); the whole plan when there is no such tail. */
@@ -70,32 +61,24 @@ public final class Pipeline {
      * The final ToTensor (+ Normalize) of an 8-bit image written as CHW floats into {@code dst} from
      * {@code offset}: the same values {@link #apply} produces, without an intermediate array.
      */
-    public void writeTensor(ByteImage img, String origin, java.nio.FloatBuffer dst, int offset) {
-        float[][] luts = tailNormalize != null ? tailNormalize.tables(img.channels(), origin)
-                : ToTensor.unitTables(img.channels());
-        ToTensor.write(img, luts, dst, offset);
+    public void writeTensor(ByteImage img, String origin, FloatBuffer dst, int offset) {
+        tail().write(img, origin, dst, offset);
     }
 
     /**
      * The final ToTensor (+ Normalize) as an affine map per channel, {@code value = byte * scale[c] + shift[c]}
-     * ({@code {scale, shift}}), for an engine that converts 8-bit batches itself. Equal to {@link #writeTensor}'s
-     * values to within float rounding.
+     * ({@code {scale, shift}}), for an engine that converts 8-bit batches ({@link TensorWriter#writeBytes})
+     * itself. Equal to {@link #writeTensor}'s values to within float rounding.
      */
     public float[][] tailAffine(int channels, String origin) {
-        float[] scale = new float[channels];
-        float[] shift = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            scale[c] = 1f / 255f;
-        }
-        if (tailNormalize != null) {
-            tailNormalize.affine(channels, origin, scale, shift);
-        }
-        return new float[][] {scale, shift};
+        return tail().affine(channels, origin);
     }
 
-    /** The 8-bit image as CHW bytes into {@code dst} from byte {@code offset} (for {@link #tailAffine}). */
-    public static void writeBytes(ByteImage img, java.nio.ByteBuffer dst, int offset) {
-        ToTensor.writeBytes(img, dst, offset);
+    private TensorWriter tail() {
+        if (tail == null) {
+            throw new IllegalStateException("the pipeline does not end with ToTensor (+ Normalize)");
+        }
+        return tail;
     }
 
     /** The transforms as configured. */

@@ -15,4 +15,12 @@ public interface Transform {
      * {@link IllegalStateException} naming the transform.
      */
     Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend);
+
+    /**
+     * True for a step that returns every sample unchanged (EasyCV's Collect), so a batch loader may treat the
+     * step before it as the pipeline's last.
+     */
+    default boolean passesThrough() {
+        return false;
+    }
 }

@@ -370,4 +370,71 @@ class TransformsTest {
         assertFalse(new Pipeline(List.of(new ToTensor(), norm, new RandomErasing(
                 new RandomErasing.Settings(1, "const", 1, 1, 0.02, 0.3, 0.3, 3.3)))).endsWithToTensor());
     }
+
+    /** value * 2 + 1 on every channel: a channel map the pipeline knows only through its interface. */
+    private static final class TwicePlusOne implements ChannelMap {
+        @Override
+        public Sample apply(Sample sample, java.util.random.RandomGenerator rng, ImageBackend backend) {
+            float[] d = ((FloatImage) sample.image()).data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = d[i] * 2 + 1;
+            }
+            return sample;
+        }
+
+        @Override
+        public void mapTables(float[][] tables, String origin) {
+            for (float[] t : tables) {
+                for (int v = 0; v < t.length; v++) {
+                    t[v] = t[v] * 2 + 1;
+                }
+            }
+        }
+
+        @Override
+        public void mapAffine(float[] scale, float[] shift, String origin) {
+            for (int c = 0; c < scale.length; c++) {
+                scale[c] *= 2;
+                shift[c] = shift[c] * 2 + 1;
+            }
+        }
+    }
+
+    @Test
+    void anyTensorWriterAndChannelMapsFuseAndWriteIntoTheBatchBuffer() {
+        Transform passThrough = new Transform() {
+            @Override
+            public Sample apply(Sample sample, java.util.random.RandomGenerator rng, ImageBackend backend) {
+                return sample;
+            }
+
+            @Override
+            public boolean passesThrough() {
+                return true;
+            }
+        };
+        Normalize norm = new Normalize(new Normalize.Settings(List.of(0.5), List.of(0.25)));
+        Pipeline p = new Pipeline(List.of(new RandomHorizontalFlip(1.0), new ToTensor(), new TwicePlusOne(), norm,
+                passThrough));
+        assertTrue(p.endsWithToTensor());
+        assertEquals(1, p.head().size());
+        // byte 255: 1 -> 3 -> (3 - 0.5) / 0.25 = 10; byte 0: 0 -> 1 -> 2
+        float[][] affine = p.tailAffine(1, "x");
+        assertEquals(10f, 255 * affine[0][0] + affine[1][0], 1e-5f);
+        assertEquals(2f, affine[1][0], 1e-6f);
+        ByteImage img = image(5, 3, 1);
+        float[] full = ((FloatImage) p.apply(sample(img), new SplittableRandom(1), JAVA).image()).data();
+        Sample head = p.applyHead(sample(img), new SplittableRandom(1), JAVA);
+        java.nio.FloatBuffer buf = java.nio.FloatBuffer.allocate(full.length);
+        p.writeTensor((ByteImage) head.image(), "x", buf, 0);
+        float[] written = new float[full.length];
+        buf.get(0, written);
+        assertArrayEquals(full, written, 0f, "the fused tables compute what the steps compute one by one");
+        byte[] px = img.pixels();
+        // pixel (0, 0) after the flip is the input's pixel (0, 4)
+        float expected = ((px[4] & 0xFF) / 255f * 2 + 1 - 0.5f) / 0.25f;
+        assertEquals(expected, full[0], 1e-5f);
+        assertFalse(new Pipeline(List.of(new ToTensor(), passThrough, new TwicePlusOne())).endsWithToTensor(),
+                "a map after a pass-through step is not fused");
+    }
 }
