@@ -1,16 +1,27 @@
 package org.easycv4j.core.model;
 
 import java.util.List;
+import java.util.Locale;
 import org.easycv4j.core.optim.NamedParameter;
 
 /**
  * What {@code tools/export} writes for a model.
  *
- * @param task {@code classification} (the block maps images to logits; {@code tools/predict} can use it) or
- *     {@code backbone} (weights for another model's {@code pretrained}, e.g. MAE's encoder)
+ * @param task what the exported weights are for
  * @param parameters the parameters to write, by their timm-style names
  */
-public record ModelExport(String task, List<NamedParameter> parameters) {
-    public static final String CLASSIFICATION = "classification";
-    public static final String BACKBONE = "backbone";
+public record ModelExport(Task task, List<NamedParameter> parameters) {
+
+    /** What an export is for; {@link #id()} is the value of {@code task} in the export's files. */
+    public enum Task {
+        /** The block maps images to logits; {@code tools/predict} can use it. */
+        CLASSIFICATION,
+        /** Weights for another model's {@code pretrained}, e.g. MAE's encoder. */
+        BACKBONE;
+
+        /** The name written to and read from export files: {@code classification}, {@code backbone}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 }

@@ -35,7 +35,15 @@ public interface TaskModel {
      * images (N, C, H, W) to logits (N, classes); a pretraining model exports its backbone instead.
      */
     default ModelExport export() {
-        return new ModelExport(ModelExport.CLASSIFICATION, namedParameters());
+        return new ModelExport(ModelExport.Task.CLASSIFICATION, namedParameters());
+    }
+
+    /**
+     * True when training batches must carry labels (a classifier); false for self-supervised pretraining such as
+     * MAE, which learns from the images alone.
+     */
+    default boolean trainsOnLabels() {
+        return true;
     }
 
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.cls.PretrainedReport;
@@ -34,6 +35,12 @@ public final class MaeModel implements TaskModel {
         return network;
     }
 
+    /** MAE learns from the images alone. */
+    @Override
+    public boolean trainsOnLabels() {
+        return false;
+    }
+
     @Override
     public Shape[] inputShapes(int batchSize) {
         var v = network.vitSettings();
@@ -42,8 +49,8 @@ public final class MaeModel implements TaskModel {
 
     /** The encoder as a backbone, under the names a ViT classifier (or timm's VisionTransformer) loads. */
     @Override
-    public org.easycv4j.core.model.ModelExport export() {
-        return new org.easycv4j.core.model.ModelExport(org.easycv4j.core.model.ModelExport.BACKBONE,
+    public ModelExport export() {
+        return new ModelExport(ModelExport.Task.BACKBONE,
                 namedParameters().stream()
                         .filter(p -> !p.name().startsWith("decoder_") && !p.name().equals("mask_token"))
                         .toList());

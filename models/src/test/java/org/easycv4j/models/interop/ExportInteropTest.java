@@ -88,7 +88,7 @@ class ExportInteropTest {
             // Shapes need an initialized block; a base-sized model takes a few hundred MB for a moment.
             model.block().initialize(m, DataType.FLOAT32, model.inputShapes(1));
             ModelExport export = model.export();
-            assertEquals(ModelExport.CLASSIFICATION, export.task());
+            assertEquals(ModelExport.Task.CLASSIFICATION, export.task());
             Map<String, Shape> expected = timmVitBase(true, 10);
             Map<String, Shape> got = shapes(export);
             assertEquals(List.copyOf(expected.keySet()), List.copyOf(got.keySet()));
@@ -102,7 +102,7 @@ class ExportInteropTest {
         try (NDManager m = NDManager.newBaseManager()) {
             model.block().initialize(m, DataType.FLOAT32, model.inputShapes(1));
             ModelExport export = model.export();
-            assertEquals(ModelExport.BACKBONE, export.task());
+            assertEquals(ModelExport.Task.BACKBONE, export.task());
             assertEquals(timmVitBase(false, 0), shapes(export));
         }
     }

@@ -73,7 +73,7 @@ public final class ExportedModel {
         String format = root.string("format");
         root.check(Exporter.FORMAT.equals(format), "format", "expected " + Exporter.FORMAT + ", got " + format);
         String task = root.string("task");
-        if (!ModelExport.CLASSIFICATION.equals(task)) {
+        if (!ModelExport.Task.CLASSIFICATION.id().equals(task)) {
             throw new IllegalArgumentException(dir + " holds a " + task + " export (weights to use as "
                     + "model.pretrained), not a classifier to predict with");
         }

@@ -65,7 +65,7 @@ public final class Exporter {
             ModelExport export = model.export();
             ConfigValue pipeline = null;
             List<String> classes = List.of();
-            if (export.task().equals(ModelExport.CLASSIFICATION)) {
+            if (export.task() == ModelExport.Task.CLASSIFICATION) {
                 if (testSpec == null) {
                     throw new IllegalArgumentException("a classifier export needs a test pipeline: set data.val (or "
                             + "eval_pipelines) in " + checkpoint);
@@ -75,14 +75,14 @@ public final class Exporter {
             }
             Files.createDirectories(out);
             SafeTensors.write(out.resolve(WEIGHTS), Checkpoints.modelTensors(export.parameters()),
-                    Map.of("format", FORMAT, "task", export.task()));
+                    Map.of("format", FORMAT, "task", export.task().id()));
             long[] inputShape = model.inputShapes(1)[0].getShape();
             AtomicFiles.write(out.resolve(CONFIG),
-                    renderConfig(export.task(), config.getObject("model"), pipeline, classes, inputShape)
+                    renderConfig(export.task().id(), config.getObject("model"), pipeline, classes, inputShape)
                             .getBytes(StandardCharsets.UTF_8));
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("format", FORMAT);
-            info.put("task", export.task());
+            info.put("task", export.task().id());
             info.put("model_type", e.model().type());
             info.put("input_shape", inputShape);
             info.put("class_names", classes);
@@ -91,7 +91,7 @@ public final class Exporter {
             info.put("provenance", Provenance.collect(e.seed(), commandLine, "").toJsonTree());
             AtomicFiles.write(out.resolve(INFO), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                     .create().toJson(info).getBytes(StandardCharsets.UTF_8));
-            return export.task();
+            return export.task().id();
         }
     }
 
