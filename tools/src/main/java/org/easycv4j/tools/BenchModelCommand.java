@@ -7,11 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Module;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.ByteBuffer;
@@ -24,13 +20,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
-import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.AdamW;
 import org.easycv4j.core.optim.AdamWSettings;
@@ -38,7 +32,7 @@ import org.easycv4j.core.engine.EngineProfiler;
 import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.Devices;
-import org.easycv4j.core.runner.OptimStep;
+import org.easycv4j.core.runner.TrainStep;
 import org.easycv4j.core.util.Sinusoids;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.ParamGroups;
@@ -46,9 +40,8 @@ import org.easycv4j.core.optim.ParamRule;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.CoreKinds;
-import org.easycv4j.core.registry.PluginModule;
+import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
-import org.easycv4j.models.mae.MaeModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,11 +139,12 @@ public final class BenchModelCommand implements Callable<Integer> {
             if (scaler.isPresent()) {
                 model.setAutocast(DataType.FLOAT16);
             }
-            OptimStep optimStep = new OptimStep(trainable, optimizer, scaler, 1.0, Integer.MAX_VALUE);
-            ParameterStore store = new ParameterStore(manager, false);
+            // The train loop's own step: one batch per optimizer step, clipping to 1.0.
+            TrainStep trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.empty(), 1, 1.0,
+                    Integer.MAX_VALUE);
             SyntheticBatches data = new SyntheticBatches(Sinusoids.images(32, channels, size, 42), batch, channels, size,
                     input.equals("uint8"));
-            boolean labelled = !(model instanceof MaeModel);
+            boolean labelled = model.trainsOnLabels();
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
 
             List<Double> times = new ArrayList<>();
@@ -172,16 +166,14 @@ public final class BenchModelCommand implements Callable<Integer> {
                     NDArray images = data.toEngine(stepManager);
                     NDList labelList = labelled ? new NDList(stepManager.create(labels)) : new NDList();
                     t1 = System.nanoTime();
-                    try (GradientCollector gc = engine.newGradientCollector()) {
-                        StepOutput out = model.forward(store, new Batch(new NDList(images), labelList, batch), true);
-                        t2 = System.nanoTime();
-                        NDArray l = out.loss();
-                        gc.backward(scaler.isPresent() ? scaler.get().scaleLoss(l) : l);
-                        // The host read that ends the backward phase (and the loss for the log line).
-                        loss = l.getFloat();
-                    }
+                    long[] forwardEnd = new long[1];
+                    NDArray l = trainStep.forwardBackward(stepManager, new Batch(new NDList(images), labelList, batch),
+                            () -> forwardEnd[0] = System.nanoTime());
+                    t2 = forwardEnd[0];
+                    // The host read that ends the backward phase (and the loss for the log line).
+                    loss = l.getFloat();
                     t3 = System.nanoTime();
-                    double norm = optimStep.apply(lr, stepManager);
+                    double norm = trainStep.update(lr, stepManager);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (step >= warmup) {
                         times.add(ms);
@@ -207,7 +199,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "RESULT djl target=%s device=%s amp=%s batch=%d median_ms=%.1f min_ms=%.1f "
                     + "img_per_s=%.1f median_cpu_ms=%.1f n=%d peak_rss_mb=%d skipped=%d%n", target, dev, amp, batch,
                     sorted[n / 2], sorted[0], batch * 1000.0 / sorted[n / 2], cpu[n / 2], n, peakRssMb(),
-                    optimStep.skipped());
+                    trainStep.skippedSteps());
         }
         return 0;
     }
@@ -230,9 +222,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                 yield c.getConfig("model").withoutPath("pretrained");
             }
         };
-        List<Module> modules = new ArrayList<>();
-        ServiceLoader.load(PluginModule.class).forEach(modules::add);
-        Injector injector = Guice.createInjector(modules);
+        Injector injector = Injectors.create();
         ConfigNode root = ConfigNode.root(ConfigFactory.empty().withValue("model", modelConfig.root()));
         Spec<TaskModel> spec = injector.getInstance(Components.class).parse(root.object("model"), CoreKinds.MODEL)
                 .orElse(null);

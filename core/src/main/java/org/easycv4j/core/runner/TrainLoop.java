@@ -3,14 +3,11 @@ package org.easycv4j.core.runner;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
-import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.NamedParameter;
@@ -22,14 +19,11 @@ import org.easycv4j.core.optim.Optimizer;
  * except the optimizer step's one finite check.
  */
 public final class TrainLoop {
-    private final TaskModel model;
     private final DataLoader loader;
     private final Hooks hooks;
-    private final OptimStep optimStep;
+    private final TrainStep trainStep;
     private final int updateInterval;
     private final long seed;
-    private final Optional<LossScaler> scaler;
-    private final Optional<DataParallel> parallel;
 
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
             Hooks hooks, Experiment.OptimizerConfig config, long seed) {
@@ -43,15 +37,12 @@ public final class TrainLoop {
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
             Optional<LossScaler> scaler, Optional<DataParallel> parallel, DataLoader loader, Hooks hooks,
             Experiment.OptimizerConfig config, long seed) {
-        this.scaler = scaler;
-        this.parallel = parallel;
         this.seed = seed;
-        this.model = model;
         this.loader = loader;
         this.hooks = hooks;
         this.updateInterval = config.updateInterval();
-        this.optimStep = new OptimStep(trainable, optimizer, scaler, config.gradClipMaxNorm(),
-                config.maxNonFiniteSteps());
+        this.trainStep = new TrainStep(model, trainable, optimizer, scaler, parallel, updateInterval,
+                config.gradClipMaxNorm(), config.maxNonFiniteSteps());
     }
 
     /** Runs epochs {@code [startEpoch, context.maxEpochs())}. */
@@ -76,11 +67,10 @@ public final class TrainLoop {
                         batch.inputs().attach(step);
                         batch.labels().attach(step);
                         hooks.beforeIter(context);
-                        NDArray loss = forwardBackward(step, batch);
+                        NDArray loss = trainStep.forwardBackward(step, batch);
                         boolean last = inner + 1 == context.itersPerEpoch();
                         if ((inner + 1) % updateInterval == 0 || last) {
-                            optimStep.apply(context.lr(), step);
-                            parallel.ifPresent(DataParallel::broadcast);
+                            trainStep.update(context.lr(), step);
                         }
                         context.setLastLoss(loss);
                         long tEnd = System.nanoTime();
@@ -101,28 +91,5 @@ public final class TrainLoop {
     static int epochSeed(long seed, int epoch) {
         long h = seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL;
         return (int) (h ^ (h >>> 32)) & 0x7fffffff;
-    }
-
-    /** Forward and backward of the batch (split over the replicas when there are several); returns its loss. */
-    private NDArray forwardBackward(NDManager step, Batch batch) {
-        ParameterStore parameters = new ParameterStore(step, false);
-        if (parallel.isPresent()) {
-            return parallel.get().run(batch, step, parameters, (part, store, weight) -> backward(step, part, store,
-                    weight));
-        }
-        return backward(step, batch, parameters, 1.0);
-    }
-
-    private NDArray backward(NDManager step, Batch batch, ParameterStore parameters, double weight) {
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            StepOutput out = model.forward(parameters, batch, true);
-            NDArray loss = out.loss();
-            if (updateInterval > 1 || weight != 1.0) {
-                // An NDArray scalar, not div(Number): DJL may free a Java-side scalar before backward reads it.
-                loss = loss.div(step.create((float) (updateInterval / weight)).toDevice(loss.getDevice(), false));
-            }
-            collector.backward(scaler.isPresent() ? scaler.get().scaleLoss(loss) : loss);
-            return out.loss();
-        }
     }
 }
