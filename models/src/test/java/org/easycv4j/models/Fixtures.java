@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
-import org.easycv4j.core.optim.NamedParameter;
 
 /** Test helpers: golden files written by src/test/python/make_golden.py, weight loading, comparisons. */
 public final class Fixtures {

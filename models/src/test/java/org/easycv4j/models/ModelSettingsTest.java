@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.easycv4j.core.io.SafeTensors;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.util.AtomicFiles;
 

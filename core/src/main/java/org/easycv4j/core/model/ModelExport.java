@@ -2,7 +2,6 @@ package org.easycv4j.core.model;
 
 import java.util.List;
 import java.util.Locale;
-import org.easycv4j.core.optim.NamedParameter;
 
 /**
  * What {@code tools/export} writes for a model.

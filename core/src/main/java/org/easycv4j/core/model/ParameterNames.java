@@ -7,7 +7,6 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.easycv4j.core.optim.NamedParameter;
 
 /**
  * Stable dotted parameter names ({@code blocks.3.attn.qkv.weight}) from a DJL block tree.

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.easycv4j.core.data.Batch;
-import org.easycv4j.core.optim.NamedParameter;
 
 /**
  * A trainable model as the runner sees it (registry kind "model"): a DJL block with stable, timm-style

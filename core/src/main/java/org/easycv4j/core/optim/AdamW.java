@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.engine.TorchFusedOps;
+import org.easycv4j.core.model.NamedParameter;
 
 /**
  * AdamW (Loshchilov and Hutter) with PyTorch's exact update: decoupled weight decay

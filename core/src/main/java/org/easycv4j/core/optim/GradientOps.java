@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.easycv4j.core.engine.TorchFusedOps;
+import org.easycv4j.core.model.NamedParameter;
 
 /**
  * The train loop's operations over all gradients at once: global-norm clipping as

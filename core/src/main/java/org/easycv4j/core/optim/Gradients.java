@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
+import org.easycv4j.core.model.NamedParameter;
 
 /**
  * Gradient utilities for the train loop: zeroing, global-norm clipping as {@code torch.nn.utils.clip_grad_norm_}

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.engine.TorchFusedOps;
+import org.easycv4j.core.model.NamedParameter;
 
 /**
  * Dynamic loss scaling for fp16 mixed precision, with {@code torch.amp.GradScaler}'s rules: the loss is

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.easycv4j.core.model.NamedParameter;
 
 /** Updates a model's parameters from their gradients (registry kind "optimizer"). */
 public interface Optimizer extends AutoCloseable {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.easycv4j.core.model.NamedParameter;
 
 /**
  * What the optimizer will do to each parameter: layer id, lr scale, weight decay, trainable or fixed. Shown

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.NamedParameter;
 
 /** SGD with momentum, Nesterov and L2 weight decay, as PyTorch's {@code torch.optim.SGD}. */
 public final class Sgd implements Optimizer {

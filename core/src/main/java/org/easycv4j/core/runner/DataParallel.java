@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.GradientOps;
-import org.easycv4j.core.optim.NamedParameter;
 
 /**
  * In-process data parallelism over several devices, as DJL's trainer does it: the model's parameters live on

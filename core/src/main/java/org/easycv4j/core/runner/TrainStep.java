@@ -8,10 +8,10 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LossScaler;
-import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
 
 /**

@@ -13,7 +13,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
-import org.easycv4j.core.optim.NamedParameter;
 import org.junit.jupiter.api.Test;
 
 class ParameterNamesTest {

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.registry.BuildContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

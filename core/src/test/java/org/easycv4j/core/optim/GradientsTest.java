@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.easycv4j.core.model.NamedParameter;
 import org.junit.jupiter.api.Test;
 
 class GradientsTest {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import org.easycv4j.core.model.NamedParameter;
 
 /** Test helpers: parameters with chosen values, and setting their gradients to chosen values. */
 final class Grads {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.easycv4j.core.model.NamedParameter;
 import org.junit.jupiter.api.Test;
 
 /** GradScaler's rules, step by step, with hand-computed values. */

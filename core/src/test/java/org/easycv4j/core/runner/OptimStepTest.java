@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.List;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.Sgd;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.easycv4j.core.io.WeightFiles;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.cls.PretrainedReport;
 import org.easycv4j.models.interop.CheckpointNames;
 

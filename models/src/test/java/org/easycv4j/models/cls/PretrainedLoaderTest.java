@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.io.SafeTensors;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.Fixtures;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;

@@ -15,7 +15,7 @@ import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.io.TorchCheckpoint;
 import org.easycv4j.core.model.ModelExport;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.Fixtures;
 import org.easycv4j.models.cls.PretrainedReport;
 import org.easycv4j.models.cls.ViTClassifier;

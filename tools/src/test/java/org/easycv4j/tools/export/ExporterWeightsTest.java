@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.TorchCheckpoint;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.util.AtomicFiles;

@@ -1,4 +1,4 @@
-package org.easycv4j.core.optim;
+package org.easycv4j.core.model;
 
 import ai.djl.nn.Parameter;
 
