@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -161,6 +162,35 @@ public final class ConfigNode {
             return fallback;
         }
         return v;
+    }
+
+    /**
+     * One of an enum's constants, written in the config as the constant's name in lower case
+     * ({@code LINEAR} is {@code "linear"}).
+     */
+    public <E extends Enum<E>> E choice(String key, E fallback) {
+        Class<E> type = fallback.getDeclaringClass();
+        List<String> names = configNames(type);
+        return type.getEnumConstants()[names.indexOf(choice(key, configName(fallback), names))];
+    }
+
+    /** As {@link #choice(String, Enum)} for a required key (a missing key is a problem, reported with the others). */
+    public <E extends Enum<E>> E choice(String key, Class<E> type) {
+        List<String> names = configNames(type);
+        String v = string(key);
+        if (has(key) && !names.contains(v)) {
+            problem(key, "expected one of " + names + ", got \"" + v + "\"" + DidYouMean.suffix(v, names));
+        }
+        return type.getEnumConstants()[Math.max(0, names.indexOf(v))];
+    }
+
+    /** How a config writes an enum constant: its name in lower case. */
+    public static String configName(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> configNames(Class<? extends Enum<?>> type) {
+        return Arrays.stream(type.getEnumConstants()).map(ConfigNode::configName).toList();
     }
 
     /** A file-system path; relative paths are taken from the working directory, as EasyCV does. */

@@ -13,6 +13,7 @@ import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.hooks.ProgressHook;
 
 /**
  * A whole experiment configuration, parsed and checked but not built: EasyCV's top-level keys
@@ -26,7 +27,7 @@ public record Experiment(
         String device,
         List<String> devices,
         List<String> modules,
-        String progress,
+        ProgressHook.Setting progress,
         int totalEpochs,
         Spec<TaskModel> model,
         DataSettings data,
@@ -86,7 +87,7 @@ public record Experiment(
         // Several devices: in-process data parallelism; imgs_per_gpu stays per device.
         List<String> devices = root.stringOrList("devices", List.of());
         List<String> modules = root.strings("modules", List.of());
-        String progress = root.choice("progress", "auto", List.of("auto", "bar", "log", "off"));
+        ProgressHook.Setting progress = root.choice("progress", ProgressHook.Setting.class);
         int totalEpochs = root.integerAtLeast("total_epochs", 1, 1);
         if (!root.has("total_epochs")) {
             root.problem("total_epochs", "missing required key, expected the number of training epochs");

@@ -94,7 +94,7 @@ public final class Runner {
         Dataset trainSet = data.train().create(ctx);
         Optimizer optimizer = experiment.optimizer().create(ctx);
         LrSchedule schedule = experiment.lrSchedule() == null
-                ? new FixedLr(new Warmup("none", 0, 1, false))
+                ? new FixedLr(Warmup.NONE)
                 : experiment.lrSchedule().create(ctx);
         List<Hook> hooks = new ArrayList<>();
         for (Spec<Hook> s : experiment.log().hooks()) {

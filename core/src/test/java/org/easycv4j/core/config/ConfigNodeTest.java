@@ -94,6 +94,26 @@ class ConfigNodeTest {
         assertTrue(n.problems().list().get(0).message().endsWith("did you mean \"bicubic\"?"));
     }
 
+    private enum Shade {
+        LIGHT, DARK_GREY
+    }
+
+    @Test
+    void enumChoiceReadsLowerCaseNamesAndReportsOthers() {
+        ConfigNode n = parse("a = dark_grey, b = drak_grey");
+        assertEquals(Shade.DARK_GREY, n.choice("a", Shade.LIGHT));
+        assertEquals(Shade.LIGHT, n.choice("missing", Shade.LIGHT));
+        assertEquals(Shade.DARK_GREY, n.choice("a", Shade.class));
+        assertTrue(n.problems().list().isEmpty(), n.problems().list().toString());
+        assertEquals(Shade.LIGHT, n.choice("b", Shade.LIGHT));
+        n.choice("absent", Shade.class);
+        List<String> messages = n.problems().list().stream().map(p -> p.path() + ": " + p.message()).toList();
+        assertEquals(2, messages.size(), messages.toString());
+        assertTrue(messages.get(0).startsWith("b: expected one of [light, dark_grey], got \"drak_grey\""), messages.get(0));
+        assertTrue(messages.get(0).endsWith("did you mean \"dark_grey\"?"), messages.get(0));
+        assertTrue(messages.get(1).startsWith("absent: missing"), messages.get(1));
+    }
+
     @Test
     void optionalObjectOfTheWrongTypeIsReported() {
         ConfigNode n = parse("grad_clip = 3");

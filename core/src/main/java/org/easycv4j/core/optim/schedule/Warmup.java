@@ -1,6 +1,5 @@
 package org.easycv4j.core.optim.schedule;
 
-import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
 
 /**
@@ -8,14 +7,21 @@ import org.easycv4j.core.config.ConfigNode;
  * {@code warmup_iters}, {@code warmup_ratio}, {@code warmup_by_epoch}. During warmup the regular lr is
  * scaled: linear {@code 1 - (1 - t/T)(1 - ratio)}, constant {@code ratio}, exp {@code ratio^(1 - t/T)}.
  */
-public record Warmup(String style, double iters, double ratio, boolean byEpoch) {
-    private static final List<String> STYLES = List.of("none", "constant", "linear", "exp");
+public record Warmup(Style style, double iters, double ratio, boolean byEpoch) {
+
+    /** How the lr rises during warmup ({@code warmup}); NONE: no warmup. */
+    public enum Style {
+        NONE, CONSTANT, LINEAR, EXP
+    }
+
+    /** No warmup. */
+    public static final Warmup NONE = new Warmup(Style.NONE, 0, 1, false);
 
     public static Warmup fromConfig(ConfigNode n) {
-        String style = n.choice("warmup", "none", STYLES);
+        Style style = n.choice("warmup", Style.NONE);
         double iters = n.number("warmup_iters", 0);
         n.check(iters >= 0, "warmup_iters", "expected warmup_iters >= 0, got " + iters);
-        n.check(!"none".equals(style) || !n.has("warmup_iters") || iters == 0, "warmup_iters",
+        n.check(style != Style.NONE || !n.has("warmup_iters") || iters == 0, "warmup_iters",
                 "warmup_iters is set but warmup is not; set warmup = linear (or constant, exp)");
         double ratio = n.numberIn("warmup_ratio", 0.1, 0.0, 1.0);
         boolean byEpoch = n.bool("warmup_by_epoch", false);
@@ -25,15 +31,15 @@ public record Warmup(String style, double iters, double ratio, boolean byEpoch) 
     /** The warmed-up lr at batch iteration {@code iter}. */
     public double apply(double regularLr, long iter, long itersPerEpoch) {
         double total = byEpoch ? iters * itersPerEpoch : iters;
-        if ("none".equals(style) || iter >= total) {
+        if (style == Style.NONE || iter >= total) {
             return regularLr;
         }
         double t = iter / total;
         return switch (style) {
-            case "constant" -> regularLr * ratio;
-            case "linear" -> regularLr * (1 - (1 - t) * (1 - ratio));
-            case "exp" -> regularLr * Math.pow(ratio, 1 - t);
-            default -> throw new IllegalStateException(style);
+            case CONSTANT -> regularLr * ratio;
+            case LINEAR -> regularLr * (1 - (1 - t) * (1 - ratio));
+            case EXP -> regularLr * Math.pow(ratio, 1 - t);
+            case NONE -> regularLr;
         };
     }
 }

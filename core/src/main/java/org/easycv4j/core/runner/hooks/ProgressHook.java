@@ -20,6 +20,9 @@ public final class ProgressHook implements Hook {
     /** How progress is shown. */
     public enum Mode { BAR, LOG, OFF }
 
+    /** The config's {@code progress}: a {@link Mode}, or AUTO to choose by whether a console is attached. */
+    public enum Setting { AUTO, BAR, LOG, OFF }
+
     private final Mode mode;
     private final double periodSeconds;
     private ProgressBar bar;
@@ -33,12 +36,12 @@ public final class ProgressHook implements Hook {
     }
 
     /** {@code auto}: a bar when a console is attached, else log lines. */
-    public static Mode resolve(String setting) {
+    public static Mode resolve(Setting setting) {
         return switch (setting) {
-            case "bar" -> Mode.BAR;
-            case "log" -> Mode.LOG;
-            case "off" -> Mode.OFF;
-            default -> System.console() != null ? Mode.BAR : Mode.LOG;
+            case BAR -> Mode.BAR;
+            case LOG -> Mode.LOG;
+            case OFF -> Mode.OFF;
+            case AUTO -> System.console() != null ? Mode.BAR : Mode.LOG;
         };
     }
 
