@@ -1,5 +1,6 @@
 package org.easycv4j.data.dataset;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
@@ -7,6 +8,7 @@ import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.DataKinds;
 import org.easycv4j.data.image.ImageBackends;
+import org.easycv4j.data.pipeline.MakesTensor;
 import org.easycv4j.data.pipeline.Mixup;
 import org.easycv4j.data.pipeline.Transform;
 import org.easycv4j.data.source.DataSource;
@@ -33,20 +35,19 @@ import org.easycv4j.data.source.DataSource;
  */
 public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spec<Transform>> pipeline,
         Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples, boolean shareBatchMemory,
-        String engineNormalize) {
+        EngineNormalize engineNormalize) {
 
     public static DatasetSettings fromConfig(ConfigNode node, Components components, boolean allowMixup) {
         Spec<DataSource> source = components.parseRequired(node, "data_source", DataKinds.DATA_SOURCE).orElse(null);
         List<ConfigNode> steps = node.objects("pipeline");
-        boolean hasToTensor = steps.stream()
-                .anyMatch(n -> n.has("type") && List.of("ToTensor", "MAEFtAugment").contains(n.config().getValue("type").unwrapped()));
-        node.check(hasToTensor || !node.has("pipeline") || steps.isEmpty(), "pipeline",
-                "expected a ToTensor step: batches are float tensors");
-        node.check(node.has("pipeline"), "pipeline", "missing required key, expected a list of transforms");
-        List<Spec<Transform>> pipeline = new java.util.ArrayList<>();
+        List<Spec<Transform>> pipeline = new ArrayList<>();
         for (ConfigNode step : steps) {
             components.parse(step, DataKinds.TRANSFORM).ifPresent(pipeline::add);
         }
+        boolean hasToTensor = pipeline.stream().anyMatch(spec -> spec.settings() instanceof MakesTensor);
+        node.check(hasToTensor || !node.has("pipeline") || steps.isEmpty(), "pipeline",
+                "expected a ToTensor step: batches are float tensors");
+        node.check(node.has("pipeline"), "pipeline", "missing required key, expected a list of transforms");
         Optional<Mixup.Settings> mixup = Optional.empty();
         if (allowMixup) {
             mixup = node.optObject("mixup").map(m -> m.parse(Mixup.Settings::fromConfig));
@@ -54,10 +55,7 @@ public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spe
         String decoder = node.choice("decoder", "auto", ImageBackends.NAMES);
         int maxBad = node.integerAtLeast("max_bad_samples", 100, 0);
         boolean share = node.bool("share_batch_memory", true);
-        String engineNormalize = !node.has("engine_normalize") ? "auto"
-                : node.isString("engine_normalize")
-                        ? node.choice("engine_normalize", "auto", List.of("auto", "true", "false"))
-                        : Boolean.toString(node.bool("engine_normalize", false));
+        EngineNormalize engineNormalize = EngineNormalize.fromConfig(node, "engine_normalize");
         return new DatasetSettings(node.path(), source, pipeline, mixup, decoder, maxBad, share, engineNormalize);
     }
 }

@@ -1,11 +1,15 @@
 package org.easycv4j.data.dataset;
 
+import ai.djl.Device;
+import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.Seeds;
+import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.pipeline.Mixup;
@@ -29,25 +33,15 @@ public final class ImageDataset implements Dataset {
     private final BadSamples badSamples;
     private final boolean labelled;
     private final boolean shareBatchMemory;
-    private final String engineNormalize;
-
-    public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
-            BadSamples badSamples, boolean labelled) {
-        this(name, source, pipeline, mixup, backend, badSamples, labelled, true);
-    }
-
-    /** @param shareBatchMemory batch image arrays are views of the loader's buffers (no copy); see {@link ImageLoader} */
-    public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
-            BadSamples badSamples, boolean labelled, boolean shareBatchMemory) {
-        this(name, source, pipeline, mixup, backend, badSamples, labelled, shareBatchMemory, "auto");
-    }
+    private final EngineNormalize engineNormalize;
 
     /**
-     * @param engineNormalize "auto" (on GPUs), "true" or "false": let the engine run the pipeline's final
-     *     ToTensor + Normalize on uint8 batches when the pipeline allows it (see {@link ImageLoader})
+     * @param shareBatchMemory batch image arrays are views of the loader's buffers (no copy); see {@link ImageLoader}
+     * @param engineNormalize let the engine run the pipeline's final ToTensor + Normalize on uint8 batches when the
+     *     pipeline allows it (see {@link ImageLoader})
      */
     public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
-            BadSamples badSamples, boolean labelled, boolean shareBatchMemory, String engineNormalize) {
+            BadSamples badSamples, boolean labelled, boolean shareBatchMemory, EngineNormalize engineNormalize) {
         if (labelled && !source.labelled()) {
             throw new IllegalArgumentException(name + ": a classification dataset needs a labelled data source");
         }
@@ -67,9 +61,8 @@ public final class ImageDataset implements Dataset {
      * asked for ("auto" asks on GPUs), the pipeline ends with ToTensor (+ Normalize), and no Mixup needs float
      * images in the loader.
      */
-    public boolean engineNormalizes(ai.djl.Device device) {
-        boolean wanted = "true".equals(engineNormalize) || "auto".equals(engineNormalize) && device.isGpu();
-        return wanted && pipeline.endsWithToTensor() && mixup.isEmpty();
+    public boolean engineNormalizes(Device device) {
+        return engineNormalize.wanted(device) && pipeline.endsWithToTensor() && mixup.isEmpty();
     }
 
     /** True when batch image arrays are views of the loader's reusable buffers. */
@@ -78,7 +71,7 @@ public final class ImageDataset implements Dataset {
     }
 
     @Override
-    public java.util.List<String> classNames() {
+    public List<String> classNames() {
         return source.classNames();
     }
 
@@ -148,10 +141,10 @@ public final class ImageDataset implements Dataset {
                 badSamples.report(i, e.bad());
                 continue;
             }
-            java.util.SplittableRandom rng = Seeds.forSample(seed, epoch, i);
+            SplittableRandom rng = Seeds.forSample(seed, epoch, i);
             Sample out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
             if (defer) {
-                if (!(out.image() instanceof org.easycv4j.data.image.ByteImage)) {
+                if (!(out.image() instanceof ByteImage)) {
                     throw new IllegalStateException(name + ": ToTensor got a tensor (ToTensor given twice?)");
                 }
                 return out;

@@ -24,8 +24,9 @@ import org.easycv4j.data.image.Interpolation;
 public final class MaeFtAugment implements Transform {
     private final Pipeline steps;
 
-    public record Settings(int inputSize, String autoAugment, Interpolation interpolation, double reProb, String reMode,
-            int reCount, List<Double> mean, List<Double> std, boolean isTrain) {
+    public record Settings(int inputSize, String autoAugment, Interpolation interpolation, double reProb,
+            RandomErasing.Mode reMode, int reCount, List<Double> mean, List<Double> std, boolean isTrain)
+            implements MakesTensor {
         public static Settings fromConfig(ConfigNode node) {
             int size = node.integerAtLeast("input_size", 224, 1);
             String aa = node.has("auto_augment") && node.config().getIsNull("auto_augment") ? ""
@@ -33,7 +34,7 @@ public final class MaeFtAugment implements Transform {
             node.accept("auto_augment");
             Interpolation interp = TransformSettings.interpolation(node, "interpolation", Interpolation.BICUBIC);
             double reProb = node.numberIn("re_prob", 0.25, 0, 1);
-            String reMode = node.choice("re_mode", "pixel", List.of("const", "rand", "pixel"));
+            RandomErasing.Mode reMode = node.choice("re_mode", RandomErasing.Mode.PIXEL);
             int reCount = node.integerAtLeast("re_count", 1, 1);
             List<Double> mean = node.numbers("mean", Normalize.IMAGENET_MEAN);
             List<Double> std = node.numbers("std", Normalize.IMAGENET_STD);

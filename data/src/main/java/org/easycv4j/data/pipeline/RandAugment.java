@@ -36,8 +36,11 @@ public final class RandAugment implements Transform {
      * @param prob probability of applying each chosen op (timm's p)
      * @param increasing inc1
      */
+    /** The resampling of the geometric operations ({@code interpolation}); RANDOM picks one per operation, as timm. */
+    public enum Resampling { BICUBIC, BILINEAR, RANDOM }
+
     public record Settings(String configStr, int numOps, double magnitude, double magnitudeStd, double magnitudeMax,
-            double prob, boolean increasing, String interpolation, int[] fill, double translatePct) {
+            double prob, boolean increasing, Resampling interpolation, int[] fill, double translatePct) {
         public static Settings fromConfig(ConfigNode node) {
             String cfg = node.string("config_str");
             int n = 2;
@@ -78,7 +81,7 @@ public final class RandAugment implements Transform {
             node.check(n >= 1, "config_str", "expected n >= 1");
             node.check(p >= 0 && p <= 1, "config_str", "expected p in [0, 1]");
             node.check(mstd >= 0, "config_str", "expected mstd >= 0");
-            String interp = node.choice("interpolation", "bicubic", List.of("bicubic", "bilinear", "random"));
+            Resampling interp = node.choice("interpolation", Resampling.BICUBIC);
             List<Double> mean = node.numbers("mean", Normalize.IMAGENET_MEAN);
             int[] fill = mean.stream().mapToInt(v -> (int) Math.min(255, Math.round(255 * v))).toArray();
             double translatePct = node.numberIn("translate_pct", 0.45, 0, 1);
@@ -156,9 +159,9 @@ public final class RandAugment implements Transform {
 
     private Interpolation interpolation(RandomGenerator rng) {
         return switch (s.interpolation()) {
-            case "bilinear" -> Interpolation.BILINEAR;
-            case "random" -> rng.nextBoolean() ? Interpolation.BILINEAR : Interpolation.BICUBIC;
-            default -> Interpolation.BICUBIC;
+            case BILINEAR -> Interpolation.BILINEAR;
+            case RANDOM -> rng.nextBoolean() ? Interpolation.BILINEAR : Interpolation.BICUBIC;
+            case BICUBIC -> Interpolation.BICUBIC;
         };
     }
 

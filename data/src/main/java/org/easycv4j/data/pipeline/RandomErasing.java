@@ -1,6 +1,5 @@
 package org.easycv4j.data.pipeline;
 
-import java.util.List;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
@@ -20,11 +19,21 @@ import org.easycv4j.data.image.ImageBackend;
 public final class RandomErasing implements Transform {
     private final Settings s;
 
-    public record Settings(double p, String mode, int minCount, int maxCount, double minArea, double maxArea,
+    /** What fills an erased rectangle ({@code mode}). */
+    public enum Mode {
+        /** Zeros. */
+        CONST,
+        /** One normal draw per channel. */
+        RAND,
+        /** One normal draw per pixel and channel. */
+        PIXEL
+    }
+
+    public record Settings(double p, Mode mode, int minCount, int maxCount, double minArea, double maxArea,
             double minAspect, double maxAspect) {
         public static Settings fromConfig(ConfigNode node) {
             double p = node.numberIn("p", 0.5, 0, 1);
-            String mode = node.choice("mode", "const", List.of("const", "rand", "pixel"));
+            Mode mode = node.choice("mode", Mode.CONST);
             int count = node.integerAtLeast("count", 1, 1);
             int minCount = node.integerAtLeast("min_count", count, 1);
             node.check(minCount <= count, "min_count", "expected min_count <= count (" + count + ")");
@@ -75,7 +84,7 @@ public final class RandomErasing implements Transform {
                     int top = rng.nextInt(h0 - h + 1);
                     int left = rng.nextInt(w0 - w + 1);
                     float[] perChannel = new float[ch];
-                    if (s.mode().equals("rand")) {
+                    if (s.mode() == Mode.RAND) {
                         for (int c = 0; c < ch; c++) {
                             perChannel[c] = (float) rng.nextGaussian();
                         }
@@ -84,7 +93,7 @@ public final class RandomErasing implements Transform {
                         for (int y = top; y < top + h; y++) {
                             int row = c * plane + y * w0;
                             for (int x = left; x < left + w; x++) {
-                                d[row + x] = s.mode().equals("pixel") ? (float) rng.nextGaussian() : perChannel[c];
+                                d[row + x] = s.mode() == Mode.PIXEL ? (float) rng.nextGaussian() : perChannel[c];
                             }
                         }
                     }

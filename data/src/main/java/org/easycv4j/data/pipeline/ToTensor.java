@@ -11,7 +11,7 @@ import org.easycv4j.data.image.FloatImage;
 public final class ToTensor implements TensorWriter {
 
     /** No settings. */
-    public record Settings() {
+    public record Settings() implements MakesTensor {
         public static Settings fromConfig(ConfigNode node) {
             return new Settings();
         }

@@ -184,7 +184,7 @@ class TransformsTest {
 
     @Test
     void randomErasingErasesTimmAreaAndLeavesTheRest() {
-        RandomErasing.Settings s = new RandomErasing.Settings(1.0, "const", 1, 1, 0.02, 1.0 / 3.0, 0.3, 1 / 0.3);
+        RandomErasing.Settings s = new RandomErasing.Settings(1.0, RandomErasing.Mode.CONST, 1, 1, 0.02, 1.0 / 3.0, 0.3, 1 / 0.3);
         RandomErasing t = new RandomErasing(s);
         SplittableRandom rng = new SplittableRandom(11);
         double total = 0;
@@ -207,7 +207,7 @@ class TransformsTest {
         }
         // Accepted draws: area uniform in [0.02, 1/3] (a few large, elongated ones are rejected) -> mean a bit below 0.177.
         assertEquals(0.177, total / n, 0.02);
-        RandomErasing never = new RandomErasing(new RandomErasing.Settings(0.0, "pixel", 1, 1, 0.02, 1 / 3.0, 0.3, 3.33));
+        RandomErasing never = new RandomErasing(new RandomErasing.Settings(0.0, RandomErasing.Mode.PIXEL, 1, 1, 0.02, 1 / 3.0, 0.3, 3.33));
         assertEquals(0, never.erase(new FloatImage(1, 4, 4, new float[16]), rng));
     }
 
@@ -289,7 +289,7 @@ class TransformsTest {
 
     @Test
     void randAugmentIncreasingLevelsFollowTimm() {
-        RandAugment ra = new RandAugment(new RandAugment.Settings("", 1, 10, 0, 10, 1, true, "bicubic", new int[] {0}, 0.45));
+        RandAugment ra = new RandAugment(new RandAugment.Settings("", 1, 10, 0, 10, 1, true, RandAugment.Resampling.BICUBIC, new int[] {0}, 0.45));
         ByteImage img = new ByteImage(2, 1, 1, new byte[] {(byte) 255, 1});
         // magnitude 10, increasing: posterize keeps 4 - int(4) = 0 bits -> black
         assertArrayEquals(new byte[] {0, 0}, ra.apply(RandAugment.Op.POSTERIZE, img, 10, true, new SplittableRandom(1)).pixels());
@@ -368,7 +368,7 @@ class TransformsTest {
         buf.get(10, written);
         assertArrayEquals(full, written, 1e-6f);
         assertFalse(new Pipeline(List.of(new ToTensor(), norm, new RandomErasing(
-                new RandomErasing.Settings(1, "const", 1, 1, 0.02, 0.3, 0.3, 3.3)))).endsWithToTensor());
+                new RandomErasing.Settings(1, RandomErasing.Mode.CONST, 1, 1, 0.02, 0.3, 0.3, 3.3)))).endsWithToTensor());
     }
 
     /** value * 2 + 1 on every channel: a channel map the pipeline knows only through its interface. */
