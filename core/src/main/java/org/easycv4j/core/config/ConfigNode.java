@@ -115,6 +115,10 @@ public final class ConfigNode {
         return optional(key, "an integer", (c, k) -> c.getInt(k), fallback);
     }
 
+    public long longValue(String key) {
+        return required(key, "an integer", (c, k) -> c.getLong(k), 0L);
+    }
+
     public long longValue(String key, long fallback) {
         return optional(key, "an integer", (c, k) -> c.getLong(k), fallback);
     }
@@ -133,6 +137,13 @@ public final class ConfigNode {
 
     public boolean bool(String key) {
         return required(key, "true or false", (c, k) -> c.getBoolean(k), false);
+    }
+
+    /** A required integer that must be at least {@code min}. */
+    public int integerAtLeast(String key, int min) {
+        int v = integer(key);
+        check(!has(key) || v >= min, key, "expected an integer >= " + min + ", got " + v);
+        return v;
     }
 
     /** An integer that must be at least {@code min}. */
@@ -207,6 +218,10 @@ public final class ConfigNode {
 
     public List<Integer> integers(String key, List<Integer> fallback) {
         return optional(key, "a list of integers", (c, k) -> c.getIntList(k), fallback);
+    }
+
+    public List<String> strings(String key) {
+        return required(key, "a list of strings", (c, k) -> c.getStringList(k), List.of());
     }
 
     public List<String> strings(String key, List<String> fallback) {

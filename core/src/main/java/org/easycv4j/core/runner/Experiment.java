@@ -78,15 +78,16 @@ public record Experiment(
 
     /**
      * Parses the whole configuration, recording every problem in {@code root.problems()} (the caller throws
-     * them together). Returns null components where a part is broken.
+     * them together). Returns null components where a part is broken. The run's defaults come from core's
+     * {@code reference.conf}, layered under every config, so keys set there are read as required here.
      */
     public static Experiment parse(ConfigNode root, Components components) {
-        long seed = root.longValue("seed", 0);
-        Path workDir = root.path("work_dir").orElse(Path.of("work_dirs", "default"));
-        String device = root.string("device", "auto");
+        long seed = root.longValue("seed");
+        Path workDir = Path.of(root.string("work_dir"));
+        String device = root.string("device");
         // Several devices: in-process data parallelism; imgs_per_gpu stays per device.
         List<String> devices = root.stringOrList("devices", List.of());
-        List<String> modules = root.strings("modules", List.of());
+        List<String> modules = root.strings("modules");
         ProgressHook.Setting progress = root.choice("progress", ProgressHook.Setting.class);
         int totalEpochs = root.integerAtLeast("total_epochs", 1, 1);
         if (!root.has("total_epochs")) {
@@ -106,55 +107,44 @@ public record Experiment(
 
         Spec<Optimizer> optimizer = components.parseRequired(root, "optimizer", CoreKinds.OPTIMIZER).orElse(null);
 
-        ConfigNode oc = root.optObject("optimizer_config").orElse(null);
-        OptimizerConfig optimizerConfig = new OptimizerConfig(1, 0, 5);
-        if (oc != null) {
-            int interval = oc.integerAtLeast("update_interval", 1, 1);
-            double maxNorm = 0;
-            Optional<ConfigNode> clip = oc.optObject("grad_clip");
-            if (clip.isPresent()) {
-                maxNorm = clip.get().number("max_norm");
-                clip.get().check(maxNorm > 0, "max_norm", "expected max_norm > 0, got " + maxNorm);
-                double normType = clip.get().number("norm_type", 2.0);
-                clip.get().check(normType == 2.0, "norm_type", "only the L2 norm (2) is supported, got " + normType);
-                clip.get().finish();
-            }
-            int maxNonFinite = oc.integerAtLeast("max_nonfinite_steps", 5, 1);
-            oc.finish();
-            optimizerConfig = new OptimizerConfig(interval, maxNorm, maxNonFinite);
+        ConfigNode oc = root.object("optimizer_config");
+        int updateInterval = oc.integerAtLeast("update_interval", 1);
+        double maxNorm = 0;
+        Optional<ConfigNode> clip = oc.optObject("grad_clip");
+        if (clip.isPresent()) {
+            maxNorm = clip.get().number("max_norm");
+            clip.get().check(maxNorm > 0, "max_norm", "expected max_norm > 0, got " + maxNorm);
+            double normType = clip.get().number("norm_type", 2.0);
+            clip.get().check(normType == 2.0, "norm_type", "only the L2 norm (2) is supported, got " + normType);
+            clip.get().finish();
         }
+        int maxNonFinite = oc.integerAtLeast("max_nonfinite_steps", 1);
+        oc.finish();
+        OptimizerConfig optimizerConfig = new OptimizerConfig(updateInterval, maxNorm, maxNonFinite);
 
         Spec<LrSchedule> lr = root.optObject("lr_config")
                 .flatMap(n -> components.parse(n, CoreKinds.LR_SCHEDULE, "policy"))
                 .orElse(null);
 
         ConfigNode lc = root.object("log_config");
-        int logInterval = lc.integerAtLeast("interval", 10, 1);
+        int logInterval = lc.integerAtLeast("interval", 1);
         List<Spec<Hook>> logHooks = components.parseList(lc, "hooks", CoreKinds.HOOK);
         lc.finish();
 
-        CheckpointConfig ckpt = new CheckpointConfig(1, -1);
-        Optional<ConfigNode> cc = root.optObject("checkpoint_config");
-        if (cc.isPresent()) {
-            int interval = cc.get().integerAtLeast("interval", 1, 1);
-            int maxKeep = cc.get().integer("max_keep_ckpts", -1);
-            cc.get().check(maxKeep == -1 || maxKeep >= 1, "max_keep_ckpts", "expected -1 (keep all) or >= 1");
-            cc.get().finish();
-            ckpt = new CheckpointConfig(interval, maxKeep);
-        }
+        ConfigNode cc = root.object("checkpoint_config");
+        int ckptInterval = cc.integerAtLeast("interval", 1);
+        int maxKeep = cc.integer("max_keep_ckpts");
+        cc.check(maxKeep == -1 || maxKeep >= 1, "max_keep_ckpts", "expected -1 (keep all) or >= 1");
+        cc.finish();
+        CheckpointConfig ckpt = new CheckpointConfig(ckptInterval, maxKeep);
 
-        int evalInterval = 1;
-        boolean evalInitial = false;
-        Optional<String> saveBest = Optional.empty();
-        Optional<ConfigNode> ec = root.optObject("eval_config");
-        if (ec.isPresent()) {
-            evalInterval = ec.get().integerAtLeast("interval", 1, 1);
-            evalInitial = ec.get().bool("initial", false);
-            String best = ec.get().string("save_best", "none");
-            saveBest = best.equals("none") ? Optional.empty() : Optional.of(best);
-            ec.get().accept("gpu_collect"); // EasyCV's multi-process option; one process gathers nothing here.
-            ec.get().finish();
-        }
+        ConfigNode ec = root.object("eval_config");
+        int evalInterval = ec.integerAtLeast("interval", 1);
+        boolean evalInitial = ec.bool("initial");
+        // Unset, null or "none": no best checkpoint is tracked.
+        Optional<String> saveBest = Optional.ofNullable(ec.string("save_best", null)).filter(b -> !b.equals("none"));
+        ec.accept("gpu_collect"); // EasyCV's multi-process option; one process gathers nothing here.
+        ec.finish();
         List<EvalPipeline> pipelines = new java.util.ArrayList<>();
         for (ConfigNode p : root.objects("eval_pipelines")) {
             String mode = p.choice("mode", "test", List.of("test", "extract"));
@@ -169,7 +159,7 @@ public record Experiment(
         }
 
         if (saveBest.isPresent() && pipelines.isEmpty()) {
-            ec.get().problem("save_best", "save_best needs eval_pipelines to produce metrics");
+            ec.problem("save_best", "save_best needs eval_pipelines to produce metrics");
         }
         List<Spec<Hook>> custom = components.parseList(root, "custom_hooks", CoreKinds.HOOK);
         Optional<Path> loadFrom = root.path("load_from");

@@ -24,15 +24,17 @@ public final class RunContext {
     private double lr;
     private NDArray lastLoss;
     private long dataNanos;
-    private int logInterval = 10;
+    private final int logInterval;
     private Hooks hooks = new Hooks(java.util.List.of());
     private java.util.Map<String, Double> valMetrics = java.util.Map.of();
     private long iterNanos;
     private final long startNanos = System.nanoTime();
     private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
 
+    /** @param logInterval iterations between log lines ({@code log_config.interval}) */
     public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
-            int itersPerEpoch) {
+            int itersPerEpoch, int logInterval) {
+        this.logInterval = logInterval;
         this.workDir = workDir;
         this.manager = manager;
         this.model = model;
@@ -123,10 +125,6 @@ public final class RunContext {
     /** {@code log_config.interval}: logger hooks without their own interval use it. */
     public int logInterval() {
         return logInterval;
-    }
-
-    public void setLogInterval(int logInterval) {
-        this.logInterval = logInterval;
     }
 
     void setHooks(Hooks hooks) {

@@ -144,9 +144,8 @@ public final class Runner {
             }
             int startEpoch = restore(params, optimizer, scaler, manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
-                    loader.batchesPerEpoch());
+                    loader.batchesPerEpoch(), experiment.log().interval());
             context.setLossScaler(scaler);
-            context.setLogInterval(experiment.log().interval());
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
             hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
             hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
