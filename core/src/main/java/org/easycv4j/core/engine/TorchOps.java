@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
@@ -16,8 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Differentiable PyTorch operators that DJL 0.36 does not expose, called through a small TorchScript module with
- * autograd recording: fused attention ({@code scaled_dot_product_attention}) and casts to and from bfloat16.
+ * PyTorch operators that DJL 0.36 does not expose, called through a small TorchScript module: fused attention
+ * ({@code scaled_dot_product_attention}) and casts to and from bfloat16, both recorded by autograd; a pinned,
+ * non-blocking host-to-device copy; libtorch's own CUDA device count.
  *
  * <p>DJL's own {@code runMethod} runs a module under {@code InferenceMode} (no gradients, and results that
  * autograd refuses to save); the module is therefore called through {@link IValueUtils#forward} in training
@@ -28,8 +30,8 @@ import java.nio.charset.StandardCharsets;
  * operators that do not ask DJL for a dtype (matrix products, element-wise arithmetic, views) and cast back
  * with {@link #toFloat32}.
  */
-public final class TorchAutogradOps {
-    private static volatile TorchAutogradOps instance;
+public final class TorchOps {
+    private static volatile TorchOps instance;
 
     private final PtSymbolBlock module;
     private final NDManager markers;
@@ -38,7 +40,7 @@ public final class TorchAutogradOps {
     private final NDArray toF32;
     private final NDArray pinned;
 
-    private TorchAutogradOps(PtSymbolBlock module, NDManager markers) {
+    private TorchOps(PtSymbolBlock module, NDManager markers) {
         this.module = module;
         this.markers = markers;
         sdpa = marker("sdpa");
@@ -56,10 +58,10 @@ public final class TorchAutogradOps {
      * The process-wide instance, compiled by the running libtorch on first use. The module has no parameters, so
      * one instance serves every device.
      */
-    public static TorchAutogradOps get() {
-        TorchAutogradOps ops = instance;
+    public static TorchOps get() {
+        TorchOps ops = instance;
         if (ops == null) {
-            synchronized (TorchAutogradOps.class) {
+            synchronized (TorchOps.class) {
                 ops = instance;
                 if (ops == null) {
                     ops = load();
@@ -70,21 +72,21 @@ public final class TorchAutogradOps {
         return ops;
     }
 
-    private static TorchAutogradOps load() {
+    private static TorchOps load() {
         String source;
-        try (InputStream in = TorchAutogradOps.class.getResourceAsStream("autograd_ops.py")) {
+        try (InputStream in = TorchOps.class.getResourceAsStream("torch_ops.py")) {
             if (in == null) {
-                throw new IllegalStateException("resource autograd_ops.py missing from the easycv4j-core jar");
+                throw new IllegalStateException("resource torch_ops.py missing from the easycv4j-core jar");
             }
             source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] archive = TorchScriptArchive.build("autograd_ops", "AutogradOps", source);
+        byte[] archive = TorchScriptArchive.build("torch_ops", "TorchOps", source);
         // Lives as long as the process, like the engine: not attached to any caller's manager.
         NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
-            return new TorchAutogradOps(JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive),
+            return new TorchOps(JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive),
                     true, false), manager);
         } catch (IOException e) {
             manager.close();
@@ -128,6 +130,32 @@ public final class TorchAutogradOps {
         NDArray out = call(x, like, pinned);
         out.attach(like.getManager());
         return out;
+    }
+
+    /**
+     * The number of CUDA devices libtorch itself sees, asked through TorchScript's {@code cuda::device_count},
+     * which only CUDA builds register. DJL's own count asks a {@code libcudart.so} found on the library path,
+     * which a Python-wheel libtorch does not put there.
+     */
+    public static int cudaDeviceCount() {
+        String source = "class CudaProbe(Module):\n  __parameters__ = []\n  __buffers__ = []\n  training : bool\n"
+                + "  def count(self: __torch__.CudaProbe) -> int:\n    return ops.cuda.device_count()\n";
+        byte[] archive = TorchScriptArchive.build("cuda_probe", "CudaProbe", source);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                PtSymbolBlockHolder probe = new PtSymbolBlockHolder(JniUtils.loadModule((PtNDManager) manager,
+                        new ByteArrayInputStream(archive), true, false));
+                IValue n = IValueUtils.runMethod(probe.block, "count")) {
+            return (int) n.toLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record PtSymbolBlockHolder(PtSymbolBlock block) implements AutoCloseable {
+        @Override
+        public void close() {
+            block.close();
+        }
     }
 
     private NDArray call(NDArray... inputsThenMarker) {

@@ -12,7 +12,7 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 /** The TorchScript-reached operators against DJL's explicit operators, values and gradients. */
-class TorchAutogradOpsTest {
+class TorchOpsTest {
 
     private static float maxAbsDiff(NDArray a, NDArray b) {
         return a.sub(b).abs().max().getFloat();
@@ -32,7 +32,7 @@ class TorchAutogradOpsTest {
             NDArray out;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 if (fused) {
-                    out = TorchAutogradOps.get().scaledDotProductAttention(q, k, v);
+                    out = TorchOps.get().scaledDotProductAttention(q, k, v);
                 } else {
                     NDArray scale = step.create((float) (1 / Math.sqrt(shape.get(3))));
                     NDArray attn = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
@@ -86,14 +86,14 @@ class TorchAutogradOpsTest {
             x.setRequiresGradient(true);
             NDArray back;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray h = TorchAutogradOps.get().toBfloat16(x);
+                NDArray h = TorchOps.get().toBfloat16(x);
                 // DJL cannot name bfloat16; the array must not be passed where DJL asks for a dtype.
                 assertEquals(DataType.UNKNOWN, h.getDataType());
-                back = TorchAutogradOps.get().toFloat32(h.mul(h));
+                back = TorchOps.get().toFloat32(h.mul(h));
                 assertEquals(DataType.FLOAT32, back.getDataType());
                 gc.backward(back.sum());
             }
-            float[] got = TorchAutogradOps.get().toFloat32(TorchAutogradOps.get().toBfloat16(x)).toFloatArray();
+            float[] got = TorchOps.get().toFloat32(TorchOps.get().toBfloat16(x)).toFloatArray();
             float[] grad = x.getGradient().toFloatArray();
             for (int i = 0; i < xs.length; i++) {
                 assertEquals(bf16(xs[i]), got[i], 0f, "bf16(" + xs[i] + ")");
