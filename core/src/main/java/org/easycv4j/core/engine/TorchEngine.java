@@ -68,7 +68,7 @@ public record TorchEngine(String selection, String flavor, String version, Strin
     /** How to pick another libtorch, for error messages. */
     public String switchHint() {
         return SWITCH + "=cu128 (DJL's CUDA 12.8 build, downloaded once) or " + SWITCH
-                + "=/path/to/libtorch/lib (a local CUDA libtorch 2.7.1); see docs/gpus.md";
+                + "=/path/to/libtorch/lib (a local CUDA libtorch 2.7.1; docs/gpus.md)";
     }
 
     /** One line for logs: {@code libtorch 2.7.1 cpu (EASYCV4J_TORCH=cpu) from /path}. */

@@ -70,8 +70,8 @@ public final class Devices {
     private static Choice gpu(int id, String name, TorchEngine e) {
         if (!e.cudaBuild()) {
             throw new ComponentBuildException("device = " + name + ": the loaded libtorch " + e.version()
-                    + " is CPU-only (" + TorchEngine.SWITCH + "=" + e.selection() + "); for a GPU set "
-                    + e.switchHint() + ", or use device = auto or cpu");
+                    + " is CPU-only (" + TorchEngine.SWITCH + "=" + e.selection() + "). For a GPU set "
+                    + e.switchHint() + "; or use device = auto or cpu");
         }
         if (id >= e.gpus()) {
             throw new ComponentBuildException("device = " + name + ": asks for GPU " + id + " but the " + e.flavor()
