@@ -3,8 +3,12 @@ package org.easycv4j.core.engine;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.util.cuda.CudaUtils;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Which libtorch this process runs and what it can reach: the launcher's {@code EASYCV4J_TORCH} selection
@@ -63,6 +67,17 @@ public record TorchEngine(String selection, String flavor, String version, Strin
         String flavor = cudaBuild ? System.getProperty("easycv4j.torch.flavor", "cuda") : "cpu";
         return new TorchEngine(selectionSetting(), flavor, engine.getVersion(), path, cudaBuild, gpus,
                 CudaUtils.getGpuCount());
+    }
+
+    /** libtorch's features as DJL reports them (CUDA, CUDNN, MKL, MKLDNN, OPENMP, ...), sorted. */
+    public static List<String> features() {
+        return TorchOps.available() ? new ArrayList<>(new TreeSet<>(JniUtils.getFeatures())) : List.of();
+    }
+
+    /** libtorch's {intra-op, inter-op} thread counts ({0, 0} on another engine). */
+    public static int[] threads() {
+        return TorchOps.available() ? new int[] {JniUtils.getNumThreads(), JniUtils.getNumInteropThreads()}
+                : new int[2];
     }
 
     /** How to pick another libtorch, for error messages. */

@@ -58,7 +58,8 @@ public record Provenance(
         AtomicFiles.write(file, toJson().getBytes(StandardCharsets.UTF_8));
     }
 
-    static String readProjectVersion() {
+    /** The project version from the core jar, or "unknown". */
+    public static String readProjectVersion() {
         try (InputStream in = Provenance.class.getResourceAsStream("/easycv4j-version.properties")) {
             if (in == null) {
                 return "unknown";
