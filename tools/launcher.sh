@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Shared by the tools/* launchers: builds the project when a source is newer than the last build, then runs
 # one subcommand of the easycv4j command line. JAVA_OPTS passes JVM options (e.g. -Xmx8g); EASYCV4J_CLASSPATH
-# adds jars of your own (their components register themselves through META-INF/services).
+# adds jars of your own (their components register themselves through META-INF/services); EASYCV4J_TORCH selects
+# the libtorch (tools/torch.sh).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 stamp="$here/target/.launcher-build"
 jar="$here/target/easycv4j-tools-0.1.0-SNAPSHOT.jar"
+
+# EASYCV4J_TORCH picks the libtorch (cpu, cu128 or a local folder): docs/gpus.md. Checked before any build.
+. "$here/torch.sh"
+select_torch || exit $?
 
 needs_build() {
   [ -f "$stamp" ] && [ -f "$jar" ] || return 0
@@ -20,8 +25,16 @@ if needs_build; then
   touch "$stamp"
 fi
 
+libs="$here/target/lib/*"
+if [ -n "$torch_exclude" ]; then
+  libs=""
+  for f in "$here"/target/lib/*.jar; do
+    case "$(basename "$f")" in $torch_exclude) ;; *) libs="$libs${libs:+:}$f" ;; esac
+  done
+fi
+
 # Idle OpenMP threads sleep instead of spinning: spinning threads collapse step times when the cores are shared.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
-exec java ${JAVA_OPTS:-} -Dai.djl.offline=true \
-  -cp "$jar:$here/target/lib/*${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@"
+exec java ${JAVA_OPTS:-} -Dai.djl.offline=$torch_offline "${torch_props[@]}" \
+  -cp "$jar:$libs${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@"

@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.easycv4j.core.engine.TorchEngine;
 import org.easycv4j.core.util.AtomicFiles;
 
 /**
- * Where a run or artifact came from (Tribuo's idea): versions of the project, DJL, the engine and Java,
+ * Where a run or artifact came from (Tribuo's idea): versions of the project, DJL, the engine (with the libtorch
+ * selected by {@code EASYCV4J_TORCH}: flavour, folder, GPUs) and Java,
  * the git commit when the working directory is a checkout, the seed, the start time and the command line.
  */
 public record Provenance(
@@ -24,6 +26,7 @@ public record Provenance(
         String djlVersion,
         String engine,
         String engineVersion,
+        TorchEngine torch,
         String javaVersion,
         String os,
         long seed,
@@ -36,7 +39,7 @@ public record Provenance(
         Engine engine = Engine.getInstance();
         String[] git = git();
         return new Provenance("easycv4j", readProjectVersion(), git[0], "true".equals(git[1]), Engine.getDjlVersion(),
-                engine.getEngineName(), engine.getVersion(), System.getProperty("java.version"),
+                engine.getEngineName(), engine.getVersion(), TorchEngine.current(), System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), seed, Instant.now().toString(),
                 List.copyOf(commandLine), configFile);
     }
@@ -55,7 +58,8 @@ public record Provenance(
         AtomicFiles.write(file, toJson().getBytes(StandardCharsets.UTF_8));
     }
 
-    static String readProjectVersion() {
+    /** The project version from the core jar, or "unknown". */
+    public static String readProjectVersion() {
         try (InputStream in = Provenance.class.getResourceAsStream("/easycv4j-version.properties")) {
             if (in == null) {
                 return "unknown";

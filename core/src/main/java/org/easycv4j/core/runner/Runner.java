@@ -20,6 +20,7 @@ import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.engine.TorchEngine;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
@@ -82,7 +83,18 @@ public final class Runner {
         Path workDir = experiment.workDir();
         String provenance = writeRunRecords(workDir);
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
-        List<Device> devices = experiment.trainingDevices().stream().map(Devices::parse).toList();
+        TorchEngine engine = TorchEngine.current();
+        List<Devices.Choice> choices = experiment.trainingDevices().stream()
+                .map(d -> Devices.choose(d, engine)).toList();
+        LOG.info("engine: {}", engine.describe());
+        for (Devices.Choice c : choices) {
+            if (!c.device().isGpu() && engine.runtimeGpus() > 0) {
+                LOG.warn("{}", c.reason());
+            } else {
+                LOG.info("{}", c.reason());
+            }
+        }
+        List<Device> devices = choices.stream().map(Devices.Choice::device).toList();
         Device device = devices.get(0);
         Experiment.DataSettings data = experiment.data();
         // imgs_per_gpu is per device, as in EasyCV: a loader batch feeds every device.
@@ -125,6 +137,10 @@ public final class Runner {
             table.writeJson(workDir.resolve(PARAM_GROUPS));
             if (dryRun) {
                 System.out.println(table.format());
+                System.out.println("engine: " + engine.describe());
+                for (Devices.Choice c : choices) {
+                    System.out.println("device: " + c.device() + " (" + c.reason() + ")");
+                }
                 LOG.info("dry run: every component was built; parameter groups written to {}; stopping before "
                         + "training", workDir.resolve(PARAM_GROUPS));
                 return new TrainResult(workDir, 0, Map.of());

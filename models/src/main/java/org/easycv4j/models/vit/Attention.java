@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 import java.util.function.BiFunction;
+import org.easycv4j.core.engine.TorchOps;
 
 /** Multi-head self-attention with one fused {@code qkv} projection (with bias) and an output {@code proj}. */
 public final class Attention extends Layer {
@@ -29,12 +30,19 @@ public final class Attention extends Layer {
         long d = shape.get(2);
         long hd = d / heads;
         NDArray packed = qkv.apply(s, x).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-        NDArray q = packed.get(0).mul(s.scalar(scale));
+        NDArray q = packed.get(0);
         NDArray k = packed.get(1);
         NDArray v = packed.get(2);
-        // Products in the matrix-product type, softmax in float32 (as autocast).
-        NDArray attn = s.half(s.full(q.matMul(k.transpose(0, 1, 3, 2))).softmax(-1));
-        NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
-        return proj.apply(s, out);
+        NDArray out;
+        if (s.fusedAttention()) {
+            // One kernel (flash / memory-efficient on CUDA, a fused loop on CPU) with the same 1/sqrt(head_dim)
+            // scale, in the matrix-product type; it keeps its softmax statistics in float32 itself.
+            out = TorchOps.get().scaledDotProductAttention(q, k, v);
+        } else {
+            // Products in the matrix-product type, softmax in float32 (as autocast).
+            NDArray attn = s.half(s.full(q.mul(s.scalar(scale)).matMul(k.transpose(0, 1, 3, 2))).softmax(-1));
+            out = attn.matMul(v);
+        }
+        return proj.apply(s, out.transpose(0, 2, 1, 3).reshape(b, t, d));
     }
 }

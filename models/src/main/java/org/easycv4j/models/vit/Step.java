@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.HashMap;
 import java.util.Map;
+import org.easycv4j.core.engine.TorchOps;
 
 /**
  * What one forward pass needs besides its input: the parameter store, the step's manager (the input's),
@@ -31,14 +32,19 @@ public final class Step {
     private final Device device;
     private final boolean training;
     private final DataType autocast;
+    private final boolean fusedAttention;
     private final Map<Double, NDArray> scalars = new HashMap<>();
 
     public Step(ParameterStore store, NDArray input, boolean training) {
-        this(store, input, training, input.getDataType());
+        this(store, input, training, input.getDataType(), false);
     }
 
-    /** @param autocast the type of matrix products (FLOAT16), or null for the input's type */
-    public Step(ParameterStore store, NDArray input, boolean training, DataType autocast) {
+    /**
+     * @param autocast the type of matrix products (FLOAT16), or null for the input's type
+     * @param fusedAttention attention through the engine's fused kernel when it has one
+     */
+    public Step(ParameterStore store, NDArray input, boolean training, DataType autocast, boolean fusedAttention) {
+        this.fusedAttention = fusedAttention && TorchOps.available();
         this.autocast = autocast == null ? input.getDataType() : autocast;
         this.store = store;
         this.manager = input.getManager();
@@ -57,6 +63,11 @@ public final class Step {
 
     public boolean training() {
         return training;
+    }
+
+    /** True when attention runs as one fused operator ({@link TorchOps#scaledDotProductAttention}). */
+    public boolean fusedAttention() {
+        return fusedAttention;
     }
 
     /** True when matrix products run in a lower precision than the activations. */

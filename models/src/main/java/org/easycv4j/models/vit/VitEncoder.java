@@ -73,7 +73,7 @@ public abstract class VitEncoder extends Layer {
      */
     protected Step begin(ParameterStore store, NDArray images, boolean training) {
         checkImages(images);
-        return new Step(store, images, training, autocast);
+        return new Step(store, images, training, autocast, vit.fusedAttn());
     }
 
     /** Checks an input batch against the configured image shape, naming what was expected. */

@@ -7,10 +7,13 @@ import org.easycv4j.core.config.ConfigNode;
 
 /**
  * The encoder's shape: an {@code arch} preset ({@code tiny, small, base, large, huge}) that explicit keys
- * override: {@code img_size, patch_size, in_chans, embed_dim, depth, num_heads, mlp_ratio, drop_path_rate}.
+ * override: {@code img_size, patch_size, in_chans, embed_dim, depth, num_heads, mlp_ratio, drop_path_rate};
+ * and {@code fused_attn} (timm's name): attention through PyTorch's fused {@code scaled_dot_product_attention}
+ * (default) or as explicit products and softmax. Both compute the same function; the model's every attention
+ * layer (MAE's decoder too) follows it.
  */
 public record VitSettings(String arch, int imgSize, int patchSize, int inChans, int embedDim, int depth,
-        int numHeads, double mlpRatio, double dropPathRate) {
+        int numHeads, double mlpRatio, double dropPathRate, boolean fusedAttn) {
 
     /** Width, depth, heads and patch of a named ViT size. */
     public record Preset(int embedDim, int depth, int numHeads, int patchSize) {}
@@ -44,10 +47,11 @@ public record VitSettings(String arch, int imgSize, int patchSize, int inChans, 
         double mlp = n.number("mlp_ratio", 4.0);
         n.check(mlp > 0, "mlp_ratio", "expected mlp_ratio > 0, got " + mlp);
         double dpr = n.numberIn("drop_path_rate", dropPathDefault, 0.0, 0.99);
+        boolean fused = n.bool("fused_attn", true);
         n.check(img % patch == 0, "img_size", "img_size " + img + " is not a multiple of patch_size " + patch);
         n.check(dim % heads == 0, "num_heads", "embed_dim " + dim + " is not divisible by num_heads " + heads);
         n.check(dim % 4 == 0, "embed_dim", "the 2-D sin-cos position embedding needs embed_dim divisible by 4, got "
                 + dim);
-        return new VitSettings(arch, img, patch, chans, dim, depth, heads, mlp, dpr);
+        return new VitSettings(arch, img, patch, chans, dim, depth, heads, mlp, dpr, fused);
     }
 }
