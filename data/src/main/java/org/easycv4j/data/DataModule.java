@@ -16,6 +16,7 @@ import org.easycv4j.data.pipeline.RandomHorizontalFlip;
 import org.easycv4j.data.pipeline.RandomResizedCrop;
 import org.easycv4j.data.pipeline.Resize;
 import org.easycv4j.data.pipeline.ToTensor;
+import org.easycv4j.data.source.CifarSource;
 import org.easycv4j.data.source.ClsImageListSource;
 import org.easycv4j.data.source.IdxSource;
 import org.easycv4j.data.source.ImageFolderSource;
@@ -31,7 +32,9 @@ public final class DataModule extends AbstractModule implements PluginModule {
                 .add("ClsSourceImageList", ClsImageListSource.class)
                 .add("ClsSourceImageNet1k", ImageNetSource.class)
                 .add("ClsSourceImageFolder", ImageFolderSource.class)
-                .add("ClsSourceIdx", IdxSource.class);
+                .add("ClsSourceIdx", IdxSource.class)
+                .add("ClsSourceCifar10", CifarSource.Cifar10.class)
+                .add("ClsSourceCifar100", CifarSource.Cifar100.class);
         Registrations.declare(binder(), DataKinds.TRANSFORM)
                 .add("RandomResizedCrop", RandomResizedCrop.Factory.class)
                 .add("RandomHorizontalFlip", RandomHorizontalFlip.Factory.class)

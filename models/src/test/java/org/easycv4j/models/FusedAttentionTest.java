@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.TaskModel;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;

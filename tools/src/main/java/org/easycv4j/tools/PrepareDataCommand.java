@@ -3,9 +3,11 @@ package org.easycv4j.tools;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.easycv4j.data.prepare.CifarArchive;
 import org.easycv4j.data.prepare.FashionMnist;
 import org.easycv4j.data.prepare.IdxExport;
 import org.easycv4j.data.prepare.SyntheticImages;
+import org.easycv4j.data.source.CifarSource;
 import org.easycv4j.data.source.IdxSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
         description = "Fetch and convert datasets.",
         subcommands = {PrepareDataCommand.FashionMnistCmd.class, PrepareDataCommand.ExportImages.class,
-                PrepareDataCommand.DemoSubset.class, PrepareDataCommand.SyntheticJpeg.class})
+                PrepareDataCommand.DemoSubset.class, PrepareDataCommand.SyntheticJpeg.class,
+                PrepareDataCommand.Cifar10Cmd.class, PrepareDataCommand.Cifar100Cmd.class})
 public final class PrepareDataCommand implements Callable<Integer> {
 
     @Override
@@ -117,6 +120,49 @@ public final class PrepareDataCommand implements Callable<Integer> {
                     testPerClass, out.resolve("t10k-images-idx3-ubyte.gz"), out.resolve("t10k-labels-idx1-ubyte.gz"));
             System.out.println("subset written to " + out);
             return 0;
+        }
+    }
+
+    /** An official CIFAR archive extracted for ClsSourceCifar10 / ClsSourceCifar100. */
+    abstract static class CifarCmd implements Callable<Integer> {
+        @Option(names = "--from", required = true, paramLabel = "ARCHIVE.tar.gz",
+                description = "the official archive (python or binary version), downloaded by you")
+        Path from;
+
+        @Option(names = "--out", description = "folder to extract into, the sources' root (default: datasets/NAME)")
+        Path out;
+
+        abstract CifarSource.Variant variant();
+
+        @Override
+        public Integer call() throws Exception {
+            String name = variant() == CifarSource.Variant.CIFAR10 ? "cifar10" : "cifar100";
+            Path root = out != null ? out : Path.of("datasets", name);
+            CifarArchive.Result r = CifarArchive.extract(variant(), from, root);
+            System.out.println(r.folder() + ": " + r.train() + " training and " + r.test() + " test images, "
+                    + r.classes() + " classes; use data_source { type = ClsSource" + (name.equals("cifar10")
+                    ? "Cifar10" : "Cifar100") + ", root = \"" + root + "\", split = train }");
+            return 0;
+        }
+    }
+
+    @Command(name = "cifar10", mixinStandardHelpOptions = true,
+            description = "Extract and check the official CIFAR-10 archive (cifar-10-python.tar.gz or "
+                    + "cifar-10-binary.tar.gz); nothing is downloaded.")
+    static final class Cifar10Cmd extends CifarCmd {
+        @Override
+        CifarSource.Variant variant() {
+            return CifarSource.Variant.CIFAR10;
+        }
+    }
+
+    @Command(name = "cifar100", mixinStandardHelpOptions = true,
+            description = "Extract and check the official CIFAR-100 archive (cifar-100-python.tar.gz or "
+                    + "cifar-100-binary.tar.gz); nothing is downloaded.")
+    static final class Cifar100Cmd extends CifarCmd {
+        @Override
+        CifarSource.Variant variant() {
+            return CifarSource.Variant.CIFAR100;
         }
     }
 

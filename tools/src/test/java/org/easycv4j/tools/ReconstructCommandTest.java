@@ -25,11 +25,11 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.io.TorchCheckpoint;
 import org.easycv4j.models.mae.MaeModel;
-import org.easycv4j.models.mae.MaePretrainedLoader;
 import org.easycv4j.models.mae.MaeSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,8 @@ class ReconstructCommandTest {
         MaeModel mae = new MaeModel(MaeSettings.fromConfig(ConfigNode.root(ConfigFactory.parseString(MODEL))));
         mae.block().initialize(m, DataType.FLOAT32, mae.inputShapes(1));
         Path pth = Path.of("..", "models", "src", "test", "resources", "interop", "mae_tiny_full.pth");
-        MaePretrainedLoader.load("mae_tiny_full.pth", TorchCheckpoint.readStateDict(pth, m), mae);
+        WeightLoader.load("mae_tiny_full.pth", TorchCheckpoint.readStateDict(pth, m), mae.namedParameters(),
+                MaeModel.pretrainedPolicy());
         return mae;
     }
 

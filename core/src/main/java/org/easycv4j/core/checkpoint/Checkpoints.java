@@ -2,7 +2,6 @@ package org.easycv4j.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -14,7 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,46 +116,6 @@ public final class Checkpoints {
         return json.get("config").getAsString();
     }
 
-    /**
-     * Loads model weights strictly: every parameter must be present with its shape, and the file may hold no
-     * other tensor. {@code source} is a checkpoint folder or a safetensors file.
-     */
-    public static void loadModel(Path source, List<NamedParameter> params, NDManager manager) throws IOException {
-        Path file = Files.isDirectory(source) ? source.resolve(MODEL) : source;
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no model weights at " + file);
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            loadModel(file.toString(), SafeTensors.read(file, scope), params);
-        }
-    }
-
-    /**
-     * Copies named tensors into the parameters strictly, as {@link #loadModel(Path, List, NDManager)} does;
-     * {@code source} names them in the error.
-     */
-    public static void loadModel(String source, Map<String, NDArray> tensors, List<NamedParameter> params)
-            throws IOException {
-        List<String> problems = new ArrayList<>();
-        Map<String, NDArray> remaining = new LinkedHashMap<>(tensors);
-        for (NamedParameter p : params) {
-            NDArray src = remaining.remove(p.name());
-            Parameter param = p.parameter();
-            if (src == null) {
-                problems.add("missing " + p.name());
-            } else if (!src.getShape().equals(param.getArray().getShape())) {
-                problems.add(p.name() + " has shape " + src.getShape() + " in the file, "
-                        + param.getArray().getShape() + " in the model");
-            } else {
-                copy(src, param.getArray());
-            }
-        }
-        remaining.keySet().forEach(k -> problems.add("unexpected " + k));
-        if (!problems.isEmpty()) {
-            throw new IOException(source + " does not match the model: " + String.join("; ", problems));
-        }
-    }
-
     /** Loads the optimizer state of a checkpoint folder. */
     public static void loadOptimizer(Path checkpoint, Optimizer optimizer, long steps, NDManager manager)
             throws IOException {
@@ -186,12 +144,6 @@ public final class Checkpoints {
             optimizer.loadState(all, steps);
             scaler.ifPresent(s -> s.loadState(amp));
         }
-    }
-
-    /** Copies values in place, keeping the destination's dtype, device and gradient attachment. */
-    static void copy(NDArray src, NDArray dst) {
-        NDArray s = src.toType(dst.getDataType(), false).toDevice(dst.getDevice(), false);
-        dst.set(new ai.djl.ndarray.index.NDIndex("..."), s);
     }
 
     /** Deletes a folder tree if it exists. */

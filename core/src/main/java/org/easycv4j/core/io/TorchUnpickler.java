@@ -12,7 +12,8 @@ import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * An unpickler for {@code torch.save} files that can build nothing but tensors, storages, ordered dicts,
+ * An unpickler for {@code torch.save} files and plain Python pickles that can build nothing but tensors,
+ * storages, NumPy arrays and scalars (as {@link HostTensor}s and Java numbers), ordered dicts,
  * {@code torch.Size} and plain values (numbers, strings, tuples, lists, dicts).
  *
  * <p>Safety does not rest on Java being unable to run Python: every opcode that names a global
@@ -100,6 +101,14 @@ final class TorchUnpickler extends Unpickler {
             case "argparse.Namespace":
                 // Training scripts save their command-line arguments; kept as a plain map of its attributes.
                 return (IObjectConstructor) args -> new Namespace();
+            case "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct":
+                return (IObjectConstructor) NumpyArrays::reconstruct;
+            case "numpy.ndarray":
+                return NumpyArrays.NDARRAY;
+            case "numpy.dtype":
+                return (IObjectConstructor) NumpyArrays::dtype;
+            case "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar":
+                return (IObjectConstructor) NumpyArrays::scalar;
             case "torch.Size":
                 return (IObjectConstructor) args -> {
                     if (args.length != 1 || !(args[0] instanceof Object[] dims)) {
@@ -118,7 +127,7 @@ final class TorchUnpickler extends Unpickler {
             }
         }
         throw new PickleException("pickle global \"" + full + "\" is not allowed: only tensors, storages, "
-                + "OrderedDict, torch.Size, argparse.Namespace and plain values are read; the file holds other Python objects "
+                + "NumPy arrays, OrderedDict, torch.Size, argparse.Namespace and plain values are read; the file holds other Python objects "
                 + "(or is malicious)");
     }
 
@@ -170,6 +179,18 @@ final class TorchUnpickler extends Unpickler {
             case BUILD: {
                 Object state = stack.pop();
                 Object target = stack.peek();
+                if (target instanceof NumpyArrays.Pending pending) {
+                    // The array object was memoized before its state arrived: later references get the tensor.
+                    HostTensor built = pending.build(state);
+                    stack.pop();
+                    stack.add(built);
+                    memo.replaceAll((k, v) -> v == pending ? built : v);
+                    return NO_RETURN_VALUE;
+                }
+                if (target instanceof NumpyArrays.Dtype dtype) {
+                    dtype.setState(state);
+                    return NO_RETURN_VALUE;
+                }
                 if (!(target instanceof Map) || !(state instanceof Map<?, ?> attributes)) {
                     throw new PickleException("BUILD (object state) is only supported on dicts, got "
                             + typeName(target));

@@ -30,6 +30,14 @@ public interface TaskModel {
     default void afterInitialize(ai.djl.ndarray.NDManager manager) throws java.io.IOException {}
 
     /**
+     * How weights files written elsewhere (another framework's names) map to {@link #namedParameters()}: used by
+     * {@code load_from}, evaluation and export. The default keeps the names.
+     */
+    default org.easycv4j.core.checkpoint.NameMapping nameMapping() {
+        return org.easycv4j.core.checkpoint.NameMapping.IDENTITY;
+    }
+
+    /**
      * What an export of this model holds. The default exports every parameter of a classifier whose block maps
      * images (N, C, H, W) to logits (N, classes); a pretraining model exports its backbone instead.
      */

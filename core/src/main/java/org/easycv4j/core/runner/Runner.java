@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.LoadReport;
+import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
@@ -158,7 +162,7 @@ public final class Runner {
                             + "slower than float32; mixed precision pays off on GPUs", device);
                 }
             }
-            int startEpoch = restore(params, optimizer, scaler, manager);
+            int startEpoch = restore(model, params, optimizer, scaler, manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
             context.setLossScaler(scaler);
@@ -213,7 +217,7 @@ public final class Runner {
         List<EvalParts> evals = buildEvals(ctx);
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.trainingDevices().get(0)))) {
             List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
-            Checkpoints.loadModel(checkpoint, params, manager);
+            WeightLoader.load(checkpoint, params, model.nameMapping(), LoadPolicy.STRICT, manager);
             List<DataLoader> loaders = new ArrayList<>();
             try {
                 Map<String, Double> metrics = new LinkedHashMap<>();
@@ -262,7 +266,7 @@ public final class Runner {
     }
 
     /** Applies resume_from or load_from; returns the epoch to start at. */
-    private int restore(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler,
+    private int restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler,
             NDManager manager) throws IOException {
         Optional<Path> resume = experiment.resumeFrom();
         if (resume.isPresent()) {
@@ -271,14 +275,15 @@ public final class Runner {
                 throw new IllegalArgumentException(resume.get() + " already completed " + state.epoch()
                         + " epochs; total_epochs = " + experiment.totalEpochs() + " leaves nothing to train");
             }
-            Checkpoints.loadModel(resume.get(), params, manager);
+            WeightLoader.load(resume.get(), params, NameMapping.IDENTITY, LoadPolicy.STRICT, manager);
             Checkpoints.loadOptimizer(resume.get(), optimizer, scaler, state.optimizerSteps(), manager);
             LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
             return state.epoch();
         }
         if (experiment.loadFrom().isPresent()) {
-            Checkpoints.loadModel(experiment.loadFrom().get(), params, manager);
-            LOG.info("loaded weights from {}", experiment.loadFrom().get());
+            LoadReport report = WeightLoader.load(experiment.loadFrom().get(), params, model.nameMapping(),
+                    LoadPolicy.STRICT, manager);
+            LOG.info("load_from {}: {}", experiment.loadFrom().get(), report.summary());
         }
         return 0;
     }

@@ -155,18 +155,40 @@ class SourcesTest {
     }
 
     @Test
-    void imageNetLayoutReadsMetaLists() throws Exception {
-        Fixtures.writeImage(dir.resolve("val/v1.png"), 4, 4, 0);
-        Fixtures.writeImage(dir.resolve("train/n01/t1.png"), 4, 4, 0);
-        Fixtures.writeText(dir.resolve("meta/train.txt"), "n01/t1.png 0\n");
-        Fixtures.writeText(dir.resolve("meta/val.txt"), "v1.png 1\n");
-        Fixtures.writeText(dir.resolve("meta/classes.txt"), "tench\ngoldfish\n");
-        DataSource val = build("type = ClsSourceImageNet1k, root = " + q(dir) + ", split = val");
-        assertEquals(1, val.size());
-        assertEquals(1, val.load(0, IMAGEIO).label());
-        assertEquals(List.of("tench", "goldfish"), val.classNames());
+    void imageNetReadsEasyCvMetaListsAndLabelNames() throws Exception {
+        Fixtures.writeImage(dir.resolve("train/n02/t1.png"), 4, 4, 0);
+        Fixtures.writeImage(dir.resolve("train/n01/t2.png"), 5, 4, 0);
+        Fixtures.writeImage(dir.resolve("val/n02/v1.png"), 4, 4, 0);
+        Fixtures.writeText(dir.resolve("meta/train.txt"), "train/n02/t1.png\ntrain/n01/t2.png\ntrain/n09/x.png\nflat.png\n");
+        Fixtures.writeText(dir.resolve("meta/val.txt"), "val/n02/v1.png\n");
+        Fixtures.writeText(dir.resolve("meta/label_name.txt"), "n02 1 goldfish\nn01 0 tench, Tinca tinca\n");
         DataSource train = build("type = ClsSourceImageNet1k, root = " + q(dir));
-        assertTrue(train.load(0, IMAGEIO).origin().endsWith("t1.png"));
+        assertEquals(2, train.size());
+        assertEquals(List.of("tench, Tinca tinca", "goldfish"), train.classNames());
+        assertEquals(1, train.load(0, IMAGEIO).label());
+        assertEquals(0, train.load(1, IMAGEIO).label());
+        assertEquals(5, train.load(1, IMAGEIO).image().width());
+        assertEquals(2, train.listProblems().size());
+        assertTrue(train.listProblems().get(0).toString().contains("train.txt:3")
+                && train.listProblems().get(0).toString().contains("n09"), train.listProblems().toString());
+        DataSource test = build("type = ClsSourceImageNet1k, root = " + q(dir) + ", split = test");
+        assertEquals(1, test.size());
+        assertEquals(1, test.load(0, IMAGEIO).label());
+        assertTrue(test.load(0, IMAGEIO).origin().endsWith("v1.png"));
+    }
+
+    @Test
+    void imageNetRejectsEasyCvsOtherSplitNamesAndBadLabelFiles() throws Exception {
+        ConfigNode[] n = new ConfigNode[1];
+        Fixtures.parse(COMPONENTS, "type = ClsSourceImageNet1k, root = " + q(dir) + ", split = val",
+                DataKinds.DATA_SOURCE, n);
+        assertTrue(n[0].problems().list().toString().contains("split"), n[0].problems().list().toString());
+        Fixtures.writeText(dir.resolve("meta/train.txt"), "train/n01/a.png\n");
+        Fixtures.writeText(dir.resolve("meta/label_name.txt"), "n01 0 tench\nn02 zero goldfish\n");
+        ComponentBuildException e = assertThrows(ComponentBuildException.class,
+                () -> build("type = ClsSourceImageNet1k, root = " + q(dir)));
+        assertTrue(e.getMessage().contains("label_name.txt:2") && e.getMessage().contains("not an integer"),
+                e.getMessage());
     }
 
     @Test

@@ -11,6 +11,27 @@ public final class PosEmbedInterpolation {
     private PosEmbedInterpolation() {}
 
     /**
+     * {@code src} (1, 1 + g·g, D) resized to {@code target} (1, 1 + h·h, D), or {@code null} when the shapes are
+     * not two such square grids of the same width.
+     */
+    public static ai.djl.ndarray.NDArray adapt(ai.djl.ndarray.NDArray src, ai.djl.ndarray.types.Shape target) {
+        ai.djl.ndarray.types.Shape from = src.getShape();
+        if (from.dimension() != 3 || target.dimension() != 3 || from.get(0) != 1 || target.get(0) != 1
+                || from.get(2) != target.get(2) || side(from.get(1) - 1) < 0 || side(target.get(1) - 1) < 0) {
+            return null;
+        }
+        float[] values = src.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] resized = resize(values, 1, (int) target.get(2), side(from.get(1) - 1), side(target.get(1) - 1));
+        return src.getManager().create(resized, target);
+    }
+
+    /** The side of a square grid of {@code n} patches, or -1. */
+    private static int side(long n) {
+        long r = Math.round(Math.sqrt(n));
+        return n > 0 && r * r == n ? (int) r : -1;
+    }
+
+    /**
      * @param values row-major (extraRows + from·from) × dim values
      * @param extraRows rows kept as they are (1 for the cls token)
      */

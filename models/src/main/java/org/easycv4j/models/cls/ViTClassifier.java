@@ -9,9 +9,15 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.LoadReport;
+import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.models.interop.CheckpointNames;
 
 /**
  * The fine-tuning classifier (EasyCV's ViT fine-tune model). Labels: int64 class indices (N), with optional
@@ -48,19 +54,55 @@ public final class ViTClassifier implements TaskModel {
     }
 
     /**
+     * How a pretrained encoder loads: the new {@code head} and {@code fc_norm} may be missing (or of another
+     * shape: another number of classes); an MAE decoder and {@code mask_token}, and {@code norm} when global
+     * pooling replaces it, are ignored; {@code pos_embed} is interpolated to another patch grid.
+     */
+    public LoadPolicy pretrainedPolicy() {
+        boolean globalPool = network.globalPool();
+        return new LoadPolicy() {
+            @Override
+            public boolean mayBeMissing(String name, Set<String> fileKeys) {
+                return name.startsWith("head.") || name.startsWith("fc_norm.");
+            }
+
+            @Override
+            public boolean ignorable(String key) {
+                return key.startsWith("decoder_") || key.equals("mask_token") || (globalPool && key.startsWith("norm."));
+            }
+
+            @Override
+            public boolean unexpectedIsError() {
+                return false;
+            }
+
+            @Override
+            public NDArray adapt(String name, NDArray src, Shape target) {
+                return name.equals("pos_embed") ? PosEmbedInterpolation.adapt(src, target) : null;
+            }
+        };
+    }
+
+    /** timm, MAE-repository, Hugging Face and EasyCV names (see {@link CheckpointNames}). */
+    @Override
+    public NameMapping nameMapping() {
+        return CheckpointNames::toOurs;
+    }
+
+    /**
      * Loads the configured {@code pretrained} encoder, if any; call once after {@code block().initialize(...)}
      * and before training. Returns the report (also when nothing is configured: empty).
      */
-    public PretrainedReport loadPretrained(NDManager manager) throws IOException {
+    public LoadReport loadPretrained(NDManager manager) throws IOException {
         if (settings.pretrained().isEmpty()) {
-            return PretrainedReport.none();
+            return LoadReport.none();
         }
         return loadPretrained(settings.pretrained().get(), manager);
     }
 
-    /** Loads the encoder of {@code file}: a weights file or a checkpoint folder (see {@link PretrainedLoader}). */
-    public PretrainedReport loadPretrained(Path file, NDManager manager) throws IOException {
-        return PretrainedLoader.load(file, this, manager);
+    /** Loads the encoder of {@code file}, a weights file or a checkpoint folder, under {@link #pretrainedPolicy()}. */
+    public LoadReport loadPretrained(Path file, NDManager manager) throws IOException {
+        return WeightLoader.load(file, namedParameters(), nameMapping(), pretrainedPolicy(), manager);
     }
 
     /** Loads {@code pretrained} when configured and logs what was loaded, ignored and interpolated. */
@@ -69,7 +111,7 @@ public final class ViTClassifier implements TaskModel {
         if (settings.pretrained().isEmpty()) {
             return;
         }
-        PretrainedReport report = loadPretrained(manager);
+        LoadReport report = loadPretrained(manager);
         LOG.info("pretrained {}: {}", settings.pretrained().get(), report.summary());
     }
 

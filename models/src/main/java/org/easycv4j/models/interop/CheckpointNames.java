@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.easycv4j.core.checkpoint.WeightLoadException;
 import org.easycv4j.core.io.WeightFiles;
 
 /**
@@ -40,6 +41,22 @@ import org.easycv4j.core.io.WeightFiles;
  * classifier.*                                        head.*
  * </pre>
  * A Hugging Face name outside the table keeps its name, so loaders report it as unexpected.
+ *
+ * <p>EasyCV's checkpoints ({@code torch.save({'meta', 'state_dict', 'optimizer'})}) name the same tensors
+ * under its model's attributes, which are stripped: MAE pretraining ({@code MAE.encoder}, a
+ * {@code MaskedAutoencoderViT}, and {@code MAE.decoder}, an {@code MAENeck} whose names already start with
+ * {@code decoder_} / {@code mask_token}) and classification ({@code Classification.backbone}, either a
+ * {@code PytorchImageModelWrapper} holding timm's ViT as {@code model} or the ViT itself, and
+ * {@code head_0}, a {@code ClsHead} whose linear layer is {@code fc}):
+ * <pre>
+ * encoder.*            *            (cls_token, pos_embed, patch_embed.proj.*, blocks.N.*, norm.*)
+ * decoder.*            *            (mask_token, decoder_pos_embed, decoder_embed.*, decoder_blocks.N.*, ...)
+ * backbone.model.*     *            (... fc_norm.* with global pooling, head.* when the ViT holds the head)
+ * backbone.*           *
+ * head_0.fc.*          head.*
+ * </pre>
+ * Other EasyCV entries (further heads, necks) keep their names and are reported as unexpected. An EasyCV
+ * checkpoint without a ViT in it (a ResNet, a Swin) is refused with the names it holds.
  */
 public final class CheckpointNames {
     private static final Pattern LAYER = Pattern.compile(
@@ -70,6 +87,11 @@ public final class CheckpointNames {
         LAYER_PARTS.put("output.dense", "mlp.fc2");
     }
 
+    private static final Pattern EASYCV_MAE = Pattern.compile(
+            "encoder\\.(cls_token|pos_embed|patch_embed\\.|blocks\\.\\d+\\.|norm\\.).*");
+    private static final List<String> EASYCV_PREFIXES = List.of("backbone.model.", "backbone.", "encoder.",
+            "decoder.");
+
     private CheckpointNames() {}
 
     /**
@@ -81,8 +103,21 @@ public final class CheckpointNames {
         return toOurs(file.toString(), WeightFiles.read(file, manager));
     }
 
+    /** Whether the names look like EasyCV's (a classification backbone or head, or MAE's encoder). */
+    public static boolean isEasyCv(Map<String, ?> tensors) {
+        for (String k : tensors.keySet()) {
+            if (k.startsWith("backbone.") || k.startsWith("head_0.") || EASYCV_MAE.matcher(k).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the names look like Hugging Face's (the table applies). */
     public static boolean isHuggingFace(Map<String, ?> tensors) {
+        if (isEasyCv(tensors)) {
+            return false;
+        }
         for (String k : tensors.keySet()) {
             String s = k.startsWith("vit.") ? k.substring(4) : k;
             if (s.startsWith("embeddings.patch_embeddings.") || s.startsWith("encoder.layer.")
@@ -98,7 +133,11 @@ public final class CheckpointNames {
      * Face names. {@code source} names the file in errors (a query/key/value triple with a part missing or of
      * mismatched shape).
      */
-    public static Map<String, NDArray> toOurs(String source, Map<String, NDArray> tensors) {
+    public static Map<String, NDArray> toOurs(String source, Map<String, NDArray> tensors)
+            throws WeightLoadException {
+        if (isEasyCv(tensors)) {
+            return fromEasyCv(source, tensors);
+        }
         if (!isHuggingFace(tensors)) {
             return tensors;
         }
@@ -158,15 +197,47 @@ public final class CheckpointNames {
             out.put(e.getKey(), fused);
         }
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException(source + ": cannot map Hugging Face names: " + String.join("; ", errors));
+            throw new WeightLoadException(source + ": cannot map Hugging Face names: " + String.join("; ", errors));
         }
         out.values().removeIf(v -> v == null);
         return out;
     }
 
-    private static void put(String source, Map<String, NDArray> out, String ours, String original, NDArray t) {
+    /** EasyCV's names without their model-attribute prefixes (see the class comment). */
+    static Map<String, NDArray> fromEasyCv(String source, Map<String, NDArray> tensors) throws WeightLoadException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            String k = e.getKey();
+            String ours = k;
+            if (k.startsWith("head_0.fc.")) {
+                ours = "head." + k.substring("head_0.fc.".length());
+            } else {
+                for (String prefix : EASYCV_PREFIXES) {
+                    if (k.startsWith(prefix)) {
+                        ours = k.substring(prefix.length());
+                        break;
+                    }
+                }
+            }
+            put(source, out, ours, k, e.getValue());
+        }
+        boolean vit = out.containsKey("patch_embed.proj.weight") && out.containsKey("blocks.0.attn.qkv.weight")
+                && out.keySet().stream().noneMatch(k -> k.startsWith("layers."));
+        if (!vit) {
+            List<String> sample = tensors.keySet().stream().limit(4).toList();
+            throw new WeightLoadException(source + ": an EasyCV checkpoint of another architecture (it holds " + sample
+                    + (tensors.size() > 4 ? " and " + (tensors.size() - 4) + " more" : "") + "); expected a ViT as "
+                    + "EasyCV's MAE (encoder.patch_embed.proj.weight, encoder.blocks.N.attn.qkv.*) or a ViT "
+                    + "classification model (backbone.[model.]patch_embed.proj.weight, backbone.[model.]blocks.N.*) "
+                    + "saves it");
+        }
+        return out;
+    }
+
+    private static void put(String source, Map<String, NDArray> out, String ours, String original, NDArray t)
+            throws WeightLoadException {
         if (out.containsKey(ours)) {
-            throw new IllegalArgumentException(source + ": \"" + original + "\" maps to \"" + ours
+            throw new WeightLoadException(source + ": \"" + original + "\" maps to \"" + ours
                     + "\", which another entry already has");
         }
         out.put(ours, t);

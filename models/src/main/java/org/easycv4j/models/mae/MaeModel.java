@@ -8,11 +8,16 @@ import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.LoadReport;
+import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
-import org.easycv4j.models.cls.PretrainedReport;
+import org.easycv4j.models.interop.CheckpointNames;
 
 /**
  * MAE pretraining as a task: {@code batch.inputs()} = images and optionally the masking noise (N, L);
@@ -56,12 +61,54 @@ public final class MaeModel implements TaskModel {
                         .toList());
     }
 
-    /** Loads {@code pretrained} when configured (see {@link MaePretrainedLoader}) and logs what was loaded. */
+    /**
+     * How MAE weights load: a checkpoint with its decoder (the MAE repository's {@code *_full.pth}, Hugging
+     * Face's {@code ViTMAEForPreTraining}, EasyCV's MAE, ours) or an encoder only, whose decoder then stays as
+     * initialized; the fixed sin-cos tables may be missing; a fine-tuned classifier's {@code head} and
+     * {@code fc_norm} are ignored.
+     */
+    public static LoadPolicy pretrainedPolicy() {
+        return new LoadPolicy() {
+            @Override
+            public boolean mayBeMissing(String name, Set<String> fileKeys) {
+                boolean fileHasDecoder = fileKeys.stream().anyMatch(MaeModel::isDecoder);
+                return name.equals("pos_embed") || name.equals("decoder_pos_embed")
+                        || (!fileHasDecoder && isDecoder(name));
+            }
+
+            @Override
+            public boolean ignorable(String key) {
+                return key.startsWith("head.") || key.startsWith("fc_norm.");
+            }
+
+            @Override
+            public boolean unexpectedIsError() {
+                return false;
+            }
+        };
+    }
+
+    private static boolean isDecoder(String name) {
+        return name.startsWith("decoder_") || name.equals("mask_token");
+    }
+
+    /** timm, MAE-repository, Hugging Face and EasyCV names (see {@link CheckpointNames}). */
+    @Override
+    public NameMapping nameMapping() {
+        return CheckpointNames::toOurs;
+    }
+
+    /** Loads {@code source} (a weights file or a checkpoint folder) under {@link #pretrainedPolicy()}. */
+    public LoadReport loadPretrained(Path source, NDManager manager) throws IOException {
+        return WeightLoader.load(source, namedParameters(), nameMapping(), pretrainedPolicy(), manager);
+    }
+
+    /** Loads {@code pretrained} when configured and logs what was loaded. */
     @Override
     public void afterInitialize(NDManager manager) throws IOException {
         Optional<Path> pretrained = network.settings().pretrained();
         if (pretrained.isPresent()) {
-            PretrainedReport report = MaePretrainedLoader.load(pretrained.get(), this, manager);
+            LoadReport report = loadPretrained(pretrained.get(), manager);
             LOG.info("pretrained {}: {}", pretrained.get(), report.summary());
         }
     }

@@ -12,16 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.LoadReport;
+import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.io.TorchCheckpoint;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.Fixtures;
-import org.easycv4j.models.cls.PretrainedReport;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
-import org.easycv4j.models.mae.MaePretrainedLoader;
 import org.easycv4j.models.mae.MaeSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,7 +117,7 @@ class ExportInteropTest {
                     + "embed_dim = 32, depth = 2, num_heads = 4, decoder_embed_dim = 16, decoder_depth = 1, "
                     + "decoder_num_heads = 2")));
             mae.block().initialize(m, DataType.FLOAT32, mae.inputShapes(1));
-            MaePretrainedLoader.load("mae_tiny_full.pth", pth, mae);
+            WeightLoader.load("mae_tiny_full.pth", pth, mae.namedParameters(), MaeModel.pretrainedPolicy());
 
             // What tools/export writes: the export's parameters by name.
             Path file = dir.resolve("model.safetensors");
@@ -130,7 +132,7 @@ class ExportInteropTest {
             ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(
                     "img_size = 32, patch_size = 8, embed_dim = 32, depth = 2, num_heads = 4, num_classes = 5")));
             cls.block().initialize(m, DataType.FLOAT32, cls.inputShapes(1));
-            PretrainedReport r = cls.loadPretrained(file, m);
+            LoadReport r = cls.loadPretrained(file, m);
             assertEquals(back.size() - 2, r.loaded().size(), r.summary()); // norm.* is ignored with global pooling
             for (String name : r.loaded()) {
                 NDArray loaded = cls.namedParameters().stream().filter(p -> p.name().equals(name)).findFirst()
@@ -146,7 +148,7 @@ class ExportInteropTest {
             SafeTensors.write(clsFile, Checkpoints.modelTensors(tuned.export().parameters()));
             ViTClassifier again = new ViTClassifier(tuned.settings());
             again.block().initialize(m, DataType.FLOAT32, again.inputShapes(1));
-            Checkpoints.loadModel(clsFile, again.namedParameters(), m);
+            WeightLoader.load(clsFile, again.namedParameters(), NameMapping.IDENTITY, LoadPolicy.STRICT, m);
             for (int i = 0; i < tuned.namedParameters().size(); i++) {
                 NamedParameter a = tuned.namedParameters().get(i);
                 NamedParameter b = again.namedParameters().get(i);

@@ -15,17 +15,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.easycv4j.core.checkpoint.LoadReport;
+import org.easycv4j.core.checkpoint.WeightLoadException;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.io.TorchCheckpoint;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.models.Fixtures;
-import org.easycv4j.models.cls.PretrainedReport;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
-import org.easycv4j.models.mae.MaePretrainedLoader;
 import org.easycv4j.models.mae.MaeSettings;
 import org.junit.jupiter.api.Test;
 
@@ -69,10 +70,10 @@ class ImportTest {
             MaeModel model = mae(m, "mae_tiny_full.pth");
             model.afterInitialize(m); // the configured pretrained file, as the runner does
             assertMaeMatchesPyTorch(m, model);
-            PretrainedReport r = MaePretrainedLoader.load(resource("mae_tiny_full.pth"), model, m);
+            LoadReport r = model.loadPretrained(resource("mae_tiny_full.pth"), m);
             assertEquals(model.namedParameters().size(), r.loaded().size(), r.summary());
             assertEquals(List.of(), r.unexpected());
-            assertEquals(List.of(), r.missingExpected());
+            assertEquals(List.of(), r.missing());
         }
     }
 
@@ -80,7 +81,7 @@ class ImportTest {
     void huggingFaceSafetensorsGivePyTorchsLoss() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             MaeModel model = mae(m, null);
-            PretrainedReport r = MaePretrainedLoader.load(resource("mae_tiny_hf.safetensors"), model, m);
+            LoadReport r = model.loadPretrained(resource("mae_tiny_hf.safetensors"), m);
             assertEquals(model.namedParameters().size(), r.loaded().size(), r.summary());
             assertEquals(List.of(), r.unexpected());
             assertMaeMatchesPyTorch(m, model);
@@ -106,7 +107,7 @@ class ImportTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> hf = new LinkedHashMap<>(SafeTensors.read(resource("mae_tiny_hf.safetensors"), m));
             hf.remove("vit.encoder.layer.1.attention.attention.key.bias");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            WeightLoadException e = assertThrows(WeightLoadException.class,
                     () -> CheckpointNames.toOurs("hf.safetensors", hf));
             assertTrue(e.getMessage().contains("hf.safetensors") && e.getMessage().contains("blocks.1.attn.qkv.bias")
                     && e.getMessage().contains("[key]"), e.getMessage());
@@ -119,9 +120,9 @@ class ImportTest {
             ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(CLS
                     + ", pretrained = \"" + resource("vit_tiny_cls.pth") + "\"")));
             cls.block().initialize(m, DataType.FLOAT32, cls.inputShapes(3));
-            PretrainedReport r = cls.loadPretrained(m);
+            LoadReport r = cls.loadPretrained(m);
             assertEquals(cls.namedParameters().size(), r.loaded().size(), r.summary());
-            assertEquals(List.of(), r.missingExpected());
+            assertEquals(List.of(), r.missing());
             Map<String, NDArray> exp = SafeTensors.read(resource("expected.safetensors"), m);
             NDArray logits = cls.forward(new ParameterStore(m, false),
                     new Batch(new NDList(exp.get("cls.images")), new NDList(), 3), false).outputs().get(0);
@@ -134,7 +135,7 @@ class ImportTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(CLS)));
             cls.block().initialize(m, DataType.FLOAT32, cls.inputShapes(1));
-            PretrainedReport r = cls.loadPretrained(resource("mae_tiny_hf.safetensors"), m);
+            LoadReport r = cls.loadPretrained(resource("mae_tiny_hf.safetensors"), m);
             assertEquals(List.of(), r.unexpected());
             assertTrue(r.ignored().contains("decoder_blocks.0.attn.qkv.weight") && r.ignored().contains("norm.bias"),
                     r.ignored().toString());
@@ -157,15 +158,15 @@ class ImportTest {
             Map<String, NDArray> encoder = new LinkedHashMap<>(pth);
             encoder.keySet().removeIf(k -> k.startsWith("decoder_") || k.equals("mask_token"));
             MaeModel model = mae(m, null);
-            PretrainedReport r = MaePretrainedLoader.load("enc.pth", encoder, model);
-            assertTrue(r.missingExpected().contains("decoder_pred.weight") && r.missingExpected().contains("mask_token"),
+            LoadReport r = WeightLoader.load("enc.pth", encoder, model.namedParameters(), MaeModel.pretrainedPolicy());
+            assertTrue(r.missing().contains("decoder_pred.weight") && r.missing().contains("mask_token"),
                     r.summary());
             assertEquals(encoder.size(), r.loaded().size());
 
             Map<String, NDArray> partial = new LinkedHashMap<>(pth);
             partial.remove("decoder_norm.bias");
-            var missing = assertThrows(IllegalArgumentException.class,
-                    () -> MaePretrainedLoader.load("part.pth", partial, model));
+            var missing = assertThrows(WeightLoadException.class,
+                    () -> WeightLoader.load("part.pth", partial, model.namedParameters(), MaeModel.pretrainedPolicy()));
             assertTrue(missing.getMessage().contains("part.pth") && missing.getMessage().contains("decoder_norm.bias"),
                     missing.getMessage());
 
@@ -173,8 +174,8 @@ class ImportTest {
                     "decoder_embed_dim = 16", "decoder_embed_dim = 24").replace("decoder_num_heads = 2",
                     "decoder_num_heads = 3"))));
             wider.block().initialize(m, DataType.FLOAT32, wider.inputShapes(1));
-            var shape = assertThrows(IllegalArgumentException.class,
-                    () -> MaePretrainedLoader.load("full.pth", pth, wider));
+            var shape = assertThrows(WeightLoadException.class,
+                    () -> WeightLoader.load("full.pth", pth, wider.namedParameters(), MaeModel.pretrainedPolicy()));
             assertTrue(shape.getMessage().contains("decoder_embed.weight") && shape.getMessage().contains("(24, 32)"),
                     shape.getMessage());
         }

@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.config.ComponentBuildException;
 import org.easycv4j.core.model.ModelExport;
@@ -125,7 +127,7 @@ public final class ExportedModel {
             NDManager manager = ctx.getModel().getNDManager();
             block.initialize(manager, DataType.FLOAT32, inputShape);
             List<NamedParameter> params = model.export().parameters();
-            Checkpoints.loadModel(dir.resolve(Exporter.WEIGHTS), params, manager);
+            WeightLoader.load(dir.resolve(Exporter.WEIGHTS), params, NameMapping.IDENTITY, LoadPolicy.STRICT, manager);
         }
 
         @Override

@@ -19,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.io.SafeTensors;
-import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
@@ -30,7 +31,6 @@ import org.easycv4j.core.runner.Experiment;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Provenance;
 import org.easycv4j.core.util.AtomicFiles;
-import org.easycv4j.models.interop.CheckpointNames;
 
 /**
  * Writes an export folder from a config and a checkpoint:
@@ -96,17 +96,11 @@ public final class Exporter {
     }
 
     /**
-     * Loads a checkpoint folder, our safetensors, or a PyTorch {@code .pth} / Hugging Face safetensors file
-     * (names mapped by {@link CheckpointNames}) strictly: every parameter, nothing else.
+     * Loads a checkpoint folder, our safetensors, or a PyTorch {@code .pth} / Hugging Face / EasyCV file (names
+     * mapped by the model) strictly: every parameter, nothing else.
      */
     static void loadWeights(Path checkpoint, TaskModel model, NDManager manager) throws IOException {
-        Path file = WeightFiles.resolve(checkpoint);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no model weights at " + file);
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            Checkpoints.loadModel(file.toString(), CheckpointNames.read(file, scope), model.namedParameters());
-        }
+        WeightLoader.load(checkpoint, model.namedParameters(), model.nameMapping(), LoadPolicy.STRICT, manager);
     }
 
     /** The value at a component path such as {@code eval_pipelines[0].data.pipeline}. */

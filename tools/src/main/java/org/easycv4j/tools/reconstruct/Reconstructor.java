@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.OptionalDouble;
 import javax.imageio.ImageIO;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
@@ -90,7 +92,7 @@ public final class Reconstructor {
         this.model = mae;
         this.settings = mae.network().settings();
         model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(1));
-        Checkpoints.loadModel(checkpoint, model.namedParameters(), manager);
+        WeightLoader.load(checkpoint, model.namedParameters(), model.nameMapping(), LoadPolicy.STRICT, manager);
         int c = settings.encoder().inChans();
         float[][] norm = normalization(config, c, checkpoint);
         this.mean = norm[0];

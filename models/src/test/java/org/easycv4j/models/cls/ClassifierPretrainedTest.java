@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.easycv4j.core.checkpoint.LoadReport;
+import org.easycv4j.core.checkpoint.WeightLoadException;
+import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.Fixtures;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** MAE checkpoint → classifier: encoder kept, decoder dropped, problems reported, pos_embed interpolated. */
-class PretrainedLoaderTest {
+class ClassifierPretrainedTest {
     @TempDir
     Path dir;
 
@@ -52,9 +55,9 @@ class PretrainedLoaderTest {
             Path file = saveMae(manager, 32);
             ViTClassifier cls = classifier(32);
             cls.block().initialize(manager, DataType.FLOAT32, cls.inputShapes(1));
-            PretrainedReport r = cls.loadPretrained(file, manager);
+            LoadReport r = cls.loadPretrained(file, manager);
             assertEquals(List.of("fc_norm.weight", "fc_norm.bias", "head.weight", "head.bias"),
-                    r.missingExpected().stream().sorted((a, b) -> a.startsWith("fc") == b.startsWith("fc")
+                    r.missing().stream().sorted((a, b) -> a.startsWith("fc") == b.startsWith("fc")
                             ? b.compareTo(a) : a.startsWith("fc") ? -1 : 1).toList());
             assertTrue(r.ignored().contains("mask_token") && r.ignored().contains("decoder_pred.weight")
                     && r.ignored().contains("norm.weight"), r.ignored().toString());
@@ -76,7 +79,7 @@ class PretrainedLoaderTest {
             ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config("img_size = 32, "
                     + ENCODER + ", num_classes = 3, pretrained = \"" + file + "\"")));
             cls.block().initialize(manager, DataType.FLOAT32, cls.inputShapes(1));
-            PretrainedReport report = cls.loadPretrained(manager);
+            LoadReport report = cls.loadPretrained(manager);
             assertEquals(28, report.loaded().size(), report.summary());
             NDArray expected = SafeTensors.read(file, manager).get("blocks.1.attn.qkv.weight");
             NDArray actual = cls.namedParameters().stream().filter(p -> p.name().equals("blocks.1.attn.qkv.weight"))
@@ -93,9 +96,9 @@ class PretrainedLoaderTest {
             ckpt.remove("blocks.1.mlp.fc2.weight");
             ViTClassifier cls = classifier(32);
             cls.block().initialize(manager, DataType.FLOAT32, cls.inputShapes(1));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> PretrainedLoader.load("ckpt", ckpt, cls));
-            assertTrue(e.getMessage().contains("missing encoder parameter \"blocks.1.mlp.fc2.weight\""), e.getMessage());
+            WeightLoadException e = assertThrows(WeightLoadException.class,
+                    () -> WeightLoader.load("ckpt", ckpt, cls.namedParameters(), cls.pretrainedPolicy()));
+            assertTrue(e.getMessage().contains("missing blocks.1.mlp.fc2.weight"), e.getMessage());
         }
     }
 
@@ -105,8 +108,8 @@ class PretrainedLoaderTest {
             Path file = saveMae(manager, 32); // 4x4 grid
             ViTClassifier cls = classifier(48); // 6x6 grid
             cls.block().initialize(manager, DataType.FLOAT32, cls.inputShapes(1));
-            PretrainedReport r = cls.loadPretrained(file, manager);
-            assertEquals(1, r.interpolated().size(), r.summary());
+            LoadReport r = cls.loadPretrained(file, manager);
+            assertEquals(1, r.adapted().size(), r.summary());
             NDArray src = SafeTensors.read(file, manager).get("pos_embed");
             float[] expected = PosEmbedInterpolation.resize(src.toFloatArray(), 1, 32, 4, 6);
             NDArray pos = cls.namedParameters().stream().filter(p -> p.name().equals("pos_embed")).findFirst()
