@@ -3,6 +3,7 @@ package org.easycv4j.core.registry;
 import com.google.inject.AbstractModule;
 import org.easycv4j.core.eval.ClsEvaluatorFactory;
 import org.easycv4j.core.optim.AdamWFactory;
+import org.easycv4j.core.optim.LarsFactory;
 import org.easycv4j.core.optim.SgdFactory;
 import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
 import org.easycv4j.core.optim.schedule.FixedLrFactory;
@@ -17,7 +18,8 @@ public final class CoreModule extends AbstractModule implements PluginModule {
         Registrations.declare(binder(), CoreKinds.MODEL);
         Registrations.declare(binder(), CoreKinds.OPTIMIZER)
                 .add("AdamW", AdamWFactory.class)
-                .add("SGD", SgdFactory.class);
+                .add("SGD", SgdFactory.class)
+                .add("LARS", LarsFactory.class);
         Registrations.declare(binder(), CoreKinds.LR_SCHEDULE)
                 .add("Fixed", FixedLrFactory.class)
                 .add("Step", StepLrFactory.class)
