@@ -8,6 +8,7 @@ import org.easycv4j.core.optim.SgdFactory;
 import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
 import org.easycv4j.core.optim.schedule.FixedLrFactory;
 import org.easycv4j.core.optim.schedule.StepLrFactory;
+import org.easycv4j.core.runner.hooks.EmaHookFactory;
 import org.easycv4j.core.runner.hooks.TextLoggerHookFactory;
 
 /** Declares the runner's kinds and registers the components core ships (optimizers, schedules, evaluators). */
@@ -25,7 +26,8 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                 .add("Step", StepLrFactory.class)
                 .add("CosineAnnealing", CosineAnnealingFactory.class);
         Registrations.declare(binder(), CoreKinds.HOOK)
-                .add("TextLoggerHook", TextLoggerHookFactory.class);
+                .add("TextLoggerHook", TextLoggerHookFactory.class)
+                .add("EMAHook", EmaHookFactory.class);
         Registrations.declare(binder(), CoreKinds.EVALUATOR)
                 .add("ClsEvaluator", ClsEvaluatorFactory.class);
     }

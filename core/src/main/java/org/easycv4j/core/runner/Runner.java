@@ -142,7 +142,7 @@ public final class Runner {
                             + "slower than float32; mixed precision pays off on GPUs", device);
                 }
             }
-            int startEpoch = restore(params, optimizer, scaler, manager);
+            int startEpoch = restore(params, optimizer, scaler, stateful(hooks), manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch());
             context.setLossScaler(scaler);
@@ -151,7 +151,7 @@ public final class Runner {
             hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
             hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
                     experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
-                    experiment.seed()));
+                    experiment.seed(), stateful(hooks)));
             List<DataLoader> valLoaders = new ArrayList<>();
             try {
                 if (!evals.isEmpty()) {
@@ -246,9 +246,13 @@ public final class Runner {
         return params;
     }
 
+    private static List<CheckpointedHook> stateful(List<Hook> hooks) {
+        return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
+    }
+
     /** Applies resume_from or load_from; returns the epoch to start at. */
     private int restore(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler,
-            NDManager manager) throws IOException {
+            List<CheckpointedHook> stateful, NDManager manager) throws IOException {
         Optional<Path> resume = experiment.resumeFrom();
         if (resume.isPresent()) {
             CheckpointState state = Checkpoints.readState(resume.get());
@@ -258,6 +262,15 @@ public final class Runner {
             }
             Checkpoints.loadModel(resume.get(), params, manager);
             Checkpoints.loadOptimizer(resume.get(), optimizer, scaler, state.optimizerSteps(), manager);
+            for (CheckpointedHook h : stateful) {
+                Path file = resume.get().resolve(h.checkpointFile());
+                if (Files.isRegularFile(file)) {
+                    h.restore(org.easycv4j.core.io.SafeTensors.read(file, manager));
+                } else {
+                    LOG.warn("{} has no {}: {} starts afresh from the resumed weights", resume.get(),
+                            h.checkpointFile(), h.getClass().getSimpleName());
+                }
+            }
             LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
             return state.epoch();
         }
