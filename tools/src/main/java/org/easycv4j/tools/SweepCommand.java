@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code tools/sweep CONFIG --grid key=v1,v2,... [--grid ...] [--seeds 0,1] [--then EVAL_CONFIG]... [--out DIR]}.
+ * {@code tools/sweep CONFIG --grid key=v1,v2,... [--grid ...] [--seeds 0,1] [--then EVAL_CONFIG]...
+ * [--then-seeds 0,1] [--then-key KEY] [--set k=v]... [--then-set k=v]... [--out DIR]}.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Train CONFIG at every combination of the --grid values and seeds, each in its own work dir, "
@@ -36,6 +37,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--then", paramLabel = "EVAL_CONFIG",
             description = "a config run after each combination from its final checkpoint (repeatable)")
     List<Path> then = new ArrayList<>();
+
+    @Option(names = "--then-seeds", paramLabel = "LIST", split = ",",
+            description = "seeds of every --then run, each in <name>_seed<s>/ (default: the combination's seed)")
+    List<Long> thenSeeds = new ArrayList<>();
 
     @Option(names = "--then-key", paramLabel = "KEY", defaultValue = "model.pretrained",
             description = "the --then config's key that receives the checkpoint (default: ${DEFAULT-VALUE}; "
@@ -77,7 +82,7 @@ public final class SweepCommand implements Callable<Integer> {
         List<String> commandLine = new ArrayList<>();
         ProcessHandle.current().info().arguments().ifPresent(a -> commandLine.addAll(List.of(a)));
         List<Sweep.Row> rows = new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets,
-                thenSets, commandLine, System.out).run();
+                thenSets, thenSeeds, commandLine, System.out).run();
         long failed = rows.stream().filter(r -> r.stages().values().stream().anyMatch(s -> !s.status().equals("ok")))
                 .count();
         System.out.println(rows.size() + " combinations, " + failed + " not finished; " + dir.resolve(Sweep.MARKDOWN));

@@ -31,7 +31,7 @@ class SweepCommandTest {
         Path out = dir.resolve("sweep");
         String[] args = {"sweep", TOY.toString(), "--grid", "optimizer.lr=0.01,-1,0.03", "--set", "total_epochs=2",
             "--set", "progress=off", "--set", "checkpoint_config.interval=1", "--then", TOY.toString(),
-            "--then-key", "load_from", "--then-set", "total_epochs=1", "--then-set", "progress=off", "--out",
+            "--then-key", "load_from", "--then-seeds", "3,4", "--then-set", "total_epochs=1", "--then-set", "progress=off", "--out",
             out.toString()};
         CliRun.Result first = CliRun.run(args);
         assertEquals(1, first.code(), "a failed combination makes the exit code 1: " + first.out() + first.err());
@@ -43,9 +43,12 @@ class SweepCommandTest {
         assertEquals("failed", Sweep.readResult(bad).get("status").getAsString());
         assertTrue(Sweep.readResult(bad).get("error").getAsString().contains("lr"));
         // The chained run started from the main run's final checkpoint and has its own records.
-        Path chained = ok.resolve("toy_mlp_synthetic");
+        Path chained = ok.resolve("toy_mlp_synthetic_seed4");
         assertEquals("ok", Sweep.readResult(chained).get("status").getAsString());
         assertTrue(Files.readString(chained.resolve("config.resolved.conf")).contains("epoch_2"));
+        assertEquals(4, com.google.gson.JsonParser.parseString(Files.readString(chained.resolve("provenance.json")))
+                .getAsJsonObject().get("seed").getAsLong(), "one chained run per --then-seeds seed");
+        assertEquals("ok", Sweep.readResult(ok.resolve("toy_mlp_synthetic_seed3")).get("status").getAsString());
         assertTrue(Files.isRegularFile(ok.resolve("provenance.json")));
 
         // Interrupt the last run during its second epoch: no result, no epoch_2.
@@ -69,7 +72,8 @@ class SweepCommandTest {
         assertEquals(4, csv.size(), "header + one row per combination: " + csv);
         List<String> header = List.of(csv.get(0).split(","));
         assertEquals(List.of("run", "optimizer.lr", "seed", "train.status", "train.wall_s"), header.subList(0, 5));
-        assertTrue(header.contains("train.top1") && header.contains("toy_mlp_synthetic.top1"), header.toString());
+        assertTrue(header.contains("train.top1") && header.contains("toy_mlp_synthetic_seed3.top1")
+                && header.contains("toy_mlp_synthetic_seed4.top1"), header.toString());
         String row = csv.stream().filter(l -> l.startsWith("optimizer.lr=0.01_seed=0,")).findFirst().orElseThrow();
         double top1 = Double.parseDouble(row.split(",")[header.indexOf("train.top1")]);
         assertTrue(top1 > 50, row);
@@ -78,6 +82,6 @@ class SweepCommandTest {
         assertTrue(md.contains("| optimizer.lr=0.03_seed=0 | 0.03 | 0 | ok |"), md);
         assertTrue(md.contains("Not finished:") && md.contains("optimizer.lr=-1_seed=0 / train"), md);
         assertTrue(Files.size(out.resolve("sweep_optimizer.lr.png")) > 1000);
-        assertFalse(Files.exists(bad.resolve("toy_mlp_synthetic")), "nothing chained after a failure");
+        assertFalse(Files.exists(bad.resolve("toy_mlp_synthetic_seed3")), "nothing chained after a failure");
     }
 }

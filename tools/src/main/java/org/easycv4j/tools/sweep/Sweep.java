@@ -27,7 +27,8 @@ import org.easycv4j.tools.plot.Plots;
 
 /**
  * Runs every point of a {@link Grid}: the main config in {@code OUT/<point>/}, then each {@code --then} config
- * in {@code OUT/<point>/<then name>/} starting from the main run's final checkpoint. Each stage's folder is an
+ * in {@code OUT/<point>/<then name>[_seed<s>]/} starting from the main run's final checkpoint (once per
+ * {@code --then-seeds} seed: one pretraining, several evaluation seeds). Each stage's folder is an
  * ordinary work dir (resolved config, provenance, logs, checkpoints) plus {@code sweep_result.json}; a stage
  * with a successful result is skipped when the sweep runs again, an interrupted one resumes from its latest
  * checkpoint, a failed one is reported and retried next time while the others go on. At the end (and after
@@ -63,14 +64,17 @@ public final class Sweep {
     private final List<String> thenSets;
     private final List<String> commandLine;
     private final PrintStream log;
+    private final List<Long> thenSeeds;
 
     /**
      * @param thenKey the key of a {@code --then} config that receives the main run's final checkpoint
      *     ({@code model.pretrained}, or {@code load_from})
      * @param sets overrides of the main config at every point; @param thenSets those of the {@code --then} configs
+     * @param thenSeeds seeds of every {@code --then} run (each in {@code <name>_seed<s>/}); empty: the point's seed
      */
     public Sweep(Path out, Grid grid, Stage main, List<Stage> then, String thenKey, List<String> sets,
-            List<String> thenSets, List<String> commandLine, PrintStream log) {
+            List<String> thenSets, List<Long> thenSeeds, List<String> commandLine, PrintStream log) {
+        this.thenSeeds = List.copyOf(thenSeeds);
         this.out = out;
         this.grid = grid;
         this.main = main;
@@ -98,15 +102,18 @@ public final class Sweep {
             results.put(main.name(), first);
             Optional<Path> ckpt = first.ok() ? finalCheckpoint(dir) : Optional.empty();
             for (Stage s : then) {
-                if (ckpt.isEmpty()) {
-                    results.put(s.name(), new Result("skipped", 0, Map.of(), main.name() + " did not finish", false));
-                    continue;
+                for (long seed : thenSeeds.isEmpty() ? List.of(p.seed()) : thenSeeds) {
+                    String name = thenName(s, seed);
+                    if (ckpt.isEmpty()) {
+                        results.put(name, new Result("skipped", 0, Map.of(), main.name() + " did not finish", false));
+                        continue;
+                    }
+                    List<String> o = new ArrayList<>(thenSets);
+                    o.add(thenKey + "=" + ConfigUtil.quoteString(ckpt.get().toString()));
+                    o.add("seed=" + seed);
+                    results.put(name, stage(String.format(Locale.ROOT, "[%d/%d] %s -> %s", i + 1, points.size(),
+                            p.name(), name), s, dir.resolve(name), o));
                 }
-                List<String> o = new ArrayList<>(thenSets);
-                o.add(thenKey + "=" + ConfigUtil.quoteString(ckpt.get().toString()));
-                o.add("seed=" + p.seed());
-                results.put(s.name(), stage(String.format(Locale.ROOT, "[%d/%d] %s -> %s", i + 1, points.size(),
-                        p.name(), s.name()), s, dir.resolve(s.name()), o));
             }
             rows.add(new Row(p, results));
             writeSummaries(rows);
@@ -192,10 +199,20 @@ public final class Sweep {
         return new ArrayList<>(names);
     }
 
+    private String thenName(Stage s, long seed) {
+        return thenSeeds.isEmpty() ? s.name() : s.name() + "_seed" + seed;
+    }
+
     private List<String> stageNames() {
         List<String> names = new ArrayList<>();
         names.add(main.name());
-        then.forEach(s -> names.add(s.name()));
+        for (Stage s : then) {
+            if (thenSeeds.isEmpty()) {
+                names.add(s.name());
+            } else {
+                thenSeeds.forEach(seed -> names.add(thenName(s, seed)));
+            }
+        }
         return names;
     }
 
@@ -268,7 +285,8 @@ public final class Sweep {
 
     /**
      * The headline metric of each stage (top1 when validated, else the last training loss) against the first
-     * varied key, averaged over seeds; one series per stage and value of the other keys. Only numeric keys plot.
+     * varied key, averaged over seeds (the points' and the {@code --then} runs'); one series per stage and value
+     * of the other keys. Only numeric keys plot.
      */
     private void plot(List<Row> rows) throws IOException {
         if (grid.axes().isEmpty()) {
@@ -294,7 +312,7 @@ public final class Sweep {
                 if (res == null || !res.ok() || !res.metrics().containsKey(metric)) {
                     continue;
                 }
-                StringBuilder series = new StringBuilder(s + " " + metric);
+                StringBuilder series = new StringBuilder(s.replaceAll("_seed\\d+$", "") + " " + metric);
                 r.point().values().forEach((k, val) -> {
                     if (!k.equals(key)) {
                         series.append(' ').append(k).append('=').append(val);
