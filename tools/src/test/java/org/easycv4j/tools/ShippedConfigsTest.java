@@ -44,7 +44,13 @@ class ShippedConfigsTest {
             ssl.add("train/" + line);
         }
         Files.write(imagenet.resolve("meta/train.txt"), ssl);
-        Files.copy(imagenet.resolve("train/labelled.txt"), imagenet.resolve("meta/train_labeled.txt"));
+        // The linear probe's batch is 512 with drop_last: the labelled list names each image 8 times.
+        List<String> labelled = Files.readAllLines(imagenet.resolve("train/labelled.txt"));
+        List<String> repeated = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            repeated.addAll(labelled);
+        }
+        Files.write(imagenet.resolve("meta/train_labeled.txt"), repeated);
         Files.copy(imagenet.resolve("validation/labelled.txt"), imagenet.resolve("meta/val_labeled.txt"));
     }
 
@@ -54,7 +60,7 @@ class ShippedConfigsTest {
                 workDir.toString(), "--set", "vars.imagenet_root=\"" + root + "\"", "--set",
                 "vars.fmnist_root=\"" + Path.of("..", "demo", "fashion-mnist") + "\""));
         String text = config.toString();
-        if (text.contains("finetune")) {
+        if (text.contains("finetune") || text.contains("linprobe")) {
             // The pretrained encoder of a fine-tuning config is the output of another run.
             a.addAll(List.of("--set", "model.pretrained=null"));
         }

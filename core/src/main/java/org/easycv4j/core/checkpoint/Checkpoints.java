@@ -72,6 +72,16 @@ public final class Checkpoints {
     public static void save(Path target, List<NamedParameter> params, Optimizer optimizer,
             Map<String, NDArray> extraState, CheckpointState state, String resolvedConfig, String provenanceJson)
             throws IOException {
+        save(target, params, optimizer, extraState, Map.of(), state, resolvedConfig, provenanceJson);
+    }
+
+    /**
+     * As above, plus named-tensor files of their own in the folder ({@code ema.safetensors}: file name to
+     * tensors), written in the same atomic move.
+     */
+    public static void save(Path target, List<NamedParameter> params, Optimizer optimizer,
+            Map<String, NDArray> extraState, Map<String, Map<String, NDArray>> extraFiles, CheckpointState state,
+            String resolvedConfig, String provenanceJson) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
@@ -82,6 +92,9 @@ public final class Checkpoints {
                 Map<String, NDArray> all = new java.util.LinkedHashMap<>(optimizer.state());
                 all.putAll(extraState);
                 SafeTensors.write(tmp.resolve(OPTIMIZER), all, meta);
+            }
+            for (Map.Entry<String, Map<String, NDArray>> f : extraFiles.entrySet()) {
+                SafeTensors.write(tmp.resolve(f.getKey()), f.getValue(), meta);
             }
             JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
             json.addProperty("format", "easycv4j-checkpoint-1");

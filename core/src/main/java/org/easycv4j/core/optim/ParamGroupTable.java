@@ -17,12 +17,15 @@ import java.util.Map;
 import org.easycv4j.core.model.NamedParameter;
 
 /**
- * What the optimizer will do to each parameter: layer id, lr scale, weight decay, trainable or fixed. Shown
+ * What the optimizer will do to each parameter: layer id, lr scale, weight decay, trainable or frozen. Shown
  * by {@code train --dry-run} ({@link #format()}) and written to {@code param_groups.json} ({@link #writeJson}).
  */
 public final class ParamGroupTable {
 
-    /** One parameter. {@code trainable} false: fixed (no gradient, not updated), e.g. MAE's pos_embed. */
+    /**
+     * One parameter. {@code trainable} false: frozen (no gradient, no optimizer state, not updated, no weight
+     * decay), e.g. MAE's fixed pos_embed or the stages of {@code frozen_stages}.
+     */
     public record Row(String name, Shape shape, boolean trainable, int layerId, double lrScale, double weightDecay) {}
 
     private final List<Row> rows;
@@ -47,8 +50,8 @@ public final class ParamGroupTable {
             Shape shape = p.parameter().getShape() != null ? p.parameter().getShape()
                     : p.parameter().getArray().getShape();
             ParamGroups.Assignment a = groups.assign(p.name(), shape, numLayers);
-            rows.add(new Row(p.name(), shape, p.parameter().requiresGradient(), a.layerId(), a.lrScale(),
-                    a.weightDecay()));
+            boolean trainable = p.parameter().requiresGradient();
+            rows.add(new Row(p.name(), shape, trainable, a.layerId(), a.lrScale(), trainable ? a.weightDecay() : 0.0));
         }
         return new ParamGroupTable(rows, numLayers, optimizer.baseLr());
     }
@@ -71,7 +74,7 @@ public final class ParamGroupTable {
         long trainable = 0;
         long fixed = 0;
         for (Row r : rows) {
-            String lr = r.trainable() ? String.format(Locale.ROOT, "%.4e", baseLr * r.lrScale()) : "fixed";
+            String lr = r.trainable() ? String.format(Locale.ROOT, "%.4e", baseLr * r.lrScale()) : "frozen";
             b.append(String.format(Locale.ROOT, "%-" + w + "s  %-20s %5d %12.6g %12s %8.4g%n", r.name(),
                     r.shape(), r.layerId(), r.lrScale(), lr, r.weightDecay()));
             if (r.trainable()) {
@@ -80,7 +83,7 @@ public final class ParamGroupTable {
                 fixed += r.shape().size();
             }
         }
-        b.append(String.format(Locale.ROOT, "%d parameters, %d trainable elements, %d fixed elements, base lr %.4e,"
+        b.append(String.format(Locale.ROOT, "%d parameters, %d trainable elements, %d frozen elements, base lr %.4e,"
                 + " num_layers %d%n", rows.size(), trainable, fixed, baseLr, numLayers));
         return b.toString();
     }
@@ -104,6 +107,7 @@ public final class ParamGroupTable {
             }
             o.add("shape", shape);
             o.addProperty("trainable", r.trainable());
+            o.addProperty("frozen", !r.trainable());
             o.addProperty("layer_id", r.layerId());
             o.addProperty("lr_scale", r.lrScale());
             if (Double.isFinite(r.weightDecay())) {

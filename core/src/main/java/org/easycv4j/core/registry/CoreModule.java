@@ -3,10 +3,12 @@ package org.easycv4j.core.registry;
 import com.google.inject.AbstractModule;
 import org.easycv4j.core.eval.ClsEvaluatorFactory;
 import org.easycv4j.core.optim.AdamWFactory;
+import org.easycv4j.core.optim.LarsFactory;
 import org.easycv4j.core.optim.SgdFactory;
 import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
 import org.easycv4j.core.optim.schedule.FixedLrFactory;
 import org.easycv4j.core.optim.schedule.StepLrFactory;
+import org.easycv4j.core.runner.hooks.EmaHookFactory;
 import org.easycv4j.core.runner.hooks.TextLoggerHookFactory;
 
 /** Declares the runner's kinds and registers the components core ships (optimizers, schedules, evaluators). */
@@ -17,13 +19,15 @@ public final class CoreModule extends AbstractModule implements PluginModule {
         Registrations.declare(binder(), CoreKinds.MODEL);
         Registrations.declare(binder(), CoreKinds.OPTIMIZER)
                 .add("AdamW", AdamWFactory.class)
-                .add("SGD", SgdFactory.class);
+                .add("SGD", SgdFactory.class)
+                .add("LARS", LarsFactory.class);
         Registrations.declare(binder(), CoreKinds.LR_SCHEDULE)
                 .add("Fixed", FixedLrFactory.class)
                 .add("Step", StepLrFactory.class)
                 .add("CosineAnnealing", CosineAnnealingFactory.class);
         Registrations.declare(binder(), CoreKinds.HOOK)
-                .add("TextLoggerHook", TextLoggerHookFactory.class);
+                .add("TextLoggerHook", TextLoggerHookFactory.class)
+                .add("EMAHook", EmaHookFactory.class);
         Registrations.declare(binder(), CoreKinds.EVALUATOR)
                 .add("ClsEvaluator", ClsEvaluatorFactory.class);
     }

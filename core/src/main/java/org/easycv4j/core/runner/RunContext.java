@@ -30,6 +30,13 @@ public final class RunContext {
     private long iterNanos;
     private final long startNanos = System.nanoTime();
     private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
+    private java.util.function.Supplier<WeightSwap> evalWeights = () -> () -> {};
+
+    /** Weights put into the model for a validation pass; closing restores the trained ones. */
+    public interface WeightSwap extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** @param logInterval iterations between log lines ({@code log_config.interval}) */
     public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
@@ -71,6 +78,16 @@ public final class RunContext {
 
     public void setLossScaler(java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler) {
         this.lossScaler = scaler;
+    }
+
+    /** Makes validation run on other weights (the EMA hook's average) than the trained ones. */
+    public void setEvalWeights(java.util.function.Supplier<WeightSwap> swap) {
+        this.evalWeights = swap;
+    }
+
+    /** Puts the weights validation should see into the model until the result is closed. */
+    public WeightSwap evalWeights() {
+        return evalWeights.get();
     }
 
     public int maxEpochs() {

@@ -25,6 +25,7 @@ import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.engine.TorchEngine;
+import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
@@ -162,7 +163,7 @@ public final class Runner {
                             + "slower than float32; mixed precision pays off on GPUs", device);
                 }
             }
-            int startEpoch = restore(model, params, optimizer, scaler, manager);
+            int startEpoch = restore(model, params, optimizer, scaler, stateful(hooks), manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
             context.setLossScaler(scaler);
@@ -170,7 +171,7 @@ public final class Runner {
             hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
             hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
                     experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
-                    experiment.seed()));
+                    experiment.seed(), stateful(hooks)));
             List<DataLoader> valLoaders = new ArrayList<>();
             try {
                 if (!evals.isEmpty()) {
@@ -265,9 +266,13 @@ public final class Runner {
         return params;
     }
 
+    private static List<CheckpointedHook> stateful(List<Hook> hooks) {
+        return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
+    }
+
     /** Applies resume_from or load_from; returns the epoch to start at. */
-    private int restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler,
-            NDManager manager) throws IOException {
+    private int restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer,
+            Optional<LossScaler> scaler, List<CheckpointedHook> stateful, NDManager manager) throws IOException {
         Optional<Path> resume = experiment.resumeFrom();
         if (resume.isPresent()) {
             CheckpointState state = Checkpoints.readState(resume.get());
@@ -277,6 +282,15 @@ public final class Runner {
             }
             WeightLoader.load(resume.get(), params, NameMapping.IDENTITY, LoadPolicy.STRICT, manager);
             Checkpoints.loadOptimizer(resume.get(), optimizer, scaler, state.optimizerSteps(), manager);
+            for (CheckpointedHook h : stateful) {
+                Path file = resume.get().resolve(h.checkpointFile());
+                if (Files.isRegularFile(file)) {
+                    h.restore(SafeTensors.read(file, manager));
+                } else {
+                    LOG.warn("{} has no {}: {} starts afresh from the resumed weights", resume.get(),
+                            h.checkpointFile(), h.getClass().getSimpleName());
+                }
+            }
             LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
             return state.epoch();
         }

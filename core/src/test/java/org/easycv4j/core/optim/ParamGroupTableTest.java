@@ -42,7 +42,7 @@ class ParamGroupTableTest {
                     t.rows().get(2));
             assertEquals(new ParamGroupTable.Row("head.weight", new Shape(2, 4), true, 3, 1.0, 0.05), t.rows().get(4));
             String text = t.format();
-            assertTrue(text.contains("pos_embed") && text.contains("fixed"), text);
+            assertTrue(text.contains("pos_embed") && text.contains("frozen"), text);
             Path file = dir.resolve("work/param_groups.json");
             t.writeJson(file);
             JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();

@@ -15,6 +15,7 @@ public final class VitBlock extends Layer {
     private final LayerNormLayer norm2;
     private final Mlp mlp;
     private final double dropPath;
+    private boolean frozen;
 
     public VitBlock(int dim, int heads, double mlpRatio, double dropPath,
             BiFunction<Long, Long, Initializer> linearInit) {
@@ -29,6 +30,15 @@ public final class VitBlock extends Layer {
         return dropPath;
     }
 
+    /**
+     * Partial fine-tuning: no gradient for the block's parameters and no drop path, as a frozen block in eval
+     * mode (mmpretrain's {@code frozen_stages}).
+     */
+    public void freeze() {
+        freezeParameters(true);
+        frozen = true;
+    }
+
     public NDArray apply(Step s, NDArray x) {
         x = x.add(dropPath(s, attn.apply(s, norm1.apply(s, x))));
         return x.add(dropPath(s, mlp.apply(s, norm2.apply(s, x))));
@@ -36,7 +46,7 @@ public final class VitBlock extends Layer {
 
     /** Stochastic depth per sample: zero a sample's branch with probability p, scale survivors by 1/(1-p). */
     private NDArray dropPath(Step s, NDArray branch) {
-        if (!s.training() || dropPath == 0) {
+        if (!s.training() || frozen || dropPath == 0) {
             return branch;
         }
         double keep = 1 - dropPath;

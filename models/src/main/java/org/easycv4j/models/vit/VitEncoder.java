@@ -50,6 +50,26 @@ public abstract class VitEncoder extends Layer {
         norm = withNorm ? addChildBlock("norm", new LayerNormLayer(dim)) : null;
     }
 
+    /**
+     * mmpretrain's {@code frozen_stages}: {@code k >= 1} freezes {@code cls_token}, {@code pos_embed},
+     * {@code patch_embed} and blocks 0..k-1; {@code k = depth} also the final {@code norm}. Call before
+     * initialization; frozen parameters then never get a gradient, so the runner gives them no optimizer state.
+     */
+    protected void freezeStages(int k) {
+        if (k < 1) {
+            return;
+        }
+        clsToken.freeze(true);
+        posEmbed.freeze(true);
+        patchEmbed.freezeParameters(true);
+        for (int i = 0; i < k; i++) {
+            blocks.get(i).freeze();
+        }
+        if (k == vit.depth() && norm != null) {
+            norm.freezeParameters(true);
+        }
+    }
+
     /** Runs matrix products in {@code type} (FLOAT16 for mixed precision, FLOAT32 for none). */
     public void setAutocast(DataType type) {
         if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {

@@ -67,6 +67,21 @@ public final class Plots {
         return written;
     }
 
+    /**
+     * A chart of named series of (x, y) points with markers, written to {@code file} (a sweep's metric against
+     * its varied key).
+     */
+    public static Path points(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series,
+            Path file, int width, int height) throws IOException {
+        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
+        XYChart c = chart(title, xTitle, yTitle, width, height);
+        for (java.util.Map.Entry<String, double[][]> e : series.entrySet()) {
+            c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return save(c, file);
+    }
+
     private static XYChart chart(String title, String x, String y, int width, int height) {
         XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.util.AtomicFiles;
@@ -40,6 +41,7 @@ public final class CheckpointHook implements Hook {
     private final String resolvedConfig;
     private final String provenance;
     private final long seed;
+    private final List<CheckpointedHook> stateful;
     private double best = Double.NEGATIVE_INFINITY;
     private Path bestDir;
     private boolean trained;
@@ -49,6 +51,13 @@ public final class CheckpointHook implements Hook {
      */
     public CheckpointHook(int interval, int maxKeep, Optional<String> bestMetric, List<NamedParameter> params,
             String resolvedConfig, String provenance, long seed) {
+        this(interval, maxKeep, bestMetric, params, resolvedConfig, provenance, seed, List.of());
+    }
+
+    /** @param stateful hooks whose state each checkpoint holds in a file of its own (the EMA weights) */
+    public CheckpointHook(int interval, int maxKeep, Optional<String> bestMetric, List<NamedParameter> params,
+            String resolvedConfig, String provenance, long seed, List<CheckpointedHook> stateful) {
+        this.stateful = List.copyOf(stateful);
         this.interval = interval;
         this.maxKeep = maxKeep;
         this.bestMetric = bestMetric;
@@ -119,9 +128,11 @@ public final class CheckpointHook implements Hook {
         CheckpointState state = new CheckpointState(c.epoch() + 1, c.iter() + 1, c.optimizer().steps(), seed,
                 c.valMetrics());
         try {
+            Map<String, Map<String, ai.djl.ndarray.NDArray>> files = new java.util.LinkedHashMap<>();
+            stateful.forEach(h -> files.put(h.checkpointFile(), h.checkpointTensors()));
             Checkpoints.save(dir, params, c.optimizer(),
-                    c.lossScaler().map(org.easycv4j.core.optim.LossScaler::state).orElse(java.util.Map.of()), state,
-                    resolvedConfig, provenance);
+                    c.lossScaler().map(org.easycv4j.core.optim.LossScaler::state).orElse(java.util.Map.of()), files,
+                    state, resolvedConfig, provenance);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + dir, e);
         }

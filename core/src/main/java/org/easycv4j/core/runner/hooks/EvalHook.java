@@ -43,8 +43,10 @@ public final class EvalHook implements Hook {
 
     private void evaluate(RunContext c) {
         Map<String, Double> all = new LinkedHashMap<>();
-        for (ValLoop loop : loops) {
-            all.putAll(loop.run(c.manager()));
+        try (RunContext.WeightSwap weights = c.evalWeights()) {
+            for (ValLoop loop : loops) {
+                all.putAll(loop.run(c.manager()));
+            }
         }
         c.publishValMetrics(all);
     }

@@ -1,0 +1,87 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.easycv4j.tools.sweep.Grid;
+import org.easycv4j.tools.sweep.Sweep;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** tools/sweep on the toy config: every combination, a chained run, a failure, an interruption and a re-run. */
+class SweepCommandTest {
+    private static final Path TOY = Path.of("..", "configs", "toy", "toy_mlp_synthetic.conf");
+
+    @Test
+    void gridValuesSplitOnTopLevelCommasOnly() {
+        Grid g = Grid.parse(List.of("a=1,[2,3],\"x,y\"", "b.c={k=1,j=2},4"), List.of(0L, 1L));
+        assertEquals(List.of("1", "[2,3]", "\"x,y\""), g.axes().get("a"));
+        assertEquals(List.of("{k=1,j=2}", "4"), g.axes().get("b.c"));
+        assertEquals(12, g.points().size());
+        assertEquals(List.of("a=1", "b.c={k=1,j=2}", "seed=0"), g.points().get(0).overrides());
+    }
+
+    @Test
+    void anInterruptedSweepRerunSkipsFinishedRunsAndReportsFailures(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sweep");
+        String[] args = {"sweep", TOY.toString(), "--grid", "optimizer.lr=0.01,-1,0.03", "--set", "total_epochs=2",
+            "--set", "progress=off", "--set", "checkpoint_config.interval=1", "--then", TOY.toString(),
+            "--then-key", "load_from", "--then-seeds", "3,4", "--then-set", "total_epochs=1", "--then-set", "progress=off", "--out",
+            out.toString()};
+        CliRun.Result first = CliRun.run(args);
+        assertEquals(1, first.code(), "a failed combination makes the exit code 1: " + first.out() + first.err());
+        assertTrue(first.out().contains("FAILED") && first.out().contains("the sweep goes on"), first.out());
+        Path ok = out.resolve("optimizer.lr=0.01_seed=0");
+        Path bad = out.resolve("optimizer.lr=-1_seed=0");
+        Path cut = out.resolve("optimizer.lr=0.03_seed=0");
+        assertEquals("ok", Sweep.readResult(ok).get("status").getAsString());
+        assertEquals("failed", Sweep.readResult(bad).get("status").getAsString());
+        assertTrue(Sweep.readResult(bad).get("error").getAsString().contains("lr"));
+        // The chained run started from the main run's final checkpoint and has its own records.
+        Path chained = ok.resolve("toy_mlp_synthetic_seed4");
+        assertEquals("ok", Sweep.readResult(chained).get("status").getAsString());
+        assertTrue(Files.readString(chained.resolve("config.resolved.conf")).contains("epoch_2"));
+        assertEquals(4, com.google.gson.JsonParser.parseString(Files.readString(chained.resolve("provenance.json")))
+                .getAsJsonObject().get("seed").getAsLong(), "one chained run per --then-seeds seed");
+        assertEquals("ok", Sweep.readResult(ok.resolve("toy_mlp_synthetic_seed3")).get("status").getAsString());
+        assertTrue(Files.isRegularFile(ok.resolve("provenance.json")));
+
+        // Interrupt the last run during its second epoch: no result, no epoch_2.
+        Files.delete(cut.resolve(Sweep.RESULT));
+        org.easycv4j.core.checkpoint.Checkpoints.deleteTree(cut.resolve("epoch_2"));
+        Files.writeString(cut.resolve("latest_checkpoint"), "epoch_1");
+        FileTime okLog = Files.getLastModifiedTime(ok.resolve("metrics.jsonl"));
+        String okMetrics = Files.readString(ok.resolve("metrics.jsonl"));
+        Thread.sleep(20);
+
+        CliRun.Result second = CliRun.run(args);
+        assertEquals(1, second.code(), second.out());
+        assertTrue(second.out().contains("optimizer.lr=0.01_seed=0: finished before, skipped"), second.out());
+        assertTrue(second.out().contains("resuming from"), second.out());
+        assertEquals(okMetrics, Files.readString(ok.resolve("metrics.jsonl")), "a finished run is not rerun");
+        assertEquals(okLog, Files.getLastModifiedTime(ok.resolve("metrics.jsonl")));
+        assertEquals("ok", Sweep.readResult(cut).get("status").getAsString());
+        assertTrue(Files.isDirectory(cut.resolve("epoch_2")), "the interrupted run finished");
+
+        List<String> csv = Files.readAllLines(out.resolve(Sweep.CSV));
+        assertEquals(4, csv.size(), "header + one row per combination: " + csv);
+        List<String> header = List.of(csv.get(0).split(","));
+        assertEquals(List.of("run", "optimizer.lr", "seed", "train.status", "train.wall_s"), header.subList(0, 5));
+        assertTrue(header.contains("train.top1") && header.contains("toy_mlp_synthetic_seed3.top1")
+                && header.contains("toy_mlp_synthetic_seed4.top1"), header.toString());
+        String row = csv.stream().filter(l -> l.startsWith("optimizer.lr=0.01_seed=0,")).findFirst().orElseThrow();
+        double top1 = Double.parseDouble(row.split(",")[header.indexOf("train.top1")]);
+        assertTrue(top1 > 50, row);
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("optimizer.lr=-1_seed=0,-1,0,failed")), csv.toString());
+        String md = Files.readString(out.resolve(Sweep.MARKDOWN));
+        assertTrue(md.contains("| optimizer.lr=0.03_seed=0 | 0.03 | 0 | ok |"), md);
+        assertTrue(md.contains("Not finished:") && md.contains("optimizer.lr=-1_seed=0 / train"), md);
+        assertTrue(Files.size(out.resolve("sweep_optimizer.lr.png")) > 1000);
+        assertFalse(Files.exists(bad.resolve("toy_mlp_synthetic_seed3")), "nothing chained after a failure");
+    }
+}
