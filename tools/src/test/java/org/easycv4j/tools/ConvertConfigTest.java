@@ -159,4 +159,35 @@ class ConvertConfigTest {
         assertEquals(0.0, translated.get("blocks.3.norm2.weight").get("weight_decay").getAsDouble());
         assertEquals(0.01, translated.get("blocks.3.mlp.fc1.weight").get("weight_decay").getAsDouble());
     }
+
+    @Test
+    void constructsOutsideTheSubsetFailWithEveryLineAndWriteNothing(@TempDir Path dir) throws IOException {
+        Path py = dir.resolve("bad.py");
+        Files.writeString(py, "import os\nroot = os.environ['DATA']\nmodel = dict(type='MAE')\n"
+                + "lr = get_lr()\n");
+        Path out = dir.resolve("bad.conf");
+        CliRun.Result r = convert(py, out);
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: 3 problems reading " + py), r.err());
+        assertTrue(r.err().contains("bad.py:1: 'import'"), r.err());
+        assertTrue(r.err().contains("bad.py:2: name 'os' is not assigned earlier"), r.err());
+        assertTrue(r.err().contains("bad.py:4: call of 'get_lr'"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void anExistingOutputIsReplacedOnlyWithForce(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("mine.conf");
+        Files.writeString(out, "# edited by hand\n");
+        CliRun.Result r = convert(MAE_400E, out);
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().contains(out + " exists; pass --force to replace it"), r.err());
+        assertEquals("# edited by hand\n", Files.readString(out));
+        CliRun.Result f = CliRun.run("convert-config", MAE_400E.toString(), "--out", out.toString(), "--force");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(Files.readString(out).contains("total_epochs = 400"));
+        CliRun.Result stdout = CliRun.run("convert-config", MAE_400E.toString());
+        assertEquals(Files.readString(out), stdout.out());
+    }
 }

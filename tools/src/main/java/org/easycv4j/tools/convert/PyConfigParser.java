@@ -330,6 +330,9 @@ final class PyConfigParser {
                 };
             }
             case OP -> {
+                if (t.is("(") || t.is("[") || t.is("{")) {
+                    rejectComprehension();
+                }
                 if (t.is("(")) {
                     return tupleOrParens(loc);
                 }
@@ -343,6 +346,26 @@ final class PyConfigParser {
                 throw new Unsupported(t.line(), "unexpected '" + t.text() + "'");
             }
             default -> throw new Unsupported(t.line(), "expected a value, found " + describe(t));
+        }
+    }
+
+    /** Just after an opening bracket: a 'for' directly inside it makes a comprehension. */
+    private void rejectComprehension() {
+        int depth = 0;
+        for (int k = i; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (t.kind() == Kind.END || t.kind() == Kind.NEWLINE) {
+                return;
+            }
+            if (t.kind() == Kind.OP && (t.is("(") || t.is("[") || t.is("{"))) {
+                depth++;
+            } else if (t.kind() == Kind.OP && (t.is(")") || t.is("]") || t.is("}"))) {
+                if (depth-- == 0) {
+                    return;
+                }
+            } else if (depth == 0 && t.kind() == Kind.NAME && t.text().equals("for")) {
+                throw new Unsupported(t.line(), "comprehensions: outside the literal subset");
+            }
         }
     }
 
@@ -432,6 +455,7 @@ final class PyConfigParser {
         Token name = next();
         Loc loc = loc(name);
         next(); // (
+        rejectComprehension();
         List<PyValue> args = new ArrayList<>();
         Map<String, PyValue> kwargs = new LinkedHashMap<>();
         while (!(peek().is(")") && peek().kind() == Kind.OP)) {
