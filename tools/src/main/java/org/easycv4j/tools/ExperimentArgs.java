@@ -21,7 +21,9 @@ final class ExperimentArgs {
     ExperimentLoader.Loaded load(List<String> more) {
         List<String> all = new ArrayList<>(sets);
         all.addAll(more);
-        return new ExperimentLoader().load(config, all, System.getProperties());
+        ExperimentLoader.Loaded loaded = new ExperimentLoader().load(config, all, System.getProperties());
+        RuntimeKeys.apply(loaded.runtime());
+        return loaded;
     }
 
     /** This process's command line, for provenance. */

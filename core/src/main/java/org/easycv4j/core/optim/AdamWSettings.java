@@ -30,7 +30,7 @@ public record AdamWSettings(double lr, double beta1, double beta2, double eps, d
         // PyTorch's AdamW default weight decay is 0.01; EasyCV's ViT-B/0.65 fine-tune config relies on it.
         double wd = n.number("weight_decay", 0.01);
         n.check(wd >= 0, "weight_decay", "expected weight_decay >= 0, got " + wd);
-        ParamGroups groups = ParamGroups.fromConfig(n, wd);
+        ParamGroups groups = ParamGroups.fromConfig(n, lr, wd);
         int base = n.integer("base_batch_size", 0);
         n.check(base >= 0, "base_batch_size", "expected a batch size > 0 (or 0 for no lr scaling), got " + base);
         return new AdamWSettings(lr, betas.get(0), betas.get(1), eps, wd, groups, base);

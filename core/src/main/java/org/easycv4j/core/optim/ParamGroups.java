@@ -2,12 +2,14 @@ package org.easycv4j.core.optim;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.easycv4j.core.config.ComponentBuildException;
 import org.easycv4j.core.config.ConfigNode;
 
 /**
@@ -26,9 +28,24 @@ import org.easycv4j.core.config.ConfigNode;
  *
  * <p>EasyCV's rule is {@code paramwise_options = [{pattern = "(bias|norm|pos_embed|mask_token)",
  * weight_decay = 0}]}; the MAE repo's is {@code no_decay_1d = true}.
+ *
+ * <p>{@code paramwise_options} may also be written as EasyCV writes it, an object of pattern → options
+ * ({@link PatternOptions}): then each matching entry sets the lr scale and weight decay relative to the
+ * optimizer's own (replacing the layer-wise scale and what earlier entries set), and the last matching entry
+ * in the file wins. Entries are ordered by their line; when entries whose order is unknown (written on one
+ * line, or in different files) disagree on a parameter, building the optimizer fails instead of guessing.
  */
 public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noDecay1d, Set<String> noDecayNames,
-        double layerDecay) {
+        double layerDecay, List<PatternOptions> patternOptions) {
+
+    private static final List<String> PATTERN_OPTION_KEYS = List.of("lr", "lr_mult", "weight_decay",
+            "weight_decay_mult");
+
+    /** The ordered-list form only. */
+    public ParamGroups(double weightDecay, List<ParamRule> rules, boolean noDecay1d, Set<String> noDecayNames,
+            double layerDecay) {
+        this(weightDecay, rules, noDecay1d, noDecayNames, layerDecay, List.of());
+    }
 
     private static final Pattern BLOCK = Pattern.compile("^blocks\\.(\\d+)\\.");
 
@@ -40,13 +57,21 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
         return new ParamGroups(weightDecay, List.of(), false, Set.of(), 1.0);
     }
 
-    /** Reads {@code paramwise_options}, {@code no_decay_1d}, {@code no_decay_names} and {@code layer_decay}. */
-    public static ParamGroups fromConfig(ConfigNode n, double weightDecay) {
+    /**
+     * Reads {@code paramwise_options}, {@code no_decay_1d}, {@code no_decay_names} and {@code layer_decay};
+     * {@code lr} is the optimizer's (for the dict form's absolute {@code lr} option).
+     */
+    public static ParamGroups fromConfig(ConfigNode n, double lr, double weightDecay) {
         List<ParamRule> rules = new ArrayList<>();
+        List<PatternOptions> options = new ArrayList<>();
         if (n.has("paramwise_options") && n.config().getValue("paramwise_options").valueType()
                 == com.typesafe.config.ConfigValueType.OBJECT) {
-            n.problem("paramwise_options", "expected a list of {pattern = \"...\", <options>} objects: the order of "
-                    + "the rules matters (later matches override earlier ones) and a HOCON object keeps no order");
+            ConfigNode dict = n.optObject("paramwise_options").orElseThrow();
+            for (String key : dict.config().root().keySet()) {
+                dict.optObject(key).ifPresent(o -> options.add(o.parse(e -> patternOptions(key, e, lr, weightDecay))));
+            }
+            dict.finish();
+            options.sort(Comparator.comparing(PatternOptions::file).thenComparingInt(PatternOptions::line));
         } else {
             for (ConfigNode r : n.objects("paramwise_options")) {
                 rules.add(r.parse(ParamGroups::rule));
@@ -56,7 +81,47 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
         List<String> names = n.strings("no_decay_names", List.of("pos_embed", "cls_token"));
         double decay = n.number("layer_decay", 1.0);
         n.check(decay > 0 && decay <= 1, "layer_decay", "expected a number in (0, 1], got " + decay);
-        return new ParamGroups(weightDecay, List.copyOf(rules), noDecay1d, Set.copyOf(names), decay);
+        return new ParamGroups(weightDecay, List.copyOf(rules), noDecay1d, Set.copyOf(names), decay,
+                List.copyOf(options));
+    }
+
+    /** {@link #fromConfig(ConfigNode, double, double)} for optimizers whose lr is not known here. */
+    public static ParamGroups fromConfig(ConfigNode n, double weightDecay) {
+        return fromConfig(n, Double.NaN, weightDecay);
+    }
+
+    /** One entry of the dict form, its options resolved against the optimizer's lr and weight decay. */
+    private static PatternOptions patternOptions(String regex, ConfigNode e, double lr, double weightDecay) {
+        Pattern p = Pattern.compile("$^");
+        try {
+            p = Pattern.compile(regex);
+        } catch (PatternSyntaxException ex) {
+            e.problems().add(e.path(), e.origin(), "not a valid regular expression: " + ex.getDescription());
+        }
+        for (String k : PATTERN_OPTION_KEYS) {
+            OptionalDouble v = opt(e, k);
+            e.check(v.isEmpty() || v.getAsDouble() >= 0, k, "expected a number >= 0, got " + v);
+        }
+        OptionalDouble lrMult = opt(e, "lr_mult");
+        OptionalDouble lrAbs = opt(e, "lr");
+        e.check(!(lrMult.isPresent() && lrAbs.isPresent()), "lr_mult", "set lr or lr_mult, not both");
+        e.check(lrAbs.isEmpty() || !Double.isNaN(lr), "lr", "this optimizer takes no per-parameter lr");
+        OptionalDouble scale = lrAbs.isPresent() ? OptionalDouble.of(lrAbs.getAsDouble() / lr) : lrMult;
+        OptionalDouble wd = opt(e, "weight_decay");
+        OptionalDouble wdMult = opt(e, "weight_decay_mult");
+        e.check(!(wd.isPresent() && wdMult.isPresent()), "weight_decay_mult", "set weight_decay or "
+                + "weight_decay_mult, not both");
+        if (wdMult.isPresent()) {
+            wd = OptionalDouble.of(weightDecay * wdMult.getAsDouble());
+        }
+        if (scale.isEmpty() && wd.isEmpty() && e.config().root().isEmpty()) {
+            e.problems().add(e.path(), e.origin(), "expected at least one of " + String.join(", ",
+                    PATTERN_OPTION_KEYS));
+        }
+        String file = e.origin().filename() != null ? e.origin().filename()
+                : e.origin().url() != null ? e.origin().url().toString()
+                : e.origin().resource() != null ? e.origin().resource() : "(text)";
+        return new PatternOptions(p, scale, wd, file, e.origin().lineNumber());
     }
 
     private static ParamRule rule(ConfigNode r) {
@@ -123,6 +188,9 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
         if (noDecay1d && (shape.dimension() == 1 || name.endsWith(".bias") || noDecayNames.contains(name))) {
             wd = 0.0;
         }
+        if (!patternOptions.isEmpty()) {
+            return assignPatternOptions(name, id, scale, wd);
+        }
         for (ParamRule r : rules) {
             if (r.matches(name)) {
                 if (r.lrMult().isPresent()) {
@@ -137,5 +205,38 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
             }
         }
         return new Assignment(id, scale, wd);
+    }
+
+    /** EasyCV's dict form: each matching entry replaces the values, the last one in the dict wins. */
+    private Assignment assignPatternOptions(String name, int id, double scale, double wd) {
+        PatternOptions lrFrom = null;
+        PatternOptions wdFrom = null;
+        for (PatternOptions o : patternOptions) {
+            if (!o.matches(name)) {
+                continue;
+            }
+            if (o.lrScale().isPresent()) {
+                checkOrder(name, "lr", lrFrom, scale, o, o.lrScale().getAsDouble());
+                scale = o.lrScale().getAsDouble();
+                lrFrom = o;
+            }
+            if (o.weightDecay().isPresent()) {
+                checkOrder(name, "weight decay", wdFrom, wd, o, o.weightDecay().getAsDouble());
+                wd = o.weightDecay().getAsDouble();
+                wdFrom = o;
+            }
+        }
+        return new Assignment(id, scale, wd);
+    }
+
+    private static void checkOrder(String name, String what, PatternOptions earlier, double before,
+            PatternOptions later, double after) {
+        if (earlier != null && before != after && !earlier.before(later)) {
+            throw new ComponentBuildException("optimizer.paramwise_options: \"" + earlier.pattern().pattern()
+                    + "\" (" + earlier.file() + ":" + earlier.line() + ") and \"" + later.pattern().pattern() + "\" ("
+                    + later.file() + ":" + later.line() + ") both match " + name + " with a different " + what
+                    + ", and their order is unknown (they are on one line or in different files); write them on "
+                    + "separate lines of one file, or use the ordered list form");
+        }
     }
 }

@@ -31,8 +31,11 @@ public final class ExperimentLoader {
         this(ExperimentLoader.class.getClassLoader());
     }
 
-    /** A loaded experiment with the resolved configuration and the injector that built it. */
-    public record Loaded(Config config, Injector injector, Experiment experiment) {}
+    /**
+     * A loaded experiment with the resolved configuration, the injector that built it and EasyCV's runtime keys
+     * (for the launcher to apply).
+     */
+    public record Loaded(Config config, Injector injector, Experiment experiment, RuntimeSettings runtime) {}
 
     /**
      * Loads {@code file} with {@code --set} overrides and the given system properties.
@@ -49,8 +52,9 @@ public final class ExperimentLoader {
         }
         Injector injector = Injectors.create(classLoader, modules, extraModules.toArray(Module[]::new));
         ConfigNode root = ConfigNode.root(config);
+        RuntimeSettings runtime = RuntimeSettings.parse(root);
         Experiment experiment = Experiment.parse(root, injector.getInstance(Components.class));
         root.problems().throwIfAny();
-        return new Loaded(config, injector, experiment);
+        return new Loaded(config, injector, experiment, runtime);
     }
 }

@@ -1,0 +1,193 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.easycv4j.data.prepare.SyntheticImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * tools/convert-config on fixtures with the content of EasyCV's MAE pretraining and ViT lr-decay 0.65
+ * fine-tuning configs: the translations dry-run, and their parameter groups are the shipped ports'.
+ */
+class ConvertConfigTest {
+    private static final Path EASYCV = Path.of("src", "test", "resources", "easycv");
+    private static final Path MAE_400E = EASYCV.resolve("configs/selfsup/mae/mae_vit_base_patch16_8xb64_400e.py");
+    private static final Path FINETUNE = EASYCV.resolve(
+            "benchmarks/selfsup/classification/imagenet/mae_vit_base_patch16_8xb64_100e_lrdecay065_fintune.py");
+    private static final Path PORTS = Path.of("..", "configs");
+
+    @TempDir
+    static Path imagenet;
+
+    /** A miniature ImageNet in EasyCV's layout (as ShippedConfigsTest's). */
+    @BeforeAll
+    static void fakeImageNet() throws IOException {
+        SyntheticImages.write(imagenet.resolve("train"), 64, 0);
+        SyntheticImages.write(imagenet.resolve("validation"), 4, 1);
+        Files.createDirectories(imagenet.resolve("meta"));
+        List<String> ssl = new ArrayList<>();
+        for (String line : Files.readAllLines(imagenet.resolve("train/list.txt"))) {
+            ssl.add("train/" + line);
+        }
+        Files.write(imagenet.resolve("meta/train.txt"), ssl);
+        Files.copy(imagenet.resolve("train/labelled.txt"), imagenet.resolve("meta/train_labeled.txt"));
+        Files.copy(imagenet.resolve("validation/labelled.txt"), imagenet.resolve("meta/val_labeled.txt"));
+    }
+
+    private static String q(Path p) {
+        return "\"" + p.toString().replace("\\", "\\\\") + "\"";
+    }
+
+    private static CliRun.Result convert(Path py, Path out) {
+        return CliRun.run("convert-config", py.toString(), "--out", out.toString());
+    }
+
+    private static CliRun.Result dryRun(Path conf, Path work, String... sets) {
+        List<String> a = new ArrayList<>(List.of("train", conf.toString(), "--dry-run", "--work-dir",
+                work.toString()));
+        for (String s : sets) {
+            a.add("--set");
+            a.add(s);
+        }
+        return CliRun.run(a.toArray(String[]::new));
+    }
+
+    /** name -> {trainable, layer_id, lr_scale, weight_decay, shape} of a run's param_groups.json. */
+    private static Map<String, JsonObject> rows(Path work) throws IOException {
+        JsonObject root = JsonParser.parseString(Files.readString(work.resolve("param_groups.json"))).getAsJsonObject();
+        Map<String, JsonObject> m = new LinkedHashMap<>();
+        for (JsonElement e : root.getAsJsonArray("parameters")) {
+            JsonObject o = e.getAsJsonObject().deepCopy();
+            m.put(o.remove("name").getAsString(), o);
+        }
+        return m;
+    }
+
+    @Test
+    void maePretrainingTranslatesDryRunsAndMatchesThePort(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("mae_400e.conf");
+        CliRun.Result c = convert(MAE_400E, conf);
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.err().contains("not translated"), c.err()); // everything has a counterpart
+        String hocon = Files.readString(conf);
+        // _base_ chain: 400e over 1600e over base.py; names become substitutions of vars.
+        assertTrue(hocon.contains("total_epochs = 400"), hocon);
+        assertTrue(hocon.contains("lr = 0.0024"), hocon); // 1.5e-4 * (64 * 8 * 8) / 256
+        assertTrue(hocon.contains("mean = ${vars.img_norm_cfg.mean}"), hocon);
+        assertTrue(hocon.contains("workflow = [[\"train\", 1]]"), hocon);
+
+        Path work = dir.resolve("work");
+        CliRun.Result r = dryRun(conf, work, "vars.data_train_list=" + q(imagenet.resolve("meta/train.txt")),
+                "vars.data_train_root=" + q(imagenet));
+        assertEquals(0, r.code(), r.err());
+        Path port = dir.resolve("port");
+        CliRun.Result p = dryRun(PORTS.resolve("selfsup/mae/mae_vit_base_patch16_8xb64_400e.conf"), port,
+                "vars.imagenet_root=" + q(imagenet));
+        assertEquals(0, p.code(), p.err());
+        Map<String, JsonObject> translated = rows(work);
+        assertEquals(rows(port), translated);
+        assertEquals(0.0, translated.get("mask_token").get("weight_decay").getAsDouble());
+        assertEquals(0.05, translated.get("blocks.0.attn.qkv.weight").get("weight_decay").getAsDouble());
+    }
+
+    /**
+     * The fine-tuning translation has the shipped port's parameter groups. One documented difference: EasyCV's
+     * regexes give cls_token and pos_embed no lr_mult (lr x 1), the port's layer_decay the MAE repository's
+     * 0.65^13.
+     */
+    @Test
+    void vitFineTuningTranslatesDryRunsAndHasThePortsParameterGroups(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("finetune.conf");
+        CliRun.Result c = convert(FINETUNE, conf);
+        assertEquals(0, c.code(), c.err());
+        String[] notes = c.err().lines().filter(l -> l.startsWith("not translated: ")).toArray(String[]::new);
+        assertEquals(2, notes.length, c.err());
+        assertTrue(notes[0].contains("_fintune.py:5: log_config.hooks[1]: TensorboardLoggerHook"), notes[0]);
+        assertTrue(notes[1].contains("_fintune.py:25: model.backbone.pretrained"), notes[1]);
+        String hocon = Files.readString(conf);
+        assertTrue(hocon.contains("Not translated:"), hocon);
+        assertTrue(hocon.contains("data = ${data.val}"), hocon);
+        assertTrue(hocon.contains("\"\\\\.0\\\\.\" { lr_mult = "), hocon);
+
+        String[] sets = {"vars.data_train_list=" + q(imagenet.resolve("meta/train_labeled.txt")),
+            "vars.data_train_root=" + q(imagenet.resolve("train")),
+            "vars.data_test_list=" + q(imagenet.resolve("meta/val_labeled.txt")),
+            "vars.data_test_root=" + q(imagenet.resolve("validation")), "model.pretrained=null"};
+        Path work = dir.resolve("work");
+        CliRun.Result r = dryRun(conf, work, sets);
+        assertEquals(0, r.code(), r.err());
+        Path port = dir.resolve("port");
+        CliRun.Result p = dryRun(PORTS.resolve(
+                "classification/imagenet/vit/mae_vit_base_patch16_8xb64_100e_lrdecay065_finetune.conf"), port,
+                "vars.imagenet_root=" + q(imagenet), "model.pretrained=null");
+        assertEquals(0, p.code(), p.err());
+
+        Map<String, JsonObject> translated = rows(work);
+        Map<String, JsonObject> shipped = rows(port);
+        assertEquals(shipped.keySet(), translated.keySet());
+        assertEquals(152, translated.size());
+        for (String name : shipped.keySet()) {
+            JsonObject a = translated.get(name);
+            JsonObject b = shipped.get(name);
+            if (name.equals("cls_token") || name.equals("pos_embed")) {
+                assertEquals(1.0, a.get("lr_scale").getAsDouble(), name);
+                assertEquals(Math.pow(0.65, 13), b.get("lr_scale").getAsDouble(), 1e-12, name);
+                a.remove("lr_scale");
+                b.remove("lr_scale");
+            } else {
+                assertEquals(b.get("lr_scale").getAsDouble(), a.get("lr_scale").getAsDouble(), 1e-12, name);
+                a.remove("lr_scale");
+                b.remove("lr_scale");
+            }
+            assertEquals(b, a, name);
+        }
+        assertEquals(0.0, translated.get("blocks.3.norm2.weight").get("weight_decay").getAsDouble());
+        assertEquals(0.01, translated.get("blocks.3.mlp.fc1.weight").get("weight_decay").getAsDouble());
+    }
+
+    @Test
+    void constructsOutsideTheSubsetFailWithEveryLineAndWriteNothing(@TempDir Path dir) throws IOException {
+        Path py = dir.resolve("bad.py");
+        Files.writeString(py, "import os\nroot = os.environ['DATA']\nmodel = dict(type='MAE')\n"
+                + "lr = get_lr()\n");
+        Path out = dir.resolve("bad.conf");
+        CliRun.Result r = convert(py, out);
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: 3 problems reading " + py), r.err());
+        assertTrue(r.err().contains("bad.py:1: 'import'"), r.err());
+        assertTrue(r.err().contains("bad.py:2: name 'os' is not assigned earlier"), r.err());
+        assertTrue(r.err().contains("bad.py:4: call of 'get_lr'"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void anExistingOutputIsReplacedOnlyWithForce(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("mine.conf");
+        Files.writeString(out, "# edited by hand\n");
+        CliRun.Result r = convert(MAE_400E, out);
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().contains(out + " exists; pass --force to replace it"), r.err());
+        assertEquals("# edited by hand\n", Files.readString(out));
+        CliRun.Result f = CliRun.run("convert-config", MAE_400E.toString(), "--out", out.toString(), "--force");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(Files.readString(out).contains("total_epochs = 400"));
+        CliRun.Result stdout = CliRun.run("convert-config", MAE_400E.toString());
+        assertEquals(Files.readString(out), stdout.out());
+    }
+}
