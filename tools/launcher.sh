@@ -16,7 +16,7 @@ needs_build() {
 
 if needs_build; then
   echo "building easycv4j (first run or sources changed) ..." >&2
-  (cd "$root" && mvn -q -B -DskipTests install) >&2
+  (cd "$root" && ./mvnw -q -B -DskipTests install) >&2
   touch "$stamp"
 fi
 
