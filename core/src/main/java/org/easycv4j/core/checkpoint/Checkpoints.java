@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.optim.NamedParameter;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.util.AtomicFiles;
@@ -76,7 +77,7 @@ public final class Checkpoints {
             throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        Path tmp = AtomicFiles.tempDirectory(parent, "." + target.getFileName() + ".");
         try {
             Map<String, String> meta = Map.of("format", "easycv4j-checkpoint-1");
             SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);
@@ -120,7 +121,8 @@ public final class Checkpoints {
 
     /**
      * Loads model weights strictly: every parameter must be present with its shape, and the file may hold no
-     * other tensor. {@code source} is a checkpoint folder or a safetensors file.
+     * other tensor. {@code source} is a checkpoint folder, a safetensors file or a {@code torch.save} file with
+     * the same names (read by {@link WeightFiles}, which names a legacy or foreign format it cannot read).
      */
     public static void loadModel(Path source, List<NamedParameter> params, NDManager manager) throws IOException {
         Path file = Files.isDirectory(source) ? source.resolve(MODEL) : source;
@@ -128,7 +130,7 @@ public final class Checkpoints {
             throw new IOException("no model weights at " + file);
         }
         try (NDManager scope = manager.newSubManager()) {
-            loadModel(file.toString(), SafeTensors.read(file, scope), params);
+            loadModel(file.toString(), WeightFiles.read(file, scope), params);
         }
     }
 
