@@ -21,7 +21,7 @@ needs_build() {
 
 if needs_build; then
   echo "building easycv4j (first run or sources changed) ..." >&2
-  (cd "$root" && mvn -q -B -DskipTests install) >&2
+  (cd "$root" && ./mvnw -q -B -DskipTests install) >&2
   touch "$stamp"
 fi
 
@@ -35,6 +35,17 @@ fi
 
 # Idle OpenMP threads sleep instead of spinning: spinning threads collapse step times when the cores are shared.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# OpenCV's own log: errors reach us as exceptions with their message already.
+export OPENCV_LOG_LEVEL=${OPENCV_LOG_LEVEL:-SILENT}
 
+# Native libraries (libjpeg and libpng inside OpenCV, libtorch) write warnings straight to standard error;
+# lib/native-stderr.awk moves them to a file and says so in one line. Ctrl-C and TERM reach java alone,
+# so the filter still prints that line. EASYCV4J_NATIVE_STDERR=show keeps the raw stream.
+native_log=${EASYCV4J_NATIVE_LOG:-${TMPDIR:-/tmp}/easycv4j-native-$(id -un 2>/dev/null || echo user)-$$.log}
+if [ "${EASYCV4J_NATIVE_STDERR:-filter}" = show ] || ! command -v awk >/dev/null 2>&1; then
+  exec java ${JAVA_OPTS:-} -Dai.djl.offline=$torch_offline "${torch_props[@]}" \
+    -cp "$jar:$libs${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@"
+fi
 exec java ${JAVA_OPTS:-} -Dai.djl.offline=$torch_offline "${torch_props[@]}" \
-  -cp "$jar:$libs${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@"
+  -cp "$jar:$libs${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@" \
+  2> >(trap '' INT TERM; exec awk -v LOG="$native_log" -f "$here/lib/native-stderr.awk" >&2)

@@ -1,14 +1,21 @@
 package org.easycv4j.tools;
 
-import org.easycv4j.core.config.ComponentBuildException;
-import org.easycv4j.core.config.ConfigValidationException;
-import org.easycv4j.core.registry.RegistryException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code easycv4j} command line: one subcommand per launcher in {@code tools/}. */
 @Command(name = "easycv4j", mixinStandardHelpOptions = true, version = "easycv4j 0.1.0",
         description = "Config-driven computer-vision training on the JVM.",
+        footer = "Any command accepts --debug: errors then print their Java stack trace.",
         subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
                 ListCommand.class, PrepareDataCommand.class, BenchModelCommand.class,
                 BenchDataCommand.class, PlotCommand.class, ReconstructCommand.class, EnvCommand.class,
@@ -16,25 +23,70 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     /** Exit code for a configuration or input the user must fix. */
-    public static final int USER_ERROR = 2;
+    public static final int USER_ERROR = CliErrors.USER_ERROR;
+    /** The option, accepted anywhere on the command line, that shows stack traces on the terminal. */
+    static final String DEBUG = "--debug";
+
+    /** A command that writes a run log, where a failure's stack trace is appended. */
+    interface HasRunLog {
+        /** The run's log file once the run has one. */
+        Optional<Path> runLog();
+    }
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        boolean debug = List.of(args).contains(DEBUG);
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.err.println("error: in thread " + thread.getName() + ": " + CliErrors.message(e));
+            if (debug) {
+                e.printStackTrace();
+            }
+        });
         System.exit(run(args));
     }
 
     /** Runs a command line and returns the exit code (used by tests). */
     public static int run(String... args) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean debug = rest.remove(DEBUG);
+        while (rest.remove(DEBUG)) {
+            // given twice: still one flag
+        }
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigValidationException || e instanceof ComponentBuildException
-                    || e instanceof RegistryException) {
-                cmd.getErr().println("error: " + e.getMessage());
-                cmd.getErr().flush();
-                return USER_ERROR;
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd, debug));
+        return cl.execute(rest.toArray(String[]::new));
+    }
+
+    /** One message and an exit code; the stack trace to the run's log, or to the terminal with --debug. */
+    private static int report(Exception e, CommandLine cmd, boolean debug) {
+        boolean user = CliErrors.isUserError(e);
+        var err = cmd.getErr();
+        err.println("error: " + CliErrors.message(e));
+        Optional<Path> log = cmd.getCommand() instanceof HasRunLog h ? h.runLog() : Optional.empty();
+        if (debug) {
+            err.print(CliErrors.stackTrace(e));
+        } else {
+            Optional<Path> written = log.filter(l -> appendTrace(l, e));
+            if (!user) {
+                err.println(written.map(l -> "  an internal error: its Java stack trace is in " + l
+                        + "; please report it").orElse("  an internal error: run again with --debug for its Java "
+                        + "stack trace and please report it"));
             }
-            throw e;
-        });
-        return cl.execute(args);
+        }
+        err.flush();
+        return user ? CliErrors.USER_ERROR : CliErrors.INTERNAL_ERROR;
+    }
+
+    private static boolean appendTrace(Path log, Exception e) {
+        if (!Files.isDirectory(log.toAbsolutePath().getParent())) {
+            return false;
+        }
+        try {
+            Files.writeString(log, Instant.now() + " ERROR " + CliErrors.stackTrace(e), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return true;
+        } catch (IOException io) {
+            return false;
+        }
     }
 }

@@ -3,9 +3,11 @@ package org.easycv4j.tools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
+import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train from an experiment config. Checks the whole config first and reports every problem.")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
 
     @Mixin
     ExperimentArgs experiment;
@@ -48,12 +50,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "build every component and initialize the model, then stop")
     boolean dryRun;
 
+    /** Known once the config is loaded. */
+    private Path runDir;
+
     @Override
     public Integer call() throws Exception {
         ExperimentLoader.Loaded loaded = experiment.load(overrides());
+        runDir = loaded.experiment().workDir();
         new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config)
                 .train(dryRun);
         return 0;
+    }
+
+    @Override
+    public Optional<Path> runLog() {
+        return Optional.ofNullable(runDir).map(d -> d.resolve(TextLoggerHook.TEXT_LOG));
     }
 
     /** --work-dir, --seed, --resume-from and --load-from are overrides like --set, applied after them. */

@@ -9,8 +9,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +46,9 @@ class ExportPredictTest {
         assertEquals("classification", info.get("task").getAsString());
         assertEquals("Ankle boot", info.getAsJsonArray("class_names").get(9).getAsString());
 
+        assertReadableByOthers(dir.resolve("run"), dir);
+        assertReadableByOthers(export, dir);
+
         Path images = dir.resolve("png");
         runOut("prepare-data", "export-images", "--idx", Path.of("..", "demo", "fashion-mnist").toString(), "--out",
                 images.toString(), "--layout", "list");
@@ -67,5 +75,34 @@ class ExportPredictTest {
         }
         assertEquals(top1, 100.0 * correct / results.size(), 1e-9,
                 "PNG files through predict give exactly the accuracy of eval on the IDX files");
+
+        CliRun.Result folder = CliRun.run("predict", export.toString(), images.toString());
+        assertEquals(Main.USER_ERROR, folder.code(), folder.err());
+        assertEquals("error: " + images + ": is a directory, not an image file", folder.err().strip());
+    }
+
+    /**
+     * Every file and folder the tools wrote (config and provenance records, logs, checkpoints, plots, the export)
+     * has the permissions of any newly created file or folder (the umask's, 0644 / 0755 usually), not the
+     * owner-only ones of temporary files.
+     */
+    private static void assertReadableByOthers(Path tree, Path scratch) throws Exception {
+        Path refFile = Files.createFile(scratch.resolve("reference-file"));
+        Path refDir = Files.createDirectory(scratch.resolve("reference-dir"));
+        Set<PosixFilePermission> file = Files.getPosixFilePermissions(refFile);
+        Set<PosixFilePermission> folder = Files.getPosixFilePermissions(refDir);
+        Assumptions.assumeTrue(file.contains(PosixFilePermission.OTHERS_READ), "a umask that lets others read");
+        Files.delete(refFile);
+        Files.delete(refDir);
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(tree)) {
+            all = walk.toList();
+        }
+        assertTrue(all.stream().anyMatch(p -> p.toString().endsWith(".safetensors")), all.toString());
+        for (Path p : all) {
+            Set<PosixFilePermission> expected = Files.isDirectory(p) ? folder : file;
+            assertEquals(PosixFilePermissions.toString(expected),
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+        }
     }
 }

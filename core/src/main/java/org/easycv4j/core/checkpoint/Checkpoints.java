@@ -84,7 +84,7 @@ public final class Checkpoints {
             String resolvedConfig, String provenanceJson) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        Path tmp = AtomicFiles.tempDirectory(parent, "." + target.getFileName() + ".");
         try {
             Map<String, String> meta = Map.of("format", "easycv4j-checkpoint-1");
             SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);

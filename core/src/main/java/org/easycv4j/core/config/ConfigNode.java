@@ -12,9 +12,11 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +40,20 @@ public final class ConfigNode {
     /** Keys already reported, so that a check on a fallback value does not add a second, misleading problem. */
     private final Set<String> failed = new java.util.HashSet<>();
     private boolean finished;
+    /** Set on a node made by {@link #describing}: every key a settings parser asks for, in order. */
+    private Map<String, KeyInfo> described;
+    /** The path of this node inside the described component ("" for the component itself, else "key."). */
+    private String describedPrefix = "";
+
+    /**
+     * A key that a component's settings read: what it expects and its default ({@code null} when the key is
+     * required, the empty string when it has none).
+     */
+    public record KeyInfo(String key, String expected, String fallback) {
+        public boolean required() {
+            return fallback == null;
+        }
+    }
 
     public ConfigNode(Config config, String path, Problems problems) {
         this(config, path, config.origin(), problems);
@@ -53,6 +69,47 @@ public final class ConfigNode {
     /** A node over a whole (resolved) configuration, with its own problem list. */
     public static ConfigNode root(Config config) {
         return new ConfigNode(config, "", new Problems());
+    }
+
+    /**
+     * A node over {@code type = TYPE} alone that records every key the component's settings parser reads, with
+     * its expected value and default ({@link #describedKeys()}): the reference of a component's keys is
+     * generated from the parser, so it cannot drift from it. Problems (the missing required keys) go to a
+     * private list.
+     */
+    public static ConfigNode describing(String typeKey, String type) {
+        ConfigNode node = new ConfigNode(com.typesafe.config.ConfigFactory.parseMap(Map.of(typeKey, type)), "",
+                new Problems());
+        node.described = new LinkedHashMap<>();
+        return node;
+    }
+
+    /** The keys read so far, in the order of first reading, when this node was made by {@link #describing}. */
+    public List<KeyInfo> describedKeys() {
+        return described == null ? List.of() : List.copyOf(described.values());
+    }
+
+    private void describe(String key, String expected, Object fallback, boolean required) {
+        if (described != null) {
+            String def = required ? null : fallback == null ? "" : render(fallback);
+            String k = describedPrefix + key;
+            described.merge(k, new KeyInfo(k, expected, def),
+                    (old, now) -> new KeyInfo(k, now.expected(), old.fallback() == null ? null : now.fallback()));
+        }
+    }
+
+    /** A default as it would be written in HOCON. */
+    private static String render(Object v) {
+        if (v instanceof Optional<?> o) {
+            return o.map(ConfigNode::render).orElse("");
+        }
+        if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue()) + ".0";
+        }
+        if (v instanceof Collection<?> c) {
+            return c.stream().map(ConfigNode::render).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+        return v instanceof String str ? "\"" + str + "\"" : String.valueOf(v);
     }
 
     /** The full key path of this object ("" for the root). */
@@ -80,6 +137,10 @@ public final class ConfigNode {
     }
 
     public boolean has(String key) {
+        if (described != null) {
+            // keys read only when present are still keys of the component
+            described.putIfAbsent(describedPrefix + key, new KeyInfo(describedPrefix + key, "optional", ""));
+        }
         return config.hasPath(quote(key));
     }
 
@@ -150,6 +211,7 @@ public final class ConfigNode {
     public int integerAtLeast(String key, int fallback, int min) {
         int v = integer(key, fallback);
         check(v >= min, key, "expected an integer >= " + min + ", got " + v);
+        describe(key, "an integer >= " + min, fallback, false);
         return v;
     }
 
@@ -157,6 +219,7 @@ public final class ConfigNode {
     public double numberIn(String key, double fallback, double min, double max) {
         double v = number(key, fallback);
         check(v >= min && v <= max, key, "expected a number in [" + min + ", " + max + "], got " + v);
+        describe(key, "a number in [" + min + ", " + max + "]", fallback, false);
         return v;
     }
 
@@ -168,6 +231,7 @@ public final class ConfigNode {
     /** One of a fixed set of strings (compared case-sensitively, as EasyCV does). */
     public String choice(String key, String fallback, Collection<String> allowed) {
         String v = string(key, fallback);
+        describe(key, "one of " + String.join(", ", allowed), fallback, false);
         if (!allowed.contains(v)) {
             problem(key, "expected one of " + allowed + ", got \"" + v + "\"" + DidYouMean.suffix(v, allowed));
             return fallback;
@@ -240,6 +304,7 @@ public final class ConfigNode {
 
     /** A required nested object. A missing or mistyped one is recorded and an empty node returned. */
     public ConfigNode object(String key) {
+        describe(key, "an object", null, true);
         return optObject(key).orElseGet(() -> {
             problem(key, "missing required object");
             return emptyChild(key);
@@ -249,8 +314,10 @@ public final class ConfigNode {
     /** An optional nested object. */
     public Optional<ConfigNode> optObject(String key) {
         read.add(key);
+        describe(key, "an object", null, false);
         if (!has(key)) {
-            return Optional.empty();
+            // described: an absent object's own keys are listed too, as key.subkey
+            return described == null ? Optional.empty() : Optional.of(emptyChild(key));
         }
         ConfigValue v = config.getValue(quote(key));
         if (v.valueType() != ConfigValueType.OBJECT) {
@@ -264,6 +331,7 @@ public final class ConfigNode {
     /** A list of objects (e.g. a pipeline); an absent key yields an empty list. */
     public List<ConfigNode> objects(String key) {
         read.add(key);
+        describe(key, "a list of objects", List.of(), false);
         List<ConfigNode> out = new ArrayList<>();
         if (!has(key)) {
             return out;
@@ -288,12 +356,23 @@ public final class ConfigNode {
     }
 
     private ConfigNode emptyChild(String key) {
-        return new ConfigNode(com.typesafe.config.ConfigFactory.empty(), pathOf(key), origin, problems);
+        ConfigNode child = new ConfigNode(com.typesafe.config.ConfigFactory.empty(), pathOf(key), origin, problems);
+        if (described != null) {
+            child.described = described;
+            child.describedPrefix = describedPrefix + key + ".";
+        }
+        return child;
     }
 
     /** Marks keys as known without reading them (e.g. keys owned by another component). */
     public void accept(String... keys) {
         read.addAll(List.of(keys));
+        for (String key : keys) {
+            if (described != null) {
+                described.putIfAbsent(describedPrefix + key,
+                        new KeyInfo(describedPrefix + key, "read by another component", ""));
+            }
+        }
     }
 
     /**
@@ -324,6 +403,7 @@ public final class ConfigNode {
 
     private <T> T required(String key, String expected, Getter<T> getter, T fallback) {
         read.add(key);
+        describe(key, expected, null, true);
         if (!has(key)) {
             failed.add(key);
             problems.add(pathOf(key), origin, "missing required key, expected " + expected);
@@ -334,6 +414,7 @@ public final class ConfigNode {
 
     private <T> T optional(String key, String expected, Getter<T> getter, T fallback) {
         read.add(key);
+        describe(key, expected, fallback, false);
         if (!has(key)) {
             return fallback;
         }

@@ -30,11 +30,26 @@ public final class TorchCheckpoint {
 
     private TorchCheckpoint() {}
 
+    /**
+     * What the legacy (torch < 1.6) {@code torch.save} writes first: pickle protocol 2, then its magic number
+     * 0x1950a86a20f9469cfc6c as a 10-byte LONG1.
+     */
+    private static final byte[] LEGACY_MAGIC = {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c,
+        0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
+
     /** Whether {@code file} starts like a zip archive (a {@code torch.save} file rather than safetensors). */
     public static boolean isZip(Path file) throws IOException {
+        return startsWith(file, ZIP_MAGIC);
+    }
+
+    /** Whether {@code file} is a {@code torch.save} file in the legacy format of torch before 1.6. */
+    public static boolean isLegacy(Path file) throws IOException {
+        return startsWith(file, LEGACY_MAGIC);
+    }
+
+    private static boolean startsWith(Path file, byte[] magic) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(4);
-            return java.util.Arrays.equals(head, ZIP_MAGIC);
+            return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
         }
     }
 
@@ -70,6 +85,11 @@ public final class TorchCheckpoint {
         }
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
+        }
+        if (isLegacy(file)) {
+            throw new IOException(file + ": a torch.save file in the legacy format of torch < 1.6 (not a zip "
+                    + "archive); only the format of torch >= 1.6 is supported: re-save it with a current torch, "
+                    + "torch.save(torch.load(f), g)");
         }
         if (!isZip(file)) {
             throw new IOException(file + ": not a zip archive; only the torch.save format of torch >= 1.6 is "

@@ -39,7 +39,7 @@ public final class WeightFiles {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no weights file at " + file);
         }
-        return TorchCheckpoint.isZip(file) ? TorchCheckpoint.readStateDict(file, manager)
-                : SafeTensors.read(file, manager);
+        boolean torchSave = TorchCheckpoint.isZip(file) || TorchCheckpoint.isLegacy(file);
+        return torchSave ? TorchCheckpoint.readStateDict(file, manager) : SafeTensors.read(file, manager);
     }
 }

@@ -6,15 +6,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.util.AtomicFiles;
 
 /**
  * What the optimizer will do to each parameter: layer id, lr scale, weight decay, trainable or frozen. Shown
@@ -134,15 +133,7 @@ public final class ParamGroupTable {
         JsonArray g = new JsonArray();
         groups.values().forEach(g::add);
         root.add("groups", g);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".param_groups", ".tmp");
-        try {
-            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n",
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, (new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 }

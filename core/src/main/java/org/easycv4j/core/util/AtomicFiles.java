@@ -6,16 +6,24 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes files so that a crash never leaves a half-written one: data goes to a temporary file beside the
  * target, is forced to disk, and is then renamed over the target in one step.
+ *
+ * <p>The temporary files and folders get the permissions of any new file (the process's umask, usually 0644
+ * and 0755), not the owner-only 0600 / 0700 of {@link Files#createTempFile}: they become the user's outputs
+ * (checkpoints, exports, logs, figures), which others may need to read.
  */
 public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {}
 
     /** A writer of the file's content as a stream. */
@@ -48,7 +56,7 @@ public final class AtomicFiles {
     public static void writeChannel(Path target, ChannelContent content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = tempBeside(dir, "." + target.getFileName() + ".", false);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
@@ -61,6 +69,27 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A new, empty folder in {@code parent} named {@code prefix} plus a random part, to be filled and then moved
+     * into place (how checkpoint folders appear atomically).
+     */
+    public static Path tempDirectory(Path parent, String prefix) throws IOException {
+        return tempBeside(parent, prefix, true);
+    }
+
+    private static Path tempBeside(Path dir, String prefix, boolean folder) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return folder ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 }

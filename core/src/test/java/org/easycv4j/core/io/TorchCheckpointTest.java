@@ -78,7 +78,25 @@ class TorchCheckpointTest {
         IOException e = assertThrows(IOException.class,
                 () -> TorchCheckpoint.read(resource("legacy.pth")));
         assertTrue(e.getMessage().contains("legacy.pth"), e.getMessage());
+        assertTrue(e.getMessage().contains("legacy format of torch < 1.6"), e.getMessage());
         assertTrue(e.getMessage().contains("torch >= 1.6"), e.getMessage());
+    }
+
+    /** Any weights path (pretrained, --load-from, export) names the legacy format instead of blaming safetensors. */
+    @Test
+    void weightFilesNameTheLegacyFormatNotSafetensors() throws Exception {
+        assertTrue(TorchCheckpoint.isLegacy(resource("legacy.pth")));
+        assertFalse(TorchCheckpoint.isLegacy(resource("views.pth")), "the zip format");
+        Path copy = Files.copy(resource("legacy.pth"), dir.resolve("weights.safetensors"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> WeightFiles.read(copy, m));
+            assertTrue(e.getMessage().startsWith(copy + ": a torch.save file in the legacy format of torch < 1.6"),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("safetensors file"), e.getMessage());
+            Path garbage = Files.writeString(dir.resolve("garbage.pth"), "not weights at all");
+            e = assertThrows(IOException.class, () -> WeightFiles.read(garbage, m));
+            assertFalse(e.getMessage().contains("legacy"), e.getMessage());
+        }
     }
 
     /** GLOBAL 'posix system' applied to "touch MARKER": what a malicious torch.save file does. */

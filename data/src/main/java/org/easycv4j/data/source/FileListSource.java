@@ -2,6 +2,7 @@ package org.easycv4j.data.source;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.image.ImageDecodeException;
 
 /**
@@ -70,11 +72,13 @@ public final class FileListSource implements DataSource {
         String where = file.toString();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = ImageFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new BadSampleException(where, "file not found (listed at " + listedAt(index) + ")");
         } catch (AccessDeniedException e) {
             throw new BadSampleException(where, "permission denied");
+        } catch (FileSystemException e) {
+            throw new BadSampleException(where, e.getReason() + " (listed at " + listedAt(index) + ")");
         } catch (IOException e) {
             throw new BadSampleException(where, "cannot read: " + e, e);
         }

@@ -122,9 +122,11 @@ class SourcesTest {
         byte[] png = Fixtures.encode(Fixtures.gradient(16, 16, 0), "png");
         Fixtures.write(dir.resolve("trunc.png"), Arrays.copyOf(png, png.length - 20));
         Fixtures.writeText(dir.resolve("garbage.jpg"), "this is not an image");
-        Path list = Fixtures.writeText(dir.resolve("l.txt"), "ok.jpg 0\nmissing.jpg 0\ntrunc.jpg 0\ngarbage.jpg 1\ntrunc.png 0\n");
+        Files.createDirectories(dir.resolve("folder.jpg"));
+        Path list = Fixtures.writeText(dir.resolve("l.txt"),
+                "ok.jpg 0\nmissing.jpg 0\ntrunc.jpg 0\ngarbage.jpg 1\ntrunc.png 0\nfolder.jpg 1\n");
         DataSource s = build("type = ClsSourceImageList, list_file = " + q(list) + ", root = " + q(dir));
-        assertEquals(5, s.size());
+        assertEquals(6, s.size());
         assertEquals(8, s.load(0, IMAGEIO).image().width());
         BadSampleException e = assertThrows(BadSampleException.class, () -> s.load(1, IMAGEIO));
         assertEquals(dir.resolve("missing.jpg").toString(), e.bad().where());
@@ -136,6 +138,9 @@ class SourcesTest {
         assertTrue(e.bad().reason().contains("not an image"), e.bad().reason());
         e = assertThrows(BadSampleException.class, () -> s.load(4, IMAGEIO));
         assertTrue(e.bad().reason().contains("truncated PNG"), e.bad().reason());
+        e = assertThrows(BadSampleException.class, () -> s.load(5, IMAGEIO));
+        assertEquals(dir.resolve("folder.jpg").toString(), e.bad().where());
+        assertEquals("is a directory, not an image file (listed at " + list + ":6)", e.bad().reason());
     }
 
     @Test

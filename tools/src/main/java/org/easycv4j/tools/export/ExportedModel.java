@@ -40,6 +40,7 @@ import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.Image;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageBackends;
+import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.pipeline.Pipeline;
 import org.easycv4j.data.pipeline.Transform;
 
@@ -159,7 +160,7 @@ public final class ExportedModel {
         int channels = (int) inputShape.get(1);
         ByteImage decoded;
         try {
-            decoded = backendForPreprocess().decode(Files.readAllBytes(file), channels == 3);
+            decoded = backendForPreprocess().decode(ImageFiles.read(file), channels == 3);
         } catch (org.easycv4j.data.image.ImageDecodeException e) {
             throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package org.easycv4j.core.runner.hooks;
 
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -55,7 +56,9 @@ public final class ProgressHook implements Hook {
         if (mode == Mode.BAR) {
             bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(c.maxIters())
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().setUnit(" it", 1)
-                    .continuousUpdate().build();
+                    // standard output, like the log lines: the launchers filter standard error line by line,
+                    // which would hold back a bar redrawn with carriage returns
+                    .setConsumer(new ConsoleProgressBarConsumer(System.out)).continuousUpdate().build();
         }
         lastLogNanos = System.nanoTime();
     }

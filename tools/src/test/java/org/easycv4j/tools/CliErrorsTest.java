@@ -1,0 +1,91 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * User errors through the command line: one message and exit code 2, no Java stack trace on the terminal
+ * (it goes to the run's log, or to the terminal with --debug).
+ */
+class CliErrorsTest {
+    private static final Path TOY = Path.of("..", "configs", "toy", "toy_mlp_synthetic.conf");
+    private static final Path LEGACY = Path.of("..", "core", "src", "test", "resources", "torch", "legacy.pth");
+
+    private static void assertNoStackTrace(String text) {
+        assertFalse(text.contains("\tat "), "no stack trace:\n" + text);
+        assertFalse(text.contains("Exception:"), "no exception class:\n" + text);
+    }
+
+    /** Two unreadable entries (a folder and a text file) with max_bad_samples = 1. */
+    private static Path badDataConfig(Path dir) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.createDirectories(images.resolve("folder.png"));
+        Files.writeString(images.resolve("text.png"), "not an image");
+        Path list = Files.writeString(dir.resolve("list.txt"), "folder.png 0\ntext.png 1\n");
+        return Files.writeString(dir.resolve("bad_data.conf"), String.join("\n",
+                "include required(\"" + Path.of("..", "configs", "_base_", "runtime", "default_runtime.conf")
+                        .toAbsolutePath().normalize() + "\")",
+                "model { type = ToyMLP, in_shape = [3, 8, 8], hidden = 4, num_classes = 2 }",
+                "data {",
+                "  imgs_per_gpu = 2, workers_per_gpu = 1",
+                "  train { type = ClsDataset, max_bad_samples = 1,",
+                "    data_source { type = ClsSourceImageList, root = \"" + images + "\", list_file = \"" + list + "\" }",
+                "    pipeline = [ { type = Resize, size = [8, 8] }, { type = ToTensor } ] }",
+                "}",
+                "optimizer { type = SGD, lr = 0.1 }",
+                "lr_config { policy = Fixed }",
+                "total_epochs = 1",
+                "progress = off",
+                "custom_hooks = []",
+                "work_dir = \"" + dir.resolve("work") + "\"",
+                ""));
+    }
+
+    @Test
+    void tooManyBadSamplesEndWithTheirListAndTheTraceGoesToTheRunLog(@TempDir Path dir) throws Exception {
+        Path config = badDataConfig(dir);
+        CliRun.Result r = CliRun.run("train", config.toString());
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        String err = r.err();
+        assertTrue(err.startsWith("error: data.train: 2 bad samples, more than max_bad_samples = 1"), err);
+        assertTrue(err.contains(dir.resolve("images").resolve("folder.png") + ": is a directory, not an image file"
+                + " (listed at " + dir.resolve("list.txt") + ":1)"), err);
+        assertTrue(err.contains(dir.resolve("images").resolve("text.png") + ": not an image"), err);
+        assertNoStackTrace(err);
+        String log = Files.readString(dir.resolve("work").resolve("train.log"));
+        assertTrue(log.contains("TooManyBadSamplesException") && log.contains("\tat org.easycv4j."), log);
+    }
+
+    @Test
+    void debugShowsTheStackTraceOnTheTerminal(@TempDir Path dir) throws Exception {
+        CliRun.Result r = CliRun.run("train", badDataConfig(dir).toString(), "--debug");
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: data.train: 2 bad samples"), r.err());
+        assertTrue(r.err().contains("TooManyBadSamplesException") && r.err().contains("\tat org.easycv4j."), r.err());
+    }
+
+    @Test
+    void aLegacyTorchSaveCheckpointIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        CliRun.Result r = CliRun.run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "progress=off",
+                "--load-from", LEGACY.toString());
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: " + LEGACY + ": a torch.save file in the legacy format of torch < 1.6"),
+                r.err());
+        assertNoStackTrace(r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void aMissingConfigFileIsOneLine(@TempDir Path dir) {
+        CliRun.Result r = CliRun.run("train", dir.resolve("nope.conf").toString());
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("nope.conf"), r.err());
+        assertNoStackTrace(r.err());
+    }
+}
