@@ -51,6 +51,11 @@ public final class ReplicaSync {
         this.staging = collective.size() > 1 ? Collective.allocate((int) largest) : null;
     }
 
+    /** This process's rank. */
+    public int rank() {
+        return collective.rank();
+    }
+
     /** The number of gradient buckets (collectives per optimizer step). */
     public int gradientBuckets() {
         return trainable.size();

@@ -30,6 +30,7 @@ public final class RunContext {
     private long iterNanos;
     private final long startNanos = System.nanoTime();
     private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
+    private org.easycv4j.core.dist.Collective collective = org.easycv4j.core.dist.Collective.single();
 
     public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
             int itersPerEpoch) {
@@ -69,6 +70,15 @@ public final class RunContext {
 
     public void setLossScaler(java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler) {
         this.lossScaler = scaler;
+    }
+
+    /** The processes of a data-parallel job (one process: {@link org.easycv4j.core.dist.Collective#single()}). */
+    public org.easycv4j.core.dist.Collective collective() {
+        return collective;
+    }
+
+    void setCollective(org.easycv4j.core.dist.Collective collective) {
+        this.collective = collective;
     }
 
     public int maxEpochs() {

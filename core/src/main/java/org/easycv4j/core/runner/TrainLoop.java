@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LossScaler;
@@ -29,29 +30,29 @@ public final class TrainLoop {
     private final int updateInterval;
     private final long seed;
     private final Optional<LossScaler> scaler;
-    private final Optional<DataParallel> parallel;
+    private final int rank;
 
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
             Hooks hooks, Experiment.OptimizerConfig config, long seed) {
-        this(model, trainable, optimizer, Optional.empty(), Optional.empty(), loader, hooks, config, seed);
+        this(model, trainable, optimizer, Optional.empty(), null, loader, hooks, config, seed);
     }
 
     /**
      * @param scaler the dynamic loss scaler of mixed-precision training
-     * @param parallel the replicas of multi-device training (each batch is split over them)
+     * @param sync the gradient averaging of a data-parallel job (null: one process)
      */
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
-            Optional<LossScaler> scaler, Optional<DataParallel> parallel, DataLoader loader, Hooks hooks,
+            Optional<LossScaler> scaler, ReplicaSync sync, DataLoader loader, Hooks hooks,
             Experiment.OptimizerConfig config, long seed) {
         this.scaler = scaler;
-        this.parallel = parallel;
+        this.rank = sync == null ? 0 : sync.rank();
         this.seed = seed;
         this.model = model;
         this.loader = loader;
         this.hooks = hooks;
         this.updateInterval = config.updateInterval();
-        this.optimStep = new OptimStep(trainable, optimizer, scaler, config.gradClipMaxNorm(),
-                config.maxNonFiniteSteps());
+        this.optimStep = new OptimStep(trainable, optimizer, scaler, Optional.ofNullable(sync),
+                config.gradClipMaxNorm(), config.maxNonFiniteSteps());
     }
 
     /** Runs epochs {@code [startEpoch, context.maxEpochs())}. */
@@ -61,8 +62,9 @@ public final class TrainLoop {
         for (int epoch = startEpoch; epoch < context.maxEpochs(); epoch++) {
             context.setEpoch(epoch);
             // The engine's random stream (masking noise, drop path, ...) restarts from (seed, epoch), so a run
-            // resumed at an epoch boundary draws exactly what the uninterrupted run drew.
-            Engine.getInstance().setRandomSeed(epochSeed(seed, epoch));
+            // resumed at an epoch boundary draws exactly what the uninterrupted run drew. Each rank draws its own
+            // stream (masks, drop path) for its own samples; rank 0's is the one-process stream.
+            Engine.getInstance().setRandomSeed(epochSeed(seed + RANK_SEED_STEP * rank, epoch));
             hooks.beforeEpoch(context);
             try (NDManager epochManager = runManager.newSubManager()) {
                 Iterator<Batch> batches = loader.epoch(epoch, epochManager);
@@ -80,7 +82,6 @@ public final class TrainLoop {
                         boolean last = inner + 1 == context.itersPerEpoch();
                         if ((inner + 1) % updateInterval == 0 || last) {
                             optimStep.apply(context.lr(), step);
-                            parallel.ifPresent(DataParallel::broadcast);
                         }
                         context.setLastLoss(loss);
                         long tEnd = System.nanoTime();
@@ -97,29 +98,27 @@ public final class TrainLoop {
         }
     }
 
+    /** Separates the ranks' random streams (an odd 64-bit constant). */
+    private static final long RANK_SEED_STEP = 0x632BE59BD9B4E019L;
+
     /** The engine seed of an epoch (-1: model initialization). */
     static int epochSeed(long seed, int epoch) {
         long h = seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL;
         return (int) (h ^ (h >>> 32)) & 0x7fffffff;
     }
 
-    /** Forward and backward of the batch (split over the replicas when there are several); returns its loss. */
+    /** Forward and backward of the batch; returns its loss. */
     private NDArray forwardBackward(NDManager step, Batch batch) {
-        ParameterStore parameters = new ParameterStore(step, false);
-        if (parallel.isPresent()) {
-            return parallel.get().run(batch, step, parameters, (part, store, weight) -> backward(step, part, store,
-                    weight));
-        }
-        return backward(step, batch, parameters, 1.0);
+        return backward(step, batch, new ParameterStore(step, false));
     }
 
-    private NDArray backward(NDManager step, Batch batch, ParameterStore parameters, double weight) {
+    private NDArray backward(NDManager step, Batch batch, ParameterStore parameters) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             StepOutput out = model.forward(parameters, batch, true);
             NDArray loss = out.loss();
-            if (updateInterval > 1 || weight != 1.0) {
+            if (updateInterval > 1) {
                 // An NDArray scalar, not div(Number): DJL may free a Java-side scalar before backward reads it.
-                loss = loss.div(step.create((float) (updateInterval / weight)).toDevice(loss.getDevice(), false));
+                loss = loss.div(step.create((float) updateInterval).toDevice(loss.getDevice(), false));
             }
             collector.backward(scaler.isPresent() ? scaler.get().scaleLoss(loss) : loss);
             return out.loss();

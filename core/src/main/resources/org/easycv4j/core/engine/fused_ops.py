@@ -72,14 +72,14 @@ class FusedOps(Module):
     flat: Tensor,
     tensors: List[Tensor],
     scale: float) -> NoneType:
-    with torch.no_grad():
-      offset = 0
-      for i in range(torch.len(tensors)):
-        t = tensors[i]
-        n = torch.numel(t)
-        part = torch.view(torch.narrow(flat, 0, offset, n), torch.size(t))
-        if scale != 1.0:
-          part = torch.mul(part, scale)
-        t.copy_(part)
-        offset = offset + n
+    offset = 0
+    for i in range(torch.len(tensors)):
+      t = tensors[i]
+      n = torch.numel(t)
+      part = torch.view(torch.narrow(flat, 0, offset, n), torch.size(t))
+      if scale != 1.0:
+        part = torch.mul(part, scale)
+      # Through a detached alias: the same memory, outside autograd, so parameters can be overwritten too.
+      _0 = torch.copy_(torch.detach(t), part)
+      offset = offset + n
     return None

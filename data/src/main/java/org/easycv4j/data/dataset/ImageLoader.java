@@ -39,7 +39,8 @@ import org.easycv4j.data.pipeline.Mixup;
  * 0 workers everything runs on the caller's thread.
  *
  * <p>Order: the epoch's permutation is a function of (seed, epoch); it is padded cyclically to a multiple of
- * the world size and rank r takes every world-size-th index from r (torch's DistributedSampler). Every
+ * the world size (or cut to one with drop_last) and rank r takes every world-size-th index from r (torch's
+ * DistributedSampler); evaluation shards are not padded (every sample once over all ranks). Every
  * random transform is seeded by (seed, epoch, sample index) and Mixup by (seed, epoch, rank, batch), so the
  * batches are identical for any number of workers.
  *
@@ -76,10 +77,10 @@ public final class ImageLoader implements DataLoader {
         if (settings.numWorkers() < 0) {
             throw new IllegalArgumentException("num_workers must be >= 0, got " + settings.numWorkers());
         }
-        this.perRank = (n + settings.worldSize() - 1) / settings.worldSize();
+        this.perRank = settings.shardSize(n);
         this.batches = settings.dropLast() ? perRank / settings.batchSize()
                 : (perRank + settings.batchSize() - 1) / settings.batchSize();
-        if (batches == 0) {
+        if (batches == 0 && settings.evenShards()) {
             throw new IllegalArgumentException(dataset.name() + ": " + perRank + " samples per rank make no full batch of "
                     + settings.batchSize() + " with drop_last; lower the batch size or set drop_last = false");
         }
