@@ -157,6 +157,11 @@ public final class OpenMpi implements Collective {
                 continue;
             }
             try {
+                lib.getFunction("MPI_Init_thread");
+            } catch (UnsatisfiedLinkError e) {
+                throw new MpiUnavailableException(describe(lib) + " is not an MPI library: " + INSTALL_HINT);
+            }
+            try {
                 lib.getGlobalVariableAddress("ompi_mpi_comm_world");
             } catch (UnsatisfiedLinkError e) {
                 throw new MpiUnavailableException("the MPI library " + describe(lib) + " is not Open MPI (MPICH, "

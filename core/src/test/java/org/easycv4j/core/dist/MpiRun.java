@@ -73,8 +73,28 @@ public final class MpiRun {
 
     /** Starts the job without waiting. */
     public static Job start(int ranks, List<String> command, Path dir) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("mpirun", "-np", Integer.toString(ranks)));
-        cmd.addAll(command);
+        List<String> args = new ArrayList<>(List.of("-np", Integer.toString(ranks)));
+        args.addAll(command);
+        return startMpirun(args, dir);
+    }
+
+    /** One command per rank (MPI's multiple-program form: {@code -np 1 A : -np 1 B}). */
+    public static Job startPerRank(List<List<String>> commands, Path dir) throws IOException {
+        List<String> args = new ArrayList<>();
+        for (List<String> c : commands) {
+            if (!args.isEmpty()) {
+                args.add(":");
+            }
+            args.add("-np");
+            args.add("1");
+            args.addAll(c);
+        }
+        return startMpirun(args, dir);
+    }
+
+    private static Job startMpirun(List<String> args, Path dir) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("mpirun"));
+        cmd.addAll(args);
         Path log = Files.createTempFile(dir, "mpirun", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
