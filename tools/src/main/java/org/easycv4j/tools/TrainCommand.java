@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.easycv4j.core.dist.Collective;
+import org.easycv4j.core.dist.Launcher;
+import org.easycv4j.core.dist.MpiUnavailableException;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --load-from CKPT] [--seed N]
- * [--set key=value]... [--dry-run]}.
+ * [--set key=value]... [--launcher none|mpi] [--dry-run]}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train from an experiment config. Checks the whole config first and reports every problem.")
@@ -42,10 +45,10 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
                     + "overrides amp. --fp16 is EasyCV's spelling")
     String amp;
 
-    @Option(names = "--devices", paramLabel = "LIST", split = ",",
-            description = "train on several devices (e.g. gpu:0,gpu:1): each batch is split over them, "
-                    + "imgs_per_gpu images each; overrides devices")
-    List<String> devices;
+    @Option(names = "--launcher", paramLabel = "none|mpi", defaultValue = "none",
+            description = "mpi: this process is one rank of a data-parallel job started by mpirun, srun --mpi=pmix "
+                    + "or an MPIJob (one process per device, imgs_per_gpu images each); default: ${DEFAULT-VALUE}")
+    String launcher;
 
     @Option(names = "--dry-run", description = "build every component and initialize the model, then stop")
     boolean dryRun;
@@ -57,8 +60,27 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
     public Integer call() throws Exception {
         ExperimentLoader.Loaded loaded = experiment.load(overrides());
         runDir = loaded.experiment().workDir();
-        new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config)
-                .train(dryRun);
+        Collective collective;
+        try {
+            collective = Launcher.parse(launcher).connect();
+        } catch (IllegalArgumentException | MpiUnavailableException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.USER_ERROR;
+        }
+        try {
+            new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config,
+                    collective).train(dryRun);
+        } catch (Throwable e) {
+            if (collective.size() > 1) {
+                // The other ranks may be waiting in a collective: report, then end the whole job.
+                System.err.println("error on rank " + collective.rank() + " of " + collective.size() + ": " + e
+                        + "; ending the job");
+                System.err.flush();
+                collective.abort(1);
+            }
+            throw e;
+        }
+        collective.close();
         return 0;
     }
 
@@ -78,10 +100,6 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
         }
         if (resumeFrom != null) {
             all.add("resume_from=" + com.typesafe.config.ConfigUtil.quoteString(resumeFrom.toString()));
-        }
-        if (devices != null) {
-            all.add("devices=" + com.typesafe.config.ConfigValueFactory.fromIterable(devices).render(
-                    com.typesafe.config.ConfigRenderOptions.concise()));
         }
         if (amp != null) {
             all.add("amp=" + com.typesafe.config.ConfigUtil.quoteString(amp));

@@ -87,13 +87,9 @@ class CliTest {
     }
 
     @Test
-    void ampAndDevicesFlagsOverrideTheConfigAndAModelWithoutAmpSaysSo(@TempDir Path dir) throws Exception {
-        CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run", "--devices",
-                "cpu,cpu", "--set", "amp=none");
+    void ampFlagOverridesTheConfigAndAModelWithoutAmpSaysSo(@TempDir Path dir) throws Exception {
+        CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run", "--set", "amp=none");
         assertEquals(0, r.code(), r.err());
-        com.typesafe.config.Config resolved = com.typesafe.config.ConfigFactory.parseFile(
-                dir.resolve("config.resolved.conf").toFile());
-        assertEquals(java.util.List.of("cpu", "cpu"), resolved.getStringList("devices"));
         CliRun.Result amp = run("train", TOY.toString(), "--work-dir", dir.resolve("amp").toString(), "--dry-run",
                 "--fp16");
         assertEquals(1, amp.code(), amp.err());
@@ -112,5 +108,18 @@ class CliTest {
         CliRun.Result bad = run("list", "modle");
         assertEquals(Main.USER_ERROR, bad.code());
         assertTrue(bad.err().contains("did you mean \"model\""), bad.err());
+    }
+
+    /** The removed in-process replicas point to the multi-process launcher; an unknown launcher is named. */
+    @Test
+    void devicesAndUnknownLaunchersAreRefusedWithTheWayToGo(@TempDir Path dir) {
+        CliRun.Result devices = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run", "--set",
+                "devices=[cpu, cpu]");
+        assertEquals(Main.USER_ERROR, devices.code(), devices.err());
+        assertTrue(devices.err().contains("devices") && devices.err().contains("--launcher mpi"), devices.err());
+        CliRun.Result launcher = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run",
+                "--launcher", "slurm");
+        assertEquals(Main.USER_ERROR, launcher.code(), launcher.err());
+        assertTrue(launcher.err().contains("--launcher: expected none or mpi, got \"slurm\""), launcher.err());
     }
 }

@@ -10,9 +10,29 @@ package org.easycv4j.core.data;
  * @param seed the run's seed
  * @param rank this process's shard
  * @param worldSize number of shards
+ * @param evenShards true for training: every rank gets the same number of samples (the order is padded
+ *     cyclically, or its tail dropped with {@code dropLast}, as torch's DistributedSampler does); false for evaluation: rank r gets the samples r, r + world
+ *     size, ... of the order, so every sample is seen exactly once over all ranks
  */
 public record LoaderSettings(int batchSize, int numWorkers, boolean shuffle, boolean dropLast, long seed, int rank,
-        int worldSize) {
+        int worldSize, boolean evenShards) {
+
+    /** Even shards (training). */
+    public LoaderSettings(int batchSize, int numWorkers, boolean shuffle, boolean dropLast, long seed, int rank,
+            int worldSize) {
+        this(batchSize, numWorkers, shuffle, dropLast, seed, rank, worldSize, true);
+    }
+
+    /**
+     * The number of samples of {@code rank}'s shard of a set of {@code n}: with even shards the order is padded
+     * to a multiple of the world size, or its tail dropped with {@code dropLast} (DistributedSampler's rule).
+     */
+    public int shardSize(int n) {
+        if (evenShards) {
+            return dropLast ? n / worldSize : (n + worldSize - 1) / worldSize;
+        }
+        return Math.max(0, (n - rank + worldSize - 1) / worldSize);
+    }
 
     public LoaderSettings {
         if (batchSize < 1) {

@@ -156,6 +156,27 @@ public final class TorchFusedOps implements AutoCloseable {
         }
     }
 
+    /** The arrays concatenated into one new 1-d array (detached), in {@code manager}: one native call. */
+    public NDArray flatten(List<NDArray> arrays, NDManager manager) {
+        try (IValue a = list(arrays);
+                IValue out = IValueUtils.runMethod(module, "flatten", a)) {
+            return out.toTensor((PtNDManager) manager);
+        }
+    }
+
+    /**
+     * Copies consecutive parts of the 1-d {@code flat} into {@code arrays} (in order, each reshaped to its
+     * array's shape), multiplied by {@code scale}; outside autograd, so parameters can be overwritten too.
+     */
+    public void unflattenInto(NDArray flat, List<NDArray> arrays, double scale) {
+        try (IValue f = IValue.from((PtNDArray) flat);
+                IValue a = list(arrays);
+                IValue s = IValue.from(scale);
+                IValue out = IValueUtils.runMethod(module, "unflatten_into", f, a, s)) {
+            // In place.
+        }
+    }
+
     private static IValue list(List<NDArray> arrays) {
         PtNDArray[] pt = new PtNDArray[arrays.size()];
         for (int i = 0; i < pt.length; i++) {

@@ -47,6 +47,28 @@ public final class ClsEvaluator implements Evaluator {
         total += logits.getShape().get(0);
     }
 
+    /** {correct top-k for each k..., samples}: exact integers in a double up to 2^53. */
+    @Override
+    public java.util.Optional<double[]> counts() {
+        double[] c = new double[correct.length + 1];
+        for (int i = 0; i < correct.length; i++) {
+            c[i] = correct[i];
+        }
+        c[correct.length] = total;
+        return java.util.Optional.of(c);
+    }
+
+    @Override
+    public void setCounts(double[] counts) {
+        if (counts.length != correct.length + 1) {
+            throw new IllegalArgumentException("expected " + (correct.length + 1) + " counts, got " + counts.length);
+        }
+        for (int i = 0; i < correct.length; i++) {
+            correct[i] = (long) counts[i];
+        }
+        total = (long) counts[correct.length];
+    }
+
     @Override
     public Map<String, Double> compute() {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -13,6 +13,19 @@ public interface Evaluator {
     /** Adds one batch's outputs. Implementations should keep device arrays and sync once in {@link #compute()}. */
     void update(Batch batch, StepOutput output);
 
+    /**
+     * What the evaluator accumulated, as numbers that add up over the ranks of a data-parallel job (counts,
+     * sums), for {@link #setCounts}; empty when its state cannot be combined that way.
+     */
+    default java.util.Optional<double[]> counts() {
+        return java.util.Optional.empty();
+    }
+
+    /** Replaces the accumulated state by {@code counts} (the sum over the ranks of {@link #counts()}). */
+    default void setCounts(double[] counts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot combine counts over ranks");
+    }
+
     /** The metrics so far, e.g. {@code top1 -> 0.734}; names are stable and used by best-checkpoint tracking. */
     Map<String, Double> compute();
 }

@@ -23,6 +23,15 @@ public interface GradientOps extends AutoCloseable {
     /** Sets every gradient to 0 (NaN and infinity included). */
     void zero(List<NamedParameter> params);
 
+    /** The arrays concatenated into one new detached 1-d array in {@code manager}. */
+    NDArray flatten(List<NDArray> arrays, NDManager manager);
+
+    /**
+     * Overwrites {@code arrays} with consecutive parts of the 1-d {@code flat} times {@code scale} (the inverse
+     * of {@link #flatten}); parameters may be overwritten too (the copy is not recorded by autograd).
+     */
+    void unflattenInto(NDArray flat, List<NDArray> arrays, double scale);
+
     @Override
     default void close() {}
 
@@ -45,6 +54,40 @@ public interface GradientOps extends AutoCloseable {
         @Override
         public void zero(List<NamedParameter> params) {
             Gradients.zero(params);
+        }
+
+        @Override
+        public NDArray flatten(List<NDArray> arrays, NDManager manager) {
+            try (NDManager scope = manager.newSubManager()) {
+                ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+                for (NDArray a : arrays) {
+                    NDArray part = a.stopGradient().reshape(-1);
+                    part.attach(scope);
+                    parts.add(part);
+                }
+                NDArray flat = ai.djl.ndarray.NDArrays.concat(parts);
+                flat.attach(manager);
+                return flat;
+            }
+        }
+
+        @Override
+        public void unflattenInto(NDArray flat, List<NDArray> arrays, double scale) {
+            try (NDManager scope = flat.getManager().newSubManager()) {
+                NDArray source = flat;
+                if (scale != 1.0) {
+                    source = flat.mul(scope.create((float) scale).toDevice(flat.getDevice(), false));
+                    source.attach(scope);
+                }
+                long offset = 0;
+                for (NDArray a : arrays) {
+                    long n = a.size();
+                    NDArray part = source.get(offset + ":" + (offset + n)).reshape(a.getShape());
+                    part.attach(scope);
+                    a.set(new ai.djl.ndarray.index.NDIndex("..."), part);
+                    offset += n;
+                }
+            }
         }
     }
 
@@ -71,6 +114,16 @@ public interface GradientOps extends AutoCloseable {
             try (NDManager scope = params.get(0).parameter().getArray().getManager().newSubManager()) {
                 ops.zero(Gradients.of(params, scope));
             }
+        }
+
+        @Override
+        public NDArray flatten(List<NDArray> arrays, NDManager manager) {
+            return ops.flatten(arrays, manager);
+        }
+
+        @Override
+        public void unflattenInto(NDArray flat, List<NDArray> arrays, double scale) {
+            ops.unflattenInto(flat, arrays, scale);
         }
 
         @Override

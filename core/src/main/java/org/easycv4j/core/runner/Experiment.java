@@ -25,7 +25,6 @@ public record Experiment(
         long seed,
         Path workDir,
         String device,
-        List<String> devices,
         List<String> modules,
         ProgressHook.Setting progress,
         int totalEpochs,
@@ -41,11 +40,6 @@ public record Experiment(
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
         Optional<LossScaleSettings> amp) {
-
-    /** The training devices: {@code devices} when set (data parallel over several), else {@code device}. */
-    public List<String> trainingDevices() {
-        return devices.isEmpty() ? List.of(device) : devices;
-    }
 
     /**
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
@@ -85,8 +79,12 @@ public record Experiment(
         long seed = root.longValue("seed");
         Path workDir = Path.of(root.string("work_dir"));
         String device = root.string("device");
-        // Several devices: in-process data parallelism; imgs_per_gpu stays per device.
-        List<String> devices = root.stringOrList("devices", List.of());
+        if (root.has("devices")) {
+            // The sequential in-process replicas are gone: several devices means several processes.
+            root.accept("devices");
+            root.problem("devices", "several devices are trained with one process each: mpirun -np N tools/train "
+                    + "CONFIG --launcher mpi (docs/distributed.md); set device instead");
+        }
         List<String> modules = root.strings("modules");
         ProgressHook.Setting progress = root.choice("progress", ProgressHook.Setting.class);
         int totalEpochs = root.integerAtLeast("total_epochs", 1, 1);
@@ -171,7 +169,7 @@ public record Experiment(
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
         root.accept("vars");
         root.finish();
-        return new Experiment(seed, workDir, device, devices, modules, progress, totalEpochs, model, data, optimizer,
+        return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
                 new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp);
     }

@@ -13,6 +13,15 @@ public interface Hook {
     int LOW = 70;
     int VERY_LOW = 90;
 
+    /**
+     * True for hooks that only write files or draw output (logs, checkpoints, plots, progress): in a
+     * data-parallel job they run on rank 0 alone. Hooks that change the training state (the lr, an EMA of the
+     * weights) or take part in collectives run on every rank and keep the default.
+     */
+    default boolean rootOnly() {
+        return false;
+    }
+
     /** Lower runs first. */
     default int priority() {
         return NORMAL;

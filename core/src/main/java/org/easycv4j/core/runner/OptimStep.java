@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import java.util.Optional;
+import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.Gradients;
@@ -25,22 +26,30 @@ public final class OptimStep {
     private final Optimizer optimizer;
     private final GradientOps gradients;
     private final Optional<LossScaler> scaler;
+    private final Optional<ReplicaSync> sync;
     private final double maxNorm;
     private final int maxNonFinite;
     private int nonFiniteInARow;
     private long skipped;
 
     public OptimStep(List<NamedParameter> params, Optimizer optimizer, double maxNorm, int maxNonFinite) {
-        this(params, optimizer, Optional.empty(), maxNorm, maxNonFinite);
+        this(params, optimizer, Optional.empty(), Optional.empty(), maxNorm, maxNonFinite);
+    }
+
+    public OptimStep(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler, double maxNorm,
+            int maxNonFinite) {
+        this(params, optimizer, scaler, Optional.empty(), maxNorm, maxNonFinite);
     }
 
     /**
+     * @param sync averages the gradients over the ranks of a data-parallel job first
      * @param maxNorm global-norm clipping threshold (0: no clipping)
      * @param maxNonFinite non-finite steps in a row that end the run
      */
-    public OptimStep(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler, double maxNorm,
-            int maxNonFinite) {
+    public OptimStep(List<NamedParameter> params, Optimizer optimizer, Optional<LossScaler> scaler,
+            Optional<ReplicaSync> sync, double maxNorm, int maxNonFinite) {
         this.scaler = scaler;
+        this.sync = sync;
         this.params = params;
         this.optimizer = optimizer;
         // Lives as long as the model: its native module is attached to the parameters' manager.
@@ -52,6 +61,9 @@ public final class OptimStep {
 
     /** Applies the step; returns the gradient norm before clipping, or NaN when the step was skipped. */
     public double apply(double lr, NDManager scope) {
+        // Once per step, after accumulation: unscaling, clipping, the finite check and the update all see the
+        // global gradient, so every rank takes the same decision and the same step.
+        sync.ifPresent(s -> s.averageGradients(scope));
         scaler.ifPresent(s -> s.unscale(params, scope));
         // Fused (PyTorch AdamW): clip, update and zero are queued before the norm is read; a non-finite norm
         // makes the kernel skip on the device. Otherwise clip here, read, then step.

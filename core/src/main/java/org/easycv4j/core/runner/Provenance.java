@@ -44,6 +44,12 @@ public record Provenance(
                 List.copyOf(commandLine), configFile);
     }
 
+    /** What must match between the ranks of a job: the versions of the project, its checkout, DJL and the engine. */
+    public String codeVersion() {
+        return project + " " + projectVersion + " commit " + gitCommit + (gitDirty ? " (modified)" : "") + ", DJL "
+                + djlVersion + ", " + engine + " " + engineVersion;
+    }
+
     /** The provenance as a JSON tree, to embed in other records. */
     public com.google.gson.JsonElement toJsonTree() {
         return new GsonBuilder().create().toJsonTree(this);

@@ -31,6 +31,7 @@ public final class RunContext {
     private final long startNanos = System.nanoTime();
     private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
     private java.util.function.Supplier<WeightSwap> evalWeights = () -> () -> {};
+    private org.easycv4j.core.dist.Collective collective = org.easycv4j.core.dist.Collective.single();
 
     /** Weights put into the model for a validation pass; closing restores the trained ones. */
     public interface WeightSwap extends AutoCloseable {
@@ -88,6 +89,13 @@ public final class RunContext {
     /** Puts the weights validation should see into the model until the result is closed. */
     public WeightSwap evalWeights() {
         return evalWeights.get();
+    /** The processes of a data-parallel job (one process: {@link org.easycv4j.core.dist.Collective#single()}). */
+    public org.easycv4j.core.dist.Collective collective() {
+        return collective;
+    }
+
+    void setCollective(org.easycv4j.core.dist.Collective collective) {
+        this.collective = collective;
     }
 
     public int maxEpochs() {

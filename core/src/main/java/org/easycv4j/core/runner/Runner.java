@@ -24,11 +24,15 @@ import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.dist.Collective;
+import org.easycv4j.core.dist.RankCheck;
+import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.engine.TorchEngine;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.Optimizer;
@@ -61,6 +65,7 @@ public final class Runner {
     private final Config resolved;
     private final List<String> commandLine;
     private final Path configFile;
+    private final Collective collective;
 
     /**
      * @param experiment the checked experiment
@@ -69,6 +74,16 @@ public final class Runner {
      * @param configFile the experiment file
      */
     public Runner(Experiment experiment, Config resolved, List<String> commandLine, Path configFile) {
+        this(experiment, resolved, commandLine, configFile, Collective.single());
+    }
+
+    /**
+     * A runner for one rank of a data-parallel job: every rank trains on its shard of each epoch, gradients are
+     * averaged over the ranks before every optimizer step, and rank 0 alone writes the work dir.
+     */
+    public Runner(Experiment experiment, Config resolved, List<String> commandLine, Path configFile,
+            Collective collective) {
+        this.collective = collective;
         this.experiment = experiment;
         this.resolved = resolved;
         this.commandLine = List.copyOf(commandLine);
@@ -86,25 +101,23 @@ public final class Runner {
      */
     public TrainResult train(boolean dryRun) throws IOException {
         Path workDir = experiment.workDir();
-        String provenance = writeRunRecords(workDir);
+        Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
+        RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());
+        String provenance = collective.isRoot() ? writeRunRecords(workDir, origin) : "";
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         TorchEngine engine = TorchEngine.current();
-        List<Devices.Choice> choices = experiment.trainingDevices().stream()
-                .map(d -> Devices.choose(d, engine)).toList();
+        Devices.Choice choice = trainingDevice(engine);
         LOG.info("engine: {}", engine.describe());
-        for (Devices.Choice c : choices) {
-            if (!c.device().isGpu() && engine.runtimeGpus() > 0) {
-                LOG.warn("{}", c.reason());
-            } else {
-                LOG.info("{}", c.reason());
-            }
+        if (!choice.device().isGpu() && engine.runtimeGpus() > 0) {
+            LOG.warn("{}", choice.reason());
+        } else {
+            LOG.info("{}", choice.reason());
         }
-        List<Device> devices = choices.stream().map(Devices.Choice::device).toList();
-        Device device = devices.get(0);
+        Device device = choice.device();
         Experiment.DataSettings data = experiment.data();
-        // imgs_per_gpu is per device, as in EasyCV: a loader batch feeds every device.
-        int batchSize = data.imgsPerGpu() * devices.size();
-        int effectiveBatch = batchSize * experiment.optimizerConfig().updateInterval();
+        int batchSize = data.imgsPerGpu();
+        // imgs_per_gpu is per process, as in EasyCV: the global batch (and the lr scaling) counts every rank.
+        int effectiveBatch = batchSize * collective.size() * experiment.optimizerConfig().updateInterval();
         BuildContext ctx = new BuildContext(workDir, experiment.seed(), effectiveBatch, dryRun);
 
         TaskModel model = experiment.model().create(ctx);
@@ -120,13 +133,22 @@ public final class Runner {
         for (Spec<Hook> s : experiment.customHooks()) {
             hooks.add(s.create(ctx));
         }
+        if (!collective.isRoot()) {
+            hooks.removeIf(Hook::rootOnly);
+        }
         List<EvalParts> evals = buildEvals(ctx);
-        LOG.info("device{} {}, {} training samples, {} per batch, {} epochs", devices.size() > 1 ? "s" : "",
-                devices.size() > 1 ? devices : device, trainSet.size(), batchSize, experiment.totalEpochs());
+        if (collective.size() > 1) {
+            LOG.info("rank {} of {} (local rank {}) on {}, {} training samples, {} per batch and rank ({} in all), "
+                    + "{} epochs", collective.rank(), collective.size(), collective.localRank(), device,
+                    trainSet.size(), batchSize, batchSize * collective.size(), experiment.totalEpochs());
+        } else {
+            LOG.info("device {}, {} training samples, {} per batch, {} epochs", device, trainSet.size(), batchSize,
+                    experiment.totalEpochs());
+        }
 
         try (NDManager manager = NDManager.newBaseManager(device);
-                DataLoader loader = trainSet.loader(new LoaderSettings(batchSize,
-                        data.workersPerGpu() * devices.size(), true, data.dropLast(), experiment.seed(), 0, 1))) {
+                DataLoader loader = trainSet.loader(new LoaderSettings(batchSize, data.workersPerGpu(), true,
+                        data.dropLast(), experiment.seed(), collective.rank(), collective.size()))) {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, manager);
@@ -139,12 +161,14 @@ public final class Runner {
                 model.setAutocast(DataType.FLOAT16);
             }
             ParamGroupTable table = ParamGroupTable.of(params, optimizer);
-            table.writeJson(workDir.resolve(PARAM_GROUPS));
+            if (collective.isRoot()) {
+                table.writeJson(workDir.resolve(PARAM_GROUPS));
+            }
             if (dryRun) {
-                System.out.println(table.format());
-                System.out.println("engine: " + engine.describe());
-                for (Devices.Choice c : choices) {
-                    System.out.println("device: " + c.device() + " (" + c.reason() + ")");
+                if (collective.isRoot()) {
+                    System.out.println(table.format());
+                    System.out.println("engine: " + engine.describe());
+                    System.out.println("device: " + device + " (" + choice.reason() + ")");
                 }
                 LOG.info("dry run: every component was built; parameter groups written to {}; stopping before "
                         + "training", workDir.resolve(PARAM_GROUPS));
@@ -166,31 +190,33 @@ public final class Runner {
             int startEpoch = restore(model, params, optimizer, scaler, stateful(hooks), manager);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
+            context.setCollective(collective);
             context.setLossScaler(scaler);
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
-            hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
-            hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
-                    experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
-                    experiment.seed(), stateful(hooks)));
+            if (collective.isRoot()) {
+                hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
+                hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
+                        experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
+                        experiment.seed(), stateful(hooks)));
+            }
             List<DataLoader> valLoaders = new ArrayList<>();
-            try {
+            try (GradientOps ops = GradientOps.forEngine(manager)) {
                 if (!evals.isEmpty()) {
                     hooks.add(new EvalHook(valLoops(model, evals, valLoaders), experiment.eval().interval(),
                             experiment.eval().initial()));
                 }
                 Hooks hookList = new Hooks(hooks);
                 context.setHooks(hookList);
-                // Replicas copy the weights as they are now: after restore and pretrained loading.
-                Optional<DataParallel> parallel = devices.size() > 1
-                        ? Optional.of(new DataParallel(devices, params, manager)) : Optional.empty();
-                TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, parallel, loader, hookList,
+                // Every rank starts from rank 0's weights: after restore and pretrained loading.
+                ReplicaSync sync = new ReplicaSync(collective, params, ops);
+                sync.broadcastWeights(manager);
+                TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, sync, loader, hookList,
                         experiment.optimizerConfig(), experiment.seed());
                 hookList.beforeRun(context);
                 try {
                     loop.run(context, startEpoch);
                 } finally {
                     hookList.afterRun(context);
-                    parallel.ifPresent(DataParallel::close);
                 }
             } finally {
                 optimizer.close();
@@ -201,6 +227,22 @@ public final class Runner {
             return new TrainResult(workDir, context.maxIters() - (long) startEpoch * context.itersPerEpoch(),
                     context.valMetrics());
         }
+    }
+
+    /** The configured device; in a job with several ranks on GPUs, the GPU of this process's local rank. */
+    private Devices.Choice trainingDevice(TorchEngine engine) {
+        Devices.Choice choice = Devices.choose(experiment.device(), engine);
+        if (collective.size() == 1 || !choice.device().isGpu()) {
+            return choice;
+        }
+        int gpus = engine.gpus();
+        if (collective.localRank() >= gpus) {
+            throw new IllegalArgumentException("rank " + collective.rank() + " is local rank "
+                    + collective.localRank() + " of its machine, which has " + gpus + " GPU(s): start at most one "
+                    + "process per GPU (mpirun -np / --npernode, srun --ntasks-per-node)");
+        }
+        return new Devices.Choice(Device.gpu(collective.localRank()), "rank " + collective.rank() + " is local rank "
+                + collective.localRank() + " of its machine: gpu(" + collective.localRank() + ")");
     }
 
     /**
@@ -216,7 +258,7 @@ public final class Runner {
                 false);
         TaskModel model = experiment.model().create(ctx);
         List<EvalParts> evals = buildEvals(ctx);
-        try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.trainingDevices().get(0)))) {
+        try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
             List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
             WeightLoader.load(checkpoint, params, model.nameMapping(), LoadPolicy.STRICT, manager);
             List<DataLoader> loaders = new ArrayList<>();
@@ -248,10 +290,11 @@ public final class Runner {
         List<ValLoop> loops = new ArrayList<>();
         Experiment.DataSettings data = experiment.data();
         for (EvalParts e : evals) {
+            // Each rank scores its own samples (uneven shards, no padding); the counts are added over the ranks.
             DataLoader l = e.dataset().loader(new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(), false,
-                    false, experiment.seed(), 0, 1));
+                    false, experiment.seed(), collective.rank(), collective.size(), false));
             opened.add(l);
-            loops.add(new ValLoop(model, l, e.evaluators()));
+            loops.add(new ValLoop(model, l, e.evaluators(), collective));
         }
         return loops;
     }
@@ -303,11 +346,10 @@ public final class Runner {
     }
 
     /** Writes {@code config.resolved.conf} and {@code provenance.json} into the work dir; returns the latter. */
-    String writeRunRecords(Path workDir) throws IOException {
+    String writeRunRecords(Path workDir, Provenance provenance) throws IOException {
         Files.createDirectories(workDir);
         AtomicFiles.write(workDir.resolve(RESOLVED_CONFIG),
                 ConfigLoader.render(resolved).getBytes(StandardCharsets.UTF_8));
-        Provenance provenance = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
         provenance.write(workDir.resolve(PROVENANCE));
         return provenance.toJson();
     }

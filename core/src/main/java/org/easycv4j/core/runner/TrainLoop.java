@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LossScaler;
@@ -24,25 +25,27 @@ public final class TrainLoop {
     private final TrainStep trainStep;
     private final int updateInterval;
     private final long seed;
+    private final int rank;
 
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
             Hooks hooks, Experiment.OptimizerConfig config, long seed) {
-        this(model, trainable, optimizer, Optional.empty(), Optional.empty(), loader, hooks, config, seed);
+        this(model, trainable, optimizer, Optional.empty(), null, loader, hooks, config, seed);
     }
 
     /**
      * @param scaler the dynamic loss scaler of mixed-precision training
-     * @param parallel the replicas of multi-device training (each batch is split over them)
+     * @param sync the gradient averaging of a data-parallel job (null: one process)
      */
     public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
-            Optional<LossScaler> scaler, Optional<DataParallel> parallel, DataLoader loader, Hooks hooks,
+            Optional<LossScaler> scaler, ReplicaSync sync, DataLoader loader, Hooks hooks,
             Experiment.OptimizerConfig config, long seed) {
+        this.rank = sync == null ? 0 : sync.rank();
         this.seed = seed;
         this.loader = loader;
         this.hooks = hooks;
         this.updateInterval = config.updateInterval();
-        this.trainStep = new TrainStep(model, trainable, optimizer, scaler, parallel, updateInterval,
-                config.gradClipMaxNorm(), config.maxNonFiniteSteps());
+        this.trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.ofNullable(sync),
+                updateInterval, config.gradClipMaxNorm(), config.maxNonFiniteSteps());
     }
 
     /** Runs epochs {@code [startEpoch, context.maxEpochs())}. */
@@ -52,8 +55,9 @@ public final class TrainLoop {
         for (int epoch = startEpoch; epoch < context.maxEpochs(); epoch++) {
             context.setEpoch(epoch);
             // The engine's random stream (masking noise, drop path, ...) restarts from (seed, epoch), so a run
-            // resumed at an epoch boundary draws exactly what the uninterrupted run drew.
-            Engine.getInstance().setRandomSeed(epochSeed(seed, epoch));
+            // resumed at an epoch boundary draws exactly what the uninterrupted run drew. Each rank draws its own
+            // stream (masks, drop path) for its own samples; rank 0's is the one-process stream.
+            Engine.getInstance().setRandomSeed(epochSeed(seed + RANK_SEED_STEP * rank, epoch));
             hooks.beforeEpoch(context);
             try (NDManager epochManager = runManager.newSubManager()) {
                 Iterator<Batch> batches = loader.epoch(epoch, epochManager);
@@ -86,6 +90,9 @@ public final class TrainLoop {
             hooks.afterEpoch(context);
         }
     }
+
+    /** Separates the ranks' random streams (an odd 64-bit constant). */
+    private static final long RANK_SEED_STEP = 0x632BE59BD9B4E019L;
 
     /** The engine seed of an epoch (-1: model initialization). */
     static int epochSeed(long seed, int epoch) {

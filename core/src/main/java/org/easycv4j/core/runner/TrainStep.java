@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
@@ -16,31 +17,30 @@ import org.easycv4j.core.optim.Optimizer;
 
 /**
  * The work of one training iteration, shared by {@link TrainLoop} and the model benchmark so that what is
- * timed is what trains: forward and backward of a batch (split over the replicas with several devices, the
- * loss divided for gradient accumulation and scaled for mixed precision), and the optimizer step with the
- * copy of the new weights to the replicas.
+ * timed is what trains: forward and backward of a batch (the loss divided for gradient accumulation and
+ * scaled for mixed precision), and the optimizer step (with the gradients averaged over the ranks of a
+ * data-parallel job first).
  */
 public final class TrainStep {
     private static final Runnable NOTHING = () -> {};
 
     private final TaskModel model;
     private final Optional<LossScaler> scaler;
-    private final Optional<DataParallel> parallel;
     private final int updateInterval;
     private final OptimStep optimStep;
 
     /**
+     * @param sync the gradient averaging of a data-parallel job (empty: one process)
      * @param updateInterval batches whose gradients add up to one optimizer step
      * @param gradClipMaxNorm global-norm clipping threshold (0: no clipping)
      * @param maxNonFiniteSteps non-finite optimizer steps in a row that end the run
      */
     public TrainStep(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, Optional<LossScaler> scaler,
-            Optional<DataParallel> parallel, int updateInterval, double gradClipMaxNorm, int maxNonFiniteSteps) {
+            Optional<ReplicaSync> sync, int updateInterval, double gradClipMaxNorm, int maxNonFiniteSteps) {
         this.model = model;
         this.scaler = scaler;
-        this.parallel = parallel;
         this.updateInterval = updateInterval;
-        this.optimStep = new OptimStep(trainable, optimizer, scaler, gradClipMaxNorm, maxNonFiniteSteps);
+        this.optimStep = new OptimStep(trainable, optimizer, scaler, sync, gradClipMaxNorm, maxNonFiniteSteps);
     }
 
     /** Forward and backward of the batch; gradients accumulate. Returns the batch's loss as the model gave it. */
@@ -51,22 +51,13 @@ public final class TrainStep {
     /** As {@link #forwardBackward(NDManager, Batch)}, running {@code afterForward} after each forward pass. */
     public NDArray forwardBackward(NDManager step, Batch batch, Runnable afterForward) {
         ParameterStore parameters = new ParameterStore(step, false);
-        if (parallel.isPresent()) {
-            return parallel.get().run(batch, step, parameters,
-                    (part, store, weight) -> backward(step, part, store, weight, afterForward));
-        }
-        return backward(step, batch, parameters, 1.0, afterForward);
-    }
-
-    private NDArray backward(NDManager step, Batch batch, ParameterStore parameters, double weight,
-            Runnable afterForward) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             StepOutput out = model.forward(parameters, batch, true);
             afterForward.run();
             NDArray loss = out.loss();
-            if (updateInterval > 1 || weight != 1.0) {
+            if (updateInterval > 1) {
                 // An NDArray scalar, not div(Number): DJL may free a Java-side scalar before backward reads it.
-                loss = loss.div(step.create((float) (updateInterval / weight)).toDevice(loss.getDevice(), false));
+                loss = loss.div(step.create((float) updateInterval).toDevice(loss.getDevice(), false));
             }
             collector.backward(scaler.isPresent() ? scaler.get().scaleLoss(loss) : loss);
             return out.loss();
@@ -74,13 +65,11 @@ public final class TrainStep {
     }
 
     /**
-     * The optimizer step from the accumulated gradients ({@link OptimStep}), then the new weights to the
-     * replicas. Returns the gradient norm before clipping, or NaN when the step was skipped.
+     * The optimizer step from the accumulated gradients ({@link OptimStep}). Returns the gradient norm before
+     * clipping, or NaN when the step was skipped.
      */
     public double update(double lr, NDManager step) {
-        double norm = optimStep.apply(lr, step);
-        parallel.ifPresent(DataParallel::broadcast);
-        return norm;
+        return optimStep.apply(lr, step);
     }
 
     /** Optimizer steps skipped for non-finite gradients so far. */

@@ -62,3 +62,24 @@ class FusedOps(Module):
     found_inf: Tensor) -> NoneType:
     torch._foreach_mul_(grads, torch.reshape(found_inf, []))
     return None
+  def flatten(self: __torch__.FusedOps,
+    tensors: List[Tensor]) -> Tensor:
+    flat = annotate(List[Tensor], [])
+    for i in range(torch.len(tensors)):
+      flat.append(torch.reshape(torch.detach(tensors[i]), [-1]))
+    return torch.cat(flat)
+  def unflatten_into(self: __torch__.FusedOps,
+    flat: Tensor,
+    tensors: List[Tensor],
+    scale: float) -> NoneType:
+    offset = 0
+    for i in range(torch.len(tensors)):
+      t = tensors[i]
+      n = torch.numel(t)
+      part = torch.view(torch.narrow(flat, 0, offset, n), torch.size(t))
+      if scale != 1.0:
+        part = torch.mul(part, scale)
+      # Through a detached alias: the same memory, outside autograd, so parameters can be overwritten too.
+      _0 = torch.copy_(torch.detach(t), part)
+      offset = offset + n
+    return None

@@ -69,4 +69,23 @@ class GradientOpsTest {
             assertEquals(0f, ops.clip(List.of(a, b), 1.0, m).getFloat());
         }
     }
+
+    /** Flatten concatenates in order; unflattenInto writes the parts back scaled, into parameters too. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "per-parameter"})
+    void flattenAndCopyBack(String kind) {
+        try (NDManager m = NDManager.newBaseManager(); GradientOps ops = ops(kind, m)) {
+            NamedParameter a = Grads.param(m, "a", new float[] {1, 2, 3, 4}, new Shape(2, 2));
+            NamedParameter c = Grads.param(m, "c", new float[] {5}, new Shape(1));
+            List<NDArray> weights = List.of(a.parameter().getArray(), c.parameter().getArray());
+            NDArray flat = ops.flatten(weights, m);
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5}, flat.toFloatArray());
+            assertEquals(new Shape(5), flat.getShape());
+            ops.unflattenInto(m.create(new float[] {10, 20, 30, 40, 50}), weights, 0.5);
+            assertArrayEquals(new float[] {5, 10, 15, 20}, a.parameter().getArray().toFloatArray());
+            assertEquals(new Shape(2, 2), a.parameter().getArray().getShape());
+            assertArrayEquals(new float[] {25}, c.parameter().getArray().toFloatArray());
+            assertTrue(a.parameter().getArray().hasGradient(), "still a trainable parameter");
+        }
+    }
 }

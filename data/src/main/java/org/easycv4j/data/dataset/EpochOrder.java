@@ -6,9 +6,10 @@ import org.easycv4j.data.Seeds;
 
 /**
  * Which dataset indices a rank visits in an epoch, and how many batches that makes. The epoch's permutation is
- * a function of (seed, epoch) only; it is padded cyclically to a multiple of the world size and rank r takes
- * every world-size-th index from r (torch's DistributedSampler), so every rank sees as many samples and the
- * ranks together cover the dataset.
+ * a function of (seed, epoch) only; for training it is padded cyclically to a multiple of the world size (or cut
+ * to one with drop_last) and rank r takes every world-size-th index from r (torch's DistributedSampler), so
+ * every rank sees as many samples and the ranks together cover the dataset. Evaluation shards are not padded:
+ * every sample is seen exactly once over all ranks.
  */
 public final class EpochOrder {
     private final int size;
@@ -27,10 +28,10 @@ public final class EpochOrder {
         }
         this.size = size;
         this.settings = settings;
-        this.perRank = (size + settings.worldSize() - 1) / settings.worldSize();
+        this.perRank = settings.shardSize(size);
         this.batches = settings.dropLast() ? perRank / settings.batchSize()
                 : (perRank + settings.batchSize() - 1) / settings.batchSize();
-        if (batches == 0) {
+        if (batches == 0 && settings.evenShards()) {
             throw new IllegalArgumentException(name + ": " + perRank + " samples per rank make no full batch of "
                     + settings.batchSize() + " with drop_last; lower the batch size or set drop_last = false");
         }

@@ -23,6 +23,11 @@ public final class PlotHook implements Hook {
     }
 
     @Override
+    public boolean rootOnly() {
+        return true;
+    }
+
+    @Override
     public int priority() {
         return VERY_LOW + 5; // after the text logger has written its last line
     }

@@ -65,17 +65,17 @@ public final class SyntheticClassification implements Dataset {
                         order[j] = t;
                     }
                 }
-                int per = order.length / ls.worldSize();
+                int per = ls.shardSize(order.length);
                 int[] mine = new int[per];
                 for (int i = 0; i < per; i++) {
-                    mine[i] = order[i * ls.worldSize() + ls.rank()];
+                    mine[i] = order[(i * ls.worldSize() + ls.rank()) % order.length];
                 }
                 return mine;
             }
 
             @Override
             public int batchesPerEpoch() {
-                int n = images.length / ls.worldSize();
+                int n = ls.shardSize(images.length);
                 return ls.dropLast() ? n / ls.batchSize() : (n + ls.batchSize() - 1) / ls.batchSize();
             }
 

@@ -68,6 +68,11 @@ public final class CheckpointHook implements Hook {
     }
 
     @Override
+    public boolean rootOnly() {
+        return true;
+    }
+
+    @Override
     public int priority() {
         return VERY_LOW;
     }

@@ -47,6 +47,11 @@ public final class ProgressHook implements Hook {
     }
 
     @Override
+    public boolean rootOnly() {
+        return true;
+    }
+
+    @Override
     public int priority() {
         return VERY_LOW;
     }

@@ -56,6 +56,10 @@ public final class TextLoggerHook implements Hook {
 
     @Override
     public void beforeRun(RunContext c) {
+        lossSum = c.manager().zeros(new Shape(), DataType.FLOAT32);
+        if (!c.collective().isRoot()) {
+            return; // other ranks only add their losses to rank 0's line
+        }
         try {
             Files.createDirectories(c.workDir());
             text = open(c.workDir().resolve(TEXT_LOG));
@@ -63,7 +67,6 @@ public final class TextLoggerHook implements Hook {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the logs in " + c.workDir(), e);
         }
-        lossSum = c.manager().zeros(new Shape(), DataType.FLOAT32);
     }
 
     @Override
@@ -80,7 +83,10 @@ public final class TextLoggerHook implements Hook {
         if ((c.innerIter() + 1) % interval != 0 && !endOfEpoch) {
             return;
         }
-        double meanLoss = lossSum.getFloat() / count;
+        // The mean over ranks as well (their batches are of equal size): the loss of the global batch.
+        double[] sum = {lossSum.getFloat()};
+        c.collective().allReduceSumDoubles(sum);
+        double meanLoss = sum[0] / c.collective().size() / count;
         double time = timeSum / 1e9 / count;
         double dataTime = dataSum / 1e9 / count;
         double eta = time * c.remainingIters();
@@ -104,7 +110,7 @@ public final class TextLoggerHook implements Hook {
             rec.put("loss_scale", scale);
             line += String.format(Locale.ROOT, ", loss_scale: %.0f", scale);
         }
-        write(line, rec);
+        write(c, line, rec);
         lossSum.subi(lossSum);
         count = 0;
         timeSum = 0;
@@ -120,7 +126,7 @@ public final class TextLoggerHook implements Hook {
         rec.putAll(metrics);
         StringBuilder line = new StringBuilder("Epoch(val) [" + (c.epoch() + 1) + "]\t");
         metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, "%s: %.4f, ", k, v)));
-        write(line.substring(0, Math.max(0, line.length() - 2)), rec);
+        write(c, line.substring(0, Math.max(0, line.length() - 2)), rec);
     }
 
     @Override
@@ -137,7 +143,10 @@ public final class TextLoggerHook implements Hook {
         }
     }
 
-    private void write(String line, Map<String, Object> record) {
+    private void write(RunContext c, String line, Map<String, Object> record) {
+        if (!c.collective().isRoot()) {
+            return;
+        }
         LOG.info(line);
         try {
             text.write(line);

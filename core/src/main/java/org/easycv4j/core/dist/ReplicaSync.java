@@ -1,0 +1,134 @@
+package org.easycv4j.core.dist;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.easycv4j.core.optim.GradientOps;
+import org.easycv4j.core.optim.Gradients;
+import org.easycv4j.core.optim.NamedParameter;
+
+/**
+ * Keeps the model replicas of a data-parallel job identical: broadcasts rank 0's weights at the start and
+ * averages the gradients before every optimizer step. Parameters are fused into buckets of at most
+ * {@link #BUCKET_BYTES} (as DDP and Horovod fuse tensors): one flatten, one collective and one copy back per
+ * bucket, never one collective per parameter. The collectives read host memory, so each bucket is staged
+ * through one direct buffer; float32 parameters only.
+ */
+public final class ReplicaSync {
+    /** Bucket size: large enough to amortise a collective's latency, small enough to bound the staging memory. */
+    public static final long BUCKET_BYTES = 32L << 20;
+
+    private final Collective collective;
+    private final GradientOps ops;
+    private final List<List<NamedParameter>> all;
+    private final List<List<NamedParameter>> trainable;
+    private final ByteBuffer staging;
+
+    /**
+     * @param params every parameter of the model, in the same order on every rank
+     * @param ops the engine's flatten / copy-back kernels
+     */
+    public ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops) {
+        this.collective = collective;
+        this.ops = ops;
+        for (NamedParameter p : params) {
+            DataType t = p.parameter().getArray().getDataType();
+            if (t != DataType.FLOAT32) {
+                throw new IllegalArgumentException("data parallel training needs float32 parameters; "
+                        + p.name() + " is " + t);
+            }
+        }
+        this.all = buckets(params);
+        this.trainable = buckets(params.stream().filter(p -> p.parameter().requiresGradient()).toList());
+        long largest = 0;
+        for (List<NamedParameter> b : all) {
+            largest = Math.max(largest, bytes(b));
+        }
+        this.staging = collective.size() > 1 ? Collective.allocate((int) largest) : null;
+    }
+
+    /** This process's rank. */
+    public int rank() {
+        return collective.rank();
+    }
+
+    /** The number of gradient buckets (collectives per optimizer step). */
+    public int gradientBuckets() {
+        return trainable.size();
+    }
+
+    /** Overwrites every rank's parameters with rank 0's. */
+    public void broadcastWeights(NDManager scope) {
+        if (collective.size() == 1) {
+            return;
+        }
+        for (List<NamedParameter> bucket : all) {
+            List<NDArray> arrays = bucket.stream().map(p -> p.parameter().getArray()).toList();
+            transfer(arrays, scope, 1.0, true);
+        }
+    }
+
+    /**
+     * Replaces every trainable parameter's gradient by its mean over the ranks (a sum, then a division: not
+     * every MPI or NCCL operation averages).
+     */
+    public void averageGradients(NDManager scope) {
+        if (collective.size() == 1) {
+            return;
+        }
+        double scale = 1.0 / collective.size();
+        for (List<NamedParameter> bucket : trainable) {
+            try (NDManager s = scope.newSubManager()) {
+                transfer(Gradients.of(bucket, s), s, scale, false);
+            }
+        }
+    }
+
+    private void transfer(List<NDArray> arrays, NDManager scope, double scale, boolean broadcast) {
+        try (NDManager s = scope.newSubManager()) {
+            NDArray flat = ops.flatten(arrays, s);
+            int bytes = (int) (flat.size() * Float.BYTES);
+            staging.clear();
+            staging.put(flat.toByteBuffer());
+            staging.flip();
+            if (broadcast) {
+                collective.broadcast(staging, 0);
+            } else {
+                collective.allReduceSumFloats(staging);
+            }
+            staging.rewind();
+            // Created on the training device (a copy, so the staging buffer is free again at once on a GPU).
+            NDArray reduced = s.create(staging.slice(0, bytes).order(java.nio.ByteOrder.nativeOrder()),
+                    new Shape(flat.size()), DataType.FLOAT32);
+            ops.unflattenInto(reduced, arrays, scale);
+        }
+    }
+
+    private static List<List<NamedParameter>> buckets(List<NamedParameter> params) {
+        List<List<NamedParameter>> out = new ArrayList<>();
+        List<NamedParameter> current = new ArrayList<>();
+        long bytes = 0;
+        for (NamedParameter p : params) {
+            long b = p.parameter().getArray().size() * Float.BYTES;
+            if (!current.isEmpty() && bytes + b > BUCKET_BYTES) {
+                out.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(p);
+            bytes += b;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    private static long bytes(List<NamedParameter> bucket) {
+        return bucket.stream().mapToLong(p -> p.parameter().getArray().size() * Float.BYTES).sum();
+    }
+}

@@ -1,0 +1,122 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.dist.MpiRun;
+import org.easycv4j.core.io.SafeTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A rank killed mid-run, ranks started differently, and MPI missing: each ends the job with a clear message. */
+class DistributedFaultsTest {
+    private static final Path TOY = Path.of("..", "configs", "toy", "toy_mlp_synthetic.conf").toAbsolutePath()
+            .normalize();
+
+    private static List<String> train(Path workDir, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", TOY.toString(), "--work-dir", workDir.toString(),
+                "--set", "progress=off", "--launcher", "mpi"));
+        a.addAll(List.of(extra));
+        return MpiRun.java(Main.class.getName(), a);
+    }
+
+    @Test
+    void aKilledRankEndsTheJobWithinAMinuteAndLeavesOnlyCompleteCheckpoints(@TempDir Path dir) throws Exception {
+        assumeTrue(MpiRun.available(), "mpirun not installed");
+        Path work = dir.resolve("work");
+        // Long enough to be killed mid-run; a checkpoint every epoch.
+        MpiRun.Job job = MpiRun.start(2, train(work, "--set", "total_epochs=100000",
+                "--set", "checkpoint_config={interval=1, max_keep_ckpts=3}", "--set", "eval_pipelines=[]",
+                "--set", "eval_config.save_best=none", "--set", "custom_hooks=[]"), dir);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(work.resolve("epoch_2")) && System.nanoTime() < deadline && job.process().isAlive()) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.exists(work.resolve("epoch_2")), "no checkpoint within 3 minutes:\n" + job.output());
+        ProcessHandle rank1 = rankProcess(job.process(), 1).orElseThrow(() -> new AssertionError(
+                "rank 1 not found among " + job.process().descendants().map(ProcessHandle::pid).toList()));
+        long killed = System.nanoTime();
+        assertTrue(rank1.destroyForcibly(), "SIGKILL sent");
+        MpiRun.Result r = job.await(Duration.ofSeconds(90));
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        assertFalse(r.timedOut(), "the job hangs after rank 1 was killed:\n" + r.output());
+        assertTrue(seconds < 60, "the job ended " + seconds + " s after the kill");
+        assertNotEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("rank 1"), "the message names the rank:\n" + r.output());
+        // Every checkpoint folder left is complete and readable.
+        int checked = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(work, "epoch_*");
+                NDManager m = NDManager.newBaseManager()) {
+            for (Path ckpt : ds) {
+                assertFalse(SafeTensors.read(ckpt.resolve(Checkpoints.MODEL), m).isEmpty(), ckpt.toString());
+                SafeTensors.read(ckpt.resolve(Checkpoints.OPTIMIZER), m);
+                JsonParser.parseString(Files.readString(ckpt.resolve(Checkpoints.STATE), StandardCharsets.UTF_8));
+                checked++;
+            }
+        }
+        assertTrue(checked >= 1);
+    }
+
+    /** The OMPI_COMM_WORLD_RANK of each java process under mpirun tells which rank it is. */
+    private static Optional<ProcessHandle> rankProcess(Process mpirun, int rank) {
+        return mpirun.descendants().filter(p -> {
+            try {
+                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"),
+                        StandardCharsets.ISO_8859_1);
+                return p.info().command().map(c -> c.endsWith("java")).orElse(false)
+                        && env.contains("\0OMPI_COMM_WORLD_RANK=" + rank + "\0");
+            } catch (IOException e) {
+                return false;
+            }
+        }).findFirst();
+    }
+
+    @Test
+    void ranksWithDifferentConfigsAreRefusedAtStart(@TempDir Path dir) throws Exception {
+        assumeTrue(MpiRun.available(), "mpirun not installed");
+        Path work = dir.resolve("work");
+        MpiRun.Result r = MpiRun.startPerRank(List.of(train(work, "--set", "seed=1"), train(work, "--set", "seed=2")),
+                dir).await(Duration.ofMinutes(3));
+        assertFalse(r.timedOut(), r.output());
+        assertNotEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("rank(s) [1] resolved a different configuration than rank 0"), r.output());
+        assertFalse(Files.exists(work.resolve("metrics.jsonl")), "nothing was trained");
+    }
+
+    @Test
+    void withoutMpiTheErrorNamesThePackage(@TempDir Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(train(dir.resolve("work"), "--dry-run")).redirectErrorStream(true)
+                .directory(dir.toFile());
+        pb.environment().put("EASYCV4J_MPI_LIBRARY", dir.resolve("no-such-libmpi.so").toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "finished");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(Main.USER_ERROR, p.exitValue(), out);
+        assertTrue(out.contains("cannot load Open MPI's library") && out.contains("apt-get install openmpi-bin "
+                + "libopenmpi-dev"), out);
+        assertFalse(out.contains("\tat "), "no stack trace:\n" + out);
+
+        pb.environment().put("EASYCV4J_MPI_LIBRARY", "libc.so.6");
+        Process q = pb.start();
+        assertTrue(q.waitFor(2, TimeUnit.MINUTES), "finished");
+        String out2 = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(Main.USER_ERROR, q.exitValue(), out2);
+        assertTrue(out2.contains("libc.so.6 is not an MPI library"), out2);
+    }
+}

@@ -1,0 +1,143 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.dist.MpiRun;
+import org.easycv4j.core.io.SafeTensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mpirun -np 2 ... train CONFIG --launcher mpi} against one process with the doubled batch, on the demo
+ * ViT classifier: 3 optimizer steps with clipping and AdamW, distributed evaluation of a set that does not divide
+ * by the world size, checkpoints resumed across world sizes. All traffic stays on shared memory and loopback.
+ */
+class DistributedTrainingTest {
+    private static final Path CONFIG = Path.of("..", "configs", "demo", "fashion_mnist",
+            "vit_tiny_p4_finetune_from_scratch.conf").toAbsolutePath().normalize();
+    private static final String ROOT = "vars.fmnist_root=\"" + Path.of("..", "demo", "fashion-mnist")
+            .toAbsolutePath().normalize() + "\"";
+    private static final Duration LIMIT = Duration.ofMinutes(4);
+
+    @BeforeAll
+    static void needsMpi() {
+        assumeTrue(MpiRun.available(), "mpirun not installed (apt-get install openmpi-bin libopenmpi-dev)");
+    }
+
+    /** 24 training images: 3 batches of 8 in one process, of 4 per rank in two; 37 validation images. */
+    private static List<String> args(Path workDir, int imgsPerGpu, int epochs, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", CONFIG.toString(), "--work-dir", workDir.toString(),
+                "--set", ROOT, "--set", "progress=off", "--set", "model.pretrained=null",
+                "--set", "model.backbone.drop_path_rate=0", "--set", "data.workers_per_gpu=1",
+                "--set", "data.train.data_source.max_data_num=24", "--set", "data.imgs_per_gpu=" + imgsPerGpu,
+                "--set", "data.val.data_source.max_data_num=37", "--set", "total_epochs=" + epochs,
+                "--set", "log_config.interval=1", "--set", "checkpoint_config={interval=1, max_keep_ckpts=-1}",
+                "--set", "eval_config={interval=1}", "--set", "optimizer.lr=1e-3",
+                "--set", "lr_config=null", "--set", "lr_config={policy=Fixed}",
+                // A threshold below the gradients' norm: every step is clipped.
+                "--set", "optimizer_config={grad_clip={max_norm=0.05}}"));
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    private static void trainHere(List<String> args) {
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+    }
+
+    private static void trainTwoRanks(Path dir, List<String> args) throws Exception {
+        List<String> a = new ArrayList<>(args);
+        a.add("--launcher");
+        a.add("mpi");
+        MpiRun.Result r = MpiRun.run(2, MpiRun.java(Main.class.getName(), a), dir, LIMIT);
+        assertFalse(r.timedOut(), r.output());
+        assertEquals(0, r.exitCode(), r.output());
+    }
+
+    private static List<JsonObject> records(Path workDir, String mode) throws Exception {
+        List<JsonObject> out = new ArrayList<>();
+        for (String line : Files.readAllLines(workDir.resolve("metrics.jsonl"))) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.get("mode").getAsString().equals(mode)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    private static void assertSameWeights(Path a, Path b) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> wa = SafeTensors.read(a.resolve(Checkpoints.MODEL), m);
+            Map<String, NDArray> wb = SafeTensors.read(b.resolve(Checkpoints.MODEL), m);
+            assertEquals(wa.keySet(), wb.keySet());
+            double maxDiff = 0;
+            for (String k : wa.keySet()) {
+                float[] x = wa.get(k).toFloatArray();
+                float[] y = wb.get(k).toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+                }
+            }
+            assertTrue(maxDiff <= 1e-5, "weights of " + a + " and " + b + " differ by up to " + maxDiff);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void twoRanksTrainEvaluateAndResumeLikeOneProcessWithTheWholeBatch(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one");
+        trainHere(args(one, 8, 2));
+        Path two = dir.resolve("two");
+        trainTwoRanks(dir, args(two, 4, 1));
+
+        // Losses of the 3 steps of epoch 1 (the mean over the ranks), logged once: rank 0 alone writes.
+        List<JsonObject> a = records(one, "train");
+        List<JsonObject> b = records(two, "train");
+        assertEquals(6, a.size());
+        assertEquals(3, b.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(a.get(i).get("loss").getAsDouble(), b.get(i).get("loss").getAsDouble(), 1e-5, "loss " + i);
+            assertEquals(a.get(i).get("lr").getAsDouble(), b.get(i).get("lr").getAsDouble(), 0.0, "lr " + i);
+        }
+        assertNotEquals(a.get(0).get("loss").getAsDouble(), a.get(2).get("loss").getAsDouble(), "it trains");
+        assertSameWeights(one.resolve("epoch_1"), two.resolve("epoch_1"));
+
+        // 37 validation images over 2 ranks (19 + 18): the counts add up to the one-process accuracy exactly.
+        JsonObject va = records(one, "val").get(0);
+        JsonObject vb = records(two, "val").get(0);
+        assertEquals(1, records(two, "val").size());
+        assertEquals(va.get("top1").getAsDouble(), vb.get("top1").getAsDouble(), 0.0);
+        assertEquals(va.get("top5").getAsDouble(), vb.get("top5").getAsDouble(), 0.0);
+        assertEquals(va.get("loss").getAsDouble(), vb.get("loss").getAsDouble(), 1e-5);
+        // A percentage of 37 images: k / 37.
+        double correct = va.get("top5").getAsDouble() * 37 / 100;
+        assertEquals(Math.rint(correct), correct, 1e-9);
+
+        // The 2-rank checkpoint continues in one process, the 1-process one with two ranks; both reach epoch 2
+        // of the uninterrupted one-process run.
+        Path oneFromTwo = dir.resolve("one_from_two");
+        trainHere(args(oneFromTwo, 8, 2, "--resume-from", two.resolve("epoch_1").toString()));
+        assertSameWeights(one.resolve("epoch_2"), oneFromTwo.resolve("epoch_2"));
+        Path twoFromOne = dir.resolve("two_from_one");
+        trainTwoRanks(dir, args(twoFromOne, 4, 2, "--resume-from", one.resolve("epoch_1").toString()));
+        assertSameWeights(one.resolve("epoch_2"), twoFromOne.resolve("epoch_2"));
+        assertEquals(3, records(twoFromOne, "train").size());
+        assertTrue(Files.exists(twoFromOne.resolve("provenance.json")));
+    }
+}
