@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.Gradients;
-import org.easycv4j.core.optim.NamedParameter;
+import org.easycv4j.core.model.NamedParameter;
 
 /**
  * Keeps the model replicas of a data-parallel job identical: broadcasts rank 0's weights at the start and

@@ -89,6 +89,8 @@ public final class RunContext {
     /** Puts the weights validation should see into the model until the result is closed. */
     public WeightSwap evalWeights() {
         return evalWeights.get();
+    }
+
     /** The processes of a data-parallel job (one process: {@link org.easycv4j.core.dist.Collective#single()}). */
     public org.easycv4j.core.dist.Collective collective() {
         return collective;
