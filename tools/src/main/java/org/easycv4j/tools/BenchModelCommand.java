@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -303,7 +305,7 @@ public final class BenchModelCommand implements Callable<Integer> {
      * {@code OMP_WAIT_POLICY=PASSIVE} idle worker threads do not spin, so it measures work.
      */
     static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory
                 .getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
@@ -317,7 +319,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                     return Long.parseLong(parts[1]) / 1024;
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return -1;
         }
         return -1;

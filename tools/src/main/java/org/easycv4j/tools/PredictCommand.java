@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code tools/predict EXPORT_DIR IMAGE... [--topk K] [--format json|table]}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -45,7 +46,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equals("table") && !format.equals("json")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--format: expected table or json, got " + format);
         }
         ExportedModel exported = ExportedModel.load(export);

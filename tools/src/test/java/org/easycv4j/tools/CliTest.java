@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,9 +93,9 @@ class CliTest {
         CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run", "--devices",
                 "cpu,cpu", "--set", "amp=none");
         assertEquals(0, r.code(), r.err());
-        com.typesafe.config.Config resolved = com.typesafe.config.ConfigFactory.parseFile(
+        Config resolved = ConfigFactory.parseFile(
                 dir.resolve("config.resolved.conf").toFile());
-        assertEquals(java.util.List.of("cpu", "cpu"), resolved.getStringList("devices"));
+        assertEquals(List.of("cpu", "cpu"), resolved.getStringList("devices"));
         CliRun.Result amp = run("train", TOY.toString(), "--work-dir", dir.resolve("amp").toString(), "--dry-run",
                 "--fp16");
         assertEquals(1, amp.code(), amp.err());

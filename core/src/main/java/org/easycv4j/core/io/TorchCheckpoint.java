@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ public final class TorchCheckpoint {
     public static boolean isZip(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(4);
-            return java.util.Arrays.equals(head, ZIP_MAGIC);
+            return Arrays.equals(head, ZIP_MAGIC);
         }
     }
 
@@ -80,7 +82,7 @@ public final class TorchCheckpoint {
             ZipEntry order = zip.getEntry(prefix + "byteorder");
             if (order != null) {
                 try (InputStream in = zip.getInputStream(order)) {
-                    String value = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+                    String value = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
                     if (!value.equals("little")) {
                         throw new IOException(file + ": storages are " + value + "-endian; only little is supported");
                     }

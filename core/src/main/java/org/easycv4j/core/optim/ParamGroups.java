@@ -1,6 +1,7 @@
 package org.easycv4j.core.optim;
 
 import ai.djl.ndarray.types.Shape;
+import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -44,7 +45,7 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
     public static ParamGroups fromConfig(ConfigNode n, double weightDecay) {
         List<ParamRule> rules = new ArrayList<>();
         if (n.has("paramwise_options") && n.config().getValue("paramwise_options").valueType()
-                == com.typesafe.config.ConfigValueType.OBJECT) {
+                == ConfigValueType.OBJECT) {
             n.problem("paramwise_options", "expected a list of {pattern = \"...\", <options>} objects: the order of "
                     + "the rules matters (later matches override earlier ones) and a HOCON object keeps no order");
         } else {

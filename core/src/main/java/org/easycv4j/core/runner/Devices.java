@@ -2,6 +2,9 @@ package org.easycv4j.core.runner;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns the config's {@code device} into a DJL device. */
 public final class Devices {
@@ -12,7 +15,7 @@ public final class Devices {
      * {@code gpu:N} or {@code gpuN}.
      */
     public static Device parse(String name) {
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.equals("auto")) {
             return Engine.getInstance().defaultDevice();
         }
@@ -22,7 +25,7 @@ public final class Devices {
         if (n.equals("gpu") || n.equals("cuda")) {
             return requireGpu(0, name);
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:gpu|cuda):?(\\d+)").matcher(n);
+        Matcher m = Pattern.compile("(?:gpu|cuda):?(\\d+)").matcher(n);
         if (m.matches()) {
             return requireGpu(Integer.parseInt(m.group(1)), name);
         }

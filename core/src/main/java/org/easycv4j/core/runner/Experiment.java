@@ -1,6 +1,7 @@
 package org.easycv4j.core.runner;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
@@ -145,7 +146,7 @@ public record Experiment(
         Optional<String> saveBest = Optional.ofNullable(ec.string("save_best", null)).filter(b -> !b.equals("none"));
         ec.accept("gpu_collect"); // EasyCV's multi-process option; one process gathers nothing here.
         ec.finish();
-        List<EvalPipeline> pipelines = new java.util.ArrayList<>();
+        List<EvalPipeline> pipelines = new ArrayList<>();
         for (ConfigNode p : root.objects("eval_pipelines")) {
             String mode = p.choice("mode", "test", List.of("test", "extract"));
             Spec<Dataset> ds = components.parseRequired(p, "data", CoreKinds.DATASET).orElse(null);

@@ -4,7 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.Optimizer;
 
 /**
@@ -25,11 +29,11 @@ public final class RunContext {
     private NDArray lastLoss;
     private long dataNanos;
     private final int logInterval;
-    private Hooks hooks = new Hooks(java.util.List.of());
-    private java.util.Map<String, Double> valMetrics = java.util.Map.of();
+    private Hooks hooks = new Hooks(List.of());
+    private Map<String, Double> valMetrics = Map.of();
     private long iterNanos;
     private final long startNanos = System.nanoTime();
-    private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
+    private Optional<LossScaler> lossScaler = Optional.empty();
 
     /** @param logInterval iterations between log lines ({@code log_config.interval}) */
     public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
@@ -65,11 +69,11 @@ public final class RunContext {
     }
 
     /** The dynamic loss scaler when training with mixed precision ({@code amp = fp16}). */
-    public java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler() {
+    public Optional<LossScaler> lossScaler() {
         return lossScaler;
     }
 
-    public void setLossScaler(java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler) {
+    public void setLossScaler(Optional<LossScaler> scaler) {
         this.lossScaler = scaler;
     }
 
@@ -132,13 +136,13 @@ public final class RunContext {
     }
 
     /** Hands validation metrics to every hook's {@code afterVal}; the evaluation hook calls it. */
-    public void publishValMetrics(java.util.Map<String, Double> metrics) {
-        this.valMetrics = java.util.Map.copyOf(metrics);
+    public void publishValMetrics(Map<String, Double> metrics) {
+        this.valMetrics = Map.copyOf(metrics);
         hooks.afterVal(this, metrics);
     }
 
     /** The latest validation metrics (empty before the first validation). */
-    public java.util.Map<String, Double> valMetrics() {
+    public Map<String, Double> valMetrics() {
         return valMetrics;
     }
 

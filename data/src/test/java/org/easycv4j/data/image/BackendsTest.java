@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.easycv4j.data.Fixtures;
@@ -58,7 +59,7 @@ class BackendsTest {
 
     @Test
     void garbageIsRejectedByBoth() {
-        byte[] junk = "definitely not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] junk = "definitely not an image".getBytes(StandardCharsets.UTF_8);
         for (ImageBackend be : List.of(OPENCV, IMAGEIO)) {
             assertThrows(ImageDecodeException.class, () -> be.decode(junk, true), be.name());
             assertThrows(ImageDecodeException.class, () -> be.decode(new byte[0], true), be.name());

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fine-tuning classifier (EasyCV's ViT fine-tune model). Labels: int64 class indices (N), with optional
@@ -19,7 +21,7 @@ import org.easycv4j.core.model.TaskModel;
  * cross-entropy averaged over the batch. Outputs: {@code [logits]}.
  */
 public final class ViTClassifier implements TaskModel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ViTClassifier.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ViTClassifier.class);
     private final ViTClassifierSettings settings;
     private final ClassifierNetwork network;
 
@@ -112,7 +114,7 @@ public final class ViTClassifier implements TaskModel {
     }
 
     @Override
-    public void setAutocast(ai.djl.ndarray.types.DataType type) {
+    public void setAutocast(DataType type) {
         network.setAutocast(type);
     }
 }

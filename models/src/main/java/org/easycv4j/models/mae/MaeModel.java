@@ -2,6 +2,7 @@ package org.easycv4j.models.mae;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -13,13 +14,15 @@ import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.cls.PretrainedReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MAE pretraining as a task: {@code batch.inputs()} = images and optionally the masking noise (N, L);
  * labels are ignored. Outputs: {@code [pred (N, L, p·p·C), mask (N, L)]}.
  */
 public final class MaeModel implements TaskModel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MaeModel.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MaeModel.class);
     private final MaeNetwork network;
 
     public MaeModel(MaeSettings settings) {
@@ -73,7 +76,7 @@ public final class MaeModel implements TaskModel {
     }
 
     @Override
-    public void setAutocast(ai.djl.ndarray.types.DataType type) {
+    public void setAutocast(DataType type) {
         network.setAutocast(type);
     }
 }

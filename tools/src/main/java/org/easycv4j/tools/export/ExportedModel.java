@@ -38,6 +38,7 @@ import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.Image;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageBackends;
+import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.pipeline.Pipeline;
 import org.easycv4j.data.pipeline.Transform;
 
@@ -158,7 +159,7 @@ public final class ExportedModel {
         ByteImage decoded;
         try {
             decoded = backendForPreprocess().decode(Files.readAllBytes(file), channels == 3);
-        } catch (org.easycv4j.data.image.ImageDecodeException e) {
+        } catch (ImageDecodeException e) {
             throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
         }
         if (channels == 1 && decoded.channels() == 3) {

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.util.AtomicFiles;
@@ -120,7 +121,7 @@ public final class CheckpointHook implements Hook {
                 c.valMetrics());
         try {
             Checkpoints.save(dir, params, c.optimizer(),
-                    c.lossScaler().map(org.easycv4j.core.optim.LossScaler::state).orElse(java.util.Map.of()), state,
+                    c.lossScaler().map(LossScaler::state).orElse(Map.of()), state,
                     resolvedConfig, provenance);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + dir, e);
