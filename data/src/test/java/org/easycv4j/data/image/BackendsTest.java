@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.easycv4j.data.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -80,8 +79,8 @@ class BackendsTest {
             }
             assertTrue(diff / a.pixels().length < 1.5, i + ": mean abs difference " + diff / a.pixels().length);
         }
-        assertEquals("opencv", ImageBackends.byName("auto").name());
-        assertEquals("imageio", ImageBackends.byName("imageio").name());
-        assertTrue(Arrays.asList(ImageBackends.NAMES.toArray()).contains("opencv"));
+        assertEquals("opencv", ImageBackends.create(ImageBackends.Decoder.AUTO).name());
+        assertEquals("imageio", ImageBackends.create(ImageBackends.Decoder.IMAGEIO).name());
+        assertEquals("opencv", ImageBackends.create(ImageBackends.Decoder.OPENCV).name());
     }
 }

@@ -183,7 +183,7 @@ public final class ExportedModel {
 
     private ImageBackend backendForPreprocess() {
         if (backend == null) {
-            backend = ImageBackends.byName("auto");
+            backend = ImageBackends.create(ImageBackends.Decoder.AUTO);
         }
         return backend;
     }
