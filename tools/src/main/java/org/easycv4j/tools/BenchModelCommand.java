@@ -87,12 +87,18 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--amp", paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
             description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling) or none "
                     + "(default ${DEFAULT-VALUE})")
-    String amp = "none";
+    Amp amp = Amp.none;
+
+    /** Mixed precision; lower case as typed on the command line (picocli matches constants by name). */
+    enum Amp { none, fp16 }
 
     @Option(names = "--input", description = "how batches reach the engine: uint8 (a reused direct buffer of "
             + "bytes, converted and normalized by the engine on the device) or float32 (a reused direct buffer of "
             + "normalized floats) (default ${DEFAULT-VALUE})")
-    String input = "uint8";
+    Input input = Input.uint8;
+
+    /** How batches reach the engine; lower case as typed on the command line. */
+    enum Input { uint8, float32 }
 
     @Option(names = "--profile", paramLabel = "TRACE_JSON",
             description = "record the timed steps with the engine's profiler: writes a Chrome trace and prints "
@@ -120,10 +126,6 @@ public final class BenchModelCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "engine %s %s threads=%d target=%s batch=%d input=%s%n", engine.getEngineName(),
                 engine.getVersion(), threads, target, batch, inputShape);
 
-        if (!List.of("uint8", "float32").contains(input) || !List.of("none", "fp16").contains(amp)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--input takes uint8 or float32 and --amp fp16 or none");
-        }
         Device dev = Devices.parse(device);
         System.out.printf(Locale.ROOT, "device=%s amp=%s input=%s%n", dev, amp, input);
 
@@ -136,7 +138,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                     OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
-            Optional<LossScaler> scaler = amp.equals("fp16")
+            Optional<LossScaler> scaler = amp == Amp.fp16
                     ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();
             if (scaler.isPresent()) {
                 model.setAutocast(DataType.FLOAT16);
@@ -145,7 +147,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             TrainStep trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.empty(), 1, 1.0,
                     Integer.MAX_VALUE);
             SyntheticBatches data = new SyntheticBatches(Sinusoids.images(32, channels, size, 42), batch, channels, size,
-                    input.equals("uint8"));
+                    input == Input.uint8);
             boolean labelled = model.trainsOnLabels();
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
 
