@@ -4,10 +4,12 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -88,11 +90,11 @@ public final class Fixtures {
     }
 
     public static Path writeText(Path file, String text) {
-        return write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** HOCON-quoted path. */
     public static String q(Path p) {
-        return com.typesafe.config.ConfigUtil.quoteString(p.toString());
+        return ConfigUtil.quoteString(p.toString());
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -98,7 +99,7 @@ class MixedPrecisionTest {
         assertEquals(Math.pow(2, 23), initial.finalScale());
         Run fresh = untrained();
         assertArrayEquals(fresh.firstParam(), initial.firstParam(), "a skipped step must not change weights");
-        assertFalse(java.util.Arrays.equals(ref.firstParam(), fresh.firstParam()), "the float32 step did update");
+        assertFalse(Arrays.equals(ref.firstParam(), fresh.firstParam()), "the float32 step did update");
 
         Run run = train("mae", Optional.of(new LossScaleSettings(Math.pow(2, 24), 2.0, 0.5, 2000)), 20);
         assertTrue(run.skipped() >= 1 && run.skipped() < 20, "skipped " + run.skipped() + " of 20 steps");

@@ -14,7 +14,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.StepOutput;
@@ -76,7 +78,7 @@ class ModelTrainingTest {
     private static float fixedMaskLoss(MaeModel model, NDManager manager, float[] pixels) {
         try (NDManager m = manager.newSubManager()) {
             float[] n = new float[8 * 16];
-            java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+            SplittableRandom r = new SplittableRandom(2);
             for (int i = 0; i < n.length; i++) {
                 n[i] = (float) r.nextDouble();
             }
@@ -184,7 +186,7 @@ class ModelTrainingTest {
 
     private static float[] fixedNoise() {
         float[] n = new float[64];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < n.length; i++) {
             n[i] = (float) r.nextDouble();
         }
@@ -206,7 +208,7 @@ class ModelTrainingTest {
             maeOpt.init(trainable(mae), manager);
             clsOpt.init(trainable(cls), manager);
             long[] floor = new long[4];
-            java.util.Arrays.fill(floor, Long.MAX_VALUE);
+            Arrays.fill(floor, Long.MAX_VALUE);
             for (int i = 0; i < 200; i++) {
                 TrainingHarness.step(mae, trainable(mae), maeOpt, 1e-4, manager,
                         m -> TrainingHarness.images(m, pixels, new Shape(8, 3, 32, 32)));
@@ -225,7 +227,7 @@ class ModelTrainingTest {
             // here. Compare the lowest RSS of steps 150-199 with that of steps 50-99.
             long growth = floor[3] - floor[1];
             assertTrue(growth < 32 * 1024, "RSS floor grew by " + growth + " kB from steps 50-99 to 150-199: "
-                    + java.util.Arrays.toString(floor));
+                    + Arrays.toString(floor));
         }
     }
 

@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -85,12 +87,18 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--amp", paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
             description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling) or none "
                     + "(default ${DEFAULT-VALUE})")
-    String amp = "none";
+    Amp amp = Amp.none;
+
+    /** Mixed precision; lower case as typed on the command line (picocli matches constants by name). */
+    enum Amp { none, fp16 }
 
     @Option(names = "--input", description = "how batches reach the engine: uint8 (a reused direct buffer of "
             + "bytes, converted and normalized by the engine on the device) or float32 (a reused direct buffer of "
             + "normalized floats) (default ${DEFAULT-VALUE})")
-    String input = "uint8";
+    Input input = Input.uint8;
+
+    /** How batches reach the engine; lower case as typed on the command line. */
+    enum Input { uint8, float32 }
 
     @Option(names = "--profile", paramLabel = "TRACE_JSON",
             description = "record the timed steps with the engine's profiler: writes a Chrome trace and prints "
@@ -118,10 +126,6 @@ public final class BenchModelCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "engine %s %s threads=%d target=%s batch=%d input=%s%n", engine.getEngineName(),
                 engine.getVersion(), threads, target, batch, inputShape);
 
-        if (!List.of("uint8", "float32").contains(input) || !List.of("none", "fp16").contains(amp)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--input takes uint8 or float32 and --amp fp16 or none");
-        }
         Device dev = Devices.parse(device);
         System.out.printf(Locale.ROOT, "device=%s amp=%s input=%s%n", dev, amp, input);
 
@@ -134,7 +138,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                     OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
-            Optional<LossScaler> scaler = amp.equals("fp16")
+            Optional<LossScaler> scaler = amp == Amp.fp16
                     ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();
             if (scaler.isPresent()) {
                 model.setAutocast(DataType.FLOAT16);
@@ -143,7 +147,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             TrainStep trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.empty(), 1, 1.0,
                     Integer.MAX_VALUE);
             SyntheticBatches data = new SyntheticBatches(Sinusoids.images(32, channels, size, 42), batch, channels, size,
-                    input.equals("uint8"));
+                    input == Input.uint8);
             boolean labelled = model.trainsOnLabels();
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
 
@@ -303,7 +307,7 @@ public final class BenchModelCommand implements Callable<Integer> {
      * {@code OMP_WAIT_POLICY=PASSIVE} idle worker threads do not spin, so it measures work.
      */
     static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory
                 .getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
@@ -317,7 +321,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                     return Long.parseLong(parts[1]) / 1024;
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return -1;
         }
         return -1;

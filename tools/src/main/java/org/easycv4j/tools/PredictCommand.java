@@ -33,8 +33,11 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--topk", defaultValue = "5", description = "classes per image (default: ${DEFAULT-VALUE})")
     int topk;
 
+    /** Output formats; lower case as typed on the command line (picocli matches constants by name). */
+    enum Format { table, json }
+
     @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
-    String format;
+    Format format;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "images per forward pass")
     int batchSize;
@@ -44,10 +47,6 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--format: expected table or json, got " + format);
-        }
         ExportedModel exported = ExportedModel.load(export);
         List<Map<String, Object>> results = new ArrayList<>();
         try (ZooModel<Path, Classifications> model = exported.criteria().loadModel();
@@ -71,7 +70,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         PrintWriter w = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (format == Format.json) {
             w.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(results));
         } else {
             for (Map<String, Object> r : results) {

@@ -1,8 +1,8 @@
 package org.easycv4j.tools;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.data.prepare.CifarArchive;
 import org.easycv4j.data.prepare.FashionMnist;
 import org.easycv4j.data.prepare.IdxExport;
@@ -63,10 +63,10 @@ public final class PrepareDataCommand implements Callable<Integer> {
     }
 
     static void exportBoth(Path idx, Path out, String format, Layout layout) throws Exception {
-        for (String split : List.of("train", "test")) {
-            String prefix = split.equals("train") ? "train" : "t10k";
+        for (IdxSource.Split split : IdxSource.Split.values()) {
+            String prefix = split.filePrefix();
             IdxExport.export(idx.resolve(prefix + "-images-idx3-ubyte.gz"), idx.resolve(prefix + "-labels-idx1-ubyte.gz"),
-                    split, out, format, layout != Layout.folders, layout != Layout.list, IdxSource.FASHION_MNIST_CLASSES);
+                    ConfigNode.configName(split), out, format, layout != Layout.folders, layout != Layout.list, IdxSource.FASHION_MNIST_CLASSES);
         }
         System.out.println("images written under " + out + " (list files train.txt / test.txt, *_ssl.txt, classes.txt;"
                 + " class folders train/ and test/)");

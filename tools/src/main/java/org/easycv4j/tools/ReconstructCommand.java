@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class ReconstructCommand implements Callable<Integer> {
         boolean vector = shape.length == 1 && n == 1 && shape[0] == patches;
         if (!matrix && !vector) {
             throw new IllegalArgumentException(maskNoise + ": masking noise of shape "
-                    + java.util.Arrays.toString(shape) + "; expected (" + n + ", " + patches + ") for " + n
+                    + Arrays.toString(shape) + "; expected (" + n + ", " + patches + ") for " + n
                     + " image(s) of " + patches + " patches" + (n == 1 ? " (or (" + patches + ",))" : ""));
         }
         for (int i = 0; i < n; i++) {

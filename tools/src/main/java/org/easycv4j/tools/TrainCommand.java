@@ -1,5 +1,6 @@
 package org.easycv4j.tools;
 
+import com.typesafe.config.ConfigUtil;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,19 +94,19 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
     List<String> overrides() {
         List<String> all = new ArrayList<>();
         if (workDir != null) {
-            all.add("work_dir=" + com.typesafe.config.ConfigUtil.quoteString(workDir.toString()));
+            all.add("work_dir=" + ConfigUtil.quoteString(workDir.toString()));
         }
         if (seed != null) {
             all.add("seed=" + seed);
         }
         if (resumeFrom != null) {
-            all.add("resume_from=" + com.typesafe.config.ConfigUtil.quoteString(resumeFrom.toString()));
+            all.add("resume_from=" + ConfigUtil.quoteString(resumeFrom.toString()));
         }
         if (amp != null) {
-            all.add("amp=" + com.typesafe.config.ConfigUtil.quoteString(amp));
+            all.add("amp=" + ConfigUtil.quoteString(amp));
         }
         if (loadFrom != null) {
-            all.add("load_from=" + com.typesafe.config.ConfigUtil.quoteString(loadFrom.toString()));
+            all.add("load_from=" + ConfigUtil.quoteString(loadFrom.toString()));
         }
         return all;
     }

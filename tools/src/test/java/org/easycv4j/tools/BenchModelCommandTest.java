@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,5 +30,12 @@ class BenchModelCommandTest {
         assertTrue(result.find(), r.out());
         // img/s is the batch over the median step.
         assertEquals(4000 / Double.parseDouble(result.group(1)), Double.parseDouble(result.group(2)), 0.11);
+    }
+
+    @Test
+    void anUnknownInputPathIsAUsageErrorNamingTheChoices() {
+        CliRun.Result r = CliRun.run("bench-model", "small32", "--input", "int8");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--input") && r.err().contains("[uint8, float32]"), r.err());
     }
 }

@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -168,7 +169,7 @@ class ReconstructCommandTest {
         for (int i = 0; i < 16; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (p, q) -> Float.compare(noise[p], noise[q]));
+        Arrays.sort(order, (p, q) -> Float.compare(noise[p], noise[q]));
         boolean[] visible = new boolean[16];
         for (int k = 0; k < 4; k++) {
             visible[order[k]] = true;

@@ -1,5 +1,7 @@
 package org.easycv4j.core.checkpoint;
 
+import java.util.Map;
+
 /**
  * Where training stood when a checkpoint was written.
  *
@@ -10,4 +12,4 @@ package org.easycv4j.core.checkpoint;
  * @param metrics the latest validation metrics, possibly empty
  */
 public record CheckpointState(int epoch, long iter, long optimizerSteps, long seed,
-        java.util.Map<String, Double> metrics) {}
+        Map<String, Double> metrics) {}

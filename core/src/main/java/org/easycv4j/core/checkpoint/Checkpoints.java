@@ -17,9 +17,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.util.AtomicFiles;
 
@@ -89,7 +91,7 @@ public final class Checkpoints {
             Map<String, String> meta = Map.of("format", "easycv4j-checkpoint-1");
             SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);
             if (optimizer != null) {
-                Map<String, NDArray> all = new java.util.LinkedHashMap<>(optimizer.state());
+                Map<String, NDArray> all = new LinkedHashMap<>(optimizer.state());
                 all.putAll(extraState);
                 SafeTensors.write(tmp.resolve(OPTIMIZER), all, meta);
             }
@@ -132,7 +134,7 @@ public final class Checkpoints {
     /** Loads the optimizer state of a checkpoint folder. */
     public static void loadOptimizer(Path checkpoint, Optimizer optimizer, long steps, NDManager manager)
             throws IOException {
-        loadOptimizer(checkpoint, optimizer, java.util.Optional.empty(), steps, manager);
+        loadOptimizer(checkpoint, optimizer, Optional.empty(), steps, manager);
     }
 
     /**
@@ -141,14 +143,14 @@ public final class Checkpoints {
      * ignored by a float32 run.
      */
     public static void loadOptimizer(Path checkpoint, Optimizer optimizer,
-            java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler, long steps, NDManager manager)
+            Optional<LossScaler> scaler, long steps, NDManager manager)
             throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> all = new java.util.LinkedHashMap<>(SafeTensors.read(checkpoint.resolve(OPTIMIZER),
+            Map<String, NDArray> all = new LinkedHashMap<>(SafeTensors.read(checkpoint.resolve(OPTIMIZER),
                     scope));
-            Map<String, NDArray> amp = new java.util.LinkedHashMap<>();
+            Map<String, NDArray> amp = new LinkedHashMap<>();
             all.keySet().removeIf(k -> {
-                if (k.startsWith(org.easycv4j.core.optim.LossScaler.PREFIX)) {
+                if (k.startsWith(LossScaler.PREFIX)) {
                     amp.put(k, all.get(k));
                     return true;
                 }

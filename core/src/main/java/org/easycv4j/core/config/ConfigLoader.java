@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigSyntax;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -109,7 +110,7 @@ public final class ConfigLoader {
      * own properties (java.*, user.*, ai.djl.*) do not become unknown-key errors.
      */
     static Config systemOverrides(Properties props, Config experiment, Config defaults) {
-        Set<String> tops = new java.util.HashSet<>(experiment.root().keySet());
+        Set<String> tops = new HashSet<>(experiment.root().keySet());
         tops.addAll(defaults.root().keySet());
         Properties selected = new Properties();
         for (Map.Entry<Object, Object> e : props.entrySet()) {

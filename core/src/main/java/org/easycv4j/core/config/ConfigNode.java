@@ -2,9 +2,11 @@ package org.easycv4j.core.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +41,7 @@ public final class ConfigNode {
     private final Problems problems;
     private final Set<String> read = new LinkedHashSet<>();
     /** Keys already reported, so that a check on a fallback value does not add a second, misleading problem. */
-    private final Set<String> failed = new java.util.HashSet<>();
+    private final Set<String> failed = new HashSet<>();
     private boolean finished;
     /** Set on a node made by {@link #describing}: every key a settings parser asks for, in order. */
     private Map<String, KeyInfo> described;
@@ -356,7 +359,7 @@ public final class ConfigNode {
     }
 
     private ConfigNode emptyChild(String key) {
-        ConfigNode child = new ConfigNode(com.typesafe.config.ConfigFactory.empty(), pathOf(key), origin, problems);
+        ConfigNode child = new ConfigNode(ConfigFactory.empty(), pathOf(key), origin, problems);
         if (described != null) {
             child.described = described;
             child.describedPrefix = describedPrefix + key + ".";
@@ -444,7 +447,7 @@ public final class ConfigNode {
 
     /** Quotes a single key so that dots or special characters in it are not taken as a path. */
     private static String quote(String key) {
-        return com.typesafe.config.ConfigUtil.quoteString(key);
+        return ConfigUtil.quoteString(key);
     }
 
     /** Applies {@code f} to this node and then {@link #finish()}es it: the usual way to parse settings. */

@@ -3,6 +3,7 @@ package org.easycv4j.core.config;
 import com.typesafe.config.ConfigOrigin;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /** Collects configuration problems so that all of them are reported together, not only the first. */
@@ -30,7 +31,7 @@ public final class Problems {
     /** The problems ordered by file and line, so that a report reads top to bottom like the config. */
     public List<ConfigProblem> sorted() {
         List<ConfigProblem> out = new ArrayList<>(problems);
-        out.sort(java.util.Comparator.comparing((ConfigProblem p) -> fileOf(p.location()))
+        out.sort(Comparator.comparing((ConfigProblem p) -> fileOf(p.location()))
                 .thenComparingInt(p -> lineOf(p.location())));
         return out;
     }

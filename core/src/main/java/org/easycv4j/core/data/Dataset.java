@@ -1,5 +1,7 @@
 package org.easycv4j.core.data;
 
+import java.util.List;
+
 /** A dataset the runner can iterate in batches (registry kind "dataset"). */
 public interface Dataset {
 
@@ -7,8 +9,8 @@ public interface Dataset {
     int size();
 
     /** Class names in label order, empty when unknown or unlabelled (exports then name classes by index). */
-    default java.util.List<String> classNames() {
-        return java.util.List.of();
+    default List<String> classNames() {
+        return List.of();
     }
 
     /** A loader over this dataset with the given batching, shuffling and sharding. */

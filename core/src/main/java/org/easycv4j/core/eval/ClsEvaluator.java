@@ -2,6 +2,7 @@ package org.easycv4j.core.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class ClsEvaluator implements Evaluator {
 
     @Override
     public void reset() {
-        java.util.Arrays.fill(correct, 0);
+        Arrays.fill(correct, 0);
         total = 0;
     }
 

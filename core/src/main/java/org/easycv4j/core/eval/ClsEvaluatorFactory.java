@@ -9,7 +9,14 @@ import org.easycv4j.core.registry.ComponentFactory;
 public final class ClsEvaluatorFactory implements ComponentFactory<ClsEvaluatorFactory.Settings, Evaluator> {
 
     /** @param topk the k of each top-k accuracy */
-    public record Settings(List<Integer> topk) {}
+    public record Settings(List<Integer> topk) {
+        public static Settings fromConfig(ConfigNode node) {
+            List<Integer> topk = node.integers("topk", List.of(1, 5));
+            node.check(!topk.isEmpty() && topk.stream().allMatch(k -> k >= 1), "topk",
+                    "expected a non-empty list of integers >= 1, got " + topk);
+            return new Settings(topk);
+        }
+    }
 
     @Override
     public String description() {
@@ -18,10 +25,7 @@ public final class ClsEvaluatorFactory implements ComponentFactory<ClsEvaluatorF
 
     @Override
     public Settings settings(ConfigNode node) {
-        List<Integer> topk = node.integers("topk", List.of(1, 5));
-        node.check(!topk.isEmpty() && topk.stream().allMatch(k -> k >= 1), "topk",
-                "expected a non-empty list of integers >= 1, got " + topk);
-        return new Settings(topk);
+        return Settings.fromConfig(node);
     }
 
     @Override

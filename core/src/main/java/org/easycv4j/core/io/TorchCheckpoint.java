@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +51,7 @@ public final class TorchCheckpoint {
 
     private static boolean startsWith(Path file, byte[] magic) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
+            return Arrays.equals(in.readNBytes(magic.length), magic);
         }
     }
 
@@ -100,7 +102,7 @@ public final class TorchCheckpoint {
             ZipEntry order = zip.getEntry(prefix + "byteorder");
             if (order != null) {
                 try (InputStream in = zip.getInputStream(order)) {
-                    String value = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+                    String value = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
                     if (!value.equals("little")) {
                         throw new IOException(file + ": storages are " + value + "-endian; only little is supported");
                     }

@@ -3,6 +3,7 @@ package org.easycv4j.core.io;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -282,8 +283,8 @@ final class TorchUnpickler extends Unpickler {
             }
         }
         if (count > 0 && (offset < 0 || maxIndex >= storage.numel())) {
-            throw new PickleException("tensor view (offset " + offset + ", size " + java.util.Arrays.toString(size)
-                    + ", stride " + java.util.Arrays.toString(stride) + ") reaches past storage "
+            throw new PickleException("tensor view (offset " + offset + ", size " + Arrays.toString(size)
+                    + ", stride " + Arrays.toString(stride) + ") reaches past storage "
                     + storage.key() + " of " + storage.numel() + " elements");
         }
         boolean widen = type == StorageType.HalfStorage || type == StorageType.BFloat16Storage;

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import org.easycv4j.core.config.ConfigNode;
 
 /**
  * Reads named weights from any file the project accepts as {@code pretrained}: a safetensors file, a
@@ -27,8 +29,8 @@ public final class WeightFiles {
      * Records a problem at {@code key} of {@code node} when {@code source} is set but names no weights file
      * (the {@code pretrained} check of the models' settings, so a typo fails {@code --dry-run}).
      */
-    public static void checkExists(org.easycv4j.core.config.ConfigNode node, String key,
-            java.util.Optional<Path> source) {
+    public static void checkExists(ConfigNode node, String key,
+            Optional<Path> source) {
         source.ifPresent(p -> node.check(Files.isRegularFile(resolve(p)), key, "expected a .safetensors or .pth "
                 + "file or a checkpoint folder holding " + FOLDER_WEIGHTS + "; not found: " + p.toAbsolutePath()));
     }

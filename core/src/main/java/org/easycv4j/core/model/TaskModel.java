@@ -1,8 +1,11 @@
 package org.easycv4j.core.model;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
 import java.util.List;
 import org.easycv4j.core.data.Batch;
 
@@ -27,7 +30,7 @@ public interface TaskModel {
      * Called once after the parameters are initialized and before training starts, e.g. to load pretrained
      * weights named in the settings. Not called when weights come from a checkpoint being resumed or evaluated.
      */
-    default void afterInitialize(ai.djl.ndarray.NDManager manager) throws java.io.IOException {}
+    default void afterInitialize(NDManager manager) throws IOException {}
 
     /**
      * How weights files written elsewhere (another framework's names) map to {@link #namedParameters()}: used by
@@ -67,8 +70,8 @@ public interface TaskModel {
      * float32 weights (LayerNorm, softmax and the loss stay float32), as under {@code torch.autocast}; with
      * {@code FLOAT32} everything is float32. Models without mixed-precision support reject FLOAT16.
      */
-    default void setAutocast(ai.djl.ndarray.types.DataType type) {
-        if (type != ai.djl.ndarray.types.DataType.FLOAT32) {
+    default void setAutocast(DataType type) {
+        if (type != DataType.FLOAT32) {
             throw new UnsupportedOperationException(getClass().getSimpleName()
                     + " has no mixed-precision support (amp = fp16)");
         }

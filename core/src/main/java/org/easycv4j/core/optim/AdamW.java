@@ -2,6 +2,9 @@ package org.easycv4j.core.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,8 +88,8 @@ public final class AdamW implements Optimizer {
         if (fused == null) {
             fused = TorchFusedOps.load(stateManager);
             // The kernel reads the step count from a tensor, as torch.optim keeps it (no host copy on a GPU).
-            stepTensor = stateManager.full(new ai.djl.ndarray.types.Shape(), (float) stepCount,
-                    ai.djl.ndarray.types.DataType.FLOAT32, params.get(0).parameter().getArray().getDevice());
+            stepTensor = stateManager.full(new Shape(), (float) stepCount,
+                    DataType.FLOAT32, params.get(0).parameter().getArray().getDevice());
         }
     }
 
@@ -174,8 +177,8 @@ public final class AdamW implements Optimizer {
         NDArray first = params.get(0).parameter().getArray();
         try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
             List<List<NDArray>> grads = groupGradients(scope);
-            NDArray one = scope.ones(new ai.djl.ndarray.types.Shape(1));
-            NDArray zero = scope.zeros(new ai.djl.ndarray.types.Shape(1));
+            NDArray one = scope.ones(new Shape(1));
+            NDArray zero = scope.zeros(new Shape(1));
             updateGroups(grads, lr, one, zero);
             fused.zero(grads.stream().flatMap(List::stream).toList());
         }
@@ -230,7 +233,7 @@ public final class AdamW implements Optimizer {
         OptimizerStates.copyInto(state(), state);
         stepCount = steps;
         if (stepTensor != null) {
-            stepTensor.set(new ai.djl.ndarray.index.NDIndex(), (float) steps);
+            stepTensor.set(new NDIndex(), (float) steps);
         }
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.easycv4j.core.model.NamedParameter;
@@ -74,7 +75,7 @@ public final class Gradients {
 
     /** True when {@code norm} (e.g. from {@link #globalNorm}) is finite; reads one number from the device. */
     public static boolean isFinite(NDArray norm) {
-        double v = norm.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        double v = norm.toType(DataType.FLOAT64, false).getDouble();
         return Double.isFinite(v);
     }
 

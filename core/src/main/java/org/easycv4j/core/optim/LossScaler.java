@@ -2,6 +2,7 @@ package org.easycv4j.core.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class LossScaler {
      * (1-element array, 1 on overflow) for {@link #update}; nothing is read on the host.
      */
     public NDArray unscale(List<NamedParameter> params, NDManager scope) {
-        foundInf.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+        foundInf.set(new NDIndex("..."), 0f);
         try (NDManager local = scope.newSubManager()) {
             NDArray inv = scale.getNDArrayInternal().rdiv(1f);
             inv.attach(local);
@@ -92,10 +93,10 @@ public final class LossScaler {
         NDArray s = state.get(SCALE_KEY);
         NDArray t = state.get(TRACKER_KEY);
         if (s != null) {
-            scale.set(new ai.djl.ndarray.index.NDIndex("..."), s.toType(DataType.FLOAT32, false));
+            scale.set(new NDIndex("..."), s.toType(DataType.FLOAT32, false));
         }
         if (t != null) {
-            growthTracker.set(new ai.djl.ndarray.index.NDIndex("..."), t.toType(DataType.INT32, false));
+            growthTracker.set(new NDIndex("..."), t.toType(DataType.INT32, false));
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.easycv4j.core.optim;
 
 import ai.djl.ndarray.types.Shape;
+import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,7 +66,7 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
         List<ParamRule> rules = new ArrayList<>();
         List<PatternOptions> options = new ArrayList<>();
         if (n.has("paramwise_options") && n.config().getValue("paramwise_options").valueType()
-                == com.typesafe.config.ConfigValueType.OBJECT) {
+                == ConfigValueType.OBJECT) {
             ConfigNode dict = n.optObject("paramwise_options").orElseThrow();
             for (String key : dict.config().root().keySet()) {
                 dict.optObject(key).ifPresent(o -> options.add(o.parse(e -> patternOptions(key, e, lr, weightDecay))));

@@ -1,6 +1,7 @@
 package org.easycv4j.core.runner;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
@@ -67,8 +68,17 @@ public record Experiment(
      */
     public record EvalConfig(int interval, boolean initial, Optional<String> saveBest, List<EvalPipeline> pipelines) {}
 
-    /** One evaluation: a dataset and the evaluators that score the model's outputs on it. */
-    public record EvalPipeline(String mode, Spec<Dataset> data, List<Spec<Evaluator>> evaluators) {}
+    /**
+     * One evaluation: a dataset and the evaluators that score the model's outputs on it. {@code mode} is EasyCV's
+     * (test: score predictions; extract: features), checked and kept for configs ported from it.
+     */
+    public record EvalPipeline(EvalMode mode, Spec<Dataset> data, List<Spec<Evaluator>> evaluators) {}
+
+    /** {@code eval_pipelines[].mode}. */
+    public enum EvalMode { TEST, EXTRACT }
+
+    /** {@code amp}: float32 training, or float16 matrix products with dynamic loss scaling. */
+    public enum Amp { NONE, FP16 }
 
     /**
      * Parses the whole configuration, recording every problem in {@code root.problems()} (the caller throws
@@ -143,9 +153,9 @@ public record Experiment(
         Optional<String> saveBest = Optional.ofNullable(ec.string("save_best", null)).filter(b -> !b.equals("none"));
         ec.accept("gpu_collect"); // EasyCV's multi-process option; one process gathers nothing here.
         ec.finish();
-        List<EvalPipeline> pipelines = new java.util.ArrayList<>();
+        List<EvalPipeline> pipelines = new ArrayList<>();
         for (ConfigNode p : root.objects("eval_pipelines")) {
-            String mode = p.choice("mode", "test", List.of("test", "extract"));
+            EvalMode mode = p.choice("mode", EvalMode.TEST);
             Spec<Dataset> ds = components.parseRequired(p, "data", CoreKinds.DATASET).orElse(null);
             List<Spec<Evaluator>> evaluators = components.parseList(p, "evaluators", CoreKinds.EVALUATOR);
             p.check(!evaluators.isEmpty() || !p.has("evaluators"), "evaluators", "expected at least one evaluator");
@@ -180,12 +190,12 @@ public record Experiment(
      * backs off on overflow but never grows). Empty for float32 training.
      */
     private static Optional<LossScaleSettings> parseAmp(ConfigNode root) {
-        String amp = root.choice("amp", "none", List.of("none", "fp16"));
+        Amp amp = root.choice("amp", Amp.NONE);
         Optional<ConfigNode> easycv = root.optObject("fp16");
         Optional<ConfigNode> ac = root.optObject("amp_config");
         if (easycv.isPresent()) {
             ConfigNode f = easycv.get();
-            if (ac.isPresent() || root.has("amp") && amp.equals("none")) {
+            if (ac.isPresent() || root.has("amp") && amp == Amp.NONE) {
                 root.problem("fp16", "set either EasyCV's fp16 object or amp / amp_config, not both");
             }
             LossScaleSettings s = LossScaleSettings.DEFAULT;
@@ -199,7 +209,7 @@ public record Experiment(
             f.finish();
             return Optional.of(s);
         }
-        if (amp.equals("none")) {
+        if (amp == Amp.NONE) {
             ac.ifPresent(n -> root.problem("amp_config", "amp_config needs amp = fp16"));
             return Optional.empty();
         }

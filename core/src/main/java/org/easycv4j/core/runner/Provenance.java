@@ -2,6 +2,7 @@ package org.easycv4j.core.runner;
 
 import ai.djl.engine.Engine;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public record Provenance(
     }
 
     /** The provenance as a JSON tree, to embed in other records. */
-    public com.google.gson.JsonElement toJsonTree() {
+    public JsonElement toJsonTree() {
         return new GsonBuilder().create().toJsonTree(this);
     }
 

@@ -4,7 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.Optimizer;
 
 /**
@@ -25,13 +31,13 @@ public final class RunContext {
     private NDArray lastLoss;
     private long dataNanos;
     private final int logInterval;
-    private Hooks hooks = new Hooks(java.util.List.of());
-    private java.util.Map<String, Double> valMetrics = java.util.Map.of();
+    private Hooks hooks = new Hooks(List.of());
+    private Map<String, Double> valMetrics = Map.of();
     private long iterNanos;
     private final long startNanos = System.nanoTime();
-    private java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler = java.util.Optional.empty();
-    private java.util.function.Supplier<WeightSwap> evalWeights = () -> () -> {};
-    private org.easycv4j.core.dist.Collective collective = org.easycv4j.core.dist.Collective.single();
+    private Optional<LossScaler> lossScaler = Optional.empty();
+    private Supplier<WeightSwap> evalWeights = () -> () -> {};
+    private Collective collective = Collective.single();
 
     /** Weights put into the model for a validation pass; closing restores the trained ones. */
     public interface WeightSwap extends AutoCloseable {
@@ -73,16 +79,16 @@ public final class RunContext {
     }
 
     /** The dynamic loss scaler when training with mixed precision ({@code amp = fp16}). */
-    public java.util.Optional<org.easycv4j.core.optim.LossScaler> lossScaler() {
+    public Optional<LossScaler> lossScaler() {
         return lossScaler;
     }
 
-    public void setLossScaler(java.util.Optional<org.easycv4j.core.optim.LossScaler> scaler) {
+    public void setLossScaler(Optional<LossScaler> scaler) {
         this.lossScaler = scaler;
     }
 
     /** Makes validation run on other weights (the EMA hook's average) than the trained ones. */
-    public void setEvalWeights(java.util.function.Supplier<WeightSwap> swap) {
+    public void setEvalWeights(Supplier<WeightSwap> swap) {
         this.evalWeights = swap;
     }
 
@@ -91,12 +97,12 @@ public final class RunContext {
         return evalWeights.get();
     }
 
-    /** The processes of a data-parallel job (one process: {@link org.easycv4j.core.dist.Collective#single()}). */
-    public org.easycv4j.core.dist.Collective collective() {
+    /** The processes of a data-parallel job (one process: {@link Collective#single()}). */
+    public Collective collective() {
         return collective;
     }
 
-    void setCollective(org.easycv4j.core.dist.Collective collective) {
+    void setCollective(Collective collective) {
         this.collective = collective;
     }
 
@@ -159,13 +165,13 @@ public final class RunContext {
     }
 
     /** Hands validation metrics to every hook's {@code afterVal}; the evaluation hook calls it. */
-    public void publishValMetrics(java.util.Map<String, Double> metrics) {
-        this.valMetrics = java.util.Map.copyOf(metrics);
+    public void publishValMetrics(Map<String, Double> metrics) {
+        this.valMetrics = Map.copyOf(metrics);
         hooks.afterVal(this, metrics);
     }
 
     /** The latest validation metrics (empty before the first validation). */
-    public java.util.Map<String, Double> valMetrics() {
+    public Map<String, Double> valMetrics() {
         return valMetrics;
     }
 

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
@@ -56,7 +59,7 @@ class AdamWTest {
             if (nativeUpdate) {
                 assertArrayEquals(new float[3], w.parameter().getArray().getGradient().toFloatArray());
             }
-            Map<String, ai.djl.ndarray.NDArray> state = opt.state();
+            Map<String, NDArray> state = opt.state();
             // exp_avg after two steps: 0.9·0.1·g1 + 0.1·g2 for w[0] = 0.009 − 0.04.
             assertEquals(0.9 * 0.1 * 0.1 + 0.1 * -0.4, state.get("exp_avg.blocks.0.attn.qkv.weight").toFloatArray()[0],
                     1e-7);
@@ -67,9 +70,9 @@ class AdamWTest {
     void fixedParametersAreLeftOut() {
         try (NDManager m = NDManager.newBaseManager()) {
             NamedParameter w = Grads.param(m, "w", new float[] {1}, new Shape(1));
-            ai.djl.nn.Parameter fixed = ai.djl.nn.Parameter.builder().setName("pos_embed").optShape(new Shape(1))
+            Parameter fixed = Parameter.builder().setName("pos_embed").optShape(new Shape(1))
                     .optInitializer((mm, sh, dt) -> mm.ones(sh)).optRequiresGrad(false).build();
-            fixed.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32);
+            fixed.initialize(m, DataType.FLOAT32);
             AdamW opt = new AdamW(new AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.05));
             opt.init(List.of(w, new NamedParameter("pos_embed", fixed)), m);
             assertEquals(List.of("exp_avg.w", "exp_avg_sq.w"), List.copyOf(opt.state().keySet()));
@@ -83,11 +86,11 @@ class AdamWTest {
     void lrIsScaledByEffectiveBatchOverBaseBatch() {
         ConfigNode n = ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4, base_batch_size = 256"));
         AdamWSettings s = AdamWSettings.fromConfig(n);
-        Optimizer opt = new AdamWFactory().create(s, new BuildContext(java.nio.file.Path.of("."), 0, 4096, false));
+        Optimizer opt = new AdamWFactory().create(s, new BuildContext(Path.of("."), 0, 4096, false));
         assertEquals(2.4e-3, opt.baseLr(), 1e-12);
         Optimizer unscaled = new AdamWFactory().create(AdamWSettings.fromConfig(
                 ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4"))),
-                new BuildContext(java.nio.file.Path.of("."), 0, 4096, false));
+                new BuildContext(Path.of("."), 0, 4096, false));
         assertEquals(1.5e-4, unscaled.baseLr(), 1e-15);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Map;
 import org.easycv4j.core.model.NamedParameter;
 import org.junit.jupiter.api.Test;
 
@@ -64,9 +65,9 @@ class LossScalerTest {
     void stateRoundTripsAndAFloat32CheckpointKeepsTheInitialScale() {
         try (NDManager m = NDManager.newBaseManager()) {
             LossScaler s = new LossScaler(new LossScaleSettings(1024.0, 2.0, 0.5, 100), m);
-            s.loadState(java.util.Map.of());
+            s.loadState(Map.of());
             assertEquals(1024.0, s.currentScale());
-            s.loadState(java.util.Map.of(LossScaler.SCALE_KEY, m.create(new float[] {32f}),
+            s.loadState(Map.of(LossScaler.SCALE_KEY, m.create(new float[] {32f}),
                     LossScaler.TRACKER_KEY, m.create(new int[] {7})));
             assertEquals(32.0, s.currentScale());
             assertEquals(7, s.state().get(LossScaler.TRACKER_KEY).getInt(0));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import com.google.inject.AbstractModule;
 import com.google.inject.Injector;
@@ -19,6 +20,7 @@ import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.optim.AdamW;
 import org.easycv4j.core.optim.AdamWSettings;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.runner.ExperimentLoader;
@@ -62,7 +64,7 @@ class RegistryTest {
             return new TaskModel() {
                 @Override
                 public Block block() {
-                    return ai.djl.nn.core.Linear.builder().setUnits(settings.width()).build();
+                    return Linear.builder().setUnits(settings.width()).build();
                 }
 
                 @Override
@@ -91,7 +93,7 @@ class RegistryTest {
 
         @Override
         public Optimizer create(AdamWSettings settings, BuildContext context) {
-            return new org.easycv4j.core.optim.AdamW(settings);
+            return new AdamW(settings);
         }
     }
 

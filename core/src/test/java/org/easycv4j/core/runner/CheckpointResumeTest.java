@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.CheckpointState;
@@ -75,7 +76,7 @@ class CheckpointResumeTest {
         IOException e = assertThrows(IOException.class, () -> Checkpoints.save(dir.resolve("epoch_1"), List.of(),
                 null, new CheckpointState(1, 1, 1, 0, Map.of()), "", "{}"));
         assertTrue(e.getMessage().contains("never overwritten"), e.getMessage());
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("epoch_1").resolve(Checkpoints.MODEL))));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(dir.resolve("epoch_1").resolve(Checkpoints.MODEL))));
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "temporary folder removed");
         }

@@ -9,6 +9,7 @@ import java.util.Properties;
 import org.easycv4j.core.config.ConfigProblem;
 import org.easycv4j.core.config.ConfigValidationException;
 import org.easycv4j.core.optim.LossScaleSettings;
+import org.easycv4j.core.runner.hooks.ProgressHook;
 import org.easycv4j.core.testing.Fixtures;
 import org.easycv4j.core.testing.TestComponents;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,28 @@ class ExperimentTest {
 
     private Experiment load(String... overrides) {
         return loader.load(Fixtures.config("child.conf"), List.of(overrides), new Properties()).experiment();
+    }
+
+    @Test
+    void runDefaultsComeFromReferenceConfAndEnumsFromLowerCaseWords() {
+        Experiment e = load();
+        assertEquals(5, e.optimizerConfig().maxNonFiniteSteps());
+        assertEquals(0.0, e.optimizerConfig().gradClipMaxNorm());
+        assertEquals(new Experiment.CheckpointConfig(1, -1), e.checkpoint());
+        assertEquals(1, e.eval().interval());
+        assertEquals(false, e.eval().initial());
+        assertTrue(e.eval().saveBest().isEmpty());
+        assertEquals(10, e.log().interval());
+        assertEquals(ProgressHook.Setting.AUTO, e.progress());
+        Experiment set = load("optimizer_config.max_nonfinite_steps=2", "checkpoint_config.max_keep_ckpts=3",
+                "progress=log", "eval_config.save_best=null");
+        assertEquals(2, set.optimizerConfig().maxNonFiniteSteps());
+        assertEquals(1, set.optimizerConfig().updateInterval(), "the other defaults stay");
+        assertEquals(new Experiment.CheckpointConfig(1, 3), set.checkpoint());
+        assertEquals(ProgressHook.Setting.LOG, set.progress());
+        assertTrue(set.eval().saveBest().isEmpty());
+        ConfigValidationException bad = assertThrows(ConfigValidationException.class, () -> load("progress=bra"));
+        assertTrue(bad.getMessage().contains("expected one of [auto, bar, log, off], got \"bra\""), bad.getMessage());
     }
 
     @Test

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.optim.AdamW;
+import org.easycv4j.core.optim.AdamWSettings;
 import org.easycv4j.core.optim.Sgd;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +55,7 @@ class OptimStepTest {
             assertArrayEquals(new float[] {1, 2}, a.parameter().getArray().toFloatArray(), "parameters untouched");
             assertArrayEquals(new float[] {0, 0}, a.parameter().getArray().getGradient().toFloatArray(),
                     "a NaN gradient is cleared, not kept");
-            a.parameter().getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), Float.POSITIVE_INFINITY);
+            a.parameter().getArray().getGradient().set(new NDIndex("..."), Float.POSITIVE_INFINITY);
             assertThrows(NonFiniteLossException.class, () -> step.apply(1.0, m));
             assertEquals(2, step.skipped());
         }
@@ -63,8 +66,8 @@ class OptimStepTest {
     void fusedAdamWSkipsNonFiniteStepsClearsTheGradientsAndCountsOnlyRealSteps() {
         try (NDManager m = NDManager.newBaseManager()) {
             NamedParameter a = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
-            org.easycv4j.core.optim.AdamW adamw = new org.easycv4j.core.optim.AdamW(
-                    new org.easycv4j.core.optim.AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.0));
+            AdamW adamw = new AdamW(
+                    new AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.0));
             adamw.init(List.of(a), m);
             OptimStep step = new OptimStep(List.of(a), adamw, 1.0, 3);
             assertEquals(Double.NaN, step.apply(0.1, m));
@@ -73,7 +76,7 @@ class OptimStepTest {
             assertEquals(0, adamw.steps());
             assertEquals(1, step.skipped());
             // A finite step: norm 5 clips to 1; Adam's first step moves each weight by lr against the sign.
-            a.parameter().getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."),
+            a.parameter().getArray().getGradient().set(new NDIndex("..."),
                     m.create(new float[] {3, -4}));
             assertEquals(5.0, step.apply(0.1, m), 1e-6);
             assertArrayEquals(new float[] {0.9f, 2.1f}, a.parameter().getArray().toFloatArray(), 1e-6f);
@@ -98,7 +101,7 @@ class OptimStepTest {
             step.apply(0.1, m);
             assertArrayEquals(new float[] {0.75f}, a.parameter().getArray().toFloatArray(), 1e-6f);
             // step 2 with the same raw gradient 2: d = 2 + 0.5*0.75 = 2.375; buf = 0.9*2.5 + 2.375 = 4.625
-            a.parameter().getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 2f);
+            a.parameter().getArray().getGradient().set(new NDIndex("..."), 2f);
             step.apply(0.1, m);
             assertArrayEquals(new float[] {0.75f - 0.4625f}, a.parameter().getArray().toFloatArray(), 1e-6f);
         }

@@ -46,7 +46,7 @@ final class DatasetBuilder {
             }
             return new Mixup(m, classes);
         });
-        ImageBackend backend = ImageBackends.byName(s.decoder());
+        ImageBackend backend = ImageBackends.create(s.decoder());
         return new ImageDataset(s.name(), source, new Pipeline(transforms), mixup, backend, bad, labelled,
                 s.shareBatchMemory(), s.engineNormalize());
     }

@@ -34,7 +34,7 @@ import org.easycv4j.data.source.DataSource;
  *     where the workers run in parallel with the step and there is no copy).
  */
 public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spec<Transform>> pipeline,
-        Optional<Mixup.Settings> mixup, String decoder, int maxBadSamples, boolean shareBatchMemory,
+        Optional<Mixup.Settings> mixup, ImageBackends.Decoder decoder, int maxBadSamples, boolean shareBatchMemory,
         EngineNormalize engineNormalize) {
 
     public static DatasetSettings fromConfig(ConfigNode node, Components components, boolean allowMixup) {
@@ -52,7 +52,7 @@ public record DatasetSettings(String name, Spec<DataSource> dataSource, List<Spe
         if (allowMixup) {
             mixup = node.optObject("mixup").map(m -> m.parse(Mixup.Settings::fromConfig));
         }
-        String decoder = node.choice("decoder", "auto", ImageBackends.NAMES);
+        ImageBackends.Decoder decoder = node.choice("decoder", ImageBackends.Decoder.AUTO);
         int maxBad = node.integerAtLeast("max_bad_samples", 100, 0);
         boolean share = node.bool("share_batch_memory", true);
         EngineNormalize engineNormalize = EngineNormalize.fromConfig(node, "engine_normalize");

@@ -1,5 +1,7 @@
 package org.easycv4j.data.image;
 
+import java.util.Arrays;
+
 /**
  * Pure-Java separable resampling with PIL's antialiasing rule: when shrinking, the filter support grows
  * with the scale, so a downscaled image is low-passed as torchvision's PIL path does. Bilinear uses the
@@ -69,7 +71,7 @@ public final class Resampler {
         for (int oy = 0; oy < outH; oy++) {
             int start = cy.start[oy] - rowLo;
             int n = cy.count[oy];
-            java.util.Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0f);
             for (int k = 0; k < n; k++) {
                 float wk = cy.weights[oy * ky + k];
                 int t = (start + k) * tmpStride;

@@ -1,5 +1,6 @@
 package org.easycv4j.data.pipeline;
 
+import java.util.Arrays;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.Interpolation;
 import org.easycv4j.data.image.Resampler;
@@ -185,7 +186,7 @@ public final class ImageOps {
         }
         int mean = (int) ((double) sum / (in.length / c) + 0.5);
         byte[] solid = new byte[in.length];
-        java.util.Arrays.fill(solid, (byte) mean);
+        Arrays.fill(solid, (byte) mean);
         return blend(new ByteImage(img.width(), img.height(), c, solid), img, factor);
     }
 
@@ -251,7 +252,7 @@ public final class ImageOps {
                 double sy = v - 0.5;
                 int x0 = (int) Math.floor(sx);
                 int y0 = (int) Math.floor(sy);
-                java.util.Arrays.fill(acc, 0);
+                Arrays.fill(acc, 0);
                 double wsum = 0;
                 for (int j = y0 - support + 1; j <= y0 + support; j++) {
                     double wy = Resampler.filterValue(interpolation, sy - j);

@@ -1,7 +1,9 @@
 package org.easycv4j.data.pipeline;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
@@ -53,8 +55,8 @@ public final class MaeFtAugment implements Transform {
                     new double[] {0.08, 1.0}, new double[] {3.0 / 4.0, 4.0 / 3.0}, s.interpolation())));
             t.add(new RandomHorizontalFlip(0.5));
             if (!s.autoAugment().isEmpty()) {
-                ConfigNode ra = org.easycv4j.core.config.ConfigNode.root(com.typesafe.config.ConfigFactory.parseMap(
-                        java.util.Map.of("config_str", s.autoAugment(), "mean", s.mean(),
+                ConfigNode ra = ConfigNode.root(ConfigFactory.parseMap(
+                        Map.of("config_str", s.autoAugment(), "mean", s.mean(),
                                 "interpolation", s.interpolation() == Interpolation.BILINEAR ? "bilinear" : "bicubic")));
                 RandAugment.Settings rs = RandAugment.Settings.fromConfig(ra);
                 if (!ra.problems().isEmpty()) {

@@ -1,5 +1,6 @@
 package org.easycv4j.data.pipeline;
 
+import com.typesafe.config.ConfigValueType;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
@@ -20,7 +21,7 @@ public final class Resize implements Transform {
     public record Settings(int shortSide, int height, int width, Interpolation interpolation) {
         public static Settings fromConfig(ConfigNode node) {
             boolean single = node.has("size") && node.config().getValue("size").valueType()
-                    == com.typesafe.config.ConfigValueType.NUMBER;
+                    == ConfigValueType.NUMBER;
             int[] hw = TransformSettings.size(node, "size");
             Interpolation i = TransformSettings.interpolation(node, "interpolation", Interpolation.BILINEAR);
             return single ? new Settings(hw[0], 0, 0, i) : new Settings(0, hw[0], hw[1], i);

@@ -1,5 +1,6 @@
 package org.easycv4j.data.pipeline;
 
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
@@ -18,7 +19,7 @@ final class TransformSettings {
             node.integer(key); // records the missing key
             return new int[] {1, 1};
         }
-        if (node.config().getValue(com.typesafe.config.ConfigUtil.quoteString(key)).valueType() == ConfigValueType.NUMBER) {
+        if (node.config().getValue(ConfigUtil.quoteString(key)).valueType() == ConfigValueType.NUMBER) {
             int s = node.integer(key);
             node.check(s >= 1, key, "expected a size >= 1, got " + s);
             return new int[] {Math.max(s, 1), Math.max(s, 1)};

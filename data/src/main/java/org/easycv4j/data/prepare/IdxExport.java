@@ -2,6 +2,7 @@ package org.easycv4j.data.prepare;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class IdxExport {
         BufferedImage b = new BufferedImage(img.cols(), img.rows(), BufferedImage.TYPE_BYTE_GRAY);
         System.arraycopy(img.pixels(), i * img.rows() * img.cols(),
                 ((DataBufferByte) b.getRaster().getDataBuffer()).getData(), 0, img.rows() * img.cols());
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(b, fmt.equals("jpg") ? "jpeg" : "png", bytes)) {
             throw new IOException("no ImageIO writer for " + fmt);
         }

@@ -1,6 +1,7 @@
 package org.easycv4j.data.prepare;
 
 import ai.djl.ndarray.NDManager;
+import java.lang.management.ManagementFactory;
 import java.util.Iterator;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
@@ -28,7 +29,7 @@ public final class LoaderBench {
 
     /** CPU time of this process in nanoseconds, or -1 when the JVM does not say. */
     static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             return sun.getProcessCpuTime();
         }

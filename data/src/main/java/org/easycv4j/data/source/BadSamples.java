@@ -3,6 +3,7 @@ package org.easycv4j.data.source;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ public final class BadSamples {
     private final int budget;
     private final Map<String, BadSample> seen = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<BadSample> order = new ConcurrentLinkedQueue<>();
-    private final java.util.Set<Integer> badIndices = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> badIndices = ConcurrentHashMap.newKeySet();
 
     /**
      * @param dataset the dataset's config path, for messages

@@ -25,11 +25,27 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    public record Settings(Optional<Path> root, String split, Optional<Path> images, Optional<Path> labels,
+    /** The standard split of an IDX data set ({@code split}) and its files' name prefix. */
+    public enum Split {
+        TRAIN("train"), TEST("t10k");
+
+        private final String filePrefix;
+
+        Split(String filePrefix) {
+            this.filePrefix = filePrefix;
+        }
+
+        /** {@code train} or {@code t10k}, as in {@code t10k-images-idx3-ubyte}. */
+        public String filePrefix() {
+            return filePrefix;
+        }
+    }
+
+    public record Settings(Optional<Path> root, Split split, Optional<Path> images, Optional<Path> labels,
             List<String> classes, int maxDataNum, boolean toRgb) {
         public static Settings fromConfig(ConfigNode node) {
             Optional<Path> root = node.path("root");
-            String split = node.choice("split", "train", List.of("train", "test"));
+            Split split = node.choice("split", Split.TRAIN);
             Optional<Path> images = node.path("images");
             Optional<Path> labels = node.path("labels");
             if (root.isPresent()) {
@@ -61,7 +77,7 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
         Path labels;
         if (s.root().isPresent()) {
             ListFiles.requireDir(s.root().get(), "root");
-            String prefix = s.split().equals("train") ? "train" : "t10k";
+            String prefix = s.split().filePrefix();
             images = standard(s.root().get(), prefix + "-images-idx3-ubyte");
             labels = standard(s.root().get(), prefix + "-labels-idx1-ubyte");
         } else {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -153,14 +154,14 @@ class LoaderTest {
                 + " {type = Normalize, mean = [0.5, 0.4, 0.3], std = [0.2, 0.25, 0.3]}, {type = Collect} ]";
         Dataset floats = dataset("type = ClsDataset, engine_normalize = false, " + idxSource() + ", " + pipeline);
         Dataset bytes = dataset("type = ClsDataset, engine_normalize = true, " + idxSource() + ", " + pipeline);
-        assertTrue(((ImageDataset) bytes).engineNormalizes(ai.djl.Device.cpu()));
-        assertFalse(((ImageDataset) floats).engineNormalizes(ai.djl.Device.cpu()));
+        assertTrue(((ImageDataset) bytes).engineNormalizes(Device.cpu()));
+        assertFalse(((ImageDataset) floats).engineNormalizes(Device.cpu()));
         assertFalse(((ImageDataset) dataset("type = ClsDataset, " + idxSource() + ", " + pipeline))
-                .engineNormalizes(ai.djl.Device.cpu()), "auto keeps the float path on a CPU");
+                .engineNormalizes(Device.cpu()), "auto keeps the float path on a CPU");
         assertTrue(((ImageDataset) dataset("type = ClsDataset, " + idxSource() + ", " + pipeline))
-                .engineNormalizes(ai.djl.Device.gpu()), "auto normalizes on the engine for a GPU");
+                .engineNormalizes(Device.gpu()), "auto normalizes on the engine for a GPU");
         assertFalse(((ImageDataset) dataset("type = ClsDataset, engine_normalize = true, " + idxSource() + ", "
-                + AUGMENT)).engineNormalizes(ai.djl.Device.cpu()), "RandomErasing after Normalize needs floats");
+                + AUGMENT)).engineNormalizes(Device.cpu()), "RandomErasing after Normalize needs floats");
         for (int workers : new int[] {0, 2}) {
             List<float[]> a;
             List<float[]> b;

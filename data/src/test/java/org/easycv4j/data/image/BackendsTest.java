@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.easycv4j.data.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class BackendsTest {
 
     @Test
     void garbageIsRejectedByBoth() {
-        byte[] junk = "definitely not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] junk = "definitely not an image".getBytes(StandardCharsets.UTF_8);
         for (ImageBackend be : List.of(OPENCV, IMAGEIO)) {
             assertThrows(ImageDecodeException.class, () -> be.decode(junk, true), be.name());
             assertThrows(ImageDecodeException.class, () -> be.decode(new byte[0], true), be.name());
@@ -79,8 +79,8 @@ class BackendsTest {
             }
             assertTrue(diff / a.pixels().length < 1.5, i + ": mean abs difference " + diff / a.pixels().length);
         }
-        assertEquals("opencv", ImageBackends.byName("auto").name());
-        assertEquals("imageio", ImageBackends.byName("imageio").name());
-        assertTrue(Arrays.asList(ImageBackends.NAMES.toArray()).contains("opencv"));
+        assertEquals("opencv", ImageBackends.create(ImageBackends.Decoder.AUTO).name());
+        assertEquals("imageio", ImageBackends.create(ImageBackends.Decoder.IMAGEIO).name());
+        assertEquals("opencv", ImageBackends.create(ImageBackends.Decoder.OPENCV).name());
     }
 }

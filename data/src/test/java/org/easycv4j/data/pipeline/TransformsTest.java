@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Spec;
@@ -71,7 +74,7 @@ class TransformsTest {
         }
         assertEquals(0.29, areaSum / n, 0.005);
         for (int b : bins) {
-            assertEquals(0.25, b / (double) n, 0.015, java.util.Arrays.toString(bins));
+            assertEquals(0.25, b / (double) n, 0.015, Arrays.toString(bins));
         }
     }
 
@@ -159,7 +162,7 @@ class TransformsTest {
     @Test
     void resamplingAConstantImageKeepsItConstant() {
         byte[] p = new byte[37 * 23 * 3];
-        java.util.Arrays.fill(p, (byte) 200);
+        Arrays.fill(p, (byte) 200);
         ByteImage img = new ByteImage(37, 23, 3, p);
         for (Interpolation i : Interpolation.values()) {
             ByteImage out = JAVA.resize(img, 3, 2, 30, 20, 11, 7, i);
@@ -191,7 +194,7 @@ class TransformsTest {
         int n = 2000;
         for (int i = 0; i < n; i++) {
             float[] d = new float[3 * 40 * 40];
-            java.util.Arrays.fill(d, 5f);
+            Arrays.fill(d, 5f);
             FloatImage img = new FloatImage(3, 40, 40, d);
             int erased = t.erase(img, rng);
             int zeros = 0;
@@ -215,7 +218,7 @@ class TransformsTest {
     void randomErasingPixelModeDrawsNormalNoise() {
         Transform t = build("type = RandomErasing, p = 1.0, mode = pixel, min_area = 0.3, max_area = 0.3");
         float[] d = new float[100 * 100];
-        java.util.Arrays.fill(d, 1000f);
+        Arrays.fill(d, 1000f);
         t.apply(new Sample(0, new FloatImage(1, 100, 100, d), 0, "x"), new SplittableRandom(2), JAVA);
         double sum = 0;
         double sq = 0;
@@ -362,7 +365,7 @@ class TransformsTest {
         ByteImage img = image(6, 4, 3);
         float[] full = ((FloatImage) p.apply(sample(img), new SplittableRandom(1), JAVA).image()).data();
         Sample head = p.applyHead(sample(img), new SplittableRandom(1), JAVA);
-        java.nio.FloatBuffer buf = java.nio.FloatBuffer.allocate(10 + full.length);
+        FloatBuffer buf = FloatBuffer.allocate(10 + full.length);
         p.writeTensor((ByteImage) head.image(), "x", buf, 10);
         float[] written = new float[full.length];
         buf.get(10, written);
@@ -374,7 +377,7 @@ class TransformsTest {
     /** value * 2 + 1 on every channel: a channel map the pipeline knows only through its interface. */
     private static final class TwicePlusOne implements ChannelMap {
         @Override
-        public Sample apply(Sample sample, java.util.random.RandomGenerator rng, ImageBackend backend) {
+        public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
             float[] d = ((FloatImage) sample.image()).data();
             for (int i = 0; i < d.length; i++) {
                 d[i] = d[i] * 2 + 1;
@@ -404,7 +407,7 @@ class TransformsTest {
     void anyTensorWriterAndChannelMapsFuseAndWriteIntoTheBatchBuffer() {
         Transform passThrough = new Transform() {
             @Override
-            public Sample apply(Sample sample, java.util.random.RandomGenerator rng, ImageBackend backend) {
+            public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
                 return sample;
             }
 
@@ -425,7 +428,7 @@ class TransformsTest {
         ByteImage img = image(5, 3, 1);
         float[] full = ((FloatImage) p.apply(sample(img), new SplittableRandom(1), JAVA).image()).data();
         Sample head = p.applyHead(sample(img), new SplittableRandom(1), JAVA);
-        java.nio.FloatBuffer buf = java.nio.FloatBuffer.allocate(full.length);
+        FloatBuffer buf = FloatBuffer.allocate(full.length);
         p.writeTensor((ByteImage) head.image(), "x", buf, 0);
         float[] written = new float[full.length];
         buf.get(0, written);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class PrepareTest {
             assertEquals(400, c);
         }
         DataSource s = source("type = ClsSourceIdx, root = " + q(demo) + ", split = test, classes = "
-                + com.typesafe.config.ConfigValueFactory.fromIterable(IdxSource.FASHION_MNIST_CLASSES).render());
+                + ConfigValueFactory.fromIterable(IdxSource.FASHION_MNIST_CLASSES).render());
         assertEquals(1000, s.size());
         assertEquals("Ankle boot", s.classNames().get(9));
     }

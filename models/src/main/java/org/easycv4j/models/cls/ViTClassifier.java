@@ -25,7 +25,7 @@ import org.easycv4j.models.interop.CheckpointNames;
  * cross-entropy averaged over the batch. Outputs: {@code [logits]}.
  */
 public final class ViTClassifier implements TaskModel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ViTClassifier.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ViTClassifier.class);
     private final ViTClassifierSettings settings;
     private final ClassifierNetwork network;
 
@@ -154,7 +154,7 @@ public final class ViTClassifier implements TaskModel {
     }
 
     @Override
-    public void setAutocast(ai.djl.ndarray.types.DataType type) {
+    public void setAutocast(DataType type) {
         network.setAutocast(type);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,7 +185,7 @@ public final class CheckpointNames {
             }
             if (!missing.isEmpty()) {
                 errors.add(e.getKey() + " needs query, key and value; missing " + missing + " (have "
-                        + java.util.Arrays.stream(qkvSources.get(e.getKey())).filter(s -> s != null).toList() + ")");
+                        + Arrays.stream(qkvSources.get(e.getKey())).filter(s -> s != null).toList() + ")");
                 continue;
             }
             if (!parts[0].getShape().equals(parts[1].getShape()) || !parts[0].getShape().equals(parts[2].getShape())) {

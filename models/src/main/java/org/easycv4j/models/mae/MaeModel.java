@@ -2,6 +2,7 @@ package org.easycv4j.models.mae;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -24,7 +25,7 @@ import org.easycv4j.models.interop.CheckpointNames;
  * labels are ignored. Outputs: {@code [pred (N, L, p·p·C), mask (N, L)]}.
  */
 public final class MaeModel implements TaskModel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MaeModel.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MaeModel.class);
     private final MaeNetwork network;
 
     public MaeModel(MaeSettings settings) {
@@ -120,7 +121,7 @@ public final class MaeModel implements TaskModel {
     }
 
     @Override
-    public void setAutocast(ai.djl.ndarray.types.DataType type) {
+    public void setAutocast(DataType type) {
         network.setAutocast(type);
     }
 }

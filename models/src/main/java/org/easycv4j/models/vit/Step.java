@@ -3,6 +3,7 @@ package org.easycv4j.models.vit;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -91,7 +92,7 @@ public final class Step {
         return y;
     }
 
-    private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+    private static final NDIndex ALL = new NDIndex("...");
 
     /** The value of a parameter for this pass. */
     public NDArray param(Parameter p) {

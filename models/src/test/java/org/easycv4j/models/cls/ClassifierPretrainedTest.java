@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ class ClassifierPretrainedTest {
             NDArray pos = cls.namedParameters().stream().filter(p -> p.name().equals("pos_embed")).findFirst()
                     .orElseThrow().parameter().getArray();
             assertArrayEquals(expected, pos.toFloatArray(), 0f);
-            assertArrayEquals(new float[32], java.util.Arrays.copyOf(pos.toFloatArray(), 32), 0f); // cls row zero
+            assertArrayEquals(new float[32], Arrays.copyOf(pos.toFloatArray(), 32), 0f); // cls row zero
         }
     }
 

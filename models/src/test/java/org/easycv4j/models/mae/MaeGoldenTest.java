@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
+import java.util.Arrays;
 import java.util.Map;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.NamedParameter;
@@ -137,9 +138,9 @@ class MaeGoldenTest {
                 for (int i = 0; i < 196; i++) {
                     assertEquals(i, restored[b * 196 + i]);
                 }
-                float[] row = java.util.Arrays.copyOfRange(n, b * 196, b * 196 + 196);
+                float[] row = Arrays.copyOfRange(n, b * 196, b * 196 + 196);
                 float[] sorted = row.clone();
-                java.util.Arrays.sort(sorted);
+                Arrays.sort(sorted);
                 for (int i = 0; i < 196; i++) {
                     assertEquals(row[i] < sorted[49] ? 0f : 1f, mk[b * 196 + i], "sample " + b + " patch " + i);
                 }

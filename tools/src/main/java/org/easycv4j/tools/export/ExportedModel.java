@@ -41,6 +41,7 @@ import org.easycv4j.data.image.Image;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageBackends;
 import org.easycv4j.data.image.ImageFiles;
+import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.pipeline.Pipeline;
 import org.easycv4j.data.pipeline.Transform;
 
@@ -161,7 +162,7 @@ public final class ExportedModel {
         ByteImage decoded;
         try {
             decoded = backendForPreprocess().decode(ImageFiles.read(file), channels == 3);
-        } catch (org.easycv4j.data.image.ImageDecodeException e) {
+        } catch (ImageDecodeException e) {
             throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
         }
         if (channels == 1 && decoded.channels() == 3) {
@@ -185,7 +186,7 @@ public final class ExportedModel {
 
     private ImageBackend backendForPreprocess() {
         if (backend == null) {
-            backend = ImageBackends.byName("auto");
+            backend = ImageBackends.create(ImageBackends.Decoder.AUTO);
         }
         return backend;
     }

@@ -17,7 +17,12 @@ public final class PlotModule extends AbstractModule implements PluginModule {
     }
 
     /** @param width image width in pixels; @param height image height in pixels */
-    public record Settings(int width, int height) {}
+    public record Settings(int width, int height) {
+        public static Settings fromConfig(ConfigNode node) {
+            return new Settings(node.integerAtLeast("width", Plots.WIDTH, 100),
+                    node.integerAtLeast("height", Plots.HEIGHT, 100));
+        }
+    }
 
     /** {@code {type = PlotHook, width = 800, height = 500}}. */
     public static final class Factory implements ComponentFactory<Settings, Hook> {
@@ -28,8 +33,7 @@ public final class PlotModule extends AbstractModule implements PluginModule {
 
         @Override
         public Settings settings(ConfigNode node) {
-            return new Settings(node.integerAtLeast("width", Plots.WIDTH, 100),
-                    node.integerAtLeast("height", Plots.HEIGHT, 100));
+            return Settings.fromConfig(node);
         }
 
         @Override

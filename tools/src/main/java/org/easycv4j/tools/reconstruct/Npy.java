@@ -6,6 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +29,7 @@ public record Npy(long[] shape, float[] data) {
     public static Npy read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(bytes, 6), MAGIC)) {
+        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
             throw bad(file, "no NumPy magic (\\x93NUMPY)");
         }
         int major = bytes[6];
@@ -62,7 +65,7 @@ public record Npy(long[] shape, float[] data) {
             default -> throw bad(file, "dtype " + descr + " is not supported; expected float32 (<f4) or float64 (<f8)");
         };
         String[] dims = s.group(1).split(",");
-        java.util.List<Long> shape = new java.util.ArrayList<>();
+        List<Long> shape = new ArrayList<>();
         for (String dim : dims) {
             if (!dim.isBlank()) {
                 shape.add(Long.parseLong(dim.strip()));

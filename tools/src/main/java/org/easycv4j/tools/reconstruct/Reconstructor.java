@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import javax.imageio.ImageIO;
@@ -112,7 +113,7 @@ public final class Reconstructor {
     private static float[][] normalization(Config config, int channels, Path checkpoint) throws IOException {
         float[] mean = new float[channels];
         float[] std = new float[channels];
-        java.util.Arrays.fill(std, 1f);
+        Arrays.fill(std, 1f);
         if (!config.hasPath("data.train.pipeline")) {
             return new float[][] {mean, std};
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -30,7 +31,7 @@ public final class ToyMlp implements TaskModel {
         block.add(Linear.builder().setUnits(settings.hidden()).build());
         block.add(Activation.reluBlock());
         block.add(Linear.builder().setUnits(settings.numClasses()).build());
-        block.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+        block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
@@ -136,7 +137,7 @@ public final class CheckpointHook implements Hook {
             Map<String, Map<String, ai.djl.ndarray.NDArray>> files = new java.util.LinkedHashMap<>();
             stateful.forEach(h -> files.put(h.checkpointFile(), h.checkpointTensors()));
             Checkpoints.save(dir, params, c.optimizer(),
-                    c.lossScaler().map(org.easycv4j.core.optim.LossScaler::state).orElse(java.util.Map.of()), files,
+                    c.lossScaler().map(LossScaler::state).orElse(Map.of()), files,
                     state, resolvedConfig, provenance);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + dir, e);

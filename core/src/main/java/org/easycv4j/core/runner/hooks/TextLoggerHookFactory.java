@@ -9,7 +9,11 @@ import org.easycv4j.core.runner.Hook;
 public final class TextLoggerHookFactory implements ComponentFactory<TextLoggerHookFactory.Settings, Hook> {
 
     /** @param interval iterations between lines; 0 (default) takes {@code log_config.interval} */
-    public record Settings(int interval) {}
+    public record Settings(int interval) {
+        public static Settings fromConfig(ConfigNode node) {
+            return new Settings(node.integerAtLeast("interval", 0, 0));
+        }
+    }
 
     @Override
     public String description() {
@@ -18,8 +22,7 @@ public final class TextLoggerHookFactory implements ComponentFactory<TextLoggerH
 
     @Override
     public Settings settings(ConfigNode node) {
-        int interval = node.integerAtLeast("interval", 0, 0);
-        return new Settings(interval);
+        return Settings.fromConfig(node);
     }
 
     @Override
