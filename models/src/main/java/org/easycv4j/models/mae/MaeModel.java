@@ -19,6 +19,8 @@ import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MAE pretraining as a task: {@code batch.inputs()} = images and optionally the masking noise (N, L);
