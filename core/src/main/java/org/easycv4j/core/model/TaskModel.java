@@ -46,6 +46,15 @@ public interface TaskModel {
         return new ModelExport(ModelExport.CLASSIFICATION, namedParameters());
     }
 
+    /**
+     * The model as a TorchScript module for serving ({@code tools/export --format torchscript}), when it can
+     * write one: a classifier from normalized images to logits, a pretraining model its encoder as a feature
+     * extractor. The default has none.
+     */
+    default java.util.Optional<ScriptModule> scriptModule() {
+        return java.util.Optional.empty();
+    }
+
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */
     Shape[] inputShapes(int batchSize);
 
