@@ -4,6 +4,8 @@ import ai.djl.nn.Block;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Optional;
+import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.optim.NamedParameter;
 
@@ -34,8 +36,8 @@ public interface TaskModel {
      * How weights files written elsewhere (another framework's names) map to {@link #namedParameters()}: used by
      * {@code load_from}, evaluation and export. The default keeps the names.
      */
-    default org.easycv4j.core.checkpoint.NameMapping nameMapping() {
-        return org.easycv4j.core.checkpoint.NameMapping.IDENTITY;
+    default NameMapping nameMapping() {
+        return NameMapping.IDENTITY;
     }
 
     /**
@@ -51,8 +53,8 @@ public interface TaskModel {
      * write one: a classifier from normalized images to logits, a pretraining model its encoder as a feature
      * extractor. The default has none.
      */
-    default java.util.Optional<ScriptModule> scriptModule() {
-        return java.util.Optional.empty();
+    default Optional<ScriptModule> scriptModule() {
+        return Optional.empty();
     }
 
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */

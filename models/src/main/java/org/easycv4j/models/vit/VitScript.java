@@ -1,7 +1,9 @@
 package org.easycv4j.models.vit;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.optim.NamedParameter;
 
@@ -25,8 +27,40 @@ public final class VitScript {
 
     private VitScript() {}
 
+    /**
+     * Refuses parameters the generated source would not use (a head of another kind, an extra layer): the
+     * script would compute something else than the model.
+     */
+    private static void checkCovered(VitSettings vit, Output output, List<NamedParameter> parameters) {
+        Set<String> used = new HashSet<>(List.of("cls_token", "pos_embed",
+                "patch_embed.proj.weight", "patch_embed.proj.bias"));
+        for (int i = 0; i < vit.depth(); i++) {
+            for (String w : List.of("norm1", "attn.qkv", "attn.proj", "norm2", "mlp.fc1", "mlp.fc2")) {
+                used.add("blocks." + i + "." + w + ".weight");
+                used.add("blocks." + i + "." + w + ".bias");
+            }
+        }
+        List<String> tail = switch (output) {
+            case LOGITS_GLOBAL_POOL -> List.of("fc_norm", "head");
+            case LOGITS_CLS_TOKEN -> List.of("norm", "head");
+            case TOKENS -> List.of("norm");
+        };
+        tail.forEach(t -> {
+            used.add(t + ".weight");
+            used.add(t + ".bias");
+        });
+        List<String> names = parameters.stream().map(NamedParameter::name).toList();
+        List<String> extra = names.stream().filter(n -> !used.contains(n)).toList();
+        List<String> missing = used.stream().filter(n -> !names.contains(n)).sorted().toList();
+        if (!extra.isEmpty() || !missing.isEmpty()) {
+            throw new IllegalArgumentException("cannot write this model as TorchScript: the generated ViT source "
+                    + "does not use " + extra + " and needs " + missing);
+        }
+    }
+
     /** The module for {@code vit}'s weights in {@code parameters} (timm names), returning {@code output}. */
     public static ScriptModule module(String className, VitSettings vit, Output output, List<NamedParameter> parameters) {
+        checkCovered(vit, output, parameters);
         int d = vit.embedDim();
         int heads = vit.numHeads();
         String eps = "1e-06";

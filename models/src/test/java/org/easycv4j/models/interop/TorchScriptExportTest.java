@@ -2,6 +2,8 @@ package org.easycv4j.models.interop;
 
 import static org.easycv4j.models.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -14,6 +16,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.NameMapping;
@@ -27,6 +32,7 @@ import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;
+import org.easycv4j.models.vit.VitScript;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +95,20 @@ class TorchScriptExportTest {
     }
 
     @Test
+    void parametersTheScriptWouldNotUseAreRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(VIT
+                    + ", num_classes = 5")));
+            cls.block().initialize(m, DataType.FLOAT32, cls.inputShapes(1));
+            List<NamedParameter> params = new ArrayList<>(cls.namedParameters());
+            params.add(new NamedParameter("head_bn.weight", params.get(0).parameter()));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> VitScript.module("X", cls.settings().encoder(), VitScript.Output.LOGITS_GLOBAL_POOL, params));
+            assertTrue(e.getMessage().contains("[head_bn.weight]"), e.getMessage());
+        }
+    }
+
+    @Test
     void maeEncoderIsAFeatureExtractor() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             MaeModel mae = new MaeModel(MaeSettings.fromConfig(Fixtures.config(VIT
@@ -107,7 +127,7 @@ class TorchScriptExportTest {
             ViTClassifier probe = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(VIT
                     + ", num_classes = 32, use_global_pool = false")));
             probe.block().initialize(m, DataType.FLOAT32, probe.inputShapes(2));
-            Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
+            Map<String, NDArray> weights = new LinkedHashMap<>();
             for (NamedParameter p : mae.export().parameters()) {
                 weights.put(p.name(), p.parameter().getArray());
             }
