@@ -22,6 +22,8 @@ compare against the PyTorch outputs already in expected.safetensors. Writes into
   easycv_vit_ft.pth        EasyCV MAE fine-tuning checkpoint (PytorchImageModelWrapper, head in the backbone)
   easycv_vit_clshead.pth   EasyCV ViT classification with the linear layer in ClsHead (head_0.fc)
   easycv_resnet.pth        EasyCV classification checkpoint of another architecture (ResNet names)
+  easycv_expected.safetensors  the MAE encoder's features (every token after the final norm, no masking) for
+                           given images, the reference for the TorchScript export of the encoder
 """
 import os
 import sys
@@ -30,7 +32,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
-from make_golden import MAE, Classifier  # noqa: E402
+from make_golden import MAE, Classifier, write_safetensors  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "interop")
 
@@ -70,6 +72,18 @@ def main():
     meta = {"epoch": 400, "iter": 20000, "mmcv_version": "1.4.4", "time": "Thu Jan  1 00:00:00 2026",
             "config": "model = dict(type='MAE', backbone=dict(type='MaskedAutoencoderViT'))"}
     torch.save(checkpoint(easy, meta), os.path.join(OUT, "easycv_mae.pth"))
+    torch.manual_seed(8)
+    images = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        h = mae.patch_embed(images)
+        h = h.flatten(2).transpose(1, 2) if h.dim() == 4 else h
+        cls = (mae.cls_token + mae.pos_embed[:, :1]).expand(images.shape[0], -1, -1)
+        h = torch.cat([cls, h + mae.pos_embed[:, 1:]], 1)
+        for blk in mae.blocks:
+            h = blk(h)
+        tokens = mae.norm(h)
+    write_safetensors(os.path.join(OUT, "easycv_expected.safetensors"),
+                      {"encoder.images": images, "encoder.tokens": tokens})
 
     half = torch.load(os.path.join(OUT, "vit_tiny_cls.pth"))["state_dict"]
     cls = Classifier(32, 8, 3, 32, 2, 4, 5, True)

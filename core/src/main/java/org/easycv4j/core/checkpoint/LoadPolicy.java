@@ -2,6 +2,7 @@ package org.easycv4j.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Set;
 
 /**
  * What {@link WeightLoader} tolerates when a file and a model differ. The default is strict: every parameter
@@ -18,7 +19,7 @@ public interface LoadPolicy {
      * with another shape and not {@linkplain #adapt adapted}, skipped. Otherwise either is an error.
      * {@code fileKeys} are every name in the (renamed) file, e.g. to tell an encoder-only file from a full one.
      */
-    default boolean mayBeMissing(String name, java.util.Set<String> fileKeys) {
+    default boolean mayBeMissing(String name, Set<String> fileKeys) {
         return false;
     }
 

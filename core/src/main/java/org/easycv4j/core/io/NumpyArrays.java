@@ -2,7 +2,10 @@ package org.easycv4j.core.io;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import net.razorvine.pickle.PickleException;
 
 /**
@@ -42,7 +45,7 @@ final class NumpyArrays {
             byte[] raw = bytes(t[4], "numpy array data");
             int width = dtype.width();
             if (raw.length != count * width) {
-                throw new PickleException("numpy array of shape " + java.util.Arrays.toString(shape) + " and dtype "
+                throw new PickleException("numpy array of shape " + Arrays.toString(shape) + " and dtype "
                         + dtype + " needs " + count * width + " bytes, the pickle holds " + raw.length);
             }
             byte[] data = dtype.bigEndian() ? swap(raw, width) : raw;
@@ -128,8 +131,8 @@ final class NumpyArrays {
         if (raw.length != dtype.width()) {
             throw new PickleException("numpy scalar of dtype " + dtype + " needs " + dtype.width() + " bytes");
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(dtype.bigEndian() ? swap(raw, raw.length) : raw)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(dtype.bigEndian() ? swap(raw, raw.length) : raw)
+                .order(ByteOrder.LITTLE_ENDIAN);
         return switch (dtype.type()) {
             case UINT8 -> raw[0] & 0xFF;
             case INT8 -> (int) raw[0];

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.data.Batch;
 
 /**
@@ -36,8 +38,8 @@ public interface TaskModel {
      * How weights files written elsewhere (another framework's names) map to {@link #namedParameters()}: used by
      * {@code load_from}, evaluation and export. The default keeps the names.
      */
-    default org.easycv4j.core.checkpoint.NameMapping nameMapping() {
-        return org.easycv4j.core.checkpoint.NameMapping.IDENTITY;
+    default NameMapping nameMapping() {
+        return NameMapping.IDENTITY;
     }
 
     /**
@@ -54,6 +56,15 @@ public interface TaskModel {
      */
     default boolean trainsOnLabels() {
         return true;
+    }
+
+    /**
+     * The model as a TorchScript module for serving ({@code tools/export --format torchscript}), when it can
+     * write one: a classifier from normalized images to logits, a pretraining model its encoder as a feature
+     * extractor. The default has none.
+     */
+    default Optional<ScriptModule> scriptModule() {
+        return Optional.empty();
     }
 
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */

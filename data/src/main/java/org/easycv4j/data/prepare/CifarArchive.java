@@ -10,7 +10,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.data.source.CifarSource;
 import org.easycv4j.data.source.DataSource;
@@ -93,7 +95,7 @@ public final class CifarArchive {
                 if (!first.equals(variant.pythonFolder()) && !first.equals(variant.binaryFolder())) {
                     throw new IOException(archive + ": entry \"" + name + "\" is not under " + variant.pythonFolder()
                             + "/ or " + variant.binaryFolder() + "/: not an official "
-                            + variant.name().toLowerCase(java.util.Locale.ROOT) + " archive");
+                            + variant.name().toLowerCase(Locale.ROOT) + " archive");
                 }
                 if (top != null && !top.equals(first)) {
                     throw new IOException(archive + ": holds both " + top + "/ and " + first + "/");
@@ -119,7 +121,7 @@ public final class CifarArchive {
             }
         } catch (EOFException e) {
             throw new IOException(archive + ": truncated archive", e);
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IOException(archive + ": not a gzip file (" + e.getMessage() + ")", e);
         }
         if (top == null) {

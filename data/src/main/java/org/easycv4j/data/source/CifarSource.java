@@ -1,10 +1,12 @@
 package org.easycv4j.data.source;
 
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.HostTensor;
@@ -150,7 +152,7 @@ public final class CifarSource {
         } else {
             throw new IOException("root: " + root.toAbsolutePath() + " holds neither " + variant.pyFolder + "/ (python "
                     + "version) nor " + variant.binFolder + "/ (binary version); extract the official archive there "
-                    + "(tools/prepare-data " + variant.name().toLowerCase(java.util.Locale.ROOT)
+                    + "(tools/prepare-data " + variant.name().toLowerCase(Locale.ROOT)
                     + " --from ARCHIVE.tar.gz --out " + root + ")");
         }
         if (!names.isEmpty() && names.size() != variant.classes) {
@@ -185,7 +187,7 @@ public final class CifarSource {
                     + " (keys: " + d.keySet() + ")");
         }
         long[] shape = data.shape().getShape();
-        if (data.dtype() != ai.djl.ndarray.types.DataType.UINT8 || shape.length != 2 || shape[1] != PIXELS) {
+        if (data.dtype() != DataType.UINT8 || shape.length != 2 || shape[1] != PIXELS) {
             throw new IOException(file + ": expected " + expected + "; \"data\" is " + data.dtype() + " " + data.shape());
         }
         if (!(d.get(variant.labelsKey) instanceof List<?> list)) {

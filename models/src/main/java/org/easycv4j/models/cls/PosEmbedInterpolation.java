@@ -1,5 +1,9 @@
 package org.easycv4j.models.cls;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
 /**
  * Resizes a (1 + g·g) × D position embedding to another patch grid: the cls row is kept, the patch rows are
  * resampled on the grid with PyTorch's bicubic interpolation ({@code align_corners=False}, A = −0.75, border
@@ -14,13 +18,13 @@ public final class PosEmbedInterpolation {
      * {@code src} (1, 1 + g·g, D) resized to {@code target} (1, 1 + h·h, D), or {@code null} when the shapes are
      * not two such square grids of the same width.
      */
-    public static ai.djl.ndarray.NDArray adapt(ai.djl.ndarray.NDArray src, ai.djl.ndarray.types.Shape target) {
-        ai.djl.ndarray.types.Shape from = src.getShape();
+    public static NDArray adapt(NDArray src, Shape target) {
+        Shape from = src.getShape();
         if (from.dimension() != 3 || target.dimension() != 3 || from.get(0) != 1 || target.get(0) != 1
                 || from.get(2) != target.get(2) || side(from.get(1) - 1) < 0 || side(target.get(1) - 1) < 0) {
             return null;
         }
-        float[] values = src.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] values = src.toType(DataType.FLOAT32, false).toFloatArray();
         float[] resized = resize(values, 1, (int) target.get(2), side(from.get(1) - 1), side(target.get(1) - 1));
         return src.getManager().create(resized, target);
     }

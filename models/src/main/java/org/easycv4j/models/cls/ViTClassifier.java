@@ -9,15 +9,18 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
 import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
+import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +108,13 @@ public final class ViTClassifier implements TaskModel {
     /** Loads the encoder of {@code file}, a weights file or a checkpoint folder, under {@link #pretrainedPolicy()}. */
     public LoadReport loadPretrained(Path file, NDManager manager) throws IOException {
         return WeightLoader.load(file, namedParameters(), nameMapping(), pretrainedPolicy(), manager);
+    }
+
+    /** From normalized images to logits (see {@link VitScript}). */
+    @Override
+    public Optional<ScriptModule> scriptModule() {
+        return Optional.of(VitScript.module("ViTClassifier", settings.encoder(), network.globalPool()
+                ? VitScript.Output.LOGITS_GLOBAL_POOL : VitScript.Output.LOGITS_CLS_TOKEN, namedParameters()));
     }
 
     /** Loads {@code pretrained} when configured and logs what was loaded, ignored and interpolated. */

@@ -16,9 +16,11 @@ import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.ModelExport;
+import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
+import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +106,13 @@ public final class MaeModel implements TaskModel {
     /** Loads {@code source} (a weights file or a checkpoint folder) under {@link #pretrainedPolicy()}. */
     public LoadReport loadPretrained(Path source, NDManager manager) throws IOException {
         return WeightLoader.load(source, namedParameters(), nameMapping(), pretrainedPolicy(), manager);
+    }
+
+    /** The encoder as a feature extractor: normalized images to every token after the final norm. */
+    @Override
+    public Optional<ScriptModule> scriptModule() {
+        return Optional.of(VitScript.module("MaeEncoder", network.vitSettings(), VitScript.Output.TOKENS,
+                export().parameters()));
     }
 
     /** Loads {@code pretrained} when configured and logs what was loaded. */

@@ -23,7 +23,9 @@ import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.engine.TorchScriptArchive;
 import org.easycv4j.core.model.ModelExport;
+import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Spec;
@@ -38,11 +40,13 @@ import org.easycv4j.core.util.AtomicFiles;
  * OUT/model.safetensors  the exported parameters by timm-style name
  * OUT/config.conf        task, model settings, preprocessing pipeline, class names
  * OUT/export.json        the same facts for other tools, plus the source checkpoint and provenance
+ * OUT/model.pt           with TorchScript: the model's {@link ScriptModule} with the weights
  * </pre>
  * The preprocessing is the validation pipeline ({@code data.val}, else the first of {@code eval_pipelines}).
  */
 public final class Exporter {
     public static final String WEIGHTS = "model.safetensors";
+    public static final String TORCHSCRIPT = "model.pt";
     public static final String CONFIG = "config.conf";
     public static final String INFO = "export.json";
     public static final String FORMAT = "easycv4j-export-1";
@@ -50,8 +54,8 @@ public final class Exporter {
     private Exporter() {}
 
     /** Exports; returns the task written ({@link ModelExport#CLASSIFICATION} or {@link ModelExport#BACKBONE}). */
-    public static String export(ExperimentLoader.Loaded loaded, Path checkpoint, Path out, List<String> commandLine)
-            throws IOException {
+    public static String export(ExperimentLoader.Loaded loaded, Path checkpoint, Path out, List<String> commandLine,
+            boolean torchScript) throws IOException {
         Experiment e = loaded.experiment();
         BuildContext ctx = new BuildContext(out, e.seed(), e.data().imgsPerGpu(), false);
         TaskModel model = e.model().create(ctx);
@@ -63,6 +67,11 @@ public final class Exporter {
             model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(1));
             loadWeights(checkpoint, model, manager);
             ModelExport export = model.export();
+            ScriptModule script = null;
+            if (torchScript) {
+                script = model.scriptModule().orElseThrow(() -> new IllegalArgumentException("model type "
+                        + e.model().type() + " cannot be written as TorchScript; export without --format torchscript"));
+            }
             ConfigValue pipeline = null;
             List<String> classes = List.of();
             if (export.task() == ModelExport.Task.CLASSIFICATION) {
@@ -87,6 +96,10 @@ public final class Exporter {
             info.put("input_shape", inputShape);
             info.put("class_names", classes);
             info.put("parameters", export.parameters().size());
+            if (script != null) {
+                TorchScriptArchive.write(out.resolve(TORCHSCRIPT), script);
+                info.put("torchscript", Map.of("file", TORCHSCRIPT, "forward", script.description()));
+            }
             info.put("checkpoint", checkpoint.toAbsolutePath().normalize().toString());
             info.put("provenance", Provenance.collect(e.seed(), commandLine, "").toJsonTree());
             AtomicFiles.write(out.resolve(INFO), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
