@@ -190,4 +190,23 @@ class ConvertConfigTest {
         CliRun.Result stdout = CliRun.run("convert-config", MAE_400E.toString());
         assertEquals(Files.readString(out), stdout.out());
     }
+
+    @Test
+    void unusedHelperNamesAreNotedAndTheRootCanBeGiven(@TempDir Path dir) throws IOException {
+        Path py = dir.resolve("cfg.py");
+        Files.writeString(py, "_base_ = 'configs/base.py'\nema = dict(decay=0.9999)\nwidth = 8\n"
+                + "model = dict(type='ToyMLP', hidden=width)\n");
+        CliRun.Result r = CliRun.run("convert-config", py.toString(), "--easycv-root", EASYCV.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("cfg.py:2: ema: not a key EasyCV4J reads and not used by another value; kept "
+                + "under vars, without effect"), r.err());
+        assertFalse(r.err().contains("width:"), r.err());
+        assertTrue(r.out().contains("hidden = ${vars.width}"), r.out());
+        assertTrue(r.out().contains("log_level = \"INFO\""), r.out()); // from the root's configs/base.py
+        CliRun.Result missing = CliRun.run("convert-config", py.toString());
+        assertEquals(Main.USER_ERROR, missing.code());
+        assertTrue(missing.err().contains("cfg.py:1: _base_ file configs/base.py not found (paths starting with "
+                + "configs/ or benchmarks/ are taken from the EasyCV repository root: pass --easycv-root)"),
+                missing.err());
+    }
 }
