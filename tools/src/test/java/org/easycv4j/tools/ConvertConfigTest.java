@@ -179,6 +179,9 @@ class ConvertConfigTest {
         assertTrue(r.err().contains("bad.py:4: call of 'get_lr'"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertFalse(Files.exists(out));
+        CliRun.Result none = convert(dir.resolve("none.py"), out);
+        assertEquals(Main.USER_ERROR, none.code());
+        assertTrue(none.err().startsWith("error: " + dir.resolve("none.py") + ": no such file"), none.err());
     }
 
     @Test
