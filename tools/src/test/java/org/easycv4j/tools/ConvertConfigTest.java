@@ -90,6 +90,7 @@ class ConvertConfigTest {
         assertTrue(hocon.contains("lr = 0.0024"), hocon); // 1.5e-4 * (64 * 8 * 8) / 256
         assertTrue(hocon.contains("mean = ${vars.img_norm_cfg.mean}"), hocon);
         assertTrue(hocon.contains("workflow = [[\"train\", 1]]"), hocon);
+        assertTrue(hocon.contains("drop_last = true"), hocon); // EasyCV's default, not EasyCV4J's
 
         Path work = dir.resolve("work");
         CliRun.Result r = dryRun(conf, work, "vars.data_train_list=" + q(imagenet.resolve("meta/train.txt")),
