@@ -192,7 +192,6 @@ final class PyConfigParser {
     // ------------------------------------------------------------ expressions
 
     private PyValue expr() {
-        Token t = peek();
         PyValue v = arith();
         Token n = peek();
         if (n.kind() == Kind.NAME && Set.of("if", "and", "or", "not", "in", "is", "for", "lambda").contains(n.text())
