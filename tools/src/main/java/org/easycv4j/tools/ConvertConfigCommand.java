@@ -1,5 +1,6 @@
 package org.easycv4j.tools;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ public final class ConvertConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isRegularFile(config)) {
+            throw new ComponentBuildException(config + ": no such file, expected an EasyCV python config");
+        }
         if (out != null && Files.exists(out) && !force) {
             throw new ComponentBuildException(out + " exists; pass --force to replace it");
         }
@@ -45,7 +49,11 @@ public final class ConvertConfigCommand implements Callable<Integer> {
             System.out.print(t.hocon());
             System.out.flush();
         } else {
-            AtomicFiles.write(out, t.hocon().getBytes(StandardCharsets.UTF_8));
+            try {
+                AtomicFiles.write(out, t.hocon().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new ComponentBuildException("cannot write " + out + ": " + e, e);
+            }
             System.err.println("wrote " + out);
         }
         return 0;

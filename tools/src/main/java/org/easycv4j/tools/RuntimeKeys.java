@@ -3,10 +3,14 @@ package org.easycv4j.tools;
 import ch.qos.logback.classic.Level;
 import org.easycv4j.core.engine.Cudnn;
 import org.easycv4j.core.runner.RuntimeSettings;
+import org.easycv4j.data.image.OpenCvBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies the EasyCV runtime keys a launcher acts on: {@code log_level} and {@code cudnn_benchmark}. */
+/**
+ * Applies the EasyCV runtime keys a launcher acts on: {@code log_level}, {@code cudnn_benchmark} and
+ * {@code opencv_num_threads}.
+ */
 final class RuntimeKeys {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeKeys.class);
 
@@ -22,6 +26,7 @@ final class RuntimeKeys {
         if (s.cudnnBenchmark()) {
             Cudnn.benchmark(true);
         }
+        s.opencvNumThreads().ifPresent(OpenCvBackend::setNumThreads);
         s.note().ifPresent(LOG::info);
     }
 

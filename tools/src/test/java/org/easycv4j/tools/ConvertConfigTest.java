@@ -90,11 +90,17 @@ class ConvertConfigTest {
         assertTrue(hocon.contains("lr = 0.0024"), hocon); // 1.5e-4 * (64 * 8 * 8) / 256
         assertTrue(hocon.contains("mean = ${vars.img_norm_cfg.mean}"), hocon);
         assertTrue(hocon.contains("workflow = [[\"train\", 1]]"), hocon);
+        assertTrue(hocon.contains("drop_last = true"), hocon); // EasyCV's default, not EasyCV4J's
 
         Path work = dir.resolve("work");
         CliRun.Result r = dryRun(conf, work, "vars.data_train_list=" + q(imagenet.resolve("meta/train.txt")),
                 "vars.data_train_root=" + q(imagenet));
         assertEquals(0, r.code(), r.err());
+        // base.py's runtime keys: accepted, the ones without effect named in one note.
+        List<String> note = (r.out() + r.err()).lines().filter(l -> l.contains("EasyCV keys without effect")).toList();
+        assertEquals(1, note.size(), r.out() + r.err());
+        assertTrue(note.get(0).endsWith("ignored: workflow, dist_params, train_cfg, test_cfg (docs/config.md, EasyCV "
+                + "compatibility)"), note.get(0));
         Path port = dir.resolve("port");
         CliRun.Result p = dryRun(PORTS.resolve("selfsup/mae/mae_vit_base_patch16_8xb64_400e.conf"), port,
                 "vars.imagenet_root=" + q(imagenet));
@@ -174,6 +180,9 @@ class ConvertConfigTest {
         assertTrue(r.err().contains("bad.py:4: call of 'get_lr'"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertFalse(Files.exists(out));
+        CliRun.Result none = convert(dir.resolve("none.py"), out);
+        assertEquals(Main.USER_ERROR, none.code());
+        assertTrue(none.err().startsWith("error: " + dir.resolve("none.py") + ": no such file"), none.err());
     }
 
     @Test
@@ -189,5 +198,24 @@ class ConvertConfigTest {
         assertTrue(Files.readString(out).contains("total_epochs = 400"));
         CliRun.Result stdout = CliRun.run("convert-config", MAE_400E.toString());
         assertEquals(Files.readString(out), stdout.out());
+    }
+
+    @Test
+    void unusedHelperNamesAreNotedAndTheRootCanBeGiven(@TempDir Path dir) throws IOException {
+        Path py = dir.resolve("cfg.py");
+        Files.writeString(py, "_base_ = 'configs/base.py'\nema = dict(decay=0.9999)\nwidth = 8\n"
+                + "model = dict(type='ToyMLP', hidden=width)\n");
+        CliRun.Result r = CliRun.run("convert-config", py.toString(), "--easycv-root", EASYCV.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("cfg.py:2: ema: not a key EasyCV4J reads and not used by another value; kept "
+                + "under vars, without effect"), r.err());
+        assertFalse(r.err().contains("width:"), r.err());
+        assertTrue(r.out().contains("hidden = ${vars.width}"), r.out());
+        assertTrue(r.out().contains("log_level = \"INFO\""), r.out()); // from the root's configs/base.py
+        CliRun.Result missing = CliRun.run("convert-config", py.toString());
+        assertEquals(Main.USER_ERROR, missing.code());
+        assertTrue(missing.err().contains("cfg.py:1: _base_ file configs/base.py not found (paths starting with "
+                + "configs/ or benchmarks/ are taken from the EasyCV repository root: pass --easycv-root)"),
+                missing.err());
     }
 }

@@ -5,20 +5,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.easycv4j.core.config.ConfigNode;
 
 /**
  * EasyCV's run-time keys ({@code configs/base.py} and the keys its {@code tools/train.py} reads) that are not
- * part of the experiment itself. {@code log_level} and {@code cudnn_benchmark} are applied; the keys of
+ * part of the experiment itself. {@code log_level}, {@code cudnn_benchmark} and {@code opencv_num_threads} are
+ * applied; the keys of
  * {@link #IGNORED} are accepted, checked where their type is obvious, and named in one note, so that an EasyCV
  * config's runtime section needs no editing.
  *
  * @param logLevel the console log level, when set
  * @param cudnnBenchmark let cuDNN pick the fastest convolution algorithms (PyTorch's
  *     {@code torch.backends.cudnn.benchmark})
+ * @param opencvNumThreads OpenCV's own threads inside one image operation ({@code cv2.setNumThreads}), when set
  * @param ignored the keys of {@link #IGNORED} the config sets, in table order
  */
-public record RuntimeSettings(Optional<LogLevel> logLevel, boolean cudnnBenchmark, List<String> ignored) {
+public record RuntimeSettings(Optional<LogLevel> logLevel, boolean cudnnBenchmark, OptionalInt opencvNumThreads,
+        List<String> ignored) {
 
     /** Python logging's level names, as EasyCV writes them. */
     public enum LogLevel { DEBUG, INFO, WARNING, ERROR, CRITICAL }
@@ -31,7 +35,6 @@ public record RuntimeSettings(Optional<LogLevel> logLevel, boolean cudnnBenchmar
         m.put("workflow", "validation runs from eval_config; EasyCV accepts only [('train', 1)] too");
         m.put("dist_params", "the distributed backend comes from the launcher");
         m.put("mp_start_method", "the data loader uses threads, not processes");
-        m.put("opencv_num_threads", "images are decoded without OpenCV, on the loader's workers_per_gpu threads");
         m.put("train_cfg", "empty in EasyCV's base config; no model here reads it");
         m.put("test_cfg", "empty in EasyCV's base config; no model here reads it");
         m.put("evaluation", "mmcv's evaluation hook settings; EasyCV, like this project, evaluates from eval_config");
@@ -53,9 +56,13 @@ public record RuntimeSettings(Optional<LogLevel> logLevel, boolean cudnnBenchmar
             level = Optional.of(LogLevel.valueOf(name));
         }
         boolean cudnn = root.bool("cudnn_benchmark", false);
+        OptionalInt threads = OptionalInt.empty();
         if (root.has("opencv_num_threads")) {
-            int threads = root.integer("opencv_num_threads");
-            root.check(threads >= 0, "opencv_num_threads", "expected a number of threads >= 0, got " + threads);
+            int n = root.integer("opencv_num_threads");
+            root.check(n >= 0, "opencv_num_threads", "expected a number of threads >= 0, got " + n);
+            threads = n >= 0 ? OptionalInt.of(n) : threads;
+        } else {
+            root.accept("opencv_num_threads");
         }
         if (root.has("mp_start_method")) {
             root.choice("mp_start_method", "fork", List.of("fork", "spawn", "forkserver"));
@@ -71,7 +78,7 @@ public record RuntimeSettings(Optional<LogLevel> logLevel, boolean cudnnBenchmar
                 ignored.add(key);
             }
         }
-        return new RuntimeSettings(level, cudnn, List.copyOf(ignored));
+        return new RuntimeSettings(level, cudnn, threads, List.copyOf(ignored));
     }
 
     /** The one line telling the user which keys had no effect, or empty when there are none. */

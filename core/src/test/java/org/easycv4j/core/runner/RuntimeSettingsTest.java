@@ -30,10 +30,11 @@ class RuntimeSettingsTest {
         RuntimeSettings r = l.runtime();
         assertEquals(Optional.of(RuntimeSettings.LogLevel.WARNING), r.logLevel());
         assertTrue(r.cudnnBenchmark());
-        assertEquals(List.of("workflow", "dist_params", "mp_start_method", "opencv_num_threads", "train_cfg",
-                "test_cfg", "evaluation", "oss_io_config", "export", "predict"), r.ignored());
+        assertEquals(java.util.OptionalInt.of(0), r.opencvNumThreads());
+        assertEquals(List.of("workflow", "dist_params", "mp_start_method", "train_cfg", "test_cfg", "evaluation",
+                "oss_io_config", "export", "predict"), r.ignored());
         assertEquals("EasyCV keys without effect here, ignored: workflow, dist_params, mp_start_method, "
-                + "opencv_num_threads, train_cfg, test_cfg, evaluation, oss_io_config, export, predict "
+                + "train_cfg, test_cfg, evaluation, oss_io_config, export, predict "
                 + "(docs/config.md, EasyCV compatibility)", r.note().orElseThrow());
         assertEquals(2, l.experiment().totalEpochs()); // the experiment itself is unchanged
     }
@@ -44,6 +45,7 @@ class RuntimeSettingsTest {
         assertEquals(Optional.empty(), r.note());
         assertEquals(Optional.empty(), r.logLevel());
         assertEquals(false, r.cudnnBenchmark());
+        assertEquals(java.util.OptionalInt.empty(), r.opencvNumThreads());
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class OpenCvBackend implements ImageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenCvBackend.class);
     private static volatile Optional<OpenCvBackend> instance;
+    /** OpenCV's own threads per call; the loader parallelises over images, so by default none (1). */
+    private static volatile int numThreads = 1;
 
     private OpenCvBackend() {}
 
@@ -37,7 +39,7 @@ public final class OpenCvBackend implements ImageBackend {
                         Loader.load(opencv_imgcodecs.class);
                         Loader.load(opencv_imgproc.class);
                         // The loader parallelises over images; OpenCV's own thread pool would only contend.
-                        org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
+                        org.bytedeco.opencv.global.opencv_core.setNumThreads(numThreads);
                         i = Optional.of(new OpenCvBackend());
                     } catch (Throwable t) {
                         LOG.warn("OpenCV natives unavailable ({}); image decoding falls back to ImageIO", t.toString());
@@ -48,6 +50,20 @@ public final class OpenCvBackend implements ImageBackend {
             }
         }
         return i;
+    }
+
+    /**
+     * EasyCV's {@code opencv_num_threads} ({@code cv2.setNumThreads}): threads OpenCV may use inside one decode or
+     * resize; 0 and 1 mean none. Applies now when OpenCV is loaded, else when it loads.
+     */
+    public static void setNumThreads(int n) {
+        synchronized (OpenCvBackend.class) {
+            numThreads = n;
+            Optional<OpenCvBackend> i = instance;
+            if (i != null && i.isPresent()) {
+                org.bytedeco.opencv.global.opencv_core.setNumThreads(n);
+            }
+        }
     }
 
     @Override

@@ -81,6 +81,17 @@ final class EasyCvMapping {
                         return null;
                     }));
 
+    /**
+     * A setting whose default differs: EasyCV's value, written when the config leaves it out.
+     *
+     * @param path where, from the top level; written only when its parent object exists
+     */
+    record Default(List<String> path, boolean value, String why) {}
+
+    static final List<Default> DEFAULTS = List.of(
+            new Default(List.of("data", "drop_last"), true, "EasyCV's tools/train.py drops the last incomplete "
+                    + "batch unless data.drop_last says otherwise; EasyCV4J's default keeps it"));
+
     private EasyCvMapping() {}
 
     /** Applies the table to the known top-level keys of {@code root}; helper values are left as written. */
@@ -95,6 +106,15 @@ final class EasyCvMapping {
         Dict d = new Dict(out, root.loc());
         for (Map.Entry<List<String>, PyValue> m : ctx.moves.entrySet()) {
             d = set(d, m.getKey(), 0, m.getValue());
+        }
+        for (Default def : DEFAULTS) {
+            PyValue parent = d;
+            for (String k : def.path().subList(0, def.path().size() - 1)) {
+                parent = parent instanceof Dict pd ? pd.get(k) : null;
+            }
+            if (parent instanceof Dict pd && pd.get(def.path().get(def.path().size() - 1)) == null) {
+                d = set(d, def.path(), 0, new Bool(def.value(), pd.loc()));
+            }
         }
         return d;
     }

@@ -56,6 +56,8 @@ final class PyConfigParser {
     private final Map<String, PyValue> names = new LinkedHashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> used = new java.util.HashSet<>();
+    /** Names whose assignment was reported, and its line: a later use is not a second problem of its own. */
+    private final Map<String, Integer> untranslated = new java.util.HashMap<>();
 
     private PyConfigParser(String file, List<Token> tokens) {
         this.file = file;
@@ -113,6 +115,10 @@ final class PyConfigParser {
                 statement();
             } catch (Unsupported | ArithmeticException e) {
                 int line = e instanceof Unsupported u ? u.line : first.line();
+                if (first.kind() == Kind.NAME && peekAt(first).is("=")) {
+                    untranslated.put(first.text(), first.line());
+                    names.remove(first.text());
+                }
                 problems.add(new Problem(new Loc(file, line), e instanceof Unsupported ? e.getMessage()
                         : "integer overflow: the value does not fit in 64 bits"));
                 skipLine();
@@ -124,6 +130,12 @@ final class PyConfigParser {
                 }
             }
         }
+    }
+
+    /** The token after {@code t}. */
+    private Token peekAt(Token t) {
+        int k = tokens.indexOf(t);
+        return tokens.get(Math.min(k + 1, tokens.size() - 1));
     }
 
     private void skipLine() {
@@ -180,7 +192,6 @@ final class PyConfigParser {
     // ------------------------------------------------------------ expressions
 
     private PyValue expr() {
-        Token t = peek();
         PyValue v = arith();
         Token n = peek();
         if (n.kind() == Kind.NAME && Set.of("if", "and", "or", "not", "in", "is", "for", "lambda").contains(n.text())
@@ -321,6 +332,10 @@ final class PyConfigParser {
                     default -> {
                         PyValue v = names.get(t.text());
                         used.add(t.text());
+                        if (v == null && untranslated.containsKey(t.text())) {
+                            throw new Unsupported(t.line(), "uses '" + t.text() + "', whose assignment (line "
+                                    + untranslated.get(t.text()) + ") is not translated");
+                        }
                         if (v == null) {
                             throw new Unsupported(t.line(), "name '" + t.text() + "' is not assigned earlier in this"
                                     + " file (names of _base_ files are not visible in Python either)");

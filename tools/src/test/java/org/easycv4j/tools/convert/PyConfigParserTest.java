@@ -133,9 +133,10 @@ class PyConfigParserTest {
                 "c = 1 if x else 2",                // 14
                 "k = {1: 'a'}",                     // 15
                 "ok = x * 3",                       // 16
+                "again = z",                        // 17
                 ""));
         List<String> p = r.problems().stream().map(Object::toString).toList();
-        assertEquals(12, p.size(), p.toString()); // line 4 is the if's body
+        assertEquals(13, p.size(), p.toString()); // line 4 is the if's body
         assertTrue(p.get(0).startsWith("bad.py:1: 'import'"), p.get(0));
         assertTrue(p.get(1).startsWith("bad.py:3: 'if' statement"), p.get(1));
         assertTrue(p.get(2).startsWith("bad.py:5: call of 'foo'"), p.get(2));
@@ -149,6 +150,8 @@ class PyConfigParserTest {
                 p.get(9));
         assertTrue(p.get(10).startsWith("bad.py:14: 'if' expression"), p.get(10));
         assertTrue(p.get(11).startsWith("bad.py:15: dict keys must be strings"), p.get(11));
+        assertTrue(p.get(12).startsWith("bad.py:17: uses 'z', whose assignment (line 5) is not translated"),
+                p.get(12));
         assertEquals(3L, plain(r.names().get("ok")));
         PyConfigParser.Result unterminated = PyConfigParser.parse("u.py", "a = 1\nb = 'abc\n");
         assertEquals("u.py:2: unterminated string", unterminated.problems().get(0).toString());
