@@ -98,7 +98,7 @@ class RegistryTest {
     @Test
     void pluginsOnTheClassPathAreRegistered() {
         Components c = Injectors.create().getInstance(Components.class);
-        assertEquals(List.of("AdamW", "SGD"), List.copyOf(c.factories(CoreKinds.OPTIMIZER).keySet()));
+        assertEquals(List.of("AdamW", "LARS", "SGD"), List.copyOf(c.factories(CoreKinds.OPTIMIZER).keySet()));
         assertTrue(c.factories(CoreKinds.LR_SCHEDULE).containsKey("CosineAnnealing"));
         assertTrue(c.kinds().containsAll(List.of(CoreKinds.MODEL, CoreKinds.DATASET, CoreKinds.HOOK)));
     }
@@ -120,7 +120,7 @@ class RegistryTest {
         assertEquals(Optional.empty(), c.parseRequired(root, "optimizer", CoreKinds.OPTIMIZER));
         var p = root.problems().list().get(0);
         assertEquals("optimizer.type", p.path());
-        assertEquals("unknown optimizer \"AdamW_\"; known: [AdamW, SGD]; did you mean \"AdamW\"?", p.message());
+        assertEquals("unknown optimizer \"AdamW_\"; known: [AdamW, LARS, SGD]; did you mean \"AdamW\"?", p.message());
     }
 
     @Test
