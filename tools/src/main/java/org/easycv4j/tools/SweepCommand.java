@@ -74,6 +74,14 @@ public final class SweepCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return Main.USER_ERROR;
         }
+        List<Path> configs = new ArrayList<>(List.of(config));
+        configs.addAll(then);
+        for (Path p : configs) {
+            if (!java.nio.file.Files.isRegularFile(p)) {
+                spec.commandLine().getErr().println("error: no config file at " + p.toAbsolutePath());
+                return Main.USER_ERROR;
+            }
+        }
         Path dir = out != null ? out : Path.of("work_dirs", "sweeps", stageName(config));
         List<Sweep.Stage> thenStages = new ArrayList<>();
         for (Path p : then) {

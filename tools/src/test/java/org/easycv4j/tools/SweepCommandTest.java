@@ -27,6 +27,18 @@ class SweepCommandTest {
     }
 
     @Test
+    void badArgumentsAreOneClearErrorBeforeAnyRun(@TempDir Path dir) {
+        CliRun.Result grid = CliRun.run("sweep", TOY.toString(), "--grid", "optimizer.lr", "--out", dir.toString());
+        assertEquals(Main.USER_ERROR, grid.code());
+        assertTrue(grid.err().contains("--grid optimizer.lr: expected key=value1,value2"), grid.err());
+        CliRun.Result then = CliRun.run("sweep", TOY.toString(), "--then", dir.resolve("missing.conf").toString(),
+                "--out", dir.toString());
+        assertEquals(Main.USER_ERROR, then.code());
+        assertTrue(then.err().contains("no config file at") && then.err().contains("missing.conf"), then.err());
+        assertFalse(Files.exists(dir.resolve(Sweep.CSV)), "nothing ran");
+    }
+
+    @Test
     void anInterruptedSweepRerunSkipsFinishedRunsAndReportsFailures(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("sweep");
         String[] args = {"sweep", TOY.toString(), "--grid", "optimizer.lr=0.01,-1,0.03", "--set", "total_epochs=2",

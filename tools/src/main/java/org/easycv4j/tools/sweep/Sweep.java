@@ -284,7 +284,7 @@ public final class Sweep {
     }
 
     /**
-     * The headline metric of each stage (top1 when validated, else the last training loss) against the first
+     * The headline metric (top1 of the stages that validate; the last training loss when none does) against the first
      * varied key, averaged over seeds (the points' and the {@code --then} runs'); one series per stage and value
      * of the other keys. Only numeric keys plot.
      */
@@ -299,14 +299,13 @@ public final class Sweep {
             }
         }
         Map<String, Map<Double, double[]>> sums = new LinkedHashMap<>();
-        String yTitle = null;
+        // One quantity per chart: top-1 when any stage validates, else the training loss.
+        String metric = stageNames().stream().anyMatch(s -> metricNames(rows, s).contains("top1")) ? "top1"
+                : "train_loss";
         for (String s : stageNames()) {
-            List<String> names = metricNames(rows, s);
-            String metric = names.contains("top1") ? "top1" : names.contains("train_loss") ? "train_loss" : null;
-            if (metric == null) {
+            if (!metricNames(rows, s).contains(metric)) {
                 continue;
             }
-            yTitle = yTitle == null ? metric : yTitle.equals(metric) ? yTitle : yTitle + " / " + metric;
             for (Row r : rows) {
                 Result res = r.stages().get(s);
                 if (res == null || !res.ok() || !res.metrics().containsKey(metric)) {
@@ -338,8 +337,8 @@ public final class Sweep {
             }
             series.put(name, xy);
         });
-        Plots.points("Sweep: mean over seeds", key, yTitle, series, out.resolve("sweep_" + key + ".png"), Plots.WIDTH,
-                Plots.HEIGHT);
+        Plots.points("Sweep: mean over seeds", key, metric.equals("top1") ? "top-1 (%)" : "training loss", series,
+                out.resolve("sweep_" + key + ".png"), Plots.WIDTH, Plots.HEIGHT);
     }
 
     private static Optional<Double> parse(String v) {
