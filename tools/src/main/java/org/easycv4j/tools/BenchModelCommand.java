@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.AdamW;
@@ -90,14 +91,18 @@ public final class BenchModelCommand implements Callable<Integer> {
     String device = "auto";
 
     @Option(names = "--amp", paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
-            description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling) or none "
-                    + "(default ${DEFAULT-VALUE})")
+            description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling), bf16 (bfloat16 "
+                    + "matrix products, no loss scaling) or none (default ${DEFAULT-VALUE})")
     String amp = "none";
 
     @Option(names = "--input", description = "how batches reach the engine: uint8 (a reused direct buffer of "
             + "bytes, converted and normalized by the engine on the device) or float32 (a reused direct buffer of "
             + "normalized floats) (default ${DEFAULT-VALUE})")
     String input = "uint8";
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a model key (HOCON), e.g. --set "
+            + "fused_attn=false, or backbone.fused_attn=false for a config with a backbone object; repeatable")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--profile", paramLabel = "TRACE_JSON",
             description = "record the timed steps with the engine's profiler: writes a Chrome trace and prints "
@@ -125,9 +130,9 @@ public final class BenchModelCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "engine %s %s threads=%d target=%s batch=%d input=%s%n", engine.getEngineName(),
                 engine.getVersion(), threads, target, batch, inputShape);
 
-        if (!List.of("uint8", "float32").contains(input) || !List.of("none", "fp16").contains(amp)) {
+        if (!List.of("uint8", "float32").contains(input) || !MixedPrecision.configNames().contains(amp)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--input takes uint8 or float32 and --amp fp16 or none");
+                    "--input takes uint8 or float32 and --amp fp16, bf16 or none");
         }
         Device dev = Devices.parse(device);
         System.out.printf(Locale.ROOT, "device=%s amp=%s input=%s%n", dev, amp, input);
@@ -141,11 +146,10 @@ public final class BenchModelCommand implements Callable<Integer> {
                     OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
-            Optional<LossScaler> scaler = amp.equals("fp16")
+            MixedPrecision precision = MixedPrecision.of(amp);
+            Optional<LossScaler> scaler = precision.scalesLoss()
                     ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();
-            if (scaler.isPresent()) {
-                model.setAutocast(DataType.FLOAT16);
-            }
+            model.setAutocast(precision.matmulType());
             OptimStep optimStep = new OptimStep(trainable, optimizer, scaler, 1.0, Integer.MAX_VALUE);
             ParameterStore store = new ParameterStore(manager, false);
             SyntheticBatches data = new SyntheticBatches(Sinusoids.images(32, channels, size, 42), batch, channels, size,
@@ -230,6 +234,9 @@ public final class BenchModelCommand implements Callable<Integer> {
                 yield c.getConfig("model").withoutPath("pretrained");
             }
         };
+        for (String kv : sets) {
+            modelConfig = ConfigFactory.parseString(kv).withFallback(modelConfig);
+        }
         List<Module> modules = new ArrayList<>();
         ServiceLoader.load(PluginModule.class).forEach(modules::add);
         Injector injector = Guice.createInjector(modules);

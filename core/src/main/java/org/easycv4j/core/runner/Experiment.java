@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.eval.Evaluator;
+import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.LossScaleSettings;
@@ -39,7 +40,8 @@ public record Experiment(
         List<Spec<Hook>> customHooks,
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
-        Optional<LossScaleSettings> amp) {
+        Optional<LossScaleSettings> amp,
+        MixedPrecision precision) {
 
     /** The training devices: {@code devices} when set (data parallel over several), else {@code device}. */
     public List<String> trainingDevices() {
@@ -176,27 +178,30 @@ public record Experiment(
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
             root.problem("resume_from", "set load_from (weights only) or resume_from (the whole state), not both");
         }
-        Optional<LossScaleSettings> amp = parseAmp(root);
+        MixedPrecision precision = root.has("fp16") ? MixedPrecision.FP16
+                : MixedPrecision.of(root.choice("amp", "none", MixedPrecision.configNames()));
+        Optional<LossScaleSettings> amp = parseAmp(root, precision);
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
         root.accept("vars");
         root.finish();
         return new Experiment(seed, workDir, device, devices, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp);
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp,
+                precision);
     }
 
     /**
-     * Mixed precision: {@code amp = fp16} with optional {@code amp_config} (dynamic loss scaling), or EasyCV's
+     * Loss scaling for {@code amp = fp16}, with optional {@code amp_config} (dynamic loss scaling), or EasyCV's
      * {@code fp16 = {loss_scale = dynamic}} / {@code {loss_scale = 512.0}} (a fixed initial scale that still
-     * backs off on overflow but never grows). Empty for float32 training.
+     * backs off on overflow but never grows). Empty for float32 and for {@code amp = bf16}, which needs none.
      */
-    private static Optional<LossScaleSettings> parseAmp(ConfigNode root) {
-        String amp = root.choice("amp", "none", List.of("none", "fp16"));
+    private static Optional<LossScaleSettings> parseAmp(ConfigNode root, MixedPrecision precision) {
+        String amp = root.has("amp") ? root.string("amp", "none") : "none";
         Optional<ConfigNode> easycv = root.optObject("fp16");
         Optional<ConfigNode> ac = root.optObject("amp_config");
         if (easycv.isPresent()) {
             ConfigNode f = easycv.get();
-            if (ac.isPresent() || root.has("amp") && amp.equals("none")) {
+            if (ac.isPresent() || root.has("amp") && !amp.equals("fp16")) {
                 root.problem("fp16", "set either EasyCV's fp16 object or amp / amp_config, not both");
             }
             LossScaleSettings s = LossScaleSettings.DEFAULT;
@@ -210,8 +215,9 @@ public record Experiment(
             f.finish();
             return Optional.of(s);
         }
-        if (amp.equals("none")) {
-            ac.ifPresent(n -> root.problem("amp_config", "amp_config needs amp = fp16"));
+        if (!precision.scalesLoss()) {
+            ac.ifPresent(n -> root.problem("amp_config", "amp_config (loss scaling) needs amp = fp16"
+                    + (precision == MixedPrecision.BF16 ? "; bf16 trains without loss scaling" : "")));
             return Optional.empty();
         }
         return Optional.of(ac.map(LossScaleSettings::fromConfig).orElse(LossScaleSettings.DEFAULT));
