@@ -1,5 +1,6 @@
 package org.easycv4j.data.dataset;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.engine.TorchOps;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.Seeds;
 import org.easycv4j.data.image.FloatImage;
@@ -414,11 +416,29 @@ public final class ImageLoader implements DataLoader {
                 }
             }
             try (NDManager scope = manager.newSubManager();
-                    NDArray raw = scope.create(view(slot.images, (int) shape.size()), shape, DataType.UINT8)) {
+                    NDArray raw = toDevice(scope, view(slot.images, (int) shape.size()), shape)) {
                 NDArray x = raw.toType(DataType.FLOAT32, false);
                 x.attach(scope);
                 NDArray out = x.muli(scale).addi(shift);
                 out.attach(manager);
+                return out;
+            }
+        }
+
+        /**
+         * The uint8 bytes of {@code buf} as an array on {@code scope}'s device. To a GPU they go through page-locked
+         * memory with a copy that does not block the host ({@link TorchOps#pinnedToDevice}), so the step's work is
+         * queued behind the copy instead of waiting for it; DJL's own transfer is a synchronous copy from pageable
+         * memory. The buffer may be refilled as soon as this returns (the bytes were copied into the pinned block).
+         */
+        private NDArray toDevice(NDManager scope, ByteBuffer buf, Shape shape) {
+            if (!scope.getDevice().isGpu() || !TorchOps.available()) {
+                return scope.create(buf, shape, DataType.UINT8);
+            }
+            try (NDManager host = NDManager.newBaseManager(Device.cpu());
+                    NDArray alias = host.create(buf, shape, DataType.UINT8)) {
+                NDArray out = TorchOps.get().pinnedToDevice(alias, scale);
+                out.attach(scope);
                 return out;
             }
         }
