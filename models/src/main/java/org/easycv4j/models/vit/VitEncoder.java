@@ -77,7 +77,7 @@ public abstract class VitEncoder extends Layer {
      */
     protected Step begin(ParameterStore store, NDArray images, boolean training) {
         checkImages(images);
-        return new Step(store, images, training, autocast, vit.fusedAttn());
+        return new Step(store, images, training, autocast, vit.fusedAttn().fuses(images.getDevice()));
     }
 
     /** Checks an input batch against the configured image shape, naming what was expected. */
