@@ -18,6 +18,7 @@ import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;
+import org.easycv4j.models.vit.VitSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,9 +31,8 @@ class FusedAttentionTest {
 
     private record Pass(float loss, List<float[]> grads, List<String> names) {}
 
-    private static TaskModel model(String kind, boolean fused) {
-        String common = "img_size = 32, patch_size = 8, embed_dim = 32, depth = 2, num_heads = 4, fused_attn = "
-                + fused;
+    private static TaskModel model(String kind, String fused) {
+        String common = "img_size = 32, patch_size = 8, embed_dim = 32, depth = 2, num_heads = 4" + fused;
         return kind.equals("mae")
                 ? new MaeModel(MaeSettings.fromConfig(Fixtures.config(common
                         + ", decoder_embed_dim = 32, decoder_depth = 1, decoder_num_heads = 4")))
@@ -40,7 +40,7 @@ class FusedAttentionTest {
                         + ", num_classes = 4, drop_path_rate = 0")));
     }
 
-    private static Pass pass(String kind, boolean fused) {
+    private static Pass pass(String kind, String fused) {
         TaskModel model = model(kind, fused);
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(21);
@@ -67,8 +67,8 @@ class FusedAttentionTest {
     @ParameterizedTest
     @ValueSource(strings = {"mae", "classifier"})
     void fusedAttentionGivesTheExplicitLossAndGradients(String kind) {
-        Pass explicit = pass(kind, false);
-        Pass fused = pass(kind, true);
+        Pass explicit = pass(kind, ", fused_attn = false");
+        Pass fused = pass(kind, ", fused_attn = true");
         assertEquals(explicit.names(), fused.names());
         assertEquals(explicit.loss(), fused.loss(), 1e-5, "loss");
         int attnGrads = 0;
@@ -94,5 +94,33 @@ class FusedAttentionTest {
         assertEquals(kind.equals("mae") ? 3 : 2, attnGrads, "every attention layer was compared");
         // Two different computations (different summation orders), not one path run twice.
         assertTrue(differs, "fused and explicit gradients are bit-identical: fused_attn changed nothing");
+        // auto (the default) fuses on GPUs only: on this CPU it is the explicit computation, bit for bit.
+        Pass auto = pass(kind, "");
+        assertEquals(explicit.loss(), auto.loss(), 0f);
+        for (int i = 0; i < explicit.grads().size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(explicit.grads().get(i), auto.grads().get(i), 0f);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void fusedAttnTakesTrueFalseOrAuto() {
+        assertEquals(VitSettings.FusedAttn.AUTO, settings("").fusedAttn());
+        assertEquals(VitSettings.FusedAttn.ON, settings("fused_attn = true").fusedAttn());
+        assertEquals(VitSettings.FusedAttn.OFF, settings("fused_attn = false").fusedAttn());
+        assertEquals(VitSettings.FusedAttn.AUTO, settings("fused_attn = auto").fusedAttn());
+        assertTrue(VitSettings.FusedAttn.AUTO.fuses(ai.djl.Device.gpu()));
+        assertTrue(!VitSettings.FusedAttn.AUTO.fuses(ai.djl.Device.cpu()));
+        assertTrue(VitSettings.FusedAttn.ON.fuses(ai.djl.Device.cpu()));
+        org.easycv4j.core.config.ConfigNode n = Fixtures.config("fused_attn = sometimes");
+        VitSettings.fromConfig(n, 0.0);
+        String problems = n.problems().list().toString();
+        assertTrue(problems.contains("fused_attn") && problems.contains("auto, true, false"), problems);
+    }
+
+    private static VitSettings settings(String hocon) {
+        org.easycv4j.core.config.ConfigNode n = Fixtures.config(hocon);
+        VitSettings s = VitSettings.fromConfig(n, 0.0);
+        n.problems().throwIfAny();
+        return s;
     }
 }

@@ -26,8 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * fp16 mixed precision ({@code amp = fp16}) against float32: the same model, initial weights, data and masks,
- * trained 20 steps through the train loop's optimizer step with dynamic loss scaling.
+ * fp16 ({@code amp = fp16}, with dynamic loss scaling) and bf16 ({@code amp = bf16}, without) mixed precision
+ * against float32: the same model, initial weights, data and masks, trained 20 steps through the train loop's
+ * optimizer step.
  */
 class MixedPrecisionTest {
     private static final float[] PIXELS = TrainingHarness.sinusoids(8, 3, 32, 5);
@@ -40,6 +41,10 @@ class MixedPrecisionTest {
     }
 
     private static Run train(String kind, Optional<LossScaleSettings> amp, int steps) {
+        return train(kind, amp, amp.isPresent() ? DataType.FLOAT16 : DataType.FLOAT32, steps);
+    }
+
+    private static Run train(String kind, Optional<LossScaleSettings> amp, DataType autocast, int steps) {
         Engine.getInstance().setRandomSeed(7);
         TaskModel model = model(kind);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -49,9 +54,7 @@ class MixedPrecisionTest {
             AdamW opt = new AdamW(new AdamWSettings(1e-3, 0.9, 0.95, 1e-8, 0.05));
             opt.init(trainable, manager);
             Optional<LossScaler> scaler = amp.map(s -> new LossScaler(s, manager));
-            if (scaler.isPresent()) {
-                model.setAutocast(DataType.FLOAT16);
-            }
+            model.setAutocast(autocast);
             OptimStep optimStep = new OptimStep(trainable, opt, scaler, 1.0, 5);
             Function<NDManager, Batch> batch = kind.equals("mae")
                     ? m -> TrainingHarness.images(m, PIXELS, new Shape(8, 3, 32, 32))
@@ -85,6 +88,24 @@ class MixedPrecisionTest {
         // The products really ran in half precision: the losses are close, not identical.
         assertTrue(differs, "fp16 losses are bit-identical to float32: autocast did nothing");
         assertTrue(fp16.losses()[19] < fp16.losses()[0], "fp16 training did not lower the loss");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mae", "classifier"})
+    void bf16LossesStayWithin1e2OfFloat32Over20StepsWithoutLossScaling(String kind) {
+        Run fp32 = train(kind, Optional.empty(), 20);
+        Run bf16 = train(kind, Optional.empty(), DataType.BFLOAT16, 20);
+        float maxDiff = 0;
+        boolean differs = false;
+        for (int i = 0; i < 20; i++) {
+            assertTrue(Float.isFinite(bf16.losses()[i]), "step " + i);
+            maxDiff = Math.max(maxDiff, Math.abs(bf16.losses()[i] - fp32.losses()[i]));
+            differs |= bf16.losses()[i] != fp32.losses()[i];
+        }
+        System.out.println(kind + " bf16 max |loss - float32 loss| over 20 steps: " + maxDiff);
+        assertTrue(maxDiff < 1e-2, "max |loss bf16 - loss fp32| over 20 steps = " + maxDiff);
+        assertTrue(differs, "bf16 losses are bit-identical to float32: autocast did nothing");
+        assertTrue(bf16.losses()[19] < bf16.losses()[0], "bf16 training did not lower the loss");
     }
 
     /**

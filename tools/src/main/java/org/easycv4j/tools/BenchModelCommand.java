@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.AdamW;
@@ -85,12 +86,16 @@ public final class BenchModelCommand implements Callable<Integer> {
     String device = "auto";
 
     @Option(names = "--amp", paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
-            description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling) or none "
-                    + "(default ${DEFAULT-VALUE})")
+            description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling), bf16 (bfloat16 "
+                    + "matrix products, no loss scaling) or none (default ${DEFAULT-VALUE})")
     Amp amp = Amp.none;
 
     /** Mixed precision; lower case as typed on the command line (picocli matches constants by name). */
-    enum Amp { none, fp16 }
+    enum Amp { none, fp16, bf16 }
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a model key (HOCON), e.g. --set "
+            + "fused_attn=false, or backbone.fused_attn=false for a config with a backbone object; repeatable")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--input", description = "how batches reach the engine: uint8 (a reused direct buffer of "
             + "bytes, converted and normalized by the engine on the device) or float32 (a reused direct buffer of "
@@ -138,11 +143,10 @@ public final class BenchModelCommand implements Callable<Integer> {
                     OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
             AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
             optimizer.init(trainable, manager);
-            Optional<LossScaler> scaler = amp == Amp.fp16
+            MixedPrecision precision = MixedPrecision.of(amp.name());
+            Optional<LossScaler> scaler = precision.scalesLoss()
                     ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();
-            if (scaler.isPresent()) {
-                model.setAutocast(DataType.FLOAT16);
-            }
+            model.setAutocast(precision.matmulType());
             // The train loop's own step: one batch per optimizer step, clipping to 1.0.
             TrainStep trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.empty(), 1, 1.0,
                     Integer.MAX_VALUE);
@@ -226,6 +230,9 @@ public final class BenchModelCommand implements Callable<Integer> {
                 yield c.getConfig("model").withoutPath("pretrained");
             }
         };
+        for (String kv : sets) {
+            modelConfig = ConfigFactory.parseString(kv).withFallback(modelConfig);
+        }
         Injector injector = Injectors.create();
         ConfigNode root = ConfigNode.root(ConfigFactory.empty().withValue("model", modelConfig.root()));
         Spec<TaskModel> spec = injector.getInstance(Components.class).parse(root.object("model"), CoreKinds.MODEL)

@@ -42,8 +42,8 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
     Path loadFrom;
 
     @Option(names = {"--amp", "--fp16"}, paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
-            description = "mixed precision: fp16 (matrix products in float16, dynamic loss scaling) or none; "
-                    + "overrides amp. --fp16 is EasyCV's spelling")
+            description = "mixed precision: fp16 (matrix products in float16, dynamic loss scaling), bf16 (in "
+                    + "bfloat16, no loss scaling) or none; overrides amp. --fp16 is EasyCV's spelling")
     String amp;
 
     @Option(names = "--launcher", paramLabel = "none|mpi", defaultValue = "none",

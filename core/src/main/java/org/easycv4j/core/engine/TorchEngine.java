@@ -63,7 +63,7 @@ public record TorchEngine(String selection, String flavor, String version, Strin
         boolean cudaBuild = torch && Files.isRegularFile(Path.of(path, "libtorch_cuda.so"));
         // DJL's CUDA capability is torch::cuda::is_available(): a CUDA build that sees at least one device.
         boolean usable = engine.hasCapability(StandardCapabilities.CUDA);
-        int gpus = !usable ? 0 : torch ? TorchOps.cudaDeviceCount() : engine.getGpuCount();
+        int gpus = !usable ? 0 : torch ? libtorchGpuCount(engine) : engine.getGpuCount();
         String flavor = cudaBuild ? System.getProperty("easycv4j.torch.flavor", "cuda") : "cpu";
         return new TorchEngine(selectionSetting(), flavor, engine.getVersion(), path, cudaBuild, gpus,
                 CudaUtils.getGpuCount());
@@ -78,6 +78,16 @@ public record TorchEngine(String selection, String flavor, String version, Strin
     public static int[] threads() {
         return TorchOps.available() ? new int[] {JniUtils.getNumThreads(), JniUtils.getNumInteropThreads()}
                 : new int[2];
+    }
+
+    /** libtorch's own count; DJL's (through libcudart) if this libtorch does not register the TorchScript op. */
+    private static int libtorchGpuCount(Engine engine) {
+        try {
+            return TorchOps.cudaDeviceCount();
+        } catch (ai.djl.engine.EngineException e) {
+            // A usable CUDA libtorch sees at least one device even when DJL's libcudart probe finds none.
+            return Math.max(1, engine.getGpuCount());
+        }
     }
 
     /** How to pick another libtorch, for error messages. */

@@ -77,14 +77,15 @@ public interface TaskModel {
     StepOutput forward(ParameterStore parameters, Batch batch, boolean training);
 
     /**
-     * Switches mixed precision: with {@code FLOAT16} the model runs its matrix products in float16 from its
-     * float32 weights (LayerNorm, softmax and the loss stay float32), as under {@code torch.autocast}; with
-     * {@code FLOAT32} everything is float32. Models without mixed-precision support reject FLOAT16.
+     * Switches mixed precision: with {@code FLOAT16} or {@code BFLOAT16} the model runs its matrix products in
+     * that type from its float32 weights (LayerNorm, softmax and the loss stay float32), as under
+     * {@code torch.autocast}; with {@code FLOAT32} everything is float32. Models without mixed-precision support
+     * reject the half types.
      */
     default void setAutocast(DataType type) {
         if (type != DataType.FLOAT32) {
             throw new UnsupportedOperationException(getClass().getSimpleName()
-                    + " has no mixed-precision support (amp = fp16)");
+                    + " has no mixed-precision support (amp = " + MixedPrecision.of(type).configName() + ")");
         }
     }
 }

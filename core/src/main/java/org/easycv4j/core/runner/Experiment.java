@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.eval.Evaluator;
+import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.LossScaleSettings;
@@ -40,7 +41,8 @@ public record Experiment(
         List<Spec<Hook>> customHooks,
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
-        Optional<LossScaleSettings> amp) {
+        Optional<LossScaleSettings> amp,
+        MixedPrecision precision) {
 
     /**
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
@@ -76,9 +78,6 @@ public record Experiment(
 
     /** {@code eval_pipelines[].mode}. */
     public enum EvalMode { TEST, EXTRACT }
-
-    /** {@code amp}: float32 training, or float16 matrix products with dynamic loss scaling. */
-    public enum Amp { NONE, FP16 }
 
     /**
      * Parses the whole configuration, recording every problem in {@code root.problems()} (the caller throws
@@ -175,27 +174,28 @@ public record Experiment(
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
             root.problem("resume_from", "set load_from (weights only) or resume_from (the whole state), not both");
         }
-        Optional<LossScaleSettings> amp = parseAmp(root);
+        MixedPrecision precision = root.has("fp16") ? MixedPrecision.FP16 : root.choice("amp", MixedPrecision.NONE);
+        Optional<LossScaleSettings> amp = parseAmp(root, precision);
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
         root.accept("vars");
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp);
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp,
+                precision);
     }
 
     /**
-     * Mixed precision: {@code amp = fp16} with optional {@code amp_config} (dynamic loss scaling), or EasyCV's
+     * Loss scaling for {@code amp = fp16}, with optional {@code amp_config} (dynamic loss scaling), or EasyCV's
      * {@code fp16 = {loss_scale = dynamic}} / {@code {loss_scale = 512.0}} (a fixed initial scale that still
-     * backs off on overflow but never grows). Empty for float32 training.
+     * backs off on overflow but never grows). Empty for float32 and for {@code amp = bf16}, which needs none.
      */
-    private static Optional<LossScaleSettings> parseAmp(ConfigNode root) {
-        Amp amp = root.choice("amp", Amp.NONE);
+    private static Optional<LossScaleSettings> parseAmp(ConfigNode root, MixedPrecision precision) {
         Optional<ConfigNode> easycv = root.optObject("fp16");
         Optional<ConfigNode> ac = root.optObject("amp_config");
         if (easycv.isPresent()) {
             ConfigNode f = easycv.get();
-            if (ac.isPresent() || root.has("amp") && amp == Amp.NONE) {
+            if (ac.isPresent() || root.has("amp") && root.choice("amp", MixedPrecision.NONE) != MixedPrecision.FP16) {
                 root.problem("fp16", "set either EasyCV's fp16 object or amp / amp_config, not both");
             }
             LossScaleSettings s = LossScaleSettings.DEFAULT;
@@ -209,8 +209,9 @@ public record Experiment(
             f.finish();
             return Optional.of(s);
         }
-        if (amp == Amp.NONE) {
-            ac.ifPresent(n -> root.problem("amp_config", "amp_config needs amp = fp16"));
+        if (!precision.scalesLoss()) {
+            ac.ifPresent(n -> root.problem("amp_config", "amp_config (loss scaling) needs amp = fp16"
+                    + (precision == MixedPrecision.BF16 ? "; bf16 trains without loss scaling" : "")));
             return Optional.empty();
         }
         return Optional.of(ac.map(LossScaleSettings::fromConfig).orElse(LossScaleSettings.DEFAULT));

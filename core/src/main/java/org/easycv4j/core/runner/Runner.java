@@ -30,6 +30,7 @@ import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.engine.TorchEngine;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.eval.Evaluator;
+import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.GradientOps;
@@ -156,9 +157,9 @@ public final class Runner {
                 // Before the dry-run exit too: a pretrained file that does not fit fails the check, not the run.
                 model.afterInitialize(manager);
             }
-            if (experiment.amp().isPresent()) {
+            if (experiment.precision() != MixedPrecision.NONE) {
                 // Before the dry-run exit: a model without mixed-precision support fails the check.
-                model.setAutocast(DataType.FLOAT16);
+                model.setAutocast(experiment.precision().matmulType());
             }
             ParamGroupTable table = ParamGroupTable.of(params, optimizer);
             if (collective.isRoot()) {
@@ -179,6 +180,13 @@ public final class Runner {
                         + " samples, imgs_per_gpu = " + data.imgsPerGpu() + ", drop_last = " + data.dropLast());
             }
             Optional<LossScaler> scaler = experiment.amp().map(s -> new LossScaler(s, manager));
+            if (experiment.precision() == MixedPrecision.BF16) {
+                LOG.info("mixed precision: matrix products in bfloat16, no loss scaling");
+                if (!device.isGpu()) {
+                    LOG.warn("amp = bf16 on {}: fast only on CPUs with bfloat16 instructions (AVX512-BF16, AMX); "
+                            + "mixed precision pays off on GPUs", device);
+                }
+            }
             if (scaler.isPresent()) {
                 LOG.info("mixed precision: matrix products in float16, dynamic loss scaling from {}",
                         scaler.get().settings().initScale());

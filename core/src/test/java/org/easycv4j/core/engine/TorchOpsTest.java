@@ -103,4 +103,20 @@ class TorchOpsTest {
             }
         }
     }
+
+    /**
+     * The pinned copy is compiled and reaches libtorch here too; a CPU-only libtorch has no page-locked allocator
+     * and says so as an engine error (the loader calls it only for GPU devices).
+     */
+    @Test
+    void pinnedCopyIsRefusedCleanlyByACpuOnlyLibtorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new byte[] {1, 2, 3}, new Shape(3));
+            ai.djl.engine.EngineException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ai.djl.engine.EngineException.class, () -> TorchOps.get().pinnedToDevice(x, x));
+            assertTrue(e.getMessage().contains("torch.pin_memory(x)"), e.getMessage());
+            assertTrue(e.getMessage().contains("Cannot access accelerator device when none is available"),
+                    e.getMessage());
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import org.easycv4j.core.config.ConfigProblem;
 import org.easycv4j.core.config.ConfigValidationException;
+import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.runner.hooks.ProgressHook;
 import org.easycv4j.core.testing.Fixtures;
@@ -88,7 +89,13 @@ class ExperimentTest {
     @Test
     void mixedPrecisionSettingsInOursAndEasyCVsSpelling() {
         assertTrue(load().amp().isEmpty(), "float32 by default");
+        assertEquals(MixedPrecision.NONE, load().precision());
         assertEquals(LossScaleSettings.DEFAULT, load("amp=fp16").amp().orElseThrow());
+        assertEquals(MixedPrecision.FP16, load("amp=fp16").precision());
+        // bfloat16 keeps float32's range: no loss scaling.
+        assertEquals(MixedPrecision.BF16, load("amp=bf16").precision());
+        assertTrue(load("amp=bf16").amp().isEmpty());
+        assertEquals(MixedPrecision.FP16, load("fp16={loss_scale=dynamic}").precision());
         assertEquals(new LossScaleSettings(128.0, 2.0, 0.5, 50),
                 load("amp=fp16", "amp_config={init_scale=128, growth_interval=50}").amp().orElseThrow());
         assertEquals(LossScaleSettings.DEFAULT, load("fp16={loss_scale=dynamic}").amp().orElseThrow());
@@ -100,10 +107,17 @@ class ExperimentTest {
     @Test
     void badMixedPrecisionSettingsAreNamed() {
         ConfigValidationException e = assertThrows(ConfigValidationException.class,
-                () -> load("amp=bf16", "amp_config={init_scale=-1, growth_intervall=5}"));
+                () -> load("amp=fp32", "amp_config={init_scale=-1, growth_intervall=5}"));
         String all = e.problems().stream().map(ConfigProblem::toString).toList().toString();
-        assertTrue(all.contains("amp: expected one of [none, fp16], got \"bf16\""), all);
-        assertTrue(all.contains("amp_config: amp_config needs amp = fp16"), all);
+        assertTrue(all.contains("amp: expected one of [none, fp16, bf16], got \"fp32\""), all);
+        ConfigValidationException bf16 = assertThrows(ConfigValidationException.class,
+                () -> load("amp=bf16", "amp_config={init_scale=128}"));
+        assertTrue(bf16.getMessage().contains("amp_config: amp_config (loss scaling) needs amp = fp16; bf16 trains "
+                + "without loss scaling"), bf16.getMessage());
+        ConfigValidationException both = assertThrows(ConfigValidationException.class,
+                () -> load("amp=bf16", "fp16={loss_scale=dynamic}"));
+        assertTrue(both.getMessage().contains("set either EasyCV's fp16 object or amp / amp_config, not both"),
+                both.getMessage());
         ConfigValidationException e2 = assertThrows(ConfigValidationException.class,
                 () -> load("amp=fp16", "amp_config={init_scale=-1, growth_intervall=5}"));
         String all2 = e2.problems().stream().map(ConfigProblem::toString).toList().toString();

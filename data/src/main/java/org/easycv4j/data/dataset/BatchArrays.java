@@ -1,5 +1,6 @@
 package org.easycv4j.data.dataset;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.engine.TorchOps;
 
 /**
  * Turns a filled {@link BatchSlot} into a {@link Batch} of arrays in one epoch's manager, on the consumer's
@@ -67,11 +69,29 @@ final class BatchArrays {
             }
         }
         try (NDManager scope = manager.newSubManager();
-                NDArray raw = scope.create(view(slot.images, (int) shape.size()), shape, DataType.UINT8)) {
+                NDArray raw = toDevice(scope, view(slot.images, (int) shape.size()), shape)) {
             NDArray x = raw.toType(DataType.FLOAT32, false);
             x.attach(scope);
             NDArray out = x.muli(scale).addi(shift);
             out.attach(manager);
+            return out;
+        }
+    }
+
+    /**
+     * The uint8 bytes of {@code buf} as an array on {@code scope}'s device. To a GPU they go through page-locked
+     * memory with a copy that does not block the host ({@link TorchOps#pinnedToDevice}), so the step's work is
+     * queued behind the copy instead of waiting for it; DJL's own transfer is a synchronous copy from pageable
+     * memory. The buffer may be refilled as soon as this returns (the bytes were copied into the pinned block).
+     */
+    private NDArray toDevice(NDManager scope, ByteBuffer buf, Shape shape) {
+        if (!scope.getDevice().isGpu() || !TorchOps.available()) {
+            return scope.create(buf, shape, DataType.UINT8);
+        }
+        try (NDManager host = NDManager.newBaseManager(Device.cpu());
+                NDArray alias = host.create(buf, shape, DataType.UINT8)) {
+            NDArray out = TorchOps.get().pinnedToDevice(alias, scale);
+            out.attach(scope);
             return out;
         }
     }

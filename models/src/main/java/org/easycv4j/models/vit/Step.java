@@ -15,11 +15,13 @@ import org.easycv4j.core.engine.TorchOps;
  * What one forward pass needs besides its input: the parameter store, the step's manager (the input's),
  * the compute type, the mixed-precision type and the training flag.
  *
- * <p>Mixed precision ({@link #half}, {@link #full}): matrix products run in float16 on float16 copies of the
+ * <p>Mixed precision ({@link #half}, {@link #full}): matrix products run in float16 or bfloat16 on copies of the
  * float32 weights and activations, as under {@code torch.autocast}; layers call {@code half} on their operands
  * and {@code full} where float32 is needed (softmax, LayerNorm's residual stream, the loss). The casts are
- * copies into a fresh array, which autograd records (DJL's {@code toType} would cut the gradient path).
- * Without mixed precision both are the identity.
+ * copies that autograd records (DJL's {@code toType} would cut the gradient path): float16 ones into a fresh
+ * array, bfloat16 ones through {@link TorchOps} (DJL cannot create or name bfloat16 arrays; they report
+ * {@code UNKNOWN} and stay inside products, element-wise arithmetic and views). Without mixed precision both
+ * are the identity.
  *
  * <p>Two DJL rules are enforced here. Scalars used in differentiable arithmetic are NDArrays owned by the
  * step's manager ({@link #scalar}), because {@code x.mul(Number)} builds a tensor over a Java buffer that GC
@@ -41,7 +43,7 @@ public final class Step {
     }
 
     /**
-     * @param autocast the type of matrix products (FLOAT16), or null for the input's type
+     * @param autocast the type of matrix products (FLOAT16 or BFLOAT16), or null for the input's type
      * @param fusedAttention attention through the engine's fused kernel when it has one
      */
     public Step(ParameterStore store, NDArray input, boolean training, DataType autocast, boolean fusedAttention) {
@@ -78,12 +80,18 @@ public final class Step {
 
     /** {@code x} in the matrix-product type (a differentiable copy when it differs). */
     public NDArray half(NDArray x) {
+        if (autocast == DataType.BFLOAT16) {
+            return x.getDataType() == DataType.UNKNOWN ? x : TorchOps.get().toBfloat16(x);
+        }
         return x.getDataType() == autocast ? x : cast(x, autocast);
     }
 
     /** {@code x} in the activation type, float32 (a differentiable copy when it differs). */
     public NDArray full(NDArray x) {
-        return x.getDataType() == dataType ? x : cast(x, dataType);
+        if (x.getDataType() == dataType) {
+            return x;
+        }
+        return autocast == DataType.BFLOAT16 ? TorchOps.get().toFloat32(x) : cast(x, dataType);
     }
 
     private NDArray cast(NDArray x, DataType type) {

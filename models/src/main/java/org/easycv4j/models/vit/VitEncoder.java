@@ -9,6 +9,7 @@ import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import org.easycv4j.core.engine.TorchOps;
 
 /**
  * The parts of a ViT that sit at the top level of timm's name space ({@code cls_token}, {@code pos_embed},
@@ -23,7 +24,7 @@ public abstract class VitEncoder extends Layer {
     protected final PatchEmbed patchEmbed;
     protected final BlockStack blocks;
     protected final LayerNormLayer norm;
-    /** The type of matrix products under mixed precision; null: the input's type (no mixed precision). */
+    /** The type of matrix products under mixed precision (FLOAT16, BFLOAT16); null: the input's type. */
     protected DataType autocast;
 
     /**
@@ -70,12 +71,15 @@ public abstract class VitEncoder extends Layer {
         }
     }
 
-    /** Runs matrix products in {@code type} (FLOAT16 for mixed precision, FLOAT32 for none). */
+    /** Runs matrix products in {@code type} (FLOAT16 or BFLOAT16 for mixed precision, FLOAT32 for none). */
     public void setAutocast(DataType type) {
-        if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
-            throw new IllegalArgumentException("matrix products run in float32 or float16, not " + type);
+        if (type != DataType.FLOAT32 && type != DataType.FLOAT16 && type != DataType.BFLOAT16) {
+            throw new IllegalArgumentException("matrix products run in float32, float16 or bfloat16, not " + type);
         }
-        this.autocast = type == DataType.FLOAT16 ? type : null;
+        if (type == DataType.BFLOAT16 && !TorchOps.available()) {
+            throw new IllegalArgumentException("bfloat16 matrix products need the PyTorch engine");
+        }
+        this.autocast = type == DataType.FLOAT32 ? null : type;
     }
 
     public VitSettings vitSettings() {
@@ -93,7 +97,7 @@ public abstract class VitEncoder extends Layer {
      */
     protected Step begin(ParameterStore store, NDArray images, boolean training) {
         checkImages(images);
-        return new Step(store, images, training, autocast, vit.fusedAttn());
+        return new Step(store, images, training, autocast, vit.fusedAttn().fuses(images.getDevice()));
     }
 
     /** Checks an input batch against the configured image shape, naming what was expected. */

@@ -1,5 +1,6 @@
 package org.easycv4j.models.vit;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,11 +10,22 @@ import org.easycv4j.core.config.ConfigNode;
  * The encoder's shape: an {@code arch} preset ({@code tiny, small, base, large, huge}) that explicit keys
  * override: {@code img_size, patch_size, in_chans, embed_dim, depth, num_heads, mlp_ratio, drop_path_rate};
  * and {@code fused_attn} (timm's name): attention through PyTorch's fused {@code scaled_dot_product_attention}
- * (default) or as explicit products and softmax. Both compute the same function; the model's every attention
- * layer (MAE's decoder too) follows it.
+ * ({@code true}) or as explicit products and softmax ({@code false}); {@code auto} (default) fuses on GPUs,
+ * where the flash and memory-efficient kernels pay, and not on CPUs, where it measured no faster. Both compute
+ * the same function; the model's every attention layer (MAE's decoder too) follows it.
  */
 public record VitSettings(String arch, int imgSize, int patchSize, int inChans, int embedDim, int depth,
-        int numHeads, double mlpRatio, double dropPathRate, boolean fusedAttn) {
+        int numHeads, double mlpRatio, double dropPathRate, FusedAttn fusedAttn) {
+
+    /** The {@code fused_attn} setting. */
+    public enum FusedAttn {
+        AUTO, ON, OFF;
+
+        /** Whether attention on {@code device} runs fused. */
+        public boolean fuses(ai.djl.Device device) {
+            return this == ON || this == AUTO && device.isGpu();
+        }
+    }
 
     /** Width, depth, heads and patch of a named ViT size. */
     public record Preset(int embedDim, int depth, int numHeads, int patchSize) {}
@@ -47,11 +59,26 @@ public record VitSettings(String arch, int imgSize, int patchSize, int inChans, 
         double mlp = n.number("mlp_ratio", 4.0);
         n.check(mlp > 0, "mlp_ratio", "expected mlp_ratio > 0, got " + mlp);
         double dpr = n.numberIn("drop_path_rate", dropPathDefault, 0.0, 0.99);
-        boolean fused = n.bool("fused_attn", true);
+        FusedAttn fused = fusedAttn(n);
         n.check(img % patch == 0, "img_size", "img_size " + img + " is not a multiple of patch_size " + patch);
         n.check(dim % heads == 0, "num_heads", "embed_dim " + dim + " is not divisible by num_heads " + heads);
         n.check(dim % 4 == 0, "embed_dim", "the 2-D sin-cos position embedding needs embed_dim divisible by 4, got "
                 + dim);
         return new VitSettings(arch, img, patch, chans, dim, depth, heads, mlp, dpr, fused);
+    }
+
+    /** {@code fused_attn}: true, false or auto (default). */
+    private static FusedAttn fusedAttn(ConfigNode n) {
+        if (!n.has("fused_attn")) {
+            return FusedAttn.AUTO;
+        }
+        if (!n.isString("fused_attn")) {
+            return n.bool("fused_attn") ? FusedAttn.ON : FusedAttn.OFF;
+        }
+        return switch (n.choice("fused_attn", "auto", List.of("auto", "true", "false"))) {
+            case "true" -> FusedAttn.ON;
+            case "false" -> FusedAttn.OFF;
+            default -> FusedAttn.AUTO;
+        };
     }
 }
