@@ -30,6 +30,8 @@ public final class ImageDataset implements Dataset {
     private final boolean labelled;
     private final boolean shareBatchMemory;
     private final String engineNormalize;
+    /** The first transform decodes (a crop of) the file itself, possibly at reduced scale. */
+    private final boolean encodedInput;
 
     public ImageDataset(String name, DataSource source, Pipeline pipeline, Optional<Mixup> mixup, ImageBackend backend,
             BadSamples badSamples, boolean labelled) {
@@ -60,6 +62,7 @@ public final class ImageDataset implements Dataset {
         this.labelled = labelled;
         this.shareBatchMemory = shareBatchMemory;
         this.engineNormalize = engineNormalize;
+        this.encodedInput = !pipeline.transforms().isEmpty() && pipeline.transforms().get(0).acceptsEncoded();
     }
 
     /**
@@ -143,13 +146,23 @@ public final class ImageDataset implements Dataset {
             }
             Sample raw;
             try {
-                raw = source.load(i, backend);
+                raw = encodedInput ? source.loadEncoded(i, backend) : source.load(i, backend);
             } catch (BadSampleException e) {
                 badSamples.report(i, e.bad());
                 continue;
             }
             java.util.SplittableRandom rng = Seeds.forSample(seed, epoch, i);
-            Sample out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
+            Sample out;
+            try {
+                out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
+            } catch (java.io.UncheckedIOException e) {
+                // a file that passed the source's checks but fails to decode in the first transform
+                if (!(e.getCause() instanceof org.easycv4j.data.image.ImageDecodeException d)) {
+                    throw e;
+                }
+                badSamples.report(i, new org.easycv4j.data.source.BadSample(raw.origin(), d.getMessage()));
+                continue;
+            }
             if (defer) {
                 if (!(out.image() instanceof org.easycv4j.data.image.ByteImage)) {
                     throw new IllegalStateException(name + ": ToTensor got a tensor (ToTensor given twice?)");

@@ -15,4 +15,14 @@ public interface Transform {
      * {@link IllegalStateException} naming the transform.
      */
     Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend);
+
+    /**
+     * True when, as a pipeline's first step, this transform also takes an
+     * {@link org.easycv4j.data.image.EncodedImage} (and decodes it, raising an {@link java.io.UncheckedIOException}
+     * around an {@link org.easycv4j.data.image.ImageDecodeException} for a bad file); other transforms only ever
+     * see decoded images.
+     */
+    default boolean acceptsEncoded() {
+        return false;
+    }
 }

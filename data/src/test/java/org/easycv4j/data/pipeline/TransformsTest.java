@@ -16,6 +16,7 @@ import org.easycv4j.data.DataKinds;
 import org.easycv4j.data.Fixtures;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageIoBackend;
@@ -90,6 +91,47 @@ class TransformsTest {
         Sample s = t.apply(sample(image(50, 40, 3)), new SplittableRandom(5), JAVA);
         assertEquals(32, s.image().width());
         assertEquals(24, s.image().height());
+    }
+
+    @Test
+    void randomResizedCropOfAStillEncodedJpegDrawsTheSameCropAsOfTheDecodedImage() throws Exception {
+        ImageBackend opencv = org.easycv4j.data.image.OpenCvBackend.tryLoad().orElseThrow();
+        byte[] jpg = org.easycv4j.data.Fixtures.encode(org.easycv4j.data.Fixtures.gradient(500, 375, 9), "jpg");
+        EncodedImage encoded = EncodedImage.jpeg(jpg, true).orElseThrow();
+        for (ImageBackend be : List.of(JAVA, opencv)) {
+            for (String reduced : List.of("true", "false")) {
+                Transform t = build("type = RandomResizedCrop, size = 224, scale = [0.2, 1.0], interpolation = bicubic,"
+                        + " reduced_decode = " + reduced);
+                assertTrue(t.acceptsEncoded());
+                for (long seed = 0; seed < 5; seed++) {
+                    SplittableRandom a = new SplittableRandom(seed);
+                    SplittableRandom b = new SplittableRandom(seed);
+                    ByteImage fromEncoded = (ByteImage) t.apply(new Sample(0, encoded, 3, "x.jpg"), a, be).image();
+                    ByteImage fromDecoded = (ByteImage) t.apply(sample(be.decode(jpg, true)), b, be).image();
+                    // a 375-px-high picture never allows a reduced decode to 224: the same pixels either way
+                    assertArrayEquals(fromDecoded.pixels(), fromEncoded.pixels(), be.name() + " seed " + seed);
+                    assertEquals(b.nextLong(), a.nextLong(), "both paths draw the same numbers");
+                }
+            }
+        }
+        Transform flip = build("type = RandomHorizontalFlip, p = 1.0");
+        assertFalse(flip.acceptsEncoded());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> flip.apply(new Sample(0, encoded, 3, "x.jpg"), new SplittableRandom(0), JAVA));
+        assertTrue(e.getMessage().contains("not decoded yet"), e.getMessage());
+    }
+
+    @Test
+    void reducedDecodeIsOnByDefaultAndCanBeTurnedOff() {
+        ConfigNode[] n = new ConfigNode[1];
+        Spec<Transform> on = Fixtures.parse(COMPONENTS, "type = RandomResizedCrop, size = 8", DataKinds.TRANSFORM, n)
+                .orElseThrow();
+        assertTrue(((RandomResizedCrop.Settings) on.settings()).reducedDecode());
+        Spec<Transform> off = Fixtures.parse(COMPONENTS, "type = RandomResizedCrop, size = 8, reduced_decode = false",
+                DataKinds.TRANSFORM, n).orElseThrow();
+        assertFalse(((RandomResizedCrop.Settings) off.settings()).reducedDecode());
+        Fixtures.parse(COMPONENTS, "type = RandomResizedCrop, size = 8, reduced_decode = maybe", DataKinds.TRANSFORM, n);
+        assertTrue(n[0].problems().list().toString().contains("reduced_decode"), n[0].problems().list().toString());
     }
 
     @Test
