@@ -62,4 +62,14 @@ public record EncodedImage(byte[] data, int width, int height, int channels, boo
         }
         return Optional.empty();
     }
+
+    /** Rejects a decode at 1 / f whose size is not what the header implies. */
+    void checkDecoded(int decodedWidth, int decodedHeight, int f) throws ImageDecodeException {
+        int w = ReducedDecode.reducedSize(width, f);
+        int h = ReducedDecode.reducedSize(height, f);
+        if (decodedWidth != w || decodedHeight != h) {
+            throw new ImageDecodeException("the JPEG header declares " + width + "x" + height + " but the image decodes to "
+                    + decodedWidth + "x" + decodedHeight + (f == 1 ? "" : " at 1/" + f + " scale"));
+        }
+    }
 }

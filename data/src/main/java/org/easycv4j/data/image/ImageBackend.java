@@ -29,22 +29,12 @@ public interface ImageBackend {
     default ByteImage decodeResized(EncodedImage img, int x, int y, int w, int h, int outW, int outH,
             Interpolation interpolation, boolean reduced) throws ImageDecodeException {
         ByteImage full = decode(img.data(), img.toRgb());
-        ImageBackend.checkSize(img, full.width(), full.height(), 1);
+        img.checkDecoded(full.width(), full.height(), 1);
         return resize(full, x, y, w, h, outW, outH, interpolation);
     }
 
     /** The image mirrored left-right. */
     default ByteImage mirror(ByteImage img) {
         return img.mirrored();
-    }
-
-    /** Rejects a decode at 1 / f whose size is not what the header of {@code img} implies. */
-    static void checkSize(EncodedImage img, int width, int height, int f) throws ImageDecodeException {
-        int w = ReducedDecode.reducedSize(img.width(), f);
-        int h = ReducedDecode.reducedSize(img.height(), f);
-        if (width != w || height != h) {
-            throw new ImageDecodeException("the JPEG header declares " + img.width() + "x" + img.height()
-                    + " but the image decodes to " + width + "x" + height + (f == 1 ? "" : " at 1/" + f + " scale"));
-        }
     }
 }

@@ -148,7 +148,7 @@ public final class OpenCvBackend implements ImageBackend {
             if (s.decoded.empty()) {
                 throw new ImageDecodeException("not an image OpenCV can decode (corrupt or unsupported format)");
             }
-            ImageBackend.checkSize(img, s.decoded.cols(), s.decoded.rows(), f);
+            img.checkDecoded(s.decoded.cols(), s.decoded.rows(), f);
             int[] r = ReducedDecode.region(x, y, w, h, img.width(), img.height(), f);
             try (Rect rect = new Rect(r[0], r[1], r[2], r[3]);
                     Mat roi = s.decoded.apply(rect);
