@@ -364,7 +364,7 @@ class TransformsTest {
     }
 
     @Test
-    void maeFtAugmentExpandsToTheTimmSequence() {
+    void maeFtAugmentExpandsToTheTimmSequence() throws Exception {
         MaeFtAugment train = (MaeFtAugment) build("type = MAEFtAugment, input_size = 32, color_jitter = null,"
                 + " auto_augment = \"rand-m9-mstd0.5-inc1\", interpolation = bicubic, re_prob = 0.25, re_mode = pixel,"
                 + " re_count = 1, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]");
@@ -377,6 +377,15 @@ class TransformsTest {
                 eval.steps().stream().map(Object::getClass).toList());
         Sample e = eval.apply(sample(image(50, 40, 3)), null, JAVA);
         assertEquals(32, e.image().width());
+        // training starts with RandomResizedCrop, so it takes a still-encoded JPEG, to the same result
+        assertTrue(train.acceptsEncoded());
+        assertFalse(eval.acceptsEncoded());
+        byte[] jpg = org.easycv4j.data.Fixtures.encode(org.easycv4j.data.Fixtures.gradient(50, 40, 3), "jpg");
+        float[] fromEncoded = ((FloatImage) train.apply(new Sample(0, EncodedImage.jpeg(jpg, true).orElseThrow(), 3,
+                "x.jpg"), new SplittableRandom(4), JAVA).image()).data();
+        float[] fromDecoded = ((FloatImage) train.apply(sample(JAVA.decode(jpg, true)), new SplittableRandom(4), JAVA)
+                .image()).data();
+        assertArrayEquals(fromDecoded, fromEncoded);
         ConfigNode[] n = new ConfigNode[1];
         Fixtures.parse(COMPONENTS, "type = MAEFtAugment, color_jitter = 0.4", DataKinds.TRANSFORM, n);
         assertTrue(n[0].problems().list().toString().contains("ColorJitter is not supported"), n[0].problems().list().toString());
