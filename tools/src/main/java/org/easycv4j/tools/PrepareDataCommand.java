@@ -168,7 +168,7 @@ public final class PrepareDataCommand implements Callable<Integer> {
 
     /** Benchmark images. */
     @Command(name = "synthetic-jpeg", mixinStandardHelpOptions = true,
-            description = "ImageNet-like synthetic JPEGs (short side 300-400 px) + list files, for bench-data.")
+            description = "ImageNet-like synthetic JPEGs (short side 300-400 px by default) + list files, for bench-data.")
     static final class SyntheticJpeg implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "output folder")
         Path out;
@@ -179,9 +179,20 @@ public final class PrepareDataCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "0")
         long seed;
 
+        @Option(names = "--short-side", paramLabel = "MIN-MAX", defaultValue = "300-400",
+                description = "range of the short side in pixels (default: ${DEFAULT-VALUE}; e.g. 900-1200 for"
+                        + " full-resolution photos)")
+        String shortSide;
+
         @Override
         public Integer call() throws Exception {
-            SyntheticImages.write(out, count, seed);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)").matcher(shortSide);
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1
+                    || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--short-side: expected MIN-MAX with 1 <= MIN <= MAX, got \"" + shortSide + "\"");
+            }
+            SyntheticImages.write(out, count, seed, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             System.out.println(count + " JPEGs in " + out.resolve("images") + "; lists " + out.resolve("list.txt")
                     + " and " + out.resolve("labelled.txt"));
             return 0;

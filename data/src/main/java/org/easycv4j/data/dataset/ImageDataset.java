@@ -1,6 +1,7 @@
 package org.easycv4j.data.dataset;
 
 import ai.djl.Device;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -11,9 +12,11 @@ import org.easycv4j.data.Sample;
 import org.easycv4j.data.Seeds;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
+import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.pipeline.Mixup;
 import org.easycv4j.data.pipeline.Pipeline;
+import org.easycv4j.data.source.BadSample;
 import org.easycv4j.data.source.BadSampleException;
 import org.easycv4j.data.source.BadSamples;
 import org.easycv4j.data.source.DataSource;
@@ -34,6 +37,8 @@ public final class ImageDataset implements Dataset {
     private final boolean labelled;
     private final boolean shareBatchMemory;
     private final EngineNormalize engineNormalize;
+    /** The first transform decodes (a crop of) the file itself, possibly at reduced scale. */
+    private final boolean encodedInput;
 
     /**
      * @param shareBatchMemory batch image arrays are views of the loader's buffers (no copy); see {@link ImageLoader}
@@ -54,6 +59,7 @@ public final class ImageDataset implements Dataset {
         this.labelled = labelled;
         this.shareBatchMemory = shareBatchMemory;
         this.engineNormalize = engineNormalize;
+        this.encodedInput = !pipeline.transforms().isEmpty() && pipeline.transforms().get(0).acceptsEncoded();
     }
 
     /**
@@ -136,13 +142,23 @@ public final class ImageDataset implements Dataset {
             }
             Sample raw;
             try {
-                raw = source.load(i, backend);
+                raw = encodedInput ? source.loadEncoded(i, backend) : source.load(i, backend);
             } catch (BadSampleException e) {
                 badSamples.report(i, e.bad());
                 continue;
             }
             SplittableRandom rng = Seeds.forSample(seed, epoch, i);
-            Sample out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
+            Sample out;
+            try {
+                out = defer ? pipeline.applyHead(raw, rng, backend) : pipeline.apply(raw, rng, backend);
+            } catch (UncheckedIOException e) {
+                // a file that passed the source's checks but fails to decode in the first transform
+                if (!(e.getCause() instanceof ImageDecodeException d)) {
+                    throw e;
+                }
+                badSamples.report(i, new BadSample(raw.origin(), d.getMessage()));
+                continue;
+            }
             if (defer) {
                 if (!(out.image() instanceof ByteImage)) {
                     throw new IllegalStateException(name + ": ToTensor got a tensor (ToTensor given twice?)");

@@ -39,4 +39,24 @@ public record ByteImage(int width, int height, int channels, byte[] pixels) impl
         }
         return new ByteImage(width, height, 3, out);
     }
+
+    /** The image mirrored left-right. */
+    public ByteImage mirrored() {
+        byte[] out = new byte[pixels.length];
+        int rowBytes = width * channels;
+        for (int row = 0; row < pixels.length; row += rowBytes) {
+            if (channels == 3) {
+                for (int i = row, o = row + rowBytes - 3, end = row + rowBytes; i < end; i += 3, o -= 3) {
+                    out[o] = pixels[i];
+                    out[o + 1] = pixels[i + 1];
+                    out[o + 2] = pixels[i + 2];
+                }
+            } else {
+                for (int i = row, o = row + rowBytes - 1, end = row + rowBytes; i < end; i++, o--) {
+                    out[o] = pixels[i];
+                }
+            }
+        }
+        return new ByteImage(width, height, channels, out);
+    }
 }

@@ -1,7 +1,10 @@
 package org.easycv4j.data.image;
 
-/** An image flowing through a pipeline: 8-bit HWC before ToTensor, float CHW after. */
-public sealed interface Image permits ByteImage, FloatImage {
+/**
+ * An image flowing through a pipeline: 8-bit HWC before ToTensor, float CHW after; still encoded only on its way
+ * into a first transform that decodes it itself.
+ */
+public sealed interface Image permits ByteImage, FloatImage, EncodedImage {
     int width();
 
     int height();

@@ -52,7 +52,8 @@ public final class MaeFtAugment implements Transform {
         List<Transform> t = new ArrayList<>();
         if (s.isTrain()) {
             t.add(new RandomResizedCrop(new RandomResizedCrop.Settings(s.inputSize(), s.inputSize(),
-                    new double[] {0.08, 1.0}, new double[] {3.0 / 4.0, 4.0 / 3.0}, s.interpolation())));
+                    new double[] {0.08, 1.0}, new double[] {3.0 / 4.0, 4.0 / 3.0}, s.interpolation(),
+                    RandomResizedCrop.Settings.REDUCED_DECODE)));
             t.add(new RandomHorizontalFlip(0.5));
             if (!s.autoAugment().isEmpty()) {
                 ConfigNode ra = ConfigNode.root(ConfigFactory.parseMap(
@@ -83,6 +84,11 @@ public final class MaeFtAugment implements Transform {
     /** The expanded steps. */
     public List<Transform> steps() {
         return steps.transforms();
+    }
+
+    @Override
+    public boolean acceptsEncoded() {
+        return steps.transforms().get(0).acceptsEncoded();
     }
 
     @Override

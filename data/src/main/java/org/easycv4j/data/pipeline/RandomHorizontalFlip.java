@@ -28,33 +28,14 @@ public final class RandomHorizontalFlip implements Transform {
         if (rng.nextDouble() >= p) {
             return sample;
         }
-        if (sample.image() instanceof ByteImage b) {
-            return sample.withImage(flip(b));
+        if (sample.image() instanceof FloatImage f) {
+            return sample.withImage(flip(f));
         }
-        return sample.withImage(flip((FloatImage) sample.image()));
+        return sample.withImage(backend.mirror(TransformSettings.bytes(sample.image(), "RandomHorizontalFlip")));
     }
 
     public static ByteImage flip(ByteImage img) {
-        int w = img.width();
-        int c = img.channels();
-        byte[] in = img.pixels();
-        byte[] out = new byte[in.length];
-        for (int y = 0; y < img.height(); y++) {
-            int row = y * w * c;
-            if (c == 3) {
-                for (int x = 0, o = row + (w - 1) * 3; x < w; x++, o -= 3) {
-                    int i = row + x * 3;
-                    out[o] = in[i];
-                    out[o + 1] = in[i + 1];
-                    out[o + 2] = in[i + 2];
-                }
-            } else {
-                for (int x = 0; x < w; x++) {
-                    out[row + w - 1 - x] = in[row + x];
-                }
-            }
-        }
-        return new ByteImage(w, img.height(), c, out);
+        return img.mirrored();
     }
 
     public static FloatImage flip(FloatImage img) {

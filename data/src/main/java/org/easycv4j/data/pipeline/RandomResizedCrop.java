@@ -1,31 +1,45 @@
 package org.easycv4j.data.pipeline;
 
+import java.io.UncheckedIOException;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.image.Interpolation;
+import org.easycv4j.data.image.ReducedDecode;
 
 /**
  * torchvision's RandomResizedCrop: area fraction uniform in {@code scale}, aspect ratio log-uniform in
  * {@code ratio}, up to 10 tries, then a centre crop clamped to the ratio range; the crop is resized to
  * {@code size}. Keys: {@code size} (int or [h, w]), {@code scale} ([0.08, 1.0]), {@code ratio} ([3/4, 4/3]),
- * {@code interpolation} ("bilinear" default, "bicubic", "nearest", or PIL's numbers 2 / 3 / 0).
+ * {@code interpolation} ("bilinear" default, "bicubic", "nearest", or PIL's numbers 2 / 3 / 0),
+ * {@code reduced_decode} (default true: decode a JPEG at 1/2, 1/4 or 1/8 scale when the crop is at least that
+ * many times the output size, see {@link ReducedDecode}; false decodes every image at full scale).
+ *
+ * <p>As the first transform it takes JPEGs still encoded: the crop is drawn from the size in the file's header
+ * (the decoded size), so the random stream and the crops are the same as for a decoded image.
  */
 public final class RandomResizedCrop implements Transform {
     private final Settings s;
 
-    public record Settings(int height, int width, double[] scale, double[] ratio, Interpolation interpolation) {
+    public record Settings(int height, int width, double[] scale, double[] ratio, Interpolation interpolation,
+            boolean reducedDecode) {
+        /** The default of {@code reduced_decode}. */
+        public static final boolean REDUCED_DECODE = true;
+
         public static Settings fromConfig(ConfigNode node) {
             int[] hw = TransformSettings.size(node, "size");
             double[] scale = TransformSettings.range(node, "scale", 0.08, 1.0, 0.0);
             node.check(scale[1] <= 1.0, "scale", "expected area fractions <= 1");
             double[] ratio = TransformSettings.range(node, "ratio", 3.0 / 4.0, 4.0 / 3.0, 1e-9);
             return new Settings(hw[0], hw[1], scale, ratio,
-                    TransformSettings.interpolation(node, "interpolation", Interpolation.BILINEAR));
+                    TransformSettings.interpolation(node, "interpolation", Interpolation.BILINEAR),
+                    node.bool("reduced_decode", REDUCED_DECODE));
         }
     }
 
@@ -70,7 +84,21 @@ public final class RandomResizedCrop implements Transform {
     }
 
     @Override
+    public boolean acceptsEncoded() {
+        return true;
+    }
+
+    @Override
     public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
+        if (sample.image() instanceof EncodedImage e) {
+            int[] c = sampleCrop(e.width(), e.height(), s.scale(), s.ratio(), rng);
+            try {
+                return sample.withImage(backend.decodeResized(e, c[0], c[1], c[2], c[3], s.width(), s.height(),
+                        s.interpolation(), s.reducedDecode()));
+            } catch (ImageDecodeException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
         ByteImage img = TransformSettings.bytes(sample.image(), "RandomResizedCrop");
         int[] c = sampleCrop(img.width(), img.height(), s.scale(), s.ratio(), rng);
         return sample.withImage(backend.resize(img, c[0], c[1], c[2], c[3], s.width(), s.height(), s.interpolation()));

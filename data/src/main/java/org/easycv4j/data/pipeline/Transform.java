@@ -2,7 +2,9 @@ package org.easycv4j.data.pipeline;
 
 import java.util.random.RandomGenerator;
 import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.image.ImageDecodeException;
 
 /**
  * One step of a pipeline. Random decisions draw only from {@code rng}, which the loader seeds from
@@ -21,6 +23,15 @@ public interface Transform {
      * step before it as the pipeline's last.
      */
     default boolean passesThrough() {
+        return false;
+    }
+
+    /**
+     * True when, as a pipeline's first step, this transform also takes an {@link EncodedImage} (and decodes it,
+     * raising an {@link java.io.UncheckedIOException} around an {@link ImageDecodeException} for a bad file); other
+     * transforms only ever see decoded images.
+     */
+    default boolean acceptsEncoded() {
         return false;
     }
 }

@@ -58,6 +58,10 @@ final class TransformSettings {
         if (img instanceof ByteImage b) {
             return b;
         }
+        if (img instanceof org.easycv4j.data.image.EncodedImage) {
+            throw new IllegalStateException(transform + " got an image that is not decoded yet: only a first"
+                    + " transform that decodes itself may receive one");
+        }
         throw new IllegalStateException(transform + " works on 8-bit images: put it before ToTensor");
     }
 

@@ -26,6 +26,11 @@ public final class SyntheticImages {
     private SyntheticImages() {}
 
     public static List<Path> write(Path out, int count, long seed) throws IOException {
+        return write(out, count, seed, 300, 400);
+    }
+
+    /** As {@link #write(Path, int, long)} with the short side uniform in [minShort, maxShort]. */
+    public static List<Path> write(Path out, int count, long seed, int minShort, int maxShort) throws IOException {
         Path images = out.resolve("images");
         Files.createDirectories(images);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -39,7 +44,7 @@ public final class SyntheticImages {
         Progress progress = new Progress("synthetic JPEGs", count);
         try {
             for (int i = 0; i < count; i++) {
-                int shortSide = 300 + rng.nextInt(101);
+                int shortSide = minShort + rng.nextInt(maxShort - minShort + 1);
                 double aspect = Math.exp(Math.log(0.75) + rng.nextDouble() * (Math.log(4.0 / 3.0) - Math.log(0.75)));
                 int w = aspect >= 1 ? (int) (shortSide * aspect) : shortSide;
                 int h = aspect >= 1 ? shortSide : (int) (shortSide / aspect);

@@ -13,6 +13,14 @@ public interface DataSource {
     /** Reads and decodes entry {@code index}; a missing or undecodable file raises {@link BadSampleException}. */
     Sample load(int index, ImageBackend backend) throws BadSampleException;
 
+    /**
+     * Like {@link #load}, but a JPEG may come back still encoded ({@link org.easycv4j.data.image.EncodedImage},
+     * its header checked) for a first transform that decodes it itself; errors only a decode finds come later.
+     */
+    default Sample loadEncoded(int index, ImageBackend backend) throws BadSampleException {
+        return load(index, backend);
+    }
+
     /** True when entries carry class labels. */
     boolean labelled();
 

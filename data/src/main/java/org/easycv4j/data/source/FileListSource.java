@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.image.ImageDecodeException;
+import org.easycv4j.data.image.ImageFormats;
 
 /**
  * Image files named relative to one of several roots, with optional labels. Entries are kept in flat
@@ -68,6 +70,15 @@ public final class FileListSource implements DataSource {
 
     @Override
     public Sample load(int index, ImageBackend backend) throws BadSampleException {
+        return load(index, backend, false);
+    }
+
+    @Override
+    public Sample loadEncoded(int index, ImageBackend backend) throws BadSampleException {
+        return load(index, backend, true);
+    }
+
+    private Sample load(int index, ImageBackend backend, boolean encoded) throws BadSampleException {
         Path file = file(index);
         String where = file.toString();
         byte[] bytes;
@@ -83,6 +94,13 @@ public final class FileListSource implements DataSource {
             throw new BadSampleException(where, "cannot read: " + e, e);
         }
         try {
+            if (encoded) {
+                java.util.Optional<EncodedImage> jpeg = EncodedImage.jpeg(bytes, toRgb);
+                if (jpeg.isPresent()) {
+                    ImageFormats.checkComplete(bytes);
+                    return new Sample(index, jpeg.get(), label(index), where);
+                }
+            }
             return new Sample(index, backend.decode(bytes, toRgb), label(index), where);
         } catch (ImageDecodeException e) {
             throw new BadSampleException(where, e.getMessage(), e);

@@ -338,6 +338,61 @@ class LoaderTest {
         assertTrue(e.getMessage().contains(listFile + ":3: malformed line"), e.getMessage());
     }
 
+    /**
+     * With RandomResizedCrop first, JPEGs reach it still encoded: the batches are those of the decoded path (a
+     * leading no-op Collect keeps the source decoding), and a file whose header reads but whose data does not
+     * decode is a bad sample found in the transform, skipped and counted like one the source rejects.
+     */
+    @Test
+    void encodedJpegsGiveTheBatchesOfTheDecodedPathAndLateDecodeFailuresAreBadSamples() {
+        Path root = dir.resolve("jpegs");
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            Fixtures.writeImage(root.resolve(i + ".jpg"), 40 + 3 * i, 30 + i, i);
+            list.append(i).append(".jpg ").append(i % 3).append('\n');
+        }
+        byte[] good = Fixtures.encode(Fixtures.gradient(40, 30, 1), "jpg");
+        Fixtures.write(root.resolve("headless.jpg"), org.easycv4j.data.image.ReducedDecodeTest.noScan(good));
+        list.insert(0, "headless.jpg 1\n");
+        Path listFile = Fixtures.writeText(dir.resolve("jpegs.txt"), list.toString());
+        String source = "data_source { type = ClsSourceImageList, list_file = " + q(listFile) + ", root = " + q(root) + " }";
+        String crop = "{type = RandomResizedCrop, size = 16, scale = [0.2, 1.0], interpolation = bicubic,"
+                + " reduced_decode = false}, {type = RandomHorizontalFlip}, {type = ToTensor}, {type = Normalize}";
+        Dataset encoded = dataset("type = ClsDataset, max_bad_samples = 1, " + source + ", pipeline = [" + crop + "]");
+        Dataset decoded = dataset("type = ClsDataset, max_bad_samples = 1, " + source + ", pipeline = [{type = Collect},"
+                + crop + "]");
+        // crops of 2x the output size or more are decoded at 1/2 scale: other pixels, as reproducible
+        Dataset reduced = dataset("type = ClsDataset, max_bad_samples = 1, " + source + ", pipeline = ["
+                + crop.replace("reduced_decode = false", "reduced_decode = true") + "]");
+        List<float[]> reducedBatches = null;
+        for (int workers : new int[] {0, 2}) {
+            try (DataLoader a = encoded.loader(settings(4, workers, true, false, 0, 1));
+                    DataLoader b = decoded.loader(settings(4, workers, true, false, 0, 1));
+                    DataLoader c = reduced.loader(settings(4, workers, true, false, 0, 1))) {
+                List<float[]> x = epoch(a, 1);
+                List<float[]> y = epoch(b, 1);
+                List<float[]> z = epoch(c, 1);
+                assertEquals(y.size(), x.size());
+                boolean differ = false;
+                for (int k = 0; k < x.size(); k++) {
+                    assertArrayEquals(y.get(k), x.get(k), "array " + k);
+                    differ |= !Arrays.equals(y.get(k), z.get(k));
+                }
+                assertTrue(differ, "some crops must have been decoded at reduced scale");
+                if (reducedBatches != null) {
+                    for (int k = 0; k < z.size(); k++) {
+                        assertArrayEquals(reducedBatches.get(k), z.get(k), "array " + k + " with " + workers + " workers");
+                    }
+                }
+                reducedBatches = z;
+            }
+        }
+        ImageDataset image = (ImageDataset) encoded;
+        assertEquals(1, image.badSamples().count());
+        assertTrue(image.badSamples().list().get(0).where().endsWith("headless.jpg"));
+        assertEquals(1, ((ImageDataset) decoded).badSamples().count());
+    }
+
     @Test
     void configErrorsAreCollectedWithPaths() {
         ConfigNode n = Fixtures.node("data { train { type = ClsDataset, " + idxSource() + ", pipeline = ["

@@ -19,6 +19,7 @@ import org.easycv4j.data.DataKinds;
 import org.easycv4j.data.Fixtures;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageIoBackend;
@@ -93,6 +94,47 @@ class TransformsTest {
         Sample s = t.apply(sample(image(50, 40, 3)), new SplittableRandom(5), JAVA);
         assertEquals(32, s.image().width());
         assertEquals(24, s.image().height());
+    }
+
+    @Test
+    void randomResizedCropOfAStillEncodedJpegDrawsTheSameCropAsOfTheDecodedImage() throws Exception {
+        ImageBackend opencv = org.easycv4j.data.image.OpenCvBackend.tryLoad().orElseThrow();
+        byte[] jpg = org.easycv4j.data.Fixtures.encode(org.easycv4j.data.Fixtures.gradient(500, 375, 9), "jpg");
+        EncodedImage encoded = EncodedImage.jpeg(jpg, true).orElseThrow();
+        for (ImageBackend be : List.of(JAVA, opencv)) {
+            for (String reduced : List.of("true", "false")) {
+                Transform t = build("type = RandomResizedCrop, size = 224, scale = [0.2, 1.0], interpolation = bicubic,"
+                        + " reduced_decode = " + reduced);
+                assertTrue(t.acceptsEncoded());
+                for (long seed = 0; seed < 5; seed++) {
+                    SplittableRandom a = new SplittableRandom(seed);
+                    SplittableRandom b = new SplittableRandom(seed);
+                    ByteImage fromEncoded = (ByteImage) t.apply(new Sample(0, encoded, 3, "x.jpg"), a, be).image();
+                    ByteImage fromDecoded = (ByteImage) t.apply(sample(be.decode(jpg, true)), b, be).image();
+                    // a 375-px-high picture never allows a reduced decode to 224: the same pixels either way
+                    assertArrayEquals(fromDecoded.pixels(), fromEncoded.pixels(), be.name() + " seed " + seed);
+                    assertEquals(b.nextLong(), a.nextLong(), "both paths draw the same numbers");
+                }
+            }
+        }
+        Transform flip = build("type = RandomHorizontalFlip, p = 1.0");
+        assertFalse(flip.acceptsEncoded());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> flip.apply(new Sample(0, encoded, 3, "x.jpg"), new SplittableRandom(0), JAVA));
+        assertTrue(e.getMessage().contains("not decoded yet"), e.getMessage());
+    }
+
+    @Test
+    void reducedDecodeIsOnByDefaultAndCanBeTurnedOff() {
+        ConfigNode[] n = new ConfigNode[1];
+        Spec<Transform> on = Fixtures.parse(COMPONENTS, "type = RandomResizedCrop, size = 8", DataKinds.TRANSFORM, n)
+                .orElseThrow();
+        assertTrue(((RandomResizedCrop.Settings) on.settings()).reducedDecode());
+        Spec<Transform> off = Fixtures.parse(COMPONENTS, "type = RandomResizedCrop, size = 8, reduced_decode = false",
+                DataKinds.TRANSFORM, n).orElseThrow();
+        assertFalse(((RandomResizedCrop.Settings) off.settings()).reducedDecode());
+        Fixtures.parse(COMPONENTS, "type = RandomResizedCrop, size = 8, reduced_decode = maybe", DataKinds.TRANSFORM, n);
+        assertTrue(n[0].problems().list().toString().contains("reduced_decode"), n[0].problems().list().toString());
     }
 
     @Test
@@ -325,7 +367,7 @@ class TransformsTest {
     }
 
     @Test
-    void maeFtAugmentExpandsToTheTimmSequence() {
+    void maeFtAugmentExpandsToTheTimmSequence() throws Exception {
         MaeFtAugment train = (MaeFtAugment) build("type = MAEFtAugment, input_size = 32, color_jitter = null,"
                 + " auto_augment = \"rand-m9-mstd0.5-inc1\", interpolation = bicubic, re_prob = 0.25, re_mode = pixel,"
                 + " re_count = 1, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]");
@@ -338,6 +380,15 @@ class TransformsTest {
                 eval.steps().stream().map(Object::getClass).toList());
         Sample e = eval.apply(sample(image(50, 40, 3)), null, JAVA);
         assertEquals(32, e.image().width());
+        // training starts with RandomResizedCrop, so it takes a still-encoded JPEG, to the same result
+        assertTrue(train.acceptsEncoded());
+        assertFalse(eval.acceptsEncoded());
+        byte[] jpg = org.easycv4j.data.Fixtures.encode(org.easycv4j.data.Fixtures.gradient(50, 40, 3), "jpg");
+        float[] fromEncoded = ((FloatImage) train.apply(new Sample(0, EncodedImage.jpeg(jpg, true).orElseThrow(), 3,
+                "x.jpg"), new SplittableRandom(4), JAVA).image()).data();
+        float[] fromDecoded = ((FloatImage) train.apply(sample(JAVA.decode(jpg, true)), new SplittableRandom(4), JAVA)
+                .image()).data();
+        assertArrayEquals(fromDecoded, fromEncoded);
         ConfigNode[] n = new ConfigNode[1];
         Fixtures.parse(COMPONENTS, "type = MAEFtAugment, color_jitter = 0.4", DataKinds.TRANSFORM, n);
         assertTrue(n[0].problems().list().toString().contains("ColorJitter is not supported"), n[0].problems().list().toString());
