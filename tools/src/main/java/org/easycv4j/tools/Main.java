@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Config-driven computer-vision training on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
                 ListCommand.class, PrepareDataCommand.class, BenchModelCommand.class,
-                BenchDataCommand.class, PlotCommand.class, ReconstructCommand.class})
+                BenchDataCommand.class, BenchAllReduceCommand.class, PlotCommand.class, ReconstructCommand.class})
 public final class Main {
 
     /** Exit code for a configuration or input the user must fix. */
