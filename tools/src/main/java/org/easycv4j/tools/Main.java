@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
         footer = "Any command accepts --debug: errors then print their Java stack trace.",
         subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
                 ListCommand.class, PrepareDataCommand.class, BenchModelCommand.class,
-                BenchDataCommand.class, PlotCommand.class, ReconstructCommand.class, EnvCommand.class,
-                SweepCommand.class, PixelBaselineCommand.class, ConvertConfigCommand.class})
+                BenchDataCommand.class, BenchAllReduceCommand.class, PlotCommand.class, ReconstructCommand.class,
+                EnvCommand.class, SweepCommand.class, PixelBaselineCommand.class, ConvertConfigCommand.class})
 public final class Main {
 
     /** Exit code for a configuration or input the user must fix. */

@@ -140,4 +140,35 @@ class DistributedTrainingTest {
         assertEquals(3, records(twoFromOne, "train").size());
         assertTrue(Files.exists(twoFromOne.resolve("provenance.json")));
     }
+
+    /** MAE on 24 images: masks drawn per sample (IndexNoise), so both runs mask every image alike. */
+    private static List<String> maeArgs(Path workDir, int imgsPerGpu) {
+        Path config = CONFIG.resolveSibling("mae_vit_tiny_p4_pretrain.conf");
+        return new ArrayList<>(List.of("train", config.toString(), "--work-dir", workDir.toString(),
+                "--set", ROOT, "--set", "progress=off", "--set", "custom_hooks=[]",
+                "--set", "modules=[\"" + IndexNoiseModule.class.getName() + "\"]",
+                "--set", "data.train.type=IndexNoise", "--set", "data.train.patches=49",
+                "--set", "data.workers_per_gpu=1", "--set", "data.train.data_source.max_data_num=24",
+                "--set", "data.imgs_per_gpu=" + imgsPerGpu, "--set", "total_epochs=1",
+                "--set", "log_config.interval=1", "--set", "optimizer.lr=1e-3",
+                "--set", "lr_config=null", "--set", "lr_config={policy=Fixed}",
+                "--set", "optimizer_config={grad_clip={max_norm=0.05}}"));
+    }
+
+    @Test
+    void twoMaeRanksTrainLikeOneProcessWithTheWholeBatch(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one");
+        trainHere(maeArgs(one, 8));
+        Path two = dir.resolve("two");
+        trainTwoRanks(dir, maeArgs(two, 4));
+        List<JsonObject> a = records(one, "train");
+        List<JsonObject> b = records(two, "train");
+        assertEquals(3, a.size());
+        assertEquals(3, b.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(a.get(i).get("loss").getAsDouble(), b.get(i).get("loss").getAsDouble(), 1e-5, "loss " + i);
+        }
+        assertNotEquals(a.get(0).get("loss").getAsDouble(), a.get(2).get("loss").getAsDouble(), "it trains");
+        assertSameWeights(one.resolve("epoch_1"), two.resolve("epoch_1"));
+    }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.easycv4j.core.optim.GradientOps;
@@ -15,8 +16,8 @@ import org.easycv4j.core.model.NamedParameter;
  * Keeps the model replicas of a data-parallel job identical: broadcasts rank 0's weights at the start and
  * averages the gradients before every optimizer step. Parameters are fused into buckets of at most
  * {@link #BUCKET_BYTES} (as DDP and Horovod fuse tensors): one flatten, one collective and one copy back per
- * bucket, never one collective per parameter. The collectives read host memory, so each bucket is staged
- * through one direct buffer; float32 parameters only.
+ * bucket, never one collective per parameter. The collectives read host memory: on a CPU the flattened
+ * bucket's own memory, on a GPU a copy in one direct staging buffer; float32 parameters only.
  */
 public final class ReplicaSync {
     /** Bucket size: large enough to amortise a collective's latency, small enough to bound the staging memory. */
@@ -27,12 +28,18 @@ public final class ReplicaSync {
     private final List<List<NamedParameter>> all;
     private final List<List<NamedParameter>> trainable;
     private final ByteBuffer staging;
+    private final boolean inPlace;
 
     /**
      * @param params every parameter of the model, in the same order on every rank
      * @param ops the engine's flatten / copy-back kernels
      */
     public ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops) {
+        this(collective, params, ops, true);
+    }
+
+    /** @param allowInPlace false: always stage through host memory, as on a GPU (tests) */
+    ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops, boolean allowInPlace) {
         this.collective = collective;
         this.ops = ops;
         for (NamedParameter p : params) {
@@ -48,12 +55,19 @@ public final class ReplicaSync {
         for (List<NamedParameter> b : all) {
             largest = Math.max(largest, bytes(b));
         }
-        this.staging = collective.size() > 1 ? Collective.allocate((int) largest) : null;
+        NDManager manager = params.isEmpty() ? null : params.get(0).parameter().getArray().getManager();
+        this.inPlace = allowInPlace && collective.size() > 1 && manager != null && sharesMemory(manager);
+        this.staging = collective.size() > 1 && !inPlace ? Collective.allocate((int) largest) : null;
     }
 
     /** This process's rank. */
     public int rank() {
         return collective.rank();
+    }
+
+    /** True when the collectives work on the flattened arrays' own memory (CPU), false when staged. */
+    boolean inPlace() {
+        return inPlace;
     }
 
     /** The number of gradient buckets (collectives per optimizer step). */
@@ -91,20 +105,44 @@ public final class ReplicaSync {
     private void transfer(List<NDArray> arrays, NDManager scope, double scale, boolean broadcast) {
         try (NDManager s = scope.newSubManager()) {
             NDArray flat = ops.flatten(arrays, s);
-            int bytes = (int) (flat.size() * Float.BYTES);
-            staging.clear();
-            staging.put(flat.toByteBuffer());
-            staging.flip();
+            ByteBuffer host = inPlace ? flat.toByteBuffer(true).order(ByteOrder.nativeOrder()) : stage(flat);
             if (broadcast) {
-                collective.broadcast(staging, 0);
+                collective.broadcast(host, 0);
             } else {
-                collective.allReduceSumFloats(staging);
+                collective.allReduceSumFloats(host);
             }
-            staging.rewind();
-            // Created on the training device (a copy, so the staging buffer is free again at once on a GPU).
-            NDArray reduced = s.create(staging.slice(0, bytes).order(java.nio.ByteOrder.nativeOrder()),
-                    new Shape(flat.size()), DataType.FLOAT32);
+            // In place, the flat array already holds the result; otherwise it comes back from the host buffer.
+            NDArray reduced = inPlace ? flat : s.create(host, new Shape(flat.size()), DataType.FLOAT32);
             ops.unflattenInto(reduced, arrays, scale);
+        }
+    }
+
+    /** Copies {@code flat} into the staging buffer (the device-to-host copy on a GPU). */
+    private ByteBuffer stage(NDArray flat) {
+        staging.clear();
+        staging.put(flat.toByteBuffer());
+        staging.flip();
+        return staging.slice().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * True when the engine hands out a CPU array's own memory as a direct buffer, checked once by writing
+     * through it: then the collectives work on the flattened array itself and two copies per bucket are saved.
+     */
+    private static boolean sharesMemory(NDManager manager) {
+        if (manager.getDevice().isGpu()) {
+            return false;
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray probe = m.zeros(new Shape(2));
+            ByteBuffer b = probe.toByteBuffer(true);
+            if (!b.isDirect() || b.capacity() < 2 * Float.BYTES) {
+                return false;
+            }
+            b.order(ByteOrder.nativeOrder()).putFloat(Float.BYTES, 3f);
+            return probe.toFloatArray()[1] == 3f;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

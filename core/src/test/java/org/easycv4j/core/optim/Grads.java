@@ -11,10 +11,10 @@ import java.util.List;
 import org.easycv4j.core.model.NamedParameter;
 
 /** Test helpers: parameters with chosen values, and setting their gradients to chosen values. */
-final class Grads {
+public final class Grads {
     private Grads() {}
 
-    static NamedParameter param(NDManager m, String name, float[] values, Shape shape) {
+    public static NamedParameter param(NDManager m, String name, float[] values, Shape shape) {
         Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape)
                 .optInitializer((mm, s, dt) -> mm.create(values, s)).build();
         p.initialize(m, DataType.FLOAT32);
@@ -22,7 +22,7 @@ final class Grads {
     }
 
     /** Makes each parameter's gradient equal to {@code grads[i]} (backward of sum(w · g)). */
-    static void setGradients(NDManager m, List<NamedParameter> params, float[]... grads) {
+    public static void setGradients(NDManager m, List<NamedParameter> params, float[]... grads) {
         Gradients.zero(params);
         try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray total = step.create(0f);

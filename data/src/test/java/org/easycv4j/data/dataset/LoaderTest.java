@@ -227,6 +227,43 @@ class LoaderTest {
         assertThrows(IllegalArgumentException.class, () -> ds.loader(settings(30, 0, false, true, 0, 1)));
     }
 
+    /**
+     * 20 samples over 3 ranks: drop_last cuts the order to 18 (6 each, DistributedSampler's rule); evaluation
+     * shards (7, 7, 6) are not padded and hold every sample exactly once.
+     */
+    @Test
+    void dropLastCutsTheShardsAndEvaluationShardsSeeEverySampleOnce() {
+        Dataset ds = dataset("type = RawDataset, " + idxSource() + ", pipeline = [{type = ToTensor}]");
+        Set<Integer> cut = new HashSet<>();
+        for (int rank = 0; rank < 3; rank++) {
+            try (ImageLoader loader = (ImageLoader) ds.loader(settings(3, 0, true, true, rank, 3))) {
+                int[] order = loader.order(1);
+                assertEquals(6, order.length);
+                assertEquals(2, loader.batchesPerEpoch());
+                for (int i : order) {
+                    assertTrue(cut.add(i), "sample " + i + " twice");
+                }
+            }
+        }
+        assertEquals(18, cut.size());
+        List<Integer> all = new ArrayList<>();
+        int[] sizes = {7, 7, 6};
+        for (int rank = 0; rank < 3; rank++) {
+            try (ImageLoader loader = (ImageLoader) ds.loader(
+                    new LoaderSettings(4, 0, false, false, 7, rank, 3, false))) {
+                int[] order = loader.order(0);
+                assertEquals(sizes[rank], order.length);
+                assertEquals(2, loader.batchesPerEpoch());
+                for (int k = 0; k < order.length; k++) {
+                    assertEquals(rank + 3 * k, order[k]);
+                    all.add(order[k]);
+                }
+            }
+        }
+        java.util.Collections.sort(all);
+        assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), all);
+    }
+
     @Test
     void epochOrderPadsCyclicallyAndStridesByRank() {
         // 5 samples over 2 ranks: 3 each, the padding wraps to index 0 (DistributedSampler's rule)
