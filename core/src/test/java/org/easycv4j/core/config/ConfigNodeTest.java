@@ -120,4 +120,27 @@ class ConfigNodeTest {
         assertEquals(Optional.empty(), n.optObject("grad_clip"));
         assertEquals("expected an object, got number 3", n.problems().list().get(0).message());
     }
+
+    /** What tools/list --keys prints: every key a parser reads, with its expectation and default, nested too. */
+    @Test
+    void describingRecordsEveryKeyTheParserReads() {
+        ConfigNode n = ConfigNode.describing("type", "Crop");
+        n.integer("size");
+        n.numbers("scale", List.of(0.08, 1.0));
+        n.choice("interpolation", "bilinear", List.of("bilinear", "bicubic"));
+        n.integerAtLeast("count", 1, 1);
+        n.has("fill"); // read only when present
+        n.optObject("mixup").ifPresent(m -> m.number("alpha", 0.8));
+        List<ConfigNode.KeyInfo> keys = n.describedKeys();
+        assertEquals(List.of(
+                new ConfigNode.KeyInfo("size", "an integer", null),
+                new ConfigNode.KeyInfo("scale", "a list of numbers", "[0.08, 1.0]"),
+                new ConfigNode.KeyInfo("interpolation", "one of bilinear, bicubic", "\"bilinear\""),
+                new ConfigNode.KeyInfo("count", "an integer >= 1", "1"),
+                new ConfigNode.KeyInfo("fill", "optional", ""),
+                new ConfigNode.KeyInfo("mixup", "an object", ""),
+                new ConfigNode.KeyInfo("mixup.alpha", "a number", "0.8")), keys);
+        assertTrue(keys.get(0).required());
+        assertTrue(ConfigNode.root(ConfigFactory.empty()).describedKeys().isEmpty(), "ordinary nodes record nothing");
+    }
 }
