@@ -20,11 +20,11 @@ import java.util.function.Supplier;
  * as NCCL's documentation does it; each rank's communicator uses the rank's GPU.
  *
  * <p>Every collective is enqueued on the null stream. DJL issues libtorch operations on PyTorch's current
- * stream, which is the device's default stream unless a program changes it (DJL never does); PyTorch's default
- * stream is stream id 0, whose {@code cudaStream_t} is {@code nullptr}, the legacy default stream
- * (c10/cuda/CUDAStream.cpp). On that stream the flatten kernel before the all-reduce and the copy back after it
- * run in order with the NCCL kernel, and the caching allocator reuses a freed bucket only after the work queued
- * on it: no host synchronisation per bucket.
+ * stream, which is the device's default stream unless a program changes it (DJL's JNI has no stream
+ * function); PyTorch's default stream is stream id 0, whose {@code cudaStream_t} is {@code nullptr}, the legacy
+ * default stream (c10/cuda/CUDAStream.cpp). On that stream the flatten kernel before the all-reduce and the copy
+ * back after it run in order with the NCCL kernel, and the caching allocator reuses a freed bucket only after
+ * the work queued on it: no host synchronisation per bucket.
  */
 public final class Nccl {
     /** Overrides the library to load (a path or a file name on the loader's search path). */
@@ -186,7 +186,8 @@ public final class Nccl {
         if (collective.isRoot()) {
             byte[] id = create.get();
             if (id.length != UNIQUE_ID_BYTES) {
-                throw new IllegalStateException("an NCCL unique id has " + UNIQUE_ID_BYTES + " bytes, not " + id.length);
+                throw new IllegalStateException("an NCCL unique id has " + UNIQUE_ID_BYTES + " bytes, not "
+                        + id.length);
             }
             b.put(id).flip();
         }

@@ -41,7 +41,8 @@ class TensorMemoryTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.arange(0f, 10f);
             NDArray tail = a.get("4:");
-            long offset = Pointer.nativeValue(TensorMemory.address(tail)) - Pointer.nativeValue(TensorMemory.address(a));
+            long offset = Pointer.nativeValue(TensorMemory.address(tail))
+                    - Pointer.nativeValue(TensorMemory.address(a));
             assertEquals(4L * Float.BYTES, offset);
             assertArrayEquals(new float[] {4, 5, 6}, TensorMemory.address(tail).getFloatArray(0, 3));
         }
