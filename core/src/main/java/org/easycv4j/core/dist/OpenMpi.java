@@ -240,6 +240,8 @@ public final class OpenMpi implements Collective {
 
     @Override
     public void abort(int code) {
+        // NCCL kernels waiting for a dead peer would otherwise keep this process's GPU busy.
+        Nccl.abortAll();
         api.MPI_Abort(world, code);
     }
 
@@ -247,6 +249,7 @@ public final class OpenMpi implements Collective {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            Nccl.closeAll();
             check(api.MPI_Finalize(), "MPI_Finalize");
         }
     }

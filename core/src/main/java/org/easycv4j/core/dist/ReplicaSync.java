@@ -8,18 +8,24 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.Gradients;
 import org.easycv4j.core.model.NamedParameter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the model replicas of a data-parallel job identical: broadcasts rank 0's weights at the start and
  * averages the gradients before every optimizer step. Parameters are fused into buckets of at most
  * {@link #BUCKET_BYTES} (as DDP and Horovod fuse tensors): one flatten, one collective and one copy back per
- * bucket, never one collective per parameter. The collectives read host memory: on a CPU the flattened
- * bucket's own memory, on a GPU a copy in one direct staging buffer; float32 parameters only.
+ * bucket, never one collective per parameter. On a CPU the collectives work on the flattened bucket's own
+ * memory; on a GPU NCCL works on the bucket's device memory when it loads ({@link Nccl}, {@link Nccl#MODE_ENV}),
+ * otherwise MPI works on a copy in one direct host staging buffer. Float32 parameters only.
  */
 public final class ReplicaSync {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSync.class);
     /** Bucket size: large enough to amortise a collective's latency, small enough to bound the staging memory. */
     public static final long BUCKET_BYTES = 32L << 20;
 
@@ -29,17 +35,23 @@ public final class ReplicaSync {
     private final List<List<NamedParameter>> trainable;
     private final ByteBuffer staging;
     private final boolean inPlace;
+    private final Optional<Nccl.Communicator> nccl;
 
     /**
      * @param params every parameter of the model, in the same order on every rank
      * @param ops the engine's flatten / copy-back kernels
      */
     public ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops) {
-        this(collective, params, ops, true);
+        this(collective, params, ops, true, Nccl.Mode.parse(System.getenv(Nccl.MODE_ENV)), Nccl::load);
     }
 
-    /** @param allowInPlace false: always stage through host memory, as on a GPU (tests) */
+    /** @param allowInPlace false: always stage through host memory, as on a GPU without NCCL (tests) */
     ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops, boolean allowInPlace) {
+        this(collective, params, ops, allowInPlace, Nccl.Mode.OFF, Nccl::load);
+    }
+
+    private ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops, boolean allowInPlace,
+            Nccl.Mode ncclMode, Supplier<Nccl> ncclLoader) {
         this.collective = collective;
         this.ops = ops;
         for (NamedParameter p : params) {
@@ -56,8 +68,24 @@ public final class ReplicaSync {
             largest = Math.max(largest, bytes(b));
         }
         NDManager manager = params.isEmpty() ? null : params.get(0).parameter().getArray().getManager();
-        this.inPlace = allowInPlace && collective.size() > 1 && manager != null && sharesMemory(manager);
-        this.staging = collective.size() > 1 && !inPlace ? Collective.allocate((int) largest) : null;
+        Optional<Integer> gpu = manager != null && manager.getDevice().isGpu()
+                ? Optional.of(manager.getDevice().getDeviceId()) : Optional.empty();
+        String[] why = new String[1];
+        this.nccl = Nccl.select(collective, gpu, ncclMode, ncclLoader, why);
+        this.inPlace = nccl.isEmpty() && allowInPlace && collective.size() > 1 && manager != null
+                && sharesMemory(manager);
+        this.staging = collective.size() > 1 && !inPlace && nccl.isEmpty() ? Collective.allocate((int) largest) : null;
+        if (collective.size() > 1) {
+            LOG.info("rank {}: gradients all-reduced {}", collective.rank(), nccl.isPresent()
+                    ? "by NCCL in device memory (" + why[0] + ")"
+                    : inPlace ? "by MPI in place in host memory"
+                    : "by MPI through a host staging buffer (" + why[0] + ")");
+        }
+    }
+
+    /** True when NCCL reduces the buckets in device memory. */
+    boolean usesNccl() {
+        return nccl.isPresent();
     }
 
     /** This process's rank. */
@@ -105,6 +133,17 @@ public final class ReplicaSync {
     private void transfer(List<NDArray> arrays, NDManager scope, double scale, boolean broadcast) {
         try (NDManager s = scope.newSubManager()) {
             NDArray flat = ops.flatten(arrays, s);
+            if (nccl.isPresent()) {
+                // In place on the device, on the stream the flatten and the copy back run on (see Nccl).
+                var data = TensorMemory.address(flat);
+                if (broadcast) {
+                    nccl.get().broadcast(data, flat.size(), 0);
+                } else {
+                    nccl.get().allReduceSum(data, flat.size());
+                }
+                ops.unflattenInto(flat, arrays, scale);
+                return;
+            }
             ByteBuffer host = inPlace ? flat.toByteBuffer(true).order(ByteOrder.nativeOrder()) : stage(flat);
             if (broadcast) {
                 collective.broadcast(host, 0);

@@ -1,0 +1,102 @@
+package org.easycv4j.core.dist;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The address of a float32 tensor's first element, on whatever device the tensor lives (a CUDA device pointer
+ * on a GPU), for handing to a C library such as NCCL.
+ *
+ * <p>DJL 0.36 exposes memory only of CPU tensors and TorchScript refuses {@code Tensor.data_ptr()}; but DJL's
+ * PyTorch handle is the address of a heap {@code torch::Tensor} (its JNI layer returns {@code new
+ * torch::Tensor(...)} cast to an integer), and {@code libtorch_cpu.so} exports the explicit instantiation
+ * {@code at::TensorBase::data_ptr<float>() const} in every build, CPU or CUDA. That member function is called
+ * through JNA with the tensor as its first argument ({@code this}, Itanium C++ ABI on x86-64 and aarch64). The
+ * library is opened by the path the engine already loaded it from, never by name: the dynamic linker could
+ * otherwise find another libtorch on the search path.
+ */
+public final class TensorMemory {
+    /** {@code at::TensorBase::data_ptr<float>() const}, mangled. */
+    static final String DATA_PTR_FLOAT = "_ZNK2at10TensorBase8data_ptrIfEEPT_v";
+    private static final String LIBTORCH_CPU = "libtorch_cpu.so";
+
+    private static Function dataPtr;
+
+    private TensorMemory() {}
+
+    /**
+     * The address of {@code array}'s first element; valid while the array is open. Only dense float32 arrays
+     * of the PyTorch engine: {@code data_ptr<float>} throws a C++ exception on another type, which would end the
+     * JVM, so the type is checked here first.
+     *
+     * @throws IllegalArgumentException for another engine, data type or a sparse array
+     * @throws IllegalStateException when libtorch's function cannot be found
+     */
+    public static Pointer address(NDArray array) {
+        if (!(array instanceof PtNDArray pt)) {
+            throw new IllegalArgumentException("device pointers need the PyTorch engine, not "
+                    + array.getManager().getEngine().getEngineName());
+        }
+        if (array.getDataType() != DataType.FLOAT32 || array.getSparseFormat() != SparseFormat.DENSE) {
+            throw new IllegalArgumentException("device pointers of dense float32 arrays only, not "
+                    + array.getDataType() + " " + array.getSparseFormat());
+        }
+        long handle = pt.getHandle();
+        return dataPointer().invokePointer(new Object[] {new Pointer(handle)});
+    }
+
+    private static synchronized Function dataPointer() {
+        if (dataPtr == null) {
+            Path lib = loadedLibrary(LIBTORCH_CPU);
+            try {
+                dataPtr = NativeLibrary.getInstance(lib.toString()).getFunction(DATA_PTR_FLOAT);
+            } catch (UnsatisfiedLinkError e) {
+                throw new IllegalStateException(lib + " does not export " + DATA_PTR_FLOAT
+                        + " (at::TensorBase::data_ptr<float>); is it libtorch 2.x?", e);
+            }
+        }
+        return dataPtr;
+    }
+
+    /** The file a library named {@code fileName} was mapped from into this process (Linux). */
+    static Path loadedLibrary(String fileName) {
+        return loadedLibraryMatching(fileName).orElseThrow(() -> new IllegalStateException(fileName
+                + " is not loaded in this process (/proc/self/maps): start the PyTorch engine first"));
+    }
+
+    /**
+     * The first mapped file whose name is {@code prefix} or starts with it followed by {@code '.'} or
+     * {@code '-'} (CUDA builds of libtorch ship e.g. {@code libcudart-<hash>.so.12}).
+     */
+    static java.util.Optional<Path> loadedLibraryMatching(String prefix) {
+        List<String> maps;
+        try {
+            maps = Files.readAllLines(Path.of("/proc/self/maps"));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        String stem = prefix.endsWith(".so") ? prefix.substring(0, prefix.length() - 3) : prefix;
+        for (String line : maps) {
+            int slash = line.indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            Path file = Path.of(line.substring(slash).trim());
+            String name = file.getFileName().toString();
+            if (name.equals(prefix) || name.startsWith(prefix + ".")
+                    || (name.startsWith(stem + "-") && name.contains(".so"))) {
+                return java.util.Optional.of(file);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}
