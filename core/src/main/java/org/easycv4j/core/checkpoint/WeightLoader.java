@@ -20,6 +20,9 @@ import org.easycv4j.core.model.NamedParameter;
  * through it, so they accept the same files and report mismatches the same way.
  */
 public final class WeightLoader {
+    /** The suffix of PyTorch's BatchNorm counter buffer, next to {@code running_mean} and {@code running_var}. */
+    public static final String BATCH_NORM_COUNTER = "num_batches_tracked";
+
     private WeightLoader() {}
 
     /**
@@ -92,9 +95,6 @@ public final class WeightLoader {
         copies.forEach(Runnable::run);
         return new LoadReport(loaded, missing, ignored, unexpected, mismatched, adapted);
     }
-
-    /** The suffix of PyTorch's BatchNorm counter buffer, next to {@code running_mean} and {@code running_var}. */
-    public static final String BATCH_NORM_COUNTER = "num_batches_tracked";
 
     /**
      * Whether {@code key} is PyTorch's BatchNorm counter of a BatchNorm the model has: it counts training

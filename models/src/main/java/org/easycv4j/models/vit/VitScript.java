@@ -126,29 +126,24 @@ public final class VitScript {
             }
             s.append(")\n");
         }
+        String feature = switch (output) {
+            case LOGITS_GLOBAL_POOL, PROBE_LOGITS_GLOBAL_POOL -> {
+                s.append("    f = torch.mean(torch.slice(h, 1, 1, 9223372036854775807), [1])\n");
+                s.append("    f1 = torch.layer_norm(f, [").append(d).append("], self.fc_norm_weight, self.fc_norm_bias, ")
+                        .append(eps).append(")\n");
+                yield "f1";
+            }
+            case LOGITS_CLS_TOKEN, PROBE_LOGITS_CLS_TOKEN -> {
+                s.append("    f = torch.layer_norm(h, [").append(d).append("], self.norm_weight, self.norm_bias, ")
+                        .append(eps).append(")\n");
+                yield "torch.select(f, 1, 0)";
+            }
+            case TOKENS -> null;
+        };
         switch (output) {
-            case LOGITS_GLOBAL_POOL -> {
-                s.append("    f = torch.mean(torch.slice(h, 1, 1, 9223372036854775807), [1])\n");
-                s.append("    f1 = torch.layer_norm(f, [").append(d).append("], self.fc_norm_weight, self.fc_norm_bias, ")
-                        .append(eps).append(")\n");
-                s.append("    return torch.linear(f1, self.head_weight, self.head_bias)\n");
-            }
-            case LOGITS_CLS_TOKEN -> {
-                s.append("    f = torch.layer_norm(h, [").append(d).append("], self.norm_weight, self.norm_bias, ")
-                        .append(eps).append(")\n");
-                s.append("    return torch.linear(torch.select(f, 1, 0), self.head_weight, self.head_bias)\n");
-            }
-            case PROBE_LOGITS_GLOBAL_POOL -> {
-                s.append("    f = torch.mean(torch.slice(h, 1, 1, 9223372036854775807), [1])\n");
-                s.append("    f1 = torch.layer_norm(f, [").append(d).append("], self.fc_norm_weight, self.fc_norm_bias, ")
-                        .append(eps).append(")\n");
-                s.append(probeHead("f1", probeEps));
-            }
-            case PROBE_LOGITS_CLS_TOKEN -> {
-                s.append("    f = torch.layer_norm(h, [").append(d).append("], self.norm_weight, self.norm_bias, ")
-                        .append(eps).append(")\n");
-                s.append(probeHead("torch.select(f, 1, 0)", probeEps));
-            }
+            case LOGITS_GLOBAL_POOL, LOGITS_CLS_TOKEN -> s.append("    return torch.linear(").append(feature)
+                    .append(", self.head_weight, self.head_bias)\n");
+            case PROBE_LOGITS_GLOBAL_POOL, PROBE_LOGITS_CLS_TOKEN -> s.append(probeHead(feature, probeEps));
             case TOKENS -> s.append("    return torch.layer_norm(h, [").append(d)
                     .append("], self.norm_weight, self.norm_bias, ").append(eps).append(")\n");
             default -> throw new IllegalArgumentException(output.toString());
