@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -15,7 +23,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.WeightLoader;
+import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.model.TaskModel;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.runner.ExperimentLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +84,8 @@ class LinearProbeRunTest {
 
         Path export = dir.resolve("export");
         runOut("export", CONFIG.toString(), ckpt.toString(), export.toString(), "--set", ROOT, "--set",
-                "model.pretrained=null");
+                "model.pretrained=null", "--format", "torchscript");
+        checkCounterAndScript(ckpt, export, dir);
         Path images = dir.resolve("png");
         runOut("prepare-data", "export-images", "--idx", Path.of("..", "demo", "fashion-mnist").toString(), "--out",
                 images.toString(), "--layout", "list");
@@ -103,6 +119,42 @@ class LinearProbeRunTest {
             for (String k : List.of("head.0.running_var", "head.1.weight")) {
                 assertTrue(ema.get(k).contentEquals(exported.get(k)), k);
                 assertFalse(ema.get(k).contentEquals(weights.get(k)), k + " is averaged");
+            }
+        }
+    }
+
+    /**
+     * The export carries PyTorch's BatchNorm counter (the checkpoint's training iterations) for strict loading,
+     * and its TorchScript module applies the trained running statistics: the Java model's logits within 1e-5.
+     */
+    private static void checkCounterAndScript(Path ckpt, Path export, Path dir) throws Exception {
+        long iterations = JsonParser.parseString(Files.readString(ckpt.resolve("state.json"))).getAsJsonObject()
+                .get("iter").getAsLong();
+        assertTrue(iterations > 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray counter = SafeTensors.read(export.resolve("model.safetensors"), m).get("head.0.num_batches_tracked");
+            assertEquals(DataType.INT64, counter.getDataType());
+            assertEquals(new Shape(), counter.getShape());
+            assertEquals(iterations, counter.getLong());
+
+            ExperimentLoader.Loaded loaded = new ExperimentLoader().load(CONFIG, List.of(ROOT,
+                    "model.pretrained=null"), new Properties());
+            TaskModel model = loaded.experiment().model().create(new BuildContext(dir, 0, 2, false));
+            model.block().initialize(m, DataType.FLOAT32, model.inputShapes(2));
+            WeightLoader.load(ckpt, model.namedParameters(), model.nameMapping(), LoadPolicy.STRICT, m);
+            NDArray images = m.randomNormal(new Shape(3, 1, 28, 28));
+            float[] java = model.forward(new ParameterStore(m, false), new Batch(new NDList(images), new NDList(), 3),
+                    false).outputs().get(0).toFloatArray();
+            try (Model script = Model.newInstance("export", Device.cpu(), "PyTorch")) {
+                script.load(export, "model");
+                try (Predictor<NDList, NDList> p = script.newPredictor(new NoopTranslator())) {
+                    float[] logits = p.predict(new NDList(m.create(images.toFloatArray(), images.getShape())))
+                            .singletonOrThrow().toFloatArray();
+                    assertEquals(java.length, logits.length);
+                    for (int i = 0; i < java.length; i++) {
+                        assertEquals(java[i], logits[i], 1e-5, "logit " + i);
+                    }
+                }
             }
         }
     }

@@ -20,6 +20,9 @@ import org.easycv4j.core.model.NamedParameter;
  * through it, so they accept the same files and report mismatches the same way.
  */
 public final class WeightLoader {
+    /** The suffix of PyTorch's BatchNorm counter buffer, next to {@code running_mean} and {@code running_var}. */
+    public static final String BATCH_NORM_COUNTER = "num_batches_tracked";
+
     private WeightLoader() {}
 
     /**
@@ -80,7 +83,7 @@ public final class WeightLoader {
             loaded.add(name);
         }
         for (String key : remaining.keySet()) {
-            (policy.ignorable(key) ? ignored : unexpected).add(key);
+            (policy.ignorable(key) || isBatchNormCounter(key, params) ? ignored : unexpected).add(key);
         }
         if (policy.unexpectedIsError()) {
             unexpected.forEach(k -> errors.add("unexpected " + k));
@@ -91,6 +94,19 @@ public final class WeightLoader {
         // Nothing is written unless everything fits: a failed load leaves the model as it was.
         copies.forEach(Runnable::run);
         return new LoadReport(loaded, missing, ignored, unexpected, mismatched, adapted);
+    }
+
+    /**
+     * Whether {@code key} is PyTorch's BatchNorm counter of a BatchNorm the model has: it counts training
+     * batches and only matters with {@code momentum=None}, which our BatchNorms do not use, so it is not a
+     * parameter here but PyTorch state dicts (and our exports, for strict PyTorch loading) carry it.
+     */
+    static boolean isBatchNormCounter(String key, List<NamedParameter> params) {
+        if (!key.endsWith("." + BATCH_NORM_COUNTER)) {
+            return false;
+        }
+        String mean = key.substring(0, key.length() - BATCH_NORM_COUNTER.length()) + "running_mean";
+        return params.stream().anyMatch(p -> p.name().equals(mean));
     }
 
     /** Copies values in place, keeping the destination's dtype, device and gradient attachment. */

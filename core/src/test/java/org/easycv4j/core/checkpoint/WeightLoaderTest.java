@@ -108,4 +108,31 @@ class WeightLoaderTest {
             assertTrue(e.getMessage().contains("bias has shape (5)"), e.getMessage());
         }
     }
+
+    /**
+     * PyTorch's BatchNorm counter is no parameter here: strict loading lists it as ignored next to its BatchNorm's
+     * running_mean, and a counter without that BatchNorm is still unexpected.
+     */
+    @Test
+    void pytorchBatchNormCountersAreIgnoredNextToTheirBatchNorm() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<NamedParameter> linear = linear(m);
+            List<NamedParameter> params = List.of(linear.get(0),
+                    new NamedParameter("head.0.running_mean", linear.get(1).parameter()));
+            Map<String, NDArray> file = new LinkedHashMap<>();
+            file.put("weight", m.arange(6f).reshape(3, 2));
+            file.put("head.0.running_mean", m.create(new float[] {7, 8, 9}));
+            file.put("head.0.num_batches_tracked", m.create(12L));
+            LoadReport r = WeightLoader.load("f", file, params, LoadPolicy.STRICT);
+            assertEquals(List.of("head.0.num_batches_tracked"), r.ignored());
+            assertEquals(List.of(), r.unexpected());
+            assertArrayEquals(new float[] {7, 8, 9}, param(params, "head.0.running_mean").toFloatArray());
+
+            file.put("head.1.num_batches_tracked", m.create(12L));
+            WeightLoadException e = assertThrows(WeightLoadException.class,
+                    () -> WeightLoader.load("f", file, params, LoadPolicy.STRICT));
+            assertTrue(e.getMessage().contains("unexpected head.1.num_batches_tracked")
+                    && !e.getMessage().contains("head.0.num_batches_tracked"), e.getMessage());
+        }
+    }
 }

@@ -113,8 +113,8 @@ public final class ViTClassifier implements TaskModel {
     /** From normalized images to logits (see {@link VitScript}). */
     @Override
     public Optional<ScriptModule> scriptModule() {
-        return Optional.of(VitScript.module("ViTClassifier", settings.encoder(), network.globalPool()
-                ? VitScript.Output.LOGITS_GLOBAL_POOL : VitScript.Output.LOGITS_CLS_TOKEN, namedParameters()));
+        return Optional.of(VitScript.module("ViTClassifier", settings.encoder(),
+                VitScript.logits(network.globalPool(), settings.headBn()), namedParameters(), ProbeHead.EPS));
     }
 
     /** Loads {@code pretrained} when configured and logs what was loaded, ignored and interpolated. */

@@ -21,11 +21,35 @@ public final class VitScript {
         LOGITS_GLOBAL_POOL,
         /** Logits: the cls token after {@code norm}, {@code head}. */
         LOGITS_CLS_TOKEN,
+        /** As {@link #LOGITS_GLOBAL_POOL} with the linear-probe head ({@link #probeHead}). */
+        PROBE_LOGITS_GLOBAL_POOL,
+        /** As {@link #LOGITS_CLS_TOKEN} with the linear-probe head ({@link #probeHead}). */
+        PROBE_LOGITS_CLS_TOKEN,
         /** Features: every token (cls first) after {@code norm}, (N, 1 + L, D). */
         TOKENS
     }
 
     private VitScript() {}
+
+    /** The output of a classifier: pooling by {@code globalPool}, a linear head or the linear-probe head. */
+    public static Output logits(boolean globalPool, boolean probeHead) {
+        if (probeHead) {
+            return globalPool ? Output.PROBE_LOGITS_GLOBAL_POOL : Output.PROBE_LOGITS_CLS_TOKEN;
+        }
+        return globalPool ? Output.LOGITS_GLOBAL_POOL : Output.LOGITS_CLS_TOKEN;
+    }
+
+    /**
+     * The linear-probe head's eval-mode computation, {@code BatchNorm1d(affine=False)} with the running statistics
+     * {@code head.0.*} then {@code Linear} {@code head.1.*}: {@code F.batch_norm} with {@code training=False}
+     * ignores momentum and never updates the statistics, so the module stays a pure function.
+     */
+    private static String probeHead(String feature, double eps) {
+        // aten's order: input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled.
+        return "    f2 = torch.batch_norm(" + feature + ", None, None, self.head_0_running_mean, "
+                + "self.head_0_running_var, False, 0., " + String.format(Locale.ROOT, "%.17g", eps) + ", False)\n"
+                + "    return torch.linear(f2, self.head_1_weight, self.head_1_bias)\n";
+    }
 
     /**
      * Refuses parameters the generated source would not use (a head of another kind, an extra layer): the
@@ -43,12 +67,18 @@ public final class VitScript {
         List<String> tail = switch (output) {
             case LOGITS_GLOBAL_POOL -> List.of("fc_norm", "head");
             case LOGITS_CLS_TOKEN -> List.of("norm", "head");
+            case PROBE_LOGITS_GLOBAL_POOL -> List.of("fc_norm", "head.1");
+            case PROBE_LOGITS_CLS_TOKEN -> List.of("norm", "head.1");
             case TOKENS -> List.of("norm");
         };
         tail.forEach(t -> {
             used.add(t + ".weight");
             used.add(t + ".bias");
         });
+        if (output == Output.PROBE_LOGITS_GLOBAL_POOL || output == Output.PROBE_LOGITS_CLS_TOKEN) {
+            used.add("head.0.running_mean");
+            used.add("head.0.running_var");
+        }
         List<String> names = parameters.stream().map(NamedParameter::name).toList();
         List<String> extra = names.stream().filter(n -> !used.contains(n)).toList();
         List<String> missing = used.stream().filter(n -> !names.contains(n)).sorted().toList();
@@ -60,6 +90,18 @@ public final class VitScript {
 
     /** The module for {@code vit}'s weights in {@code parameters} (timm names), returning {@code output}. */
     public static ScriptModule module(String className, VitSettings vit, Output output, List<NamedParameter> parameters) {
+        if (output == Output.PROBE_LOGITS_GLOBAL_POOL || output == Output.PROBE_LOGITS_CLS_TOKEN) {
+            throw new IllegalArgumentException(output + " needs the probe BatchNorm's eps");
+        }
+        return module(className, vit, output, parameters, Double.NaN);
+    }
+
+    /**
+     * The module for {@code vit}'s weights in {@code parameters} (timm names), returning {@code output};
+     * {@code probeEps} is the linear-probe BatchNorm's eps (unused by the other outputs).
+     */
+    public static ScriptModule module(String className, VitSettings vit, Output output, List<NamedParameter> parameters,
+            double probeEps) {
         checkCovered(vit, output, parameters);
         int d = vit.embedDim();
         int heads = vit.numHeads();
@@ -84,18 +126,24 @@ public final class VitScript {
             }
             s.append(")\n");
         }
-        switch (output) {
-            case LOGITS_GLOBAL_POOL -> {
+        String feature = switch (output) {
+            case LOGITS_GLOBAL_POOL, PROBE_LOGITS_GLOBAL_POOL -> {
                 s.append("    f = torch.mean(torch.slice(h, 1, 1, 9223372036854775807), [1])\n");
                 s.append("    f1 = torch.layer_norm(f, [").append(d).append("], self.fc_norm_weight, self.fc_norm_bias, ")
                         .append(eps).append(")\n");
-                s.append("    return torch.linear(f1, self.head_weight, self.head_bias)\n");
+                yield "f1";
             }
-            case LOGITS_CLS_TOKEN -> {
+            case LOGITS_CLS_TOKEN, PROBE_LOGITS_CLS_TOKEN -> {
                 s.append("    f = torch.layer_norm(h, [").append(d).append("], self.norm_weight, self.norm_bias, ")
                         .append(eps).append(")\n");
-                s.append("    return torch.linear(torch.select(f, 1, 0), self.head_weight, self.head_bias)\n");
+                yield "torch.select(f, 1, 0)";
             }
+            case TOKENS -> null;
+        };
+        switch (output) {
+            case LOGITS_GLOBAL_POOL, LOGITS_CLS_TOKEN -> s.append("    return torch.linear(").append(feature)
+                    .append(", self.head_weight, self.head_bias)\n");
+            case PROBE_LOGITS_GLOBAL_POOL, PROBE_LOGITS_CLS_TOKEN -> s.append(probeHead(feature, probeEps));
             case TOKENS -> s.append("    return torch.layer_norm(h, [").append(d)
                     .append("], self.norm_weight, self.norm_bias, ").append(eps).append(")\n");
             default -> throw new IllegalArgumentException(output.toString());
@@ -120,6 +168,8 @@ public final class VitScript {
         s.append("    return torch.add(x2, torch.linear(torch.gelu(torch.linear(y2, f1w, f1b)), f2w, f2b))\n");
         String what = switch (output) {
             case LOGITS_GLOBAL_POOL, LOGITS_CLS_TOKEN -> "logits (N, classes)";
+            case PROBE_LOGITS_GLOBAL_POOL, PROBE_LOGITS_CLS_TOKEN -> "logits (N, classes) of the linear probe "
+                    + "(BatchNorm with its running statistics, then linear)";
             case TOKENS -> "features (N, 1 + " + vit.numPatches() + ", " + d + "): the cls token then the patch "
                     + "tokens after the final norm";
         };

@@ -94,6 +94,56 @@ class TorchScriptExportTest {
         }
     }
 
+    /**
+     * A linear probe (BatchNorm head) whose running statistics moved away from 0 / 1 in training-mode forwards:
+     * the module applies the BatchNorm with them as the Java model evaluates, for both poolings.
+     */
+    @Test
+    void linearProbesApplyTheirRunningStatistics() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> exp = SafeTensors.read(ImportTest.resource("expected.safetensors"), m);
+            NDArray images = exp.get("cls.images");
+            for (boolean globalPool : new boolean[] {true, false}) {
+                ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(VIT
+                        + ", num_classes = 5, head_bn = true, head_init_std = 0.5, use_global_pool = " + globalPool)));
+                cls.block().initialize(m, DataType.FLOAT32, cls.inputShapes(3));
+                cls.loadPretrained(ImportTest.resource("mae_tiny_full.pth"), m);
+                for (int i = 0; i < 3; i++) {
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray batch = step.randomNormal(new Shape(4, 3, 32, 32)).mul(2).add(0.5f);
+                        cls.forward(new ParameterStore(step, false), new Batch(new NDList(batch), new NDList(), 4),
+                                true);
+                    }
+                }
+                Map<String, float[]> stats = new LinkedHashMap<>();
+                cls.namedParameters().forEach(p -> stats.put(p.name(), p.parameter().getArray().toFloatArray()));
+                float[] mean = stats.get("head.0.running_mean");
+                float[] var = stats.get("head.0.running_var");
+                double meanOff = 0;
+                double varOff = 0;
+                for (int i = 0; i < mean.length; i++) {
+                    meanOff = Math.max(meanOff, Math.abs(mean[i]));
+                    varOff = Math.max(varOff, Math.abs(var[i] - 1));
+                }
+                assertTrue(meanOff > 0.05 && varOff > 0.05, "running statistics moved: " + meanOff + ", " + varOff);
+
+                Path file = dir.resolve("probe_" + globalPool + ".pt");
+                TorchScriptArchive.write(file, cls.scriptModule().orElseThrow());
+                NDArray java = javaLogits(cls, images, m);
+                NDArray script = runScript(file, images, m);
+                assertEquals(new Shape(3, 5), script.getShape());
+                assertTrue(java.abs().max().getFloat() > 0.1f, "logits large enough for 1e-5 to mean something");
+                assertClose(java, script, 0, 1e-5, "probe logits, global pool " + globalPool);
+                // The script read the running statistics, not the initial ones: with those the logits differ.
+                cls.namedParameters().stream().filter(p -> p.name().startsWith("head.0.")).forEach(p ->
+                        p.parameter().getArray().set(m.create(p.name().endsWith("mean") ? 0f : 1f)
+                                .broadcast(p.parameter().getArray().getShape()).toFloatArray()));
+                NDArray initial = javaLogits(cls, images, m);
+                assertTrue(initial.sub(script).abs().max().getFloat() > 1e-3f, "running statistics matter");
+            }
+        }
+    }
+
     @Test
     void parametersTheScriptWouldNotUseAreRefused() {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -1,5 +1,6 @@
 package org.easycv4j.tools.export;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
@@ -83,8 +84,9 @@ public final class Exporter {
                 classes = testSpec.create(ctx).classNames();
             }
             Files.createDirectories(out);
-            SafeTensors.write(out.resolve(WEIGHTS), Checkpoints.modelTensors(export.parameters()),
-                    Map.of("format", FORMAT, "task", export.task().id()));
+            Map<String, NDArray> tensors = new LinkedHashMap<>(Checkpoints.modelTensors(export.parameters()));
+            addBatchNormCounters(tensors, trainingBatches(checkpoint), manager);
+            SafeTensors.write(out.resolve(WEIGHTS), tensors, Map.of("format", FORMAT, "task", export.task().id()));
             long[] inputShape = model.inputShapes(1)[0].getShape();
             AtomicFiles.write(out.resolve(CONFIG),
                     renderConfig(export.task().id(), config.getObject("model"), pipeline, classes, inputShape)
@@ -114,6 +116,28 @@ public final class Exporter {
      */
     static void loadWeights(Path checkpoint, TaskModel model, NDManager manager) throws IOException {
         WeightLoader.load(checkpoint, model.namedParameters(), model.nameMapping(), LoadPolicy.STRICT, manager);
+    }
+
+    /**
+     * Adds PyTorch's {@code num_batches_tracked} (int64 scalar) next to every BatchNorm's {@code running_mean}:
+     * the weights are meant for {@code load_state_dict(strict=True)}, which wants that buffer. Our BatchNorms do not
+     * keep it (it only matters with {@code momentum=None}); our loaders ignore it.
+     */
+    static void addBatchNormCounters(Map<String, NDArray> tensors, long batches, NDManager manager) {
+        for (String name : List.copyOf(tensors.keySet())) {
+            if (name.endsWith(".running_mean")) {
+                String prefix = name.substring(0, name.length() - "running_mean".length());
+                tensors.put(prefix + WeightLoader.BATCH_NORM_COUNTER, manager.create(batches));
+            }
+        }
+    }
+
+    /**
+     * What PyTorch's counter would hold: the training iterations of a checkpoint folder (one training-mode batch
+     * each); 0 when the weights come from a single file, which does not say.
+     */
+    static long trainingBatches(Path checkpoint) throws IOException {
+        return Files.isRegularFile(checkpoint.resolve(Checkpoints.STATE)) ? Checkpoints.readState(checkpoint).iter() : 0;
     }
 
     /** The value at a component path such as {@code eval_pipelines[0].data.pipeline}. */
