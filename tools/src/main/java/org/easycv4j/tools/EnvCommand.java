@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.util.Utils;
 import ai.djl.util.cuda.CudaUtils;
 import com.google.gson.GsonBuilder;
-import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.easycv4j.core.dist.MpiUnavailableException;
+import org.easycv4j.core.dist.Nccl;
+import org.easycv4j.core.dist.NcclUnavailableException;
+import org.easycv4j.core.dist.OpenMpi;
 import org.easycv4j.core.engine.TorchEngine;
 import org.easycv4j.core.runner.Devices;
 import org.easycv4j.core.runner.Provenance;
@@ -83,7 +86,7 @@ public final class EnvCommand implements Callable<Integer> {
         Devices.Choice auto = Devices.choose("auto", torch);
         return new Report(Provenance.readProjectVersion(), System.getProperty("java.version") + " ("
                 + System.getProperty("java.vm.vendor") + ")", Engine.getDjlVersion(), torch, features, runtime,
-                gpus, auto.device() + ": " + auto.reason().replaceFirst("^device = auto: ", ""), threads, probe("libmpi.so.40"), probe("libnccl.so.2"),
+                gpus, auto.device() + ": " + auto.reason().replaceFirst("^device = auto: ", ""), threads, mpi(), nccl(),
                 Utils.getEngineCacheDir().toString(), Utils.isOfflineMode());
     }
 
@@ -145,21 +148,25 @@ public final class EnvCommand implements Callable<Integer> {
         return names;
     }
 
-    /**
-     * Loads a shared library by its soname through the dynamic linker's search (as a binding would) and reports
-     * the file it came from.
-     */
-    static Library probe(String soname) {
+    /** Open MPI as {@code --launcher mpi} loads it (EASYCV4J_MPI_LIBRARY, then libmpi.so, libmpi.so.40, ...). */
+    static Library mpi() {
         try {
-            NativeLibrary lib = NativeLibrary.getInstance(soname);
-            String path = mappedPath(soname);
-            lib.dispose();
-            return new Library(soname, true, path, null);
-        } catch (UnsatisfiedLinkError e) {
-            String msg = String.valueOf(e.getMessage());
-            return new Library(soname, false, null, msg.contains("cannot open shared object file")
-                    ? "not found by the dynamic linker" : msg.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b)
-                            .orElse(msg).strip());
+            String file = OpenMpi.libraryFile();
+            return new Library("Open MPI", true, file.startsWith("/") ? file : mappedPath("libmpi.so"), null);
+        } catch (MpiUnavailableException e) {
+            return new Library("Open MPI", false, null, e.getMessage());
+        }
+    }
+
+    /** NCCL as GPU ranks load it (EASYCV4J_NCCL_LIBRARY, else libnccl.so.2). */
+    static Library nccl() {
+        try {
+            Nccl n = Nccl.load();
+            String file = n.library();
+            return new Library("NCCL " + n.version(), true, file.startsWith("/") ? file : mappedPath("libnccl.so"),
+                    null);
+        } catch (NcclUnavailableException e) {
+            return new Library("NCCL", false, null, e.getMessage());
         }
     }
 
@@ -214,7 +221,7 @@ public final class EnvCommand implements Callable<Integer> {
                 + (th.ompWaitPolicy() == null ? "" : ", OMP_WAIT_POLICY=" + th.ompWaitPolicy()));
         for (Library l : List.of(r.mpi(), r.nccl())) {
             row(b, l == r.mpi() ? "mpi" : "nccl", l.name() + (l.loads() ? ": loads from " + l.path()
-                    : ": does not load (" + l.error() + ")"));
+                    : ": does not load: " + l.error()));
         }
         return b.toString();
     }

@@ -45,18 +45,20 @@ class EnvCommandTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), j.getAsJsonObject("threads").get("cores").getAsInt());
         assertTrue(j.getAsJsonObject("threads").get("intraOp").getAsInt() >= 1, r.out());
 
-        for (String lib : new String[] {"mpi", "nccl"}) {
-            JsonObject l = j.getAsJsonObject(lib);
-            boolean expected = linkerHas(l.get("name").getAsString());
-            assertEquals(expected, l.get("loads").getAsBoolean(), lib + ": " + l);
+        // The rows come from the trainer's own loaders, so they say what --launcher mpi and GPU ranks would find.
+        String[][] libs = {{"mpi", "libmpi.so.40", "Open MPI", "openmpi-bin"}, {"nccl", "libnccl.so.2", "NCCL",
+                "libnccl2"}};
+        for (String[] lib : libs) {
+            JsonObject l = j.getAsJsonObject(lib[0]);
+            boolean expected = linkerHas(lib[1]);
+            assertEquals(expected, l.get("loads").getAsBoolean(), lib[0] + ": " + l);
+            assertTrue(l.get("name").getAsString().startsWith(lib[2]), l.toString());
             if (expected) {
                 assertTrue(new File(l.get("path").getAsString()).isFile(), l.toString());
             } else {
-                assertEquals("not found by the dynamic linker", l.get("error").getAsString());
+                assertTrue(l.get("error").getAsString().contains(lib[3]), "names the package: " + l);
             }
         }
-        assertEquals("libmpi.so.40", j.getAsJsonObject("mpi").get("name").getAsString());
-        assertEquals("libnccl.so.2", j.getAsJsonObject("nccl").get("name").getAsString());
     }
 
     @Test
@@ -66,8 +68,8 @@ class EnvCommandTest {
         assertTrue(r.out().contains("\nlibtorch       2.7.1 cpu (CPU-only build)\n"), r.out());
         assertTrue(r.out().contains("\n  selected     EASYCV4J_TORCH=cpu\n"), r.out());
         assertTrue(r.out().contains("\ngpus           none usable by this libtorch\n"), r.out());
-        assertTrue(r.out().contains("\nmpi            libmpi.so.40: "), r.out());
-        assertTrue(r.out().contains("\nnccl           libnccl.so.2: "), r.out());
+        assertTrue(r.out().contains("\nmpi            Open MPI: "), r.out());
+        assertTrue(r.out().contains("\nnccl           NCCL"), r.out());
     }
 
     @Test

@@ -174,6 +174,15 @@ public final class OpenMpi implements Collective {
                 + String.join(", ", failures) + "): " + INSTALL_HINT);
     }
 
+    /**
+     * The library {@code --launcher mpi} would use, as {@code tools/env} reports it, without initializing MPI.
+     *
+     * @throws MpiUnavailableException as {@code --launcher mpi} would, naming what to install
+     */
+    public static String libraryFile() {
+        return describe(load());
+    }
+
     private static String describe(NativeLibrary lib) {
         return lib.getFile() != null ? lib.getFile().getPath() : lib.getName();
     }
