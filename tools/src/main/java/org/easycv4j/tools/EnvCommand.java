@@ -24,6 +24,7 @@ import org.easycv4j.core.dist.OpenMpi;
 import org.easycv4j.core.engine.TorchEngine;
 import org.easycv4j.core.runner.Devices;
 import org.easycv4j.core.runner.Provenance;
+import org.easycv4j.core.util.LoadedLibraries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -152,7 +153,7 @@ public final class EnvCommand implements Callable<Integer> {
     static Library mpi() {
         try {
             String file = OpenMpi.libraryFile();
-            return new Library("Open MPI", true, file.startsWith("/") ? file : mappedPath("libmpi.so"), null);
+            return new Library("Open MPI", true, file.startsWith("/") ? file : LoadedLibraries.find("libmpi.so").map(Path::toString).orElse(file), null);
         } catch (MpiUnavailableException e) {
             return new Library("Open MPI", false, null, e.getMessage());
         }
@@ -163,32 +164,11 @@ public final class EnvCommand implements Callable<Integer> {
         try {
             Nccl n = Nccl.load();
             String file = n.library();
-            return new Library("NCCL " + n.version(), true, file.startsWith("/") ? file : mappedPath("libnccl.so"),
+            return new Library("NCCL " + n.version(), true, file.startsWith("/") ? file : LoadedLibraries.find("libnccl.so").map(Path::toString).orElse(file),
                     null);
         } catch (NcclUnavailableException e) {
             return new Library("NCCL", false, null, e.getMessage());
         }
-    }
-
-    /** The file a loaded library was mapped from, from /proc/self/maps (null elsewhere). */
-    private static String mappedPath(String soname) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"), StandardCharsets.UTF_8)) {
-                int slash = line.indexOf('/');
-                if (slash >= 0 && line.endsWith("/" + soname)) {
-                    return line.substring(slash);
-                }
-            }
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"), StandardCharsets.UTF_8)) {
-                int slash = line.indexOf('/');
-                if (slash >= 0 && line.substring(slash).contains("/" + soname)) {
-                    return line.substring(slash);
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
     }
 
     static String table(Report r) {

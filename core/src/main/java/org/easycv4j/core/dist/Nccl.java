@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.easycv4j.core.util.LoadedLibraries;
 
 /**
  * NCCL's C API ({@code libnccl.so.2}) through JNA: GPU-to-GPU all-reduce and broadcast of float32 device
@@ -204,7 +205,7 @@ public final class Nccl {
      * copy statically linked into NCCL sees as well.
      */
     private static void setDevice(int device, int rank) {
-        String name = TensorMemory.loadedLibraryMatching("libcudart.so").map(Object::toString)
+        String name = LoadedLibraries.find("libcudart.so").map(Object::toString)
                 .orElse("libcudart.so.12");
         CudaRuntime cuda;
         try {

@@ -7,10 +7,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import org.easycv4j.core.util.LoadedLibraries;
 
 /**
  * The address of a float32 tensor's first element, on whatever device the tensor lives (a CUDA device pointer
@@ -69,34 +67,7 @@ public final class TensorMemory {
 
     /** The file a library named {@code fileName} was mapped from into this process (Linux). */
     static Path loadedLibrary(String fileName) {
-        return loadedLibraryMatching(fileName).orElseThrow(() -> new IllegalStateException(fileName
+        return LoadedLibraries.find(fileName).orElseThrow(() -> new IllegalStateException(fileName
                 + " is not loaded in this process (/proc/self/maps): start the PyTorch engine first"));
-    }
-
-    /**
-     * The first mapped file whose name is {@code prefix} or starts with it followed by {@code '.'} or
-     * {@code '-'} (CUDA builds of libtorch ship e.g. {@code libcudart-<hash>.so.12}).
-     */
-    static java.util.Optional<Path> loadedLibraryMatching(String prefix) {
-        List<String> maps;
-        try {
-            maps = Files.readAllLines(Path.of("/proc/self/maps"));
-        } catch (IOException e) {
-            return java.util.Optional.empty();
-        }
-        String stem = prefix.endsWith(".so") ? prefix.substring(0, prefix.length() - 3) : prefix;
-        for (String line : maps) {
-            int slash = line.indexOf('/');
-            if (slash < 0) {
-                continue;
-            }
-            Path file = Path.of(line.substring(slash).trim());
-            String name = file.getFileName().toString();
-            if (name.equals(prefix) || name.startsWith(prefix + ".")
-                    || (name.startsWith(stem + "-") && name.contains(".so"))) {
-                return java.util.Optional.of(file);
-            }
-        }
-        return java.util.Optional.empty();
     }
 }
