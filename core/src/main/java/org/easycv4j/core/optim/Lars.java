@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,11 +125,7 @@ public final class Lars implements Optimizer {
 
     @Override
     public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            out.put("mu." + params.get(i).name(), mu.get(i));
-        }
-        return out;
+        return OptimizerStates.perParameter("mu.", params, mu);
     }
 
     @Override

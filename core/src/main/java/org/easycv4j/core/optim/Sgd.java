@@ -3,7 +3,6 @@ package org.easycv4j.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
@@ -79,11 +78,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            out.put("momentum_buffer." + params.get(i).name(), buffers.get(i));
-        }
-        return out;
+        return OptimizerStates.perParameter("momentum_buffer.", params, buffers);
     }
 
     @Override
