@@ -20,9 +20,16 @@ needs_build() {
 }
 
 if needs_build; then
-  echo "building easycv4j (first run or sources changed) ..." >&2
-  (cd "$root" && ./mvnw -q -B -DskipTests install) >&2
-  touch "$stamp"
+  # mpirun starts every rank's launcher at once: one of them builds while the others wait, then find it built.
+  mkdir -p "$here/target"
+  exec 9>"$here/target/.launcher-build.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  if needs_build; then
+    echo "building easycv4j (first run or sources changed) ..." >&2
+    (cd "$root" && ./mvnw -q -B -DskipTests install) >&2
+    touch "$stamp"
+  fi
+  exec 9>&-
 fi
 
 libs="$here/target/lib/*"
