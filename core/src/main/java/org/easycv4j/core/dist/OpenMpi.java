@@ -79,6 +79,7 @@ public final class OpenMpi implements Collective {
     private final int size;
     private final int localRank;
     private final String version;
+    private final CollectiveWatchdog watchdog;
     private boolean closed;
 
     private OpenMpi(Api api, NativeLibrary lib) {
@@ -108,6 +109,10 @@ public final class OpenMpi implements Collective {
         check(api.MPI_Comm_rank(node.getValue(), lr), "MPI_Comm_rank");
         check(api.MPI_Comm_free(node), "MPI_Comm_free");
         this.localRank = lr.getValue();
+        // halt, not exit: shutdown hooks could themselves wait on the collective that hangs.
+        this.watchdog = new CollectiveWatchdog(
+                size > 1 ? CollectiveWatchdog.timeoutSeconds(System.getenv(CollectiveWatchdog.TIMEOUT_ENV)) : 0,
+                "rank " + rank + " of " + size, () -> Runtime.getRuntime().halt(1));
         byte[] v = new byte[8192];
         IntByReference len = new IntByReference();
         api.MPI_Get_library_version(v, len);
@@ -214,7 +219,8 @@ public final class OpenMpi implements Collective {
         Pointer base = Native.getDirectBufferPointer(buffer);
         for (long done = 0; done < count; done += MAX_COUNT) {
             int n = (int) Math.min(MAX_COUNT, count - done);
-            check(api.MPI_Allreduce(IN_PLACE, base.share(done * Float.BYTES), n, floatType, sum, world),
+            Pointer part = base.share(done * Float.BYTES);
+            check(watchdog.run("MPI_Allreduce", () -> api.MPI_Allreduce(IN_PLACE, part, n, floatType, sum, world)),
                     "MPI_Allreduce");
         }
     }
@@ -226,8 +232,9 @@ public final class OpenMpi implements Collective {
         }
         ByteBuffer b = Collective.allocate(values.length * Double.BYTES);
         b.asDoubleBuffer().put(values);
-        check(api.MPI_Allreduce(IN_PLACE, Native.getDirectBufferPointer(b), values.length, doubleType, sum, world),
-                "MPI_Allreduce");
+        Pointer p = Native.getDirectBufferPointer(b);
+        check(watchdog.run("MPI_Allreduce", () -> api.MPI_Allreduce(IN_PLACE, p, values.length, doubleType, sum,
+                world)), "MPI_Allreduce");
         b.asDoubleBuffer().get(values);
     }
 
@@ -238,13 +245,14 @@ public final class OpenMpi implements Collective {
         Pointer base = Native.getDirectBufferPointer(buffer);
         for (long done = 0; done < count; done += MAX_COUNT) {
             int n = (int) Math.min(MAX_COUNT, count - done);
-            check(api.MPI_Bcast(base.share(done), n, byteType, root, world), "MPI_Bcast");
+            Pointer part = base.share(done);
+            check(watchdog.run("MPI_Bcast", () -> api.MPI_Bcast(part, n, byteType, root, world)), "MPI_Bcast");
         }
     }
 
     @Override
     public void barrier() {
-        check(api.MPI_Barrier(world), "MPI_Barrier");
+        check(watchdog.run("MPI_Barrier", () -> api.MPI_Barrier(world)), "MPI_Barrier");
     }
 
     @Override
