@@ -54,7 +54,18 @@ public final class Main {
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd, debug));
+        cl.setParameterExceptionHandler(Main::reportUsage);
         return cl.execute(rest.toArray(String[]::new));
+    }
+
+    /** A mistyped command line: the one problem and where the options are listed, not the whole usage text. */
+    private static int reportUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        var err = cmd.getErr();
+        err.println("error: " + e.getMessage());
+        err.println("  the options: tools/" + cmd.getCommandName() + " --help");
+        err.flush();
+        return CliErrors.USER_ERROR;
     }
 
     /** One message and an exit code; the stack trace to the run's log, or to the terminal with --debug. */

@@ -1,6 +1,7 @@
 package org.easycv4j.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -77,5 +78,8 @@ class EnvCommandTest {
         CliRun.Result r = CliRun.run("env", "--format", "xml");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("expected one of [table, json]"), r.err());
+        // One problem and where the options are, not picocli's whole usage text.
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("tools/env --help"), r.err());
+        assertFalse(r.err().contains("Usage:"), r.err());
     }
 }
