@@ -1,5 +1,7 @@
 package org.easycv4j.tools;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,5 +27,12 @@ final class CliRun {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** Runs a command line that must succeed; returns its standard output. */
+    static String out(String... args) {
+        Result r = run(args);
+        assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.err());
+        return r.out();
     }
 }

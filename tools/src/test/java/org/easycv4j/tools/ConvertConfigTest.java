@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.easycv4j.data.prepare.SyntheticImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,19 +32,10 @@ class ConvertConfigTest {
     @TempDir
     static Path imagenet;
 
-    /** A miniature ImageNet in EasyCV's layout (as ShippedConfigsTest's). */
+    /** A miniature ImageNet in EasyCV's layout (ShippedConfigsTest's, each labelled image listed once). */
     @BeforeAll
     static void fakeImageNet() throws IOException {
-        SyntheticImages.write(imagenet.resolve("train"), 64, 0);
-        SyntheticImages.write(imagenet.resolve("validation"), 4, 1);
-        Files.createDirectories(imagenet.resolve("meta"));
-        List<String> ssl = new ArrayList<>();
-        for (String line : Files.readAllLines(imagenet.resolve("train/list.txt"))) {
-            ssl.add("train/" + line);
-        }
-        Files.write(imagenet.resolve("meta/train.txt"), ssl);
-        Files.copy(imagenet.resolve("train/labelled.txt"), imagenet.resolve("meta/train_labeled.txt"));
-        Files.copy(imagenet.resolve("validation/labelled.txt"), imagenet.resolve("meta/val_labeled.txt"));
+        ShippedConfigsTest.writeFakeImageNet(imagenet, 1);
     }
 
     private static String q(Path p) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -23,25 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportPredictTest {
     private static final Path CONFIG = Path.of("..", "configs", "toy", "toy_mlp_fashion_mnist.conf");
 
-    private static String runOut(String... args) {
-        CliRun.Result r = CliRun.run(args);
-        assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.err());
-        return r.out();
-    }
-
     @Test
     void predictionsOnExportedImagesMatchTheEvaluationOfTheCheckpoint(@TempDir Path dir) throws Exception {
         String root = "vars.fmnist_root=\"" + Path.of("..", "demo", "fashion-mnist") + "\"";
-        runOut("train", CONFIG.toString(), "--work-dir", dir.resolve("run").toString(), "--set", "total_epochs=1",
+        CliRun.out("train", CONFIG.toString(), "--work-dir", dir.resolve("run").toString(), "--set", "total_epochs=1",
                 "--set", "progress=off", "--set", root);
         Path ckpt = dir.resolve("run").resolve("epoch_1");
         Path evalJson = dir.resolve("eval.json");
-        runOut("eval", CONFIG.toString(), ckpt.toString(), "--out", evalJson.toString(), "--set", root);
+        CliRun.out("eval", CONFIG.toString(), ckpt.toString(), "--out", evalJson.toString(), "--set", root);
         double top1 = JsonParser.parseString(Files.readString(evalJson)).getAsJsonObject()
                 .getAsJsonObject("metrics").get("top1").getAsDouble();
 
         Path export = dir.resolve("export");
-        runOut("export", CONFIG.toString(), ckpt.toString(), export.toString(), "--set", root);
+        CliRun.out("export", CONFIG.toString(), ckpt.toString(), export.toString(), "--set", root);
         JsonObject info = JsonParser.parseString(Files.readString(export.resolve("export.json"))).getAsJsonObject();
         assertEquals("classification", info.get("task").getAsString());
         assertEquals("Ankle boot", info.getAsJsonArray("class_names").get(9).getAsString());
@@ -49,18 +42,10 @@ class ExportPredictTest {
         assertReadableByOthers(dir.resolve("run"), dir);
         assertReadableByOthers(export, dir);
 
-        Path images = dir.resolve("png");
-        runOut("prepare-data", "export-images", "--idx", Path.of("..", "demo", "fashion-mnist").toString(), "--out",
-                images.toString(), "--layout", "list");
-        List<String> lines = Files.readAllLines(images.resolve("test.txt"));
-        List<String> args = new ArrayList<>(List.of("predict", export.toString(), "--format", "json", "--topk", "1"));
-        List<Integer> labels = new ArrayList<>();
-        for (String line : lines) {
-            String[] parts = line.split(" ");
-            args.add(images.resolve(parts[0]).toString());
-            labels.add(Integer.parseInt(parts[1]));
-        }
-        JsonArray results = JsonParser.parseString(runOut(args.toArray(String[]::new))).getAsJsonArray();
+        DemoTestImages.Predictions predictions = DemoTestImages.predict(export, dir);
+        Path images = predictions.images();
+        JsonArray results = predictions.results();
+        List<Integer> labels = predictions.labels();
         assertEquals(1000, results.size());
         JsonArray names = info.getAsJsonArray("class_names");
         int correct = 0;

@@ -43,16 +43,10 @@ class LinearProbeRunTest {
             "vit_tiny_p4_linprobe_from_mae.conf");
     private static final String ROOT = "vars.fmnist_root=\"" + Path.of("..", "demo", "fashion-mnist") + "\"";
 
-    private static String runOut(String... args) {
-        CliRun.Result r = CliRun.run(args);
-        assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.err());
-        return r.out();
-    }
-
     @Test
     void aProbedClassifierTrainsOnlyItsHeadAndExportsItsBatchNormStatistics(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        runOut("train", CONFIG.toString(), "--work-dir", run.toString(), "--set", "total_epochs=2", "--set",
+        CliRun.out("train", CONFIG.toString(), "--work-dir", run.toString(), "--set", "total_epochs=2", "--set",
                 "progress=off", "--set", ROOT, "--set", "model.pretrained=null", "--set", "lr_config.warmup_iters=1",
                 "--set", "custom_hooks=[{type=EMAHook, decay=0.9, warmup_iters=0, evaluate=false}]");
         JsonObject groups = JsonParser.parseString(Files.readString(run.resolve("param_groups.json")))
@@ -76,28 +70,19 @@ class LinearProbeRunTest {
         }
 
         Path evalJson = dir.resolve("eval.json");
-        runOut("eval", CONFIG.toString(), ckpt.toString(), "--out", evalJson.toString(), "--set", ROOT, "--set",
+        CliRun.out("eval", CONFIG.toString(), ckpt.toString(), "--out", evalJson.toString(), "--set", ROOT, "--set",
                 "model.pretrained=null");
         double top1 = JsonParser.parseString(Files.readString(evalJson)).getAsJsonObject()
                 .getAsJsonObject("metrics").get("top1").getAsDouble();
         assertTrue(top1 > 10, "a probe of random features beats chance: " + top1);
 
         Path export = dir.resolve("export");
-        runOut("export", CONFIG.toString(), ckpt.toString(), export.toString(), "--set", ROOT, "--set",
+        CliRun.out("export", CONFIG.toString(), ckpt.toString(), export.toString(), "--set", ROOT, "--set",
                 "model.pretrained=null", "--format", "torchscript");
         checkCounterAndScript(ckpt, export, dir);
-        Path images = dir.resolve("png");
-        runOut("prepare-data", "export-images", "--idx", Path.of("..", "demo", "fashion-mnist").toString(), "--out",
-                images.toString(), "--layout", "list");
-        List<String> lines = Files.readAllLines(images.resolve("test.txt"));
-        List<String> args = new ArrayList<>(List.of("predict", export.toString(), "--format", "json", "--topk", "1"));
-        List<Integer> labels = new ArrayList<>();
-        for (String line : lines) {
-            String[] parts = line.split(" ");
-            args.add(images.resolve(parts[0]).toString());
-            labels.add(Integer.parseInt(parts[1]));
-        }
-        JsonArray results = JsonParser.parseString(runOut(args.toArray(String[]::new))).getAsJsonArray();
+        DemoTestImages.Predictions predictions = DemoTestImages.predict(export, dir);
+        JsonArray results = predictions.results();
+        List<Integer> labels = predictions.labels();
         JsonObject info = JsonParser.parseString(Files.readString(export.resolve("export.json"))).getAsJsonObject();
         JsonArray names = info.getAsJsonArray("class_names");
         int correct = 0;
@@ -110,7 +95,7 @@ class LinearProbeRunTest {
 
         // The averaged weights export in place of the checkpoint, BatchNorm statistics included.
         Path emaExport = dir.resolve("ema-export");
-        runOut("export", CONFIG.toString(), ckpt.resolve("ema.safetensors").toString(), emaExport.toString(),
+        CliRun.out("export", CONFIG.toString(), ckpt.resolve("ema.safetensors").toString(), emaExport.toString(),
                 "--set", ROOT, "--set", "model.pretrained=null");
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> ema = SafeTensors.read(ckpt.resolve("ema.safetensors"), m);

@@ -36,6 +36,15 @@ class ShippedConfigsTest {
     /** A miniature ImageNet: EasyCV's list files and real JPEGs, one full batch of the largest config's. */
     @BeforeAll
     static void fakeImageNet() throws IOException {
+        // The linear probe's batch is 512 with drop_last: the labelled list names each image 8 times.
+        writeFakeImageNet(imagenet, 8);
+    }
+
+    /**
+     * A miniature ImageNet in EasyCV's layout under {@code root}: 64 training and 4 validation JPEGs, the
+     * unlabelled and labelled lists in {@code meta/}, the labelled training list repeated {@code repeats} times.
+     */
+    static void writeFakeImageNet(Path imagenet, int repeats) throws IOException {
         SyntheticImages.write(imagenet.resolve("train"), 64, 0);
         SyntheticImages.write(imagenet.resolve("validation"), 4, 1);
         Files.createDirectories(imagenet.resolve("meta"));
@@ -44,10 +53,9 @@ class ShippedConfigsTest {
             ssl.add("train/" + line);
         }
         Files.write(imagenet.resolve("meta/train.txt"), ssl);
-        // The linear probe's batch is 512 with drop_last: the labelled list names each image 8 times.
         List<String> labelled = Files.readAllLines(imagenet.resolve("train/labelled.txt"));
         List<String> repeated = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < repeats; i++) {
             repeated.addAll(labelled);
         }
         Files.write(imagenet.resolve("meta/train_labeled.txt"), repeated);
