@@ -31,13 +31,12 @@ public record AdamWSettings(double lr, double beta1, double beta2, double eps, d
         double wd = n.number("weight_decay", 0.01);
         n.check(wd >= 0, "weight_decay", "expected weight_decay >= 0, got " + wd);
         ParamGroups groups = ParamGroups.fromConfig(n, lr, wd);
-        int base = n.integer("base_batch_size", 0);
-        n.check(base >= 0, "base_batch_size", "expected a batch size > 0 (or 0 for no lr scaling), got " + base);
+        int base = BatchLrScaling.baseBatchSize(n);
         return new AdamWSettings(lr, betas.get(0), betas.get(1), eps, wd, groups, base);
     }
 
     /** The lr actually used: scaled by {@code effectiveBatchSize / base_batch_size} when that is set. */
     public double scaledLr(int effectiveBatchSize) {
-        return baseBatchSize > 0 ? lr * effectiveBatchSize / baseBatchSize : lr;
+        return BatchLrScaling.scale(lr, baseBatchSize, effectiveBatchSize);
     }
 }

@@ -35,14 +35,13 @@ public final class Lars implements Optimizer {
             n.check(wd >= 0, "weight_decay", "expected weight_decay >= 0, got " + wd);
             double trust = n.number("trust_coefficient", 0.001);
             n.check(trust > 0, "trust_coefficient", "expected a trust coefficient > 0, got " + trust);
-            int base = n.integer("base_batch_size", 0);
-            n.check(base >= 0, "base_batch_size", "expected a batch size > 0 (or 0 for no lr scaling), got " + base);
+            int base = BatchLrScaling.baseBatchSize(n);
             return new Settings(lr, momentum, wd, trust, base);
         }
 
         /** The lr actually used: scaled by {@code effectiveBatchSize / base_batch_size} when that is set. */
         public double scaledLr(int effectiveBatchSize) {
-            return baseBatchSize > 0 ? lr * effectiveBatchSize / baseBatchSize : lr;
+            return BatchLrScaling.scale(lr, baseBatchSize, effectiveBatchSize);
         }
     }
 
