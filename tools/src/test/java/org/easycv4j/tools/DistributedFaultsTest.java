@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -45,10 +46,15 @@ class DistributedFaultsTest {
                 "--set", "checkpoint_config={interval=1, max_keep_ckpts=3}", "--set", "eval_pipelines=[]",
                 "--set", "eval_config.save_best=none", "--set", "custom_hooks=[]"), dir);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(work.resolve("epoch_2")) && System.nanoTime() < deadline && job.process().isAlive()) {
+        // Not "epoch_2 exists": a fast machine writes hundreds of epochs a second and max_keep_ckpts removes
+        // epoch_2 between two polls.
+        while (latestEpoch(work) < 2 && System.nanoTime() < deadline && job.process().isAlive()) {
             Thread.sleep(200);
         }
-        assertTrue(Files.exists(work.resolve("epoch_2")), "no checkpoint within 3 minutes:\n" + job.output());
+        if (latestEpoch(work) < 2) {
+            job.await(Duration.ofSeconds(1)); // ends the job's processes, which would otherwise train on
+            fail("no checkpoint of epoch 2 or later within 3 minutes:\n" + job.output());
+        }
         ProcessHandle rank1 = rankProcess(job.process(), 1).orElseThrow(() -> new AssertionError(
                 "rank 1 not found among " + job.process().descendants().map(ProcessHandle::pid).toList()));
         long killed = System.nanoTime();
@@ -71,6 +77,23 @@ class DistributedFaultsTest {
             }
         }
         assertTrue(checked >= 1);
+    }
+
+    /** The highest N of the epoch_N checkpoint folders in {@code work}, 0 when there is none. */
+    private static int latestEpoch(Path work) throws IOException {
+        if (!Files.isDirectory(work)) {
+            return 0;
+        }
+        int latest = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(work, "epoch_*")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString().substring("epoch_".length());
+                if (n.matches("\\d+")) {
+                    latest = Math.max(latest, Integer.parseInt(n));
+                }
+            }
+        }
+        return latest;
     }
 
     /** The OMPI_COMM_WORLD_RANK of each java process under mpirun tells which rank it is. */
