@@ -50,13 +50,9 @@ public final class KnnEvaluatorFactory implements ComponentFactory<KnnEvaluatorF
     public record Settings(Vote vote, Spec<Dataset> bank) {}
 
     /** The required dataset {@code key} (a bank or query set): one problem naming the key when it is missing. */
-    public static Optional<Spec<Dataset>> dataset(Components components, ConfigNode node, String key, String what) {
-        if (!node.has(key)) {
-            node.problem(key, "missing: " + what + ", e.g. " + key + " { type = ClsDataset, data_source { ... }, "
-                    + "pipeline = [...] }");
-            return Optional.empty();
-        }
-        return components.parseRequired(node, key, CoreKinds.DATASET);
+    public static Optional<Spec<Dataset>> dataset(Components components, ConfigNode node, String key) {
+        ConfigNode child = node.object(key); // records "missing required object" when absent
+        return node.has(key) ? components.parse(child, CoreKinds.DATASET) : Optional.empty();
     }
 
     @Override
@@ -67,7 +63,7 @@ public final class KnnEvaluatorFactory implements ComponentFactory<KnnEvaluatorF
     @Override
     public Settings settings(ConfigNode node) {
         Vote vote = Vote.fromConfig(node);
-        Optional<Spec<Dataset>> bank = dataset(components, node, "bank", "the labelled reference images");
+        Optional<Spec<Dataset>> bank = dataset(components, node, "bank");
         return new Settings(vote, bank.orElse(null));
     }
 

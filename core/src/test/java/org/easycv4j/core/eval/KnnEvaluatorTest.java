@@ -187,8 +187,7 @@ class KnnEvaluatorTest {
                 + "expected a number > 0")), e.getMessage());
         assertTrue(messages.stream().anyMatch(s -> s.contains("custom_hooks[0].pooling: expected one of [default, "
                 + "cls, avg], got \"mean\"")), e.getMessage());
-        assertTrue(messages.stream().anyMatch(s -> s.contains("custom_hooks[0].bank: missing: the labelled reference "
-                + "images")),
+        assertTrue(messages.stream().anyMatch(s -> s.contains("custom_hooks[0].bank: missing required object")),
                 e.getMessage());
     }
 }

@@ -43,8 +43,8 @@ public final class KnnEvalHookFactory implements ComponentFactory<KnnEvalHookFac
     @Override
     public Settings settings(ConfigNode node) {
         KnnEvaluatorFactory.Vote vote = KnnEvaluatorFactory.Vote.fromConfig(node);
-        Spec<Dataset> bank = KnnEvaluatorFactory.dataset(components, node, "bank", "the labelled reference images").orElse(null);
-        Spec<Dataset> query = KnnEvaluatorFactory.dataset(components, node, "query", "the labelled images scored against the bank").orElse(null);
+        Spec<Dataset> bank = KnnEvaluatorFactory.dataset(components, node, "bank").orElse(null);
+        Spec<Dataset> query = KnnEvaluatorFactory.dataset(components, node, "query").orElse(null);
         int interval = node.integerAtLeast("interval", 1, 1);
         boolean initial = node.bool("initial", false);
         int imgs = node.integerAtLeast("imgs_per_gpu", 128, 1);
