@@ -53,8 +53,10 @@ class KnnMonitorRunTest {
         assertTrue(Files.size(work.resolve("plots").resolve("accuracy.png")) > 0);
         assertTrue(Files.readString(work.resolve("train.log")).contains("Epoch(val) [1]\tknn_top1: "));
 
-        String eval = CliRun.out("eval", config.toString(), work.resolve("epoch_1").toString(), "--set", ROOT);
-        JsonObject metrics = JsonParser.parseString(eval).getAsJsonObject().getAsJsonObject("metrics");
+        Path out = dir.resolve("eval.json");
+        CliRun.out("eval", config.toString(), work.resolve("epoch_1").toString(), "--set", ROOT, "--out",
+                out.toString());
+        JsonObject metrics = JsonParser.parseString(Files.readString(out)).getAsJsonObject().getAsJsonObject("metrics");
         assertEquals(val.get(2).get("knn_top1").getAsDouble(), metrics.get("knn_top1").getAsDouble(), 1e-9);
         assertEquals(val.get(2).get("knn_top5").getAsDouble(), metrics.get("knn_top5").getAsDouble(), 1e-9);
     }
