@@ -171,4 +171,29 @@ class DistributedTrainingTest {
         assertNotEquals(a.get(0).get("loss").getAsDouble(), a.get(2).get("loss").getAsDouble(), "it trains");
         assertSameWeights(one.resolve("epoch_1"), two.resolve("epoch_1"));
     }
+
+    @Test
+    void theKnnMonitorGivesTwoRanksTheOneProcessAccuracy(@TempDir Path dir) throws Exception {
+        // 37 bank images (19 + 18 per rank, gathered) and 29 queries (15 + 14, counts added).
+        String knn = "custom_hooks=[{type = KNNEvalHook, k = 5, imgs_per_gpu = 8, workers_per_gpu = 0,"
+                + " bank {type = ClsDataset, data_source = ${vars.fmnist_knn_source} {max_data_num = 37},"
+                + " pipeline = ${vars.fmnist_test_pipeline}},"
+                + " query {type = ClsDataset, data_source = ${vars.fmnist_knn_source} {start = 3000, max_data_num = 29},"
+                + " pipeline = ${vars.fmnist_test_pipeline}}}]";
+        Path one = dir.resolve("one");
+        List<String> a = maeArgs(one, 8);
+        a.addAll(List.of("--set", knn));
+        trainHere(a);
+        Path two = dir.resolve("two");
+        List<String> b = maeArgs(two, 4);
+        b.addAll(List.of("--set", knn));
+        trainTwoRanks(dir, b);
+        JsonObject va = records(one, "val").get(0);
+        JsonObject vb = records(two, "val").get(0);
+        assertEquals(1, records(two, "val").size(), "rank 0 alone writes");
+        assertEquals(va.get("knn_top1").getAsDouble(), vb.get("knn_top1").getAsDouble(), 0.0);
+        assertEquals(va.get("knn_top5").getAsDouble(), vb.get("knn_top5").getAsDouble(), 0.0);
+        double correct = va.get("knn_top1").getAsDouble() * 29 / 100;
+        assertEquals(Math.rint(correct), correct, 1e-9, "a count out of 29 queries");
+    }
 }

@@ -35,9 +35,13 @@ class MaeWorkflowTest {
                 mae.toString(), "--set", ROOT, "--set", "total_epochs=1", "--set", "progress=off",
                 "--set", "data.train.data_source.max_data_num=256", "--set", "data.imgs_per_gpu=64"));
         Path ckpt = mae.resolve("epoch_1");
-        List<String> lines = Files.readAllLines(mae.resolve("metrics.jsonl"));
-        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        List<JsonObject> records = Files.readAllLines(mae.resolve("metrics.jsonl")).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        JsonObject first = records.stream().filter(r -> r.get("mode").getAsString().equals("train")).findFirst()
+                .orElseThrow();
         assertTrue(Double.isFinite(first.get("loss").getAsDouble()), first.toString());
+        // The demo's kNN monitor: before training and after the last epoch.
+        assertEquals(2, records.stream().filter(r -> r.has("knn_top1")).count(), records.toString());
 
         Path config = DEMO.resolve("vit_tiny_p4_finetune_from_mae.conf");
         List<String> sets = List.of(ROOT, "model.pretrained=\"" + ckpt + "\"", "work_dir=\"" + dir.resolve("ft") + "\"",

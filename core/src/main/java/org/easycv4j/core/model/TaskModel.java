@@ -1,5 +1,6 @@
 package org.easycv4j.core.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
@@ -65,6 +66,26 @@ public interface TaskModel {
      */
     default Optional<ScriptModule> scriptModule() {
         return Optional.empty();
+    }
+
+    /**
+     * Checks that {@link #features} supports {@code pooling}, before any image is read; throws
+     * {@link UnsupportedOperationException} naming why not. The default: the model has no features.
+     */
+    default void checkFeatures(FeaturePooling pooling) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no features for probes on frozen "
+                + "features (kNN)");
+    }
+
+    /**
+     * One feature vector per image for probes that keep the model frozen (the kNN monitor): images (N, C, H, W) to
+     * float32 (N, D), in evaluation mode (no masking, no drop path, no dropout), pooled as {@code pooling} says.
+     * The arrays belong to the manager of {@code parameters}. Models that support it override
+     * {@link #checkFeatures} too.
+     */
+    default NDArray features(ParameterStore parameters, NDArray images, FeaturePooling pooling) {
+        checkFeatures(pooling);
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no features");
     }
 
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */

@@ -2,6 +2,7 @@ package org.easycv4j.core.registry;
 
 import com.google.inject.AbstractModule;
 import org.easycv4j.core.eval.ClsEvaluatorFactory;
+import org.easycv4j.core.eval.KnnEvaluatorFactory;
 import org.easycv4j.core.optim.AdamWFactory;
 import org.easycv4j.core.optim.LarsFactory;
 import org.easycv4j.core.optim.SgdFactory;
@@ -9,6 +10,7 @@ import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
 import org.easycv4j.core.optim.schedule.FixedLrFactory;
 import org.easycv4j.core.optim.schedule.StepLrFactory;
 import org.easycv4j.core.runner.hooks.EmaHookFactory;
+import org.easycv4j.core.runner.hooks.KnnEvalHookFactory;
 import org.easycv4j.core.runner.hooks.TextLoggerHookFactory;
 
 /** Declares the runner's kinds and registers the components core ships (optimizers, schedules, evaluators). */
@@ -27,8 +29,10 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                 .add("CosineAnnealing", CosineAnnealingFactory.class);
         Registrations.declare(binder(), CoreKinds.HOOK)
                 .add("TextLoggerHook", TextLoggerHookFactory.class)
-                .add("EMAHook", EmaHookFactory.class);
+                .add("EMAHook", EmaHookFactory.class)
+                .add("KNNEvalHook", KnnEvalHookFactory.class);
         Registrations.declare(binder(), CoreKinds.EVALUATOR)
-                .add("ClsEvaluator", ClsEvaluatorFactory.class);
+                .add("ClsEvaluator", ClsEvaluatorFactory.class)
+                .add("KNNEvaluator", KnnEvaluatorFactory.class);
     }
 }

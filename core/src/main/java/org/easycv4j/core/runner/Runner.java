@@ -299,10 +299,12 @@ public final class Runner {
         Experiment.DataSettings data = experiment.data();
         for (EvalParts e : evals) {
             // Each rank scores its own samples (uneven shards, no padding); the counts are added over the ranks.
-            DataLoader l = e.dataset().loader(new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(), false,
-                    false, experiment.seed(), collective.rank(), collective.size(), false));
+            LoaderSettings loading = new LoaderSettings(data.imgsPerGpu(), data.workersPerGpu(), false, false,
+                    experiment.seed(), collective.rank(), collective.size(), false);
+            DataLoader l = e.dataset().loader(loading);
             opened.add(l);
-            loops.add(new ValLoop(model, l, e.evaluators(), collective));
+            // A feature evaluator's bank (kNN) is batched as the set it scores.
+            loops.add(new ValLoop(model, l, e.evaluators(), collective, loading));
         }
         return loops;
     }

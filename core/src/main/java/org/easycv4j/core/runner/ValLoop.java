@@ -3,41 +3,64 @@ package org.easycv4j.core.runner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import ai.djl.ndarray.NDList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.eval.Evaluator;
+import org.easycv4j.core.eval.FeatureEvaluator;
+import org.easycv4j.core.model.FeaturePooling;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass over a validation set without gradients: the mean loss (when the model computes one) and each
- * evaluator's metrics.
+ * evaluator's metrics. {@link FeatureEvaluator}s (the kNN probe) get the model's frozen features of each batch
+ * instead of its outputs, and before the pass the features of their bank, extracted with the same weights; when
+ * every evaluator is one, the model's forward pass (and the loss) is skipped.
  */
 public final class ValLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ValLoop.class);
     private final TaskModel model;
     private final DataLoader loader;
     private final List<Evaluator> evaluators;
     private final Collective collective;
+    private final LoaderSettings bankLoading;
 
     public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators) {
         this(model, loader, evaluators, Collective.single());
     }
 
+    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators, Collective collective) {
+        this(model, loader, evaluators, collective, new LoaderSettings(32, 0, false, false, 0, 0, 1, false));
+    }
+
     /**
      * A pass over this rank's share of the set (uneven shards, every sample exactly once over all ranks); the
      * loss sums and the evaluators' counts are added over the ranks before the metrics are computed, so they
-     * equal a one-process evaluation.
+     * equal a one-process evaluation. A feature evaluator's bank is extracted batched as {@code bankLoading}
+     * says, each rank its share, and gathered, so every rank scores its queries against the whole bank.
      */
-    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators, Collective collective) {
+    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators, Collective collective,
+            LoaderSettings bankLoading) {
         this.model = model;
         this.loader = loader;
         this.evaluators = evaluators;
         this.collective = collective;
+        this.bankLoading = bankLoading;
+        for (Evaluator e : evaluators) {
+            if (e instanceof FeatureEvaluator f) {
+                model.checkFeatures(f.pooling());
+            }
+        }
         if (collective.size() > 1) {
             for (Evaluator e : evaluators) {
                 if (e.counts().isEmpty()) {
@@ -54,21 +77,33 @@ public final class ValLoop {
         double lossSum = 0;
         boolean hasLoss = false;
         long samples = 0;
+        boolean forward = evaluators.isEmpty() || !evaluators.stream().allMatch(FeatureEvaluator.class::isInstance);
         try (NDManager epochManager = manager.newSubManager()) {
+            setBanks(epochManager);
             Iterator<Batch> batches = loader.epoch(0, epochManager);
             while (batches.hasNext()) {
                 try (NDManager step = manager.newSubManager(); Batch batch = batches.next()) {
                     batch.inputs().attach(step);
                     batch.labels().attach(step);
-                    StepOutput out = model.forward(new ParameterStore(step, false), batch, false);
-                    NDArray loss = out.loss();
-                    if (loss != null) {
-                        lossSum += loss.getFloat() * batch.size();
-                        hasLoss = true;
+                    ParameterStore store = new ParameterStore(step, false);
+                    StepOutput out = null;
+                    if (forward) {
+                        out = model.forward(store, batch, false);
+                        NDArray loss = out.loss();
+                        if (loss != null) {
+                            lossSum += loss.getFloat() * batch.size();
+                            hasLoss = true;
+                        }
                     }
                     samples += batch.size();
+                    Map<FeaturePooling, StepOutput> features = new EnumMap<>(FeaturePooling.class);
                     for (Evaluator e : evaluators) {
-                        e.update(batch, out);
+                        if (e instanceof FeatureEvaluator f) {
+                            e.update(batch, features.computeIfAbsent(f.pooling(), p -> new StepOutput(null,
+                                    new NDList(model.features(store, batch.inputs().get(0), p)))));
+                        } else {
+                            e.update(batch, out);
+                        }
                     }
                 }
             }
@@ -93,5 +128,20 @@ public final class ValLoop {
             metrics.putAll(e.compute());
         }
         return metrics;
+    }
+
+    /** Extracts and hands over the bank of every feature evaluator (arrays in {@code manager}). */
+    private void setBanks(NDManager manager) {
+        for (Evaluator e : evaluators) {
+            if (e instanceof FeatureEvaluator f) {
+                long start = System.nanoTime();
+                FeatureBank.Extracted bank = FeatureBank.extract(model, f.bank(), bankLoading, f.pooling(), manager,
+                        collective);
+                f.setBank(bank.features(), bank.labels());
+                LOG.info("{}: bank of {} features ({} wide) extracted in {}", e.getClass().getSimpleName(),
+                        bank.features().getShape().get(0), bank.features().getShape().get(1),
+                        String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9));
+            }
+        }
     }
 }

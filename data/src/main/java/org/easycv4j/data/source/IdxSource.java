@@ -17,7 +17,10 @@ import org.easycv4j.data.image.ImageBackend;
  * Keys: either {@code root} + {@code split} ("train" or "test": the standard names
  * {@code train-images-idx3-ubyte[.gz]} / {@code t10k-...}), or {@code images} + {@code labels} (explicit
  * files); {@code classes} (optional class names; Fashion-MNIST's when {@code root} holds Fashion-MNIST is not
- * guessed), {@code max_data_num} (first N; 0 = all), {@code to_rgb} (default false: 1-channel images).
+ * guessed), {@code start} (the first image taken, default 0) and {@code max_data_num} (how many from there; 0 = all
+ * the rest): images [start, start + max_data_num) of the file, so one split can be carved into disjoint parts
+ * (e.g. training images [0, 55000) and a validation split [55000, 60000)); {@code to_rgb} (default false:
+ * 1-channel images).
  */
 public final class IdxSource implements ComponentFactory<IdxSource.Settings, DataSource> {
 
@@ -42,7 +45,7 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
     }
 
     public record Settings(Optional<Path> root, Split split, Optional<Path> images, Optional<Path> labels,
-            List<String> classes, int maxDataNum, boolean toRgb) {
+            List<String> classes, int start, int maxDataNum, boolean toRgb) {
         public static Settings fromConfig(ConfigNode node) {
             Optional<Path> root = node.path("root");
             Split split = node.choice("split", Split.TRAIN);
@@ -56,8 +59,9 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
                 node.check(labels.isPresent(), "labels", "missing: give root + split, or images + labels");
             }
             List<String> classes = node.strings("classes", List.of());
+            int start = node.integerAtLeast("start", 0, 0);
             int max = node.integerAtLeast("max_data_num", 0, 0);
-            return new Settings(root, split, images, labels, classes, max, node.bool("to_rgb", false));
+            return new Settings(root, split, images, labels, classes, start, max, node.bool("to_rgb", false));
         }
     }
 
@@ -99,8 +103,13 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
         if (!s.classes().isEmpty() && max >= s.classes().size()) {
             throw new IOException(labels + " has label " + max + " but classes names only " + s.classes().size());
         }
-        int n = s.maxDataNum() > 0 ? Math.min(s.maxDataNum(), img.count()) : img.count();
-        return new Source(img, lab, n, images.toString(), s.classes(), Math.max(max + 1, s.classes().size()), s.toRgb());
+        if (s.start() >= img.count()) {
+            throw new IOException("start = " + s.start() + " but " + images + " holds " + img.count() + " images");
+        }
+        int rest = img.count() - s.start();
+        int n = s.maxDataNum() > 0 ? Math.min(s.maxDataNum(), rest) : rest;
+        return new Source(img, lab, s.start(), n, images.toString(), s.classes(), Math.max(max + 1, s.classes().size()),
+                s.toRgb());
     }
 
     private static Path standard(Path root, String name) throws IOException {
@@ -119,16 +128,19 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
     static final class Source implements DataSource {
         private final Idx.Images images;
         private final byte[] labels;
+        private final int start;
         private final int size;
         private final String file;
         private final List<String> classes;
         private final int numClasses;
         private final boolean toRgb;
 
-        Source(Idx.Images images, byte[] labels, int size, String file, List<String> classes, int numClasses,
-                boolean toRgb) {
+        /** Images [start, start + size) of the file; sample i is image start + i. */
+        Source(Idx.Images images, byte[] labels, int start, int size, String file, List<String> classes,
+                int numClasses, boolean toRgb) {
             this.images = images;
             this.labels = labels;
+            this.start = start;
             this.size = size;
             this.file = file;
             this.classes = List.copyOf(classes);
@@ -143,8 +155,9 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
 
         @Override
         public Sample load(int index, ImageBackend backend) {
-            ByteImage img = new ByteImage(images.cols(), images.rows(), 1, images.image(index));
-            return new Sample(index, toRgb ? img.toRgb() : img, labels[index] & 0xFF, file + "#" + index);
+            int i = start + index;
+            ByteImage img = new ByteImage(images.cols(), images.rows(), 1, images.image(i));
+            return new Sample(index, toRgb ? img.toRgb() : img, labels[i] & 0xFF, file + "#" + i);
         }
 
         @Override

@@ -219,6 +219,34 @@ class SourcesTest {
     }
 
     @Test
+    void idxStartAndMaxDataNumTakeDisjointRangesOfOneSplit() throws Exception {
+        byte[] px = new byte[5];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (10 * i);
+        }
+        Idx.writeImages(dir.resolve("train-images-idx3-ubyte.gz"), new Idx.Images(5, 1, 1, px));
+        Idx.writeLabels(dir.resolve("train-labels-idx1-ubyte.gz"), new byte[] {0, 1, 2, 3, 4});
+        DataSource train = build("type = ClsSourceIdx, root = " + q(dir) + ", max_data_num = 3");
+        DataSource val = build("type = ClsSourceIdx, root = " + q(dir) + ", start = 3");
+        DataSource middle = build("type = ClsSourceIdx, root = " + q(dir) + ", start = 1, max_data_num = 2");
+        assertEquals(3, train.size());
+        assertEquals(2, val.size());
+        assertEquals(2, middle.size());
+        // Sample i of a part is image start + i: labels and pixels follow, the sample index stays the part's own.
+        Sample v = val.load(1, IMAGEIO);
+        assertEquals(1, v.index());
+        assertEquals(4, v.label());
+        assertEquals(40, ((ByteImage) v.image()).get(0, 0, 0));
+        assertTrue(v.origin().endsWith("#4"), v.origin());
+        assertEquals(1, middle.load(0, IMAGEIO).label());
+        assertEquals(2, middle.load(1, IMAGEIO).label());
+        assertEquals(5, val.numClasses()); // the file's classes, not just the part's
+        ComponentBuildException e = assertThrows(ComponentBuildException.class,
+                () -> build("type = ClsSourceIdx, root = " + q(dir) + ", start = 5"));
+        assertTrue(e.getMessage().contains("start = 5") && e.getMessage().contains("holds 5 images"), e.getMessage());
+    }
+
+    @Test
     void idxCountMismatchAndBadMagicFailAtCreate() throws Exception {
         Idx.writeImages(dir.resolve("i.gz"), new Idx.Images(2, 1, 1, new byte[2]));
         Idx.writeLabels(dir.resolve("l.gz"), new byte[3]);

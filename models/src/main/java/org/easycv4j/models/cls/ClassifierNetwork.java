@@ -1,7 +1,6 @@
 package org.easycv4j.models.cls;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -10,6 +9,7 @@ import org.easycv4j.models.vit.Inits;
 import org.easycv4j.models.vit.LayerNormLayer;
 import org.easycv4j.models.vit.LinearLayer;
 import org.easycv4j.models.vit.Step;
+import org.easycv4j.models.vit.VitFeatures;
 import org.easycv4j.models.vit.VitEncoder;
 
 /**
@@ -60,16 +60,26 @@ public final class ClassifierNetwork extends VitEncoder {
             PairList<String, Object> params) {
         NDArray images = inputs.get(0);
         Step s = begin(store, images, training);
-        NDArray x = patchEmbed.apply(s, images);
-        long n = x.getShape().get(0);
-        NDArray cls = s.own(s.param(clsToken).broadcast(n, 1, vit.embedDim()));
-        x = NDArrays.concat(new NDList(cls, x), 1).add(s.param(posEmbed));
-        x = blocks.apply(s, x);
-        NDArray feature = globalPool
-                ? fcNorm.apply(s, x.get(":, 1:, :").mean(new int[] {1}))
-                : norm.apply(s, x).get(":, 0, :");
+        NDArray feature = feature(s, images);
         NDArray logits = probeHead != null ? probeHead.apply(s, feature) : head.apply(s, feature);
         return new NDList(s.full(logits));
+    }
+
+    /**
+     * The features the head sees, in evaluation mode (no drop path), float32 (N, D): the frozen features of probes
+     * such as the kNN monitor.
+     */
+    public NDArray features(ParameterStore store, NDArray images) {
+        Step s = begin(store, images, false);
+        return s.full(feature(s, images));
+    }
+
+    /** The head's input: fc_norm of the mean patch token (global pooling) or the cls token after norm. */
+    private NDArray feature(Step s, NDArray images) {
+        NDArray x = VitFeatures.tokens(this, s, images);
+        return globalPool
+                ? fcNorm.apply(s, x.get(":, 1:, :").mean(new int[] {1}))
+                : norm.apply(s, x).get(":, 0, :");
     }
 
     @Override

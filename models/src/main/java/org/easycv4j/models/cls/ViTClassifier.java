@@ -15,7 +15,9 @@ import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
 import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.FeaturePooling;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
@@ -125,6 +127,24 @@ public final class ViTClassifier implements TaskModel {
         }
         LoadReport report = loadPretrained(manager);
         LOG.info("pretrained {}: {}", settings.pretrained().get(), report.summary());
+    }
+
+    /** The head's own pooling: the mean patch token under fc_norm with global_pool, else the cls token after norm. */
+    @Override
+    public void checkFeatures(FeaturePooling pooling) {
+        FeaturePooling own = network.globalPool() ? FeaturePooling.AVG : FeaturePooling.CLS;
+        if (pooling != FeaturePooling.DEFAULT && pooling != own) {
+            throw new UnsupportedOperationException("ViTClassifier with global_pool = " + network.globalPool()
+                    + " has the features its head sees, pooled " + ConfigNode.configName(own) + ", not "
+                    + ConfigNode.configName(pooling) + ": set pooling = default");
+        }
+    }
+
+    /** The head's input features (see {@link ClassifierNetwork#features}). */
+    @Override
+    public NDArray features(ParameterStore parameters, NDArray images, FeaturePooling pooling) {
+        checkFeatures(pooling);
+        return network.features(parameters, images);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.easycv4j.models.mae;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,11 +16,13 @@ import org.easycv4j.core.checkpoint.LoadReport;
 import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.FeaturePooling;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
+import org.easycv4j.models.vit.VitFeatures;
 import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,6 +126,25 @@ public final class MaeModel implements TaskModel {
             LoadReport report = loadPretrained(pretrained.get(), manager);
             LOG.info("pretrained {}: {}", pretrained.get(), report.summary());
         }
+    }
+
+    /**
+     * {@code pooling = default} for MAE: the cls token after the final norm. It is what MAE's own probe of its
+     * representation (linear probing) reads, what DINO's kNN monitor reads, and the token the pretrained
+     * {@code norm} sees in every pretraining step; {@code avg} (the mean patch token, what fine-tuning's global pool
+     * starts from) is the other choice.
+     */
+    public static final FeaturePooling DEFAULT_POOLING = FeaturePooling.CLS;
+
+    /** Every pooling: cls or avg (default: {@link #DEFAULT_POOLING}). */
+    @Override
+    public void checkFeatures(FeaturePooling pooling) {}
+
+    /** The encoder on all patches, unmasked, in evaluation mode (see {@link VitFeatures#pooled}). */
+    @Override
+    public NDArray features(ParameterStore parameters, NDArray images, FeaturePooling pooling) {
+        return VitFeatures.pooled(network, parameters, images,
+                pooling == FeaturePooling.DEFAULT ? DEFAULT_POOLING : pooling);
     }
 
     @Override

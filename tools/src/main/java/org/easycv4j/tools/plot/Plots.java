@@ -21,7 +21,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Renders a run's curves to PNG: {@code loss.png} (training loss, and validation loss when logged, by
  * iteration), {@code lr.png} (learning rate by iteration) and {@code accuracy.png} (validation {@code top*}
- * metrics by epoch, when logged). Plots without data are not written.
+ * metrics, and the kNN monitor's {@code knn_top*}, by epoch, when logged). Plots without data are not written.
  */
 public final class Plots {
     public static final String FOLDER = "plots";
@@ -29,6 +29,11 @@ public final class Plots {
     public static final int HEIGHT = 500;
 
     private Plots() {}
+
+    /** Accuracies in percent: a classifier's {@code top1}, ... and the kNN probe's {@code knn_top1}, .... */
+    static boolean isAccuracy(String metric) {
+        return metric.startsWith("top") || metric.startsWith("knn_top");
+    }
 
     /** Renders {@code workDir/metrics.jsonl} into {@code out}; returns the files written. */
     public static List<Path> render(Path workDir, Path out, int width, int height) throws IOException {
@@ -55,7 +60,7 @@ public final class Plots {
         }
 
         TreeSet<String> accuracies = new TreeSet<>();
-        log.val().forEach(v -> v.metrics().keySet().stream().filter(k -> k.startsWith("top")).forEach(accuracies::add));
+        log.val().forEach(v -> v.metrics().keySet().stream().filter(Plots::isAccuracy).forEach(accuracies::add));
         if (!accuracies.isEmpty()) {
             XYChart acc = chart("Validation accuracy", "epoch", "accuracy (%)", width, height);
             for (String metric : accuracies) {

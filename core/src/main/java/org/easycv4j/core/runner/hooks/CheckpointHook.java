@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.eval.KnnEvaluator;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.CheckpointedHook;
@@ -106,6 +107,9 @@ public final class CheckpointHook implements Hook {
             return; // an initial evaluation of untrained weights is no candidate
         }
         Double v = metrics.get(bestMetric.get());
+        if (v == null && metrics.keySet().stream().allMatch(k -> k.startsWith(KnnEvaluator.PREFIX))) {
+            return; // the kNN monitor's publication (KNNEvalHook), not the validation's
+        }
         if (v == null) {
             throw new IllegalStateException("eval_config.save_best = \"" + bestMetric.get()
                     + "\" but validation produced only " + metrics.keySet());

@@ -60,6 +60,17 @@ public final class TextLoggerHook implements Hook {
         if (!c.collective().isRoot()) {
             return; // other ranks only add their losses to rank 0's line
         }
+        openLogs(c);
+    }
+
+    /**
+     * Opens the logs once; also from {@link #write}, since hooks that run earlier in {@code beforeRun} may publish
+     * metrics first (an initial evaluation).
+     */
+    private void openLogs(RunContext c) {
+        if (text != null) {
+            return;
+        }
         try {
             Files.createDirectories(c.workDir());
             text = open(c.workDir().resolve(TEXT_LOG));
@@ -148,6 +159,7 @@ public final class TextLoggerHook implements Hook {
             return;
         }
         LOG.info(line);
+        openLogs(c);
         try {
             text.write(line);
             text.newLine();

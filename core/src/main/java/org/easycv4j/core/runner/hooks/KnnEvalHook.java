@@ -1,0 +1,101 @@
+package org.easycv4j.core.runner.hooks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.data.Dataset;
+import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.eval.KnnEvaluator;
+import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.ValLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kNN monitor of self-supervised training (DINO's and solo-learn's): every {@code interval} epochs (and after
+ * the last), the frozen features of a labelled bank set and of a query set, and the weighted kNN accuracy of the
+ * queries ({@link KnnEvaluator}), published as validation metrics ({@code knn_top1}, {@code knn_top5}), so they
+ * reach {@code metrics.jsonl} and the accuracy plot without a fine-tune. It scores the weights validation sees
+ * (the EMA's with {@code EMAHook evaluate = true}).
+ *
+ * <p>In a data-parallel job every rank runs it: each extracts the features of its share of both sets, the bank is
+ * gathered so that every rank holds all of it, each rank scores its queries, and the counts are added over the
+ * ranks; every rank ends with the same metrics and takes part in the same collectives, so no rank waits alone.
+ */
+public final class KnnEvalHook implements Hook {
+    private static final Logger LOG = LoggerFactory.getLogger(KnnEvalHook.class);
+    private final KnnEvaluator evaluator;
+    private final Dataset queries;
+    private final int interval;
+    private final boolean initial;
+    private final int batchSize;
+    private final int workers;
+    private DataLoader loader;
+    private ValLoop loop;
+
+    /**
+     * @param evaluator the vote, with its bank set
+     * @param queries the labelled images scored against the bank
+     * @param interval epochs between runs
+     * @param initial also before training (the untrained weights' accuracy)
+     */
+    public KnnEvalHook(KnnEvaluator evaluator, Dataset queries, int interval, boolean initial, int batchSize,
+            int workers) {
+        this.evaluator = evaluator;
+        this.queries = queries;
+        this.interval = interval;
+        this.initial = initial;
+        this.batchSize = batchSize;
+        this.workers = workers;
+    }
+
+    /** With the evaluation hook (LOW); registered before it, a custom hook runs first at equal priority. */
+    @Override
+    public int priority() {
+        return LOW;
+    }
+
+    @Override
+    public void beforeRun(RunContext c) {
+        LoaderSettings loading = new LoaderSettings(batchSize, workers, false, false, 0, c.collective().rank(),
+                c.collective().size(), false);
+        loader = queries.loader(loading);
+        // Checks that the model has features with this pooling: a model without them fails here, before training.
+        loop = new ValLoop(c.model(), loader, List.of(evaluator), c.collective(), loading);
+        if (initial) {
+            evaluate(c);
+        }
+    }
+
+    @Override
+    public void afterEpoch(RunContext c) {
+        if ((c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs()) {
+            evaluate(c);
+        }
+    }
+
+    private void evaluate(RunContext c) {
+        long start = System.nanoTime();
+        Map<String, Double> metrics;
+        try (RunContext.WeightSwap weights = c.evalWeights()) {
+            metrics = loop.run(c.manager());
+        }
+        LOG.info("kNN monitor (k = {}, temperature = {}, {} bank and {} query images): {} ({} s)",
+                evaluator.effectiveK(), evaluator.vote().temperature(), evaluator.bank().size(), queries.size(),
+                metrics.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining(", ")),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        c.publishValMetrics(metrics);
+    }
+
+    @Override
+    public void afterRun(RunContext c) {
+        evaluator.close();
+        if (loader != null) {
+            loader.close();
+        }
+    }
+}
