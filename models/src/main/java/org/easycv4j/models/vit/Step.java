@@ -81,7 +81,9 @@ public final class Step {
     /** {@code x} in the matrix-product type (a differentiable copy when it differs). */
     public NDArray half(NDArray x) {
         if (autocast == DataType.BFLOAT16) {
-            return x.getDataType() == DataType.UNKNOWN ? x : TorchOps.get().toBfloat16(x);
+            // The cast lands on its input's manager: for a parameter that is the model's, which would keep every
+            // step's copy (and its autograd node) until the model is closed.
+            return x.getDataType() == DataType.UNKNOWN ? x : own(TorchOps.get().toBfloat16(x));
         }
         return x.getDataType() == autocast ? x : cast(x, autocast);
     }
