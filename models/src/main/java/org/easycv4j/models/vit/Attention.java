@@ -1,6 +1,7 @@
 package org.easycv4j.models.vit;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 import java.util.function.BiFunction;
@@ -30,9 +31,12 @@ public final class Attention extends Layer {
         long d = shape.get(2);
         long hd = d / heads;
         NDArray packed = qkv.apply(s, x).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-        NDArray q = packed.get(0);
-        NDArray k = packed.get(1);
-        NDArray v = packed.get(2);
+        // Split, not three index selections: each selection's backward fills a zero tensor of the whole packed
+        // size and copies its slice in (three per layer), while a split's backward is one concatenation.
+        NDList qkvParts = packed.split(3, 0);
+        NDArray q = qkvParts.get(0).squeeze(0);
+        NDArray k = qkvParts.get(1).squeeze(0);
+        NDArray v = qkvParts.get(2).squeeze(0);
         NDArray out;
         if (s.fusedAttention()) {
             // One kernel (flash / memory-efficient on CUDA, a fused loop on CPU) with the same 1/sqrt(head_dim)
