@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.easycv4j.core.dist.Collective;
+import org.easycv4j.core.dist.Launcher;
+import org.easycv4j.core.dist.MpiUnavailableException;
 import org.easycv4j.tools.sweep.Grid;
 import org.easycv4j.tools.sweep.Sweep;
 import picocli.CommandLine.Command;
@@ -57,6 +60,11 @@ public final class SweepCommand implements Callable<Integer> {
             description = "sweep folder (default: work_dirs/sweeps/<config name>)")
     Path out;
 
+    @Option(names = "--launcher", paramLabel = "none|mpi", defaultValue = "none",
+            description = "mpi: this process is one rank of a data-parallel job started by mpirun (every stage runs "
+                    + "on all ranks, imgs_per_gpu images each; rank 0 writes); default: ${DEFAULT-VALUE}")
+    String launcher;
+
     @Spec
     CommandSpec spec;
 
@@ -89,8 +97,31 @@ public final class SweepCommand implements Callable<Integer> {
         }
         List<String> commandLine = new ArrayList<>();
         ProcessHandle.current().info().arguments().ifPresent(a -> commandLine.addAll(List.of(a)));
-        List<Sweep.Row> rows = new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets,
-                thenSets, thenSeeds, commandLine, System.out).run();
+        Collective collective;
+        try {
+            collective = Launcher.parse(launcher).connect();
+        } catch (IllegalArgumentException | MpiUnavailableException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return Main.USER_ERROR;
+        }
+        List<Sweep.Row> rows;
+        try {
+            rows = new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets, thenSets,
+                    thenSeeds, commandLine, System.out, collective).run();
+        } catch (Throwable e) {
+            if (collective.size() > 1) {
+                // The other ranks may be waiting in a collective: report, then end the whole job.
+                System.err.println("error on rank " + collective.rank() + " of " + collective.size() + ": " + e
+                        + "; ending the job (run the same command again to resume)");
+                System.err.flush();
+                collective.abort(1);
+            }
+            throw e;
+        }
+        collective.close();
+        if (collective.rank() != 0) {
+            return 0;
+        }
         long failed = rows.stream().filter(r -> r.stages().values().stream().anyMatch(s -> !s.status().equals("ok")))
                 .count();
         System.out.println(rows.size() + " combinations, " + failed + " not finished; " + dir.resolve(Sweep.MARKDOWN));

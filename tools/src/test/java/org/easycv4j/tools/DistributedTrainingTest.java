@@ -196,4 +196,37 @@ class DistributedTrainingTest {
         double correct = va.get("knn_top1").getAsDouble() * 29 / 100;
         assertEquals(Math.rint(correct), correct, 1e-9, "a count out of 29 queries");
     }
+
+    /** {@code tools/sweep} with the {@link #args} of {@code train}: the same overrides at every point. */
+    private static List<String> sweepArgs(Path out, int imgsPerGpu) {
+        List<String> a = new ArrayList<>(List.of("sweep", CONFIG.toString(), "--out", out.toString(),
+                "--grid", "optimizer.lr=1e-3,3e-3"));
+        a.addAll(args(out, imgsPerGpu, 1).subList(4, args(out, imgsPerGpu, 1).size()));
+        return a;
+    }
+
+    @Test
+    void aTwoRankSweepTrainsEveryPointAsOneProcessWithTheDoubledBatchAndSkipsThemWhenRunAgain(@TempDir Path dir)
+            throws Exception {
+        Path one = dir.resolve("one");
+        assertEquals(0, Main.run(sweepArgs(one, 8).toArray(String[]::new)));
+        Path two = dir.resolve("two");
+        trainTwoRanks(dir, sweepArgs(two, 4));
+        for (String point : List.of("optimizer.lr=1e-3_seed=0", "optimizer.lr=3e-3_seed=0")) {
+            assertSameWeights(one.resolve(point).resolve("epoch_1"), two.resolve(point).resolve("epoch_1"));
+            assertEquals(records(one.resolve(point), "val").get(0).get("top1").getAsDouble(),
+                    records(two.resolve(point), "val").get(0).get("top1").getAsDouble(), 0.0, point);
+            assertEquals(3, records(two.resolve(point), "train").size(), "rank 0 alone writes " + point);
+            assertTrue(Files.isRegularFile(two.resolve(point).resolve("sweep_result.json")), point);
+        }
+        String csv = Files.readString(two.resolve("sweep.csv"));
+        assertEquals(3, csv.strip().split("\n").length, "a header and one row per point, written once:\n" + csv);
+
+        // Run again: both points are finished, on every rank alike (no rank trains while another waits).
+        List<String> again = new ArrayList<>(sweepArgs(two, 4));
+        again.addAll(List.of("--launcher", "mpi"));
+        MpiRun.Result r = MpiRun.run(2, MpiRun.java(Main.class.getName(), again), dir, LIMIT);
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(2, r.output().split("finished before, skipped", -1).length - 1, r.output());
+    }
 }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
 import org.easycv4j.core.runner.hooks.CheckpointHook;
@@ -33,6 +34,12 @@ import org.easycv4j.tools.plot.Plots;
  * with a successful result is skipped when the sweep runs again, an interrupted one resumes from its latest
  * checkpoint, a failed one is reported and retried next time while the others go on. At the end (and after
  * every point) {@code sweep.csv}, {@code sweep.md} and {@code sweep_<key>.png} summarize one row per point.
+ *
+ * <p>As one rank of a data-parallel job ({@code mpirun -np N tools/sweep ... --launcher mpi}) every rank runs
+ * every stage together with the others; rank 0 alone writes results and summaries and prints, and the ranks meet
+ * at a barrier after each stage so that all take the same skip and resume decisions from the same files. A
+ * stage that fails then ends the job (the other ranks could be waiting in a collective); running the same
+ * command again resumes it.
  */
 public final class Sweep {
     public static final String RESULT = "sweep_result.json";
@@ -65,6 +72,7 @@ public final class Sweep {
     private final List<String> commandLine;
     private final PrintStream log;
     private final List<Long> thenSeeds;
+    private final Collective collective;
 
     /**
      * @param thenKey the key of a {@code --then} config that receives the main run's final checkpoint
@@ -74,6 +82,14 @@ public final class Sweep {
      */
     public Sweep(Path out, Grid grid, Stage main, List<Stage> then, String thenKey, List<String> sets,
             List<String> thenSets, List<Long> thenSeeds, List<String> commandLine, PrintStream log) {
+        this(out, grid, main, then, thenKey, sets, thenSets, thenSeeds, commandLine, log, Collective.single());
+    }
+
+    /** As above, as one rank of a data-parallel job: {@code log} is used on rank 0 only. */
+    public Sweep(Path out, Grid grid, Stage main, List<Stage> then, String thenKey, List<String> sets,
+            List<String> thenSets, List<Long> thenSeeds, List<String> commandLine, PrintStream log,
+            Collective collective) {
+        this.collective = collective;
         this.thenSeeds = List.copyOf(thenSeeds);
         this.out = out;
         this.grid = grid;
@@ -83,7 +99,7 @@ public final class Sweep {
         this.sets = List.copyOf(sets);
         this.thenSets = List.copyOf(thenSets);
         this.commandLine = List.copyOf(commandLine);
-        this.log = log;
+        this.log = collective.rank() == 0 ? log : new PrintStream(PrintStream.nullOutputStream());
     }
 
     /** Runs (or reuses) every point and writes the summaries; returns the rows. */
@@ -116,7 +132,9 @@ public final class Sweep {
                 }
             }
             rows.add(new Row(p, results));
-            writeSummaries(rows);
+            if (collective.rank() == 0) {
+                writeSummaries(rows);
+            }
         }
         return rows;
     }
@@ -157,17 +175,27 @@ public final class Sweep {
             }
             if (!done) {
                 log.println(label + ": " + stage.config() + " " + String.join(" ", overrides));
-                new Runner(loaded.experiment(), loaded.config(), commandLine, stage.config()).train(false);
+                new Runner(loaded.experiment(), loaded.config(), commandLine, stage.config(), collective)
+                        .train(false);
             }
             result = new Result("ok", seconds(t0), finalMetrics(dir), null, false);
             log.println(label + ": ok in " + Math.round(result.wallSeconds()) + " s " + result.metrics());
         } catch (Exception e) {
+            if (collective.size() > 1 && e instanceof IOException io) {
+                throw io;
+            }
+            if (collective.size() > 1) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
             result = new Result("failed", seconds(t0), Map.of(), message, false);
             log.println(label + ": FAILED (" + message + "); the sweep goes on");
         }
-        Files.createDirectories(dir);
-        AtomicFiles.write(resultFile, GSON.toJson(result).getBytes(StandardCharsets.UTF_8));
+        if (collective.rank() == 0) {
+            Files.createDirectories(dir);
+            AtomicFiles.write(resultFile, GSON.toJson(result).getBytes(StandardCharsets.UTF_8));
+        }
+        collective.barrier();
         return result;
     }
 
