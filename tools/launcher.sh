@@ -42,6 +42,19 @@ fi
 
 # Idle OpenMP threads sleep instead of spinning: spinning threads collapse step times when the cores are shared.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# Several ranks on one node (mpirun, srun): each rank computes with its share of the cores, as torchrun and
+# Horovod do, instead of every rank starting one thread per core of the node. A rank bound to cores
+# (mpirun's default for 2 ranks) already sees only its own. OMP_NUM_THREADS or -Dai.djl.pytorch.num_threads
+# set by the user win.
+local_size=${OMPI_COMM_WORLD_LOCAL_SIZE:-${SLURM_NTASKS_PER_NODE:-1}}
+if [ -z "${OMP_NUM_THREADS:-}" ] && [[ "$local_size" =~ ^[0-9]+$ ]] && [ "$local_size" -gt 1 ] \
+    && [[ "${JAVA_OPTS:-}" != *ai.djl.pytorch.num_threads* ]] && command -v nproc >/dev/null 2>&1; then
+  visible=$(nproc)
+  if [ "$visible" -ge "$(nproc --all)" ]; then
+    visible=$(( visible / local_size ))
+  fi
+  export OMP_NUM_THREADS=$(( visible > 1 ? visible : 1 ))
+fi
 # OpenCV's own log: errors reach us as exceptions with their message already.
 export OPENCV_LOG_LEVEL=${OPENCV_LOG_LEVEL:-SILENT}
 
