@@ -12,7 +12,10 @@ Presets (the same as bench-model's):
     tiny224  224x224, patch 16, encoder 192 wide x 12 deep, 3 heads; decoder 128 x 4, 4 heads
     small32  the same at 32x32, patch 4
     vitb16   MAE ViT-B/16: encoder 768 x 12, 12 heads; decoder 512 x 8, 16 heads (EasyCV's mae_vit_base_patch16)
-Options: foreach=0 (PyTorch's default single-tensor AdamW and clipping), lr=..., seed=...
+    fmnist28 the Fashion-MNIST MAE (configs/_base_/models/mae_vit_tiny_p4_28.conf): 28x28 grey, patch 4,
+             encoder 128 x 6, 4 heads; decoder 64 x 2, 4 heads
+Options: foreach=0 (PyTorch's default single-tensor AdamW and clipping), amp=bf16 (forward under
+torch.autocast("cpu", torch.bfloat16), as bench-model --amp bf16), lr=..., seed=...
 
 Prints one line per step, PHASES (mean ms of forward, backward, optimizer = clip + AdamW + zero) and
 RESULT ... median_ms=... median_cpu_ms=... img_per_s=... peak_rss_mb=... like bench-model.
@@ -31,6 +34,8 @@ PRESETS = {
     "tiny224": dict(img=224, patch=16, width=192, depth=12, heads=3, dec_width=128, dec_depth=4, dec_heads=4),
     "small32": dict(img=32, patch=4, width=192, depth=12, heads=3, dec_width=128, dec_depth=4, dec_heads=4),
     "vitb16": dict(img=224, patch=16, width=768, depth=12, heads=12, dec_width=512, dec_depth=8, dec_heads=16),
+    "fmnist28": dict(img=28, patch=4, width=128, depth=6, heads=4, dec_width=64, dec_depth=2, dec_heads=4,
+                     channels=1),
 }
 
 
@@ -184,15 +189,17 @@ def main():
     optimizer = torch.optim.AdamW(param_groups(model, 0.05), lr=float(args.get("lr", 1.5e-4)), betas=(0.9, 0.95),
                                   eps=1e-8, foreach=foreach)
     size = PRESETS[preset]["img"]
-    pool = synthetic_images(32, 3, size, 42)
+    pool = synthetic_images(32, PRESETS[preset].get("channels", 3), size, 42)
+    bf16 = args.get("amp", "none") == "bf16"
     picks = torch.Generator().manual_seed(1)
     print(f"pytorch {torch.__version__} blas={blas_library()} threads={torch.get_num_threads()} preset={preset} "
-          f"batch={batch} foreach={int(foreach)} fused_adamw={'fused' in torch.optim.AdamW.__init__.__code__.co_varnames}")
+          f"batch={batch} amp={'bf16' if bf16 else 'none'} foreach={int(foreach)} fused_adamw={'fused' in torch.optim.AdamW.__init__.__code__.co_varnames}")
     wall, cpu, phases = [], [], [0.0, 0.0, 0.0]
     for step in range(warmup + steps):
         images = pool[torch.randint(0, len(pool), (batch,), generator=picks)]
         t0, c0 = time.perf_counter(), time.process_time()
-        loss = model(images)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = model(images)
         t1 = time.perf_counter()
         loss.backward()
         value = loss.item()
