@@ -79,7 +79,9 @@ fm_prepare() {
 #   linprobe.conf   the MAE repository's linear probe (frozen encoder, BatchNorm + linear head, LARS)
 # Args: DIR PRETRAIN_EPOCHS FINETUNE_EPOCHS LINPROBE_EPOCHS KNN_INTERVAL
 fm_write_configs() {
-  local dir=$1 pre=$2 ft=$3 lp=$4 knn=$5
+  local dir=$1 pre=$2 ft=$3 lp=$4 knn=$5 b128 b64
+  b128=$(fm_per_rank 128) || exit 2
+  b64=$(fm_per_rank 64) || exit 2
   mkdir -p "$dir"
   local abs; abs=$(cd "$dir" && pwd)
   cat > "$abs/common.conf" <<CONF
@@ -92,7 +94,7 @@ CONF
   cat > "$abs/pretrain.conf" <<CONF
 include file("$fm_cfg/mae_vit_tiny_p4_pretrain.conf")
 include file("$abs/common.conf")
-data.imgs_per_gpu = $(fm_per_rank 128)
+data.imgs_per_gpu = $b128
 data.workers_per_gpu = 1
 optimizer.lr = 1.5e-4
 total_epochs = $pre
@@ -112,7 +114,7 @@ CONF
   cat > "$abs/finetune.conf" <<CONF
 include file("$fm_cfg/vit_tiny_p4_finetune_from_mae.conf")
 include file("$abs/common.conf")
-data.imgs_per_gpu = $(fm_per_rank 64)
+data.imgs_per_gpu = $b64
 data.workers_per_gpu = 1
 data.val.data_source = \${vars.fmnist_eval_source}
 total_epochs = $ft
@@ -123,7 +125,7 @@ CONF
   cat > "$abs/linprobe.conf" <<CONF
 include file("$fm_cfg/vit_tiny_p4_linprobe_from_mae.conf")
 include file("$abs/common.conf")
-data.imgs_per_gpu = $(fm_per_rank 128)
+data.imgs_per_gpu = $b128
 data.workers_per_gpu = 1
 data.val.data_source = \${vars.fmnist_eval_source}
 total_epochs = $lp
