@@ -111,26 +111,24 @@ custom_hooks = [
   }
 ]
 CONF
-  cat > "$abs/finetune.conf" <<CONF
-include file("$fm_cfg/vit_tiny_p4_finetune_from_mae.conf")
+  fm_eval_conf "$abs/finetune.conf" vit_tiny_p4_finetune_from_mae.conf "$b64" "$ft" "lr_config.warmup_iters = 3"
+  fm_eval_conf "$abs/linprobe.conf" vit_tiny_p4_linprobe_from_mae.conf "$b128" "$lp" ""
+}
+
+# An evaluation stage (the encoder comes from the sweep's --then): FILE BASE_CONFIG BATCH_PER_RANK EPOCHS EXTRA,
+# evaluated once, at the end, on the evaluation images.
+fm_eval_conf() {
+  local abs; abs=$(dirname "$1")
+  cat > "$1" <<CONF
+include file("$fm_cfg/$2")
 include file("$abs/common.conf")
-data.imgs_per_gpu = $b64
+data.imgs_per_gpu = $3
 data.workers_per_gpu = 1
 data.val.data_source = \${vars.fmnist_eval_source}
-total_epochs = $ft
-lr_config.warmup_iters = 3
-eval_config.interval = $ft
-checkpoint_config.interval = $ft
-CONF
-  cat > "$abs/linprobe.conf" <<CONF
-include file("$fm_cfg/vit_tiny_p4_linprobe_from_mae.conf")
-include file("$abs/common.conf")
-data.imgs_per_gpu = $b128
-data.workers_per_gpu = 1
-data.val.data_source = \${vars.fmnist_eval_source}
-total_epochs = $lp
-eval_config.interval = $lp
-checkpoint_config.interval = $lp
+total_epochs = $4
+eval_config.interval = $4
+checkpoint_config.interval = $4
+$5
 CONF
 }
 

@@ -36,9 +36,14 @@ public final class EvalHook implements Hook {
 
     @Override
     public void afterEpoch(RunContext c) {
-        if ((c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs()) {
+        if (due(c, interval)) {
             evaluate(c);
         }
+    }
+
+    /** Whether an evaluation every {@code interval} epochs falls after the epoch just ended (always after the last). */
+    static boolean due(RunContext c, int interval) {
+        return (c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs();
     }
 
     private void evaluate(RunContext c) {

@@ -72,7 +72,7 @@ public final class KnnEvalHook implements Hook {
 
     @Override
     public void afterEpoch(RunContext c) {
-        if ((c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs()) {
+        if (EvalHook.due(c, interval)) {
             evaluate(c);
         }
     }
