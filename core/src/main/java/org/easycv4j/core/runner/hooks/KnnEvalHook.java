@@ -83,6 +83,10 @@ public final class KnnEvalHook implements Hook {
         try (RunContext.WeightSwap weights = c.evalWeights()) {
             metrics = loop.run(c.manager());
         }
+        if (c.collective().rank() != 0) {
+            c.publishValMetrics(metrics);
+            return;
+        }
         LOG.info("kNN monitor (k = {}, temperature = {}, {} bank and {} query images): {} ({} s)",
                 evaluator.effectiveK(), evaluator.vote().temperature(), evaluator.bank().size(), queries.size(),
                 metrics.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
