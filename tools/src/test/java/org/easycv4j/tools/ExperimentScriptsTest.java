@@ -74,6 +74,11 @@ class ExperimentScriptsTest {
         refused(dir, Map.of("SEEDS", "0;1"), "SEEDS", curve, "10");
         refused(dir, none, "PRETRAIN_EPOCHS", low, "ten");
         refused(dir, none, "FINETUNE_EPOCHS", low, "10", "-1");
+        refused(dir, none, "ENCODER: no checkpoint folder", "tools/fashion-mnist-finetune-search", "/nonexistent");
+        Path encoder = Files.createDirectories(dir.resolve("encoder"));
+        Files.write(encoder.resolve("model.safetensors"), new byte[0]);
+        refused(dir, Map.of("FINETUNE_EPOCHS", "0"), "FINETUNE_EPOCHS", "tools/fashion-mnist-finetune-search",
+                encoder.toString());
         Run help = bash(dir, none, curve, "--help");
         assertEquals(0, help.code(), help.err());
         assertTrue(help.out().contains("EPOCHS_LIST"), help.out());
