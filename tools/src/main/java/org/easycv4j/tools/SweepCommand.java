@@ -3,10 +3,9 @@ package org.easycv4j.tools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.dist.Launcher;
-import org.easycv4j.core.dist.MpiUnavailableException;
 import org.easycv4j.tools.sweep.Grid;
 import org.easycv4j.tools.sweep.Sweep;
 import picocli.CommandLine.Command;
@@ -97,28 +96,14 @@ public final class SweepCommand implements Callable<Integer> {
         }
         List<String> commandLine = new ArrayList<>();
         ProcessHandle.current().info().arguments().ifPresent(a -> commandLine.addAll(List.of(a)));
-        Collective collective;
-        try {
-            collective = Launcher.parse(launcher).connect();
-        } catch (IllegalArgumentException | MpiUnavailableException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
+        Optional<Collective> joined = RankJob.connect(launcher);
+        if (joined.isEmpty()) {
             return Main.USER_ERROR;
         }
-        List<Sweep.Row> rows;
-        try {
-            rows = new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets, thenSets,
-                    thenSeeds, commandLine, System.out, collective).run();
-        } catch (Throwable e) {
-            if (collective.size() > 1) {
-                // The other ranks may be waiting in a collective: report, then end the whole job.
-                System.err.println("error on rank " + collective.rank() + " of " + collective.size() + ": " + e
-                        + "; ending the job (run the same command again to resume)");
-                System.err.flush();
-                collective.abort(1);
-            }
-            throw e;
-        }
-        collective.close();
+        Collective collective = joined.get();
+        List<Sweep.Row> rows = RankJob.run(collective, " (run the same command again to resume)",
+                c -> new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets, thenSets,
+                        thenSeeds, commandLine, System.out, c).run());
         if (collective.rank() != 0) {
             return 0;
         }

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.dist.Launcher;
-import org.easycv4j.core.dist.MpiUnavailableException;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
@@ -61,28 +59,15 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
     public Integer call() throws Exception {
         ExperimentLoader.Loaded loaded = experiment.load(overrides());
         runDir = loaded.experiment().workDir();
-        Collective collective;
-        try {
-            collective = Launcher.parse(launcher).connect();
-        } catch (IllegalArgumentException | MpiUnavailableException e) {
-            System.err.println("error: " + e.getMessage());
+        Optional<Collective> collective = RankJob.connect(launcher);
+        if (collective.isEmpty()) {
             return Main.USER_ERROR;
         }
-        try {
-            new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config,
-                    collective).train(dryRun);
-        } catch (Throwable e) {
-            if (collective.size() > 1) {
-                // The other ranks may be waiting in a collective: report, then end the whole job.
-                System.err.println("error on rank " + collective.rank() + " of " + collective.size() + ": " + e
-                        + "; ending the job");
-                System.err.flush();
-                collective.abort(1);
-            }
-            throw e;
-        }
-        collective.close();
-        return 0;
+        return RankJob.run(collective.get(), "", c -> {
+            new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config, c)
+                    .train(dryRun);
+            return 0;
+        });
     }
 
     @Override
