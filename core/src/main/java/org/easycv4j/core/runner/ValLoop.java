@@ -138,9 +138,11 @@ public final class ValLoop {
                 FeatureBank.Extracted bank = FeatureBank.extract(model, f.bank(), bankLoading, f.pooling(), manager,
                         collective);
                 f.setBank(bank.features(), bank.labels());
-                LOG.info("{}: bank of {} features ({} wide) extracted in {}", e.getClass().getSimpleName(),
-                        bank.features().getShape().get(0), bank.features().getShape().get(1),
-                        String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9));
+                if (collective.isRoot()) {
+                    LOG.info("{}: bank of {} features ({} wide) extracted in {}", e.getClass().getSimpleName(),
+                            bank.features().getShape().get(0), bank.features().getShape().get(1),
+                            String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9));
+                }
             }
         }
     }

@@ -83,15 +83,14 @@ public final class KnnEvalHook implements Hook {
         try (RunContext.WeightSwap weights = c.evalWeights()) {
             metrics = loop.run(c.manager());
         }
-        if (c.collective().rank() != 0) {
-            c.publishValMetrics(metrics);
-            return;
+        if (c.collective().isRoot()) {
+            LOG.info("kNN monitor (k = {}, temperature = {}, {} bank and {} query images): {} ({} s)",
+                    evaluator.effectiveK(), evaluator.vote().temperature(), evaluator.bank().size(), queries.size(),
+                    metrics.entrySet().stream()
+                            .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                            .collect(Collectors.joining(", ")),
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         }
-        LOG.info("kNN monitor (k = {}, temperature = {}, {} bank and {} query images): {} ({} s)",
-                evaluator.effectiveK(), evaluator.vote().temperature(), evaluator.bank().size(), queries.size(),
-                metrics.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
-                        .collect(Collectors.joining(", ")),
-                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         c.publishValMetrics(metrics);
     }
 
