@@ -17,9 +17,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code tools/pixel-baseline [--root DIR] [--train-count N] [--l2 L] [--out FILE]}: multinomial logistic
- * regression on raw pixels (scaled to [0, 1]) of the first N training images of an IDX data set (Fashion-MNIST),
- * fitted with L-BFGS, evaluated on its test images: the plain baseline of the low-label results.
+ * {@code tools/pixel-baseline [--root DIR] [--train-count N] [--l2 L] [--eval-start S --eval-count M]
+ * [--out FILE]}: multinomial logistic regression on raw pixels (scaled to [0, 1]) of the first N training images
+ * of an IDX data set (Fashion-MNIST), fitted with L-BFGS, evaluated on its test images, or with
+ * {@code --eval-start} on training images [S, S + M), the validation split the experiment scripts choose
+ * hyperparameters on: the plain baseline of the low-label results.
  */
 @Command(name = "pixel-baseline", mixinStandardHelpOptions = true,
         description = "Logistic regression on raw pixels (L-BFGS, L2) of an IDX data set's first N training images;"
@@ -43,6 +45,15 @@ public final class PixelBaselineCommand implements Callable<Integer> {
             description = "L-BFGS iterations at most (default: ${DEFAULT-VALUE})")
     int maxIter;
 
+    @Option(names = "--eval-start", paramLabel = "S",
+            description = "evaluate on training images from index S (a validation split; it must not overlap the "
+                    + "--train-count first ones) instead of the test images")
+    Integer evalStart;
+
+    @Option(names = "--eval-count", paramLabel = "M", defaultValue = "10000",
+            description = "with --eval-start: how many training images are evaluated (default: ${DEFAULT-VALUE})")
+    int evalCount;
+
     @Option(names = "--out", paramLabel = "FILE", description = "also write the JSON to this file")
     Path out;
 
@@ -55,12 +66,19 @@ public final class PixelBaselineCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: expected --train-count >= 1, --l2 >= 0, --max-iter >= 1");
             return Main.USER_ERROR;
         }
+        if (evalStart != null && (evalStart < trainCount || evalCount < 1)) {
+            spec.commandLine().getErr().println("error: --eval-start: expected a validation split after the "
+                    + trainCount + " training images (--eval-start >= --train-count, --eval-count >= 1), got "
+                    + "--eval-start " + evalStart + " --eval-count " + evalCount);
+            return Main.USER_ERROR;
+        }
         long t0 = System.nanoTime();
         Data train;
         Data test;
         try {
-            train = read(root, "train", trainCount);
-            test = read(root, "t10k", Integer.MAX_VALUE);
+            train = read(root, "train", 0, trainCount);
+            test = evalStart == null ? read(root, "t10k", 0, Integer.MAX_VALUE)
+                    : read(root, "train", evalStart, evalCount);
         } catch (IOException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return Main.USER_ERROR;
@@ -74,6 +92,8 @@ public final class PixelBaselineCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("root", root.toString());
         result.put("train_images", train.x().length);
+        result.put("eval", evalStart == null ? "test" : "train[" + evalStart + ", " + (evalStart + test.x().length)
+                + ")");
         result.put("test_images", test.x().length);
         result.put("l2", l2);
         result.put("iterations", fit.result().iterations());
@@ -93,19 +113,24 @@ public final class PixelBaselineCommand implements Callable<Integer> {
 
     private record Data(double[][] x, int[] labels) {}
 
-    private static Data read(Path root, String prefix, int max) throws IOException {
-        Idx.Images images = Idx.readImages(file(root, prefix + "-images-idx3-ubyte"));
+    private static Data read(Path root, String prefix, int start, int max) throws IOException {
+        Path imageFile = file(root, prefix + "-images-idx3-ubyte");
+        Idx.Images images = Idx.readImages(imageFile);
         byte[] labels = Idx.readLabels(file(root, prefix + "-labels-idx1-ubyte"));
-        int n = Math.min(max, Math.min(images.count(), labels.length));
+        int available = Math.min(images.count(), labels.length);
+        if (start >= available) {
+            throw new IOException(imageFile + ": --eval-start " + start + " is past its " + available + " images");
+        }
+        int n = (int) Math.min(max, (long) available - start);
         double[][] x = new double[n][];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
-            byte[] px = images.image(i);
+            byte[] px = images.image(start + i);
             x[i] = new double[px.length];
             for (int j = 0; j < px.length; j++) {
                 x[i][j] = (px[j] & 0xff) / 255.0;
             }
-            y[i] = labels[i] & 0xff;
+            y[i] = labels[start + i] & 0xff;
         }
         return new Data(x, y);
     }
