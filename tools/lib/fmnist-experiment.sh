@@ -19,8 +19,9 @@ fm_cfg=$(cd "$fm_here/.." && pwd)/configs/demo/fashion_mnist
 [[ "$fm_seeds" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "error: SEEDS: expected a comma-separated list of whole numbers, got \"$fm_seeds\"" >&2; exit 2; }
 
 case "${EVAL_SPLIT:-test}" in
-  test) fm_eval_source="split = test" ;;
-  val) fm_eval_source="split = train, start = 50000, max_data_num = 10000" ;;
+  test) fm_eval_source="split = test"; fm_pixel_eval=() ;;
+  val) fm_eval_source="split = train, start = 50000, max_data_num = 10000"
+    fm_pixel_eval=(--eval-start 50000 --eval-count 10000) ;;
   *) echo "error: EVAL_SPLIT: expected test or val, got \"$EVAL_SPLIT\"" >&2; exit 2 ;;
 esac
 fm_split=${EVAL_SPLIT:-test}
@@ -111,8 +112,23 @@ custom_hooks = [
   }
 ]
 CONF
-  fm_eval_conf "$abs/finetune.conf" vit_tiny_p4_finetune_from_mae.conf "$b64" "$ft" "lr_config.warmup_iters = 3"
-  fm_eval_conf "$abs/linprobe.conf" vit_tiny_p4_linprobe_from_mae.conf "$b128" "$lp" ""
+  fm_eval_conf "$abs/finetune.conf" vit_tiny_p4_finetune_from_mae.conf "$b64" "$ft" "lr_config.warmup_iters = 3
+# The augmentation knobs, so that a search can vary them (--grid / --then-set vars.ft.crop_scale=...).
+vars.ft { crop_scale = [0.35, 1.0], flip = 0.5, erase = 0.25 }
+data.train.pipeline = [
+  { type = RandomResizedCrop, size = 28, scale = \${vars.ft.crop_scale}, interpolation = bicubic }
+  { type = RandomHorizontalFlip, p = \${vars.ft.flip} }
+  { type = ToTensor }
+  { type = Normalize, mean = \${vars.fmnist_norm.mean}, std = \${vars.fmnist_norm.std} }
+  { type = RandomErasing, p = \${vars.ft.erase}, mode = pixel, count = 1 }
+]"
+  fm_eval_conf "$abs/linprobe.conf" vit_tiny_p4_linprobe_from_mae.conf "$b128" "$lp" "vars.lp { crop_scale = [0.35, 1.0] }
+data.train.pipeline = [
+  { type = RandomResizedCrop, size = 28, scale = \${vars.lp.crop_scale}, interpolation = bicubic }
+  { type = RandomHorizontalFlip }
+  { type = ToTensor }
+  { type = Normalize, mean = \${vars.fmnist_norm.mean}, std = \${vars.fmnist_norm.std} }
+]"
 }
 
 # An evaluation stage (the encoder comes from the sweep's --then): FILE BASE_CONFIG BATCH_PER_RANK EPOCHS EXTRA,
@@ -130,6 +146,11 @@ eval_config.interval = $4
 checkpoint_config.interval = $4
 $5
 CONF
+}
+
+# The logistic regression on raw pixels of the 1,000 labelled images, scored on the evaluation images: OUT_JSON.
+fm_pixel_baseline() {
+  "$fm_here/pixel-baseline" --root "$fm_root" --train-count 1000 "${fm_pixel_eval[@]}" --out "$1" > /dev/null
 }
 
 # The top-1 of a sweep stage's sweep_result.json ("-" when missing).
