@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Fashion-MNIST experiment scripts (tools/fashion-mnist-pretrain-curve, tools/fashion-mnist-low-label and
- * their shared tools/lib/fmnist-experiment.sh): bad arguments and settings are one error line and exit 2 before
+ * The Fashion-MNIST experiment scripts (tools/fashion-mnist-pretrain-curve, tools/fashion-mnist-low-label, the
+ * searches and their shared tools/lib/fmnist-experiment.sh): bad arguments and settings are one error line and exit 2 before
  * anything starts; the configs the library writes load, split the global batch between the ranks and evaluate on
  * the split asked for.
  */
@@ -72,6 +72,10 @@ class ExperimentScriptsTest {
         refused(dir, Map.of("RANKS", "two"), "RANKS", curve, "10");
         refused(dir, Map.of("AMP", "fp8"), "AMP: expected bf16, none or auto", curve, "10");
         refused(dir, Map.of("SEEDS", "0;1"), "SEEDS", curve, "10");
+        refused(dir, Map.of("PRETRAIN_LR", "fast"), "PRETRAIN_LR: expected a positive number", curve, "10");
+        String search = "tools/fashion-mnist-pretrain-search";
+        refused(dir, none, "PRETRAIN_EPOCHS", search, "0");
+        refused(dir, Map.of("LINPROBE_EPOCHS", "1.5"), "LINPROBE_EPOCHS", search, "10");
         refused(dir, none, "PRETRAIN_EPOCHS", low, "ten");
         refused(dir, none, "FINETUNE_EPOCHS", low, "10", "-1");
         refused(dir, none, "ENCODER: no checkpoint folder", "tools/fashion-mnist-finetune-search", "/nonexistent");
@@ -79,6 +83,8 @@ class ExperimentScriptsTest {
         Files.write(encoder.resolve("model.safetensors"), new byte[0]);
         refused(dir, Map.of("FINETUNE_EPOCHS", "0"), "FINETUNE_EPOCHS", "tools/fashion-mnist-finetune-search",
                 encoder.toString());
+        refused(dir, Map.of("STAGE", "pretrain"), "STAGE: expected finetune or linprobe",
+                "tools/fashion-mnist-finetune-search", encoder.toString());
         Run help = bash(dir, none, curve, "--help");
         assertEquals(0, help.code(), help.err());
         assertTrue(help.out().contains("EPOCHS_LIST"), help.out());
@@ -125,9 +131,21 @@ class ExperimentScriptsTest {
         assertEquals(50000, knn.getInt("query.data_source.start"));
         assertEquals(1000, knn.getInt("bank.data_source.max_data_num"));
         assertEquals(5, knn.getInt("interval"));
+        // The recipe's defaults (docs/results.md) and the knobs the searches vary.
+        assertEquals(3e-3, two.get("pretrain").getDouble("optimizer.lr"), 0);
+        assertEquals(List.of(0.8, 1.0), two.get("finetune").getDoubleList("vars.ft.crop_scale"));
+        Config crop = two.get("finetune").getConfigList("data.train.pipeline").get(0);
+        assertEquals("RandomResizedCrop", crop.getString("type"));
+        assertEquals(List.of(0.8, 1.0), crop.getDoubleList("scale"));
+        assertEquals(two.get("linprobe").getDoubleList("vars.lp.crop_scale"),
+                two.get("linprobe").getConfigList("data.train.pipeline").get(0).getDoubleList("scale"));
+        Run pixels = bash(dir.resolve("px"), Map.of("EVAL_SPLIT", "val"), "-c",
+                ". \"$0\" && echo \"${fm_pixel_eval[*]}\"", LIB.toString());
+        assertEquals("--eval-start 50000 --eval-count 10000", pixels.out().strip(), pixels.err());
 
         Map<String, Config> one = configs(dir.resolve("one"), Map.of("RANKS", "1", "AMP", "none",
-                "FMNIST_ROOT", DEMO));
+                "FMNIST_ROOT", DEMO, "PRETRAIN_LR", "1.5e-4"));
+        assertEquals(1.5e-4, one.get("pretrain").getDouble("optimizer.lr"), 0);
         assertEquals(128, one.get("pretrain").getInt("data.imgs_per_gpu"));
         assertEquals(64, one.get("finetune").getInt("data.imgs_per_gpu"));
         assertEquals("none", one.get("pretrain").getString("amp"));
