@@ -126,7 +126,8 @@ data.train.pipeline = [
   { type = Normalize, mean = \${vars.fmnist_norm.mean}, std = \${vars.fmnist_norm.std} }
   { type = RandomErasing, p = \${vars.ft.erase}, mode = pixel, count = 1 }
 ]"
-  fm_eval_conf "$abs/linprobe.conf" vit_tiny_p4_linprobe_from_mae.conf "$b128" "$lp" "vars.lp { crop_scale = [0.35, 1.0] }
+  fm_eval_conf "$abs/linprobe.conf" vit_tiny_p4_linprobe_from_mae.conf "$b128" "$lp" "vars.lp { crop_scale = [0.8, 1.0] }
+model.backbone.use_global_pool = true  # the mean patch token (fc_norm frozen at its identity start), not cls
 data.train.pipeline = [
   { type = RandomResizedCrop, size = 28, scale = \${vars.lp.crop_scale}, interpolation = bicubic }
   { type = RandomHorizontalFlip }
