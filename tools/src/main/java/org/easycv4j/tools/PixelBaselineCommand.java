@@ -76,9 +76,16 @@ public final class PixelBaselineCommand implements Callable<Integer> {
         Data train;
         Data test;
         try {
-            train = read(root, "train", 0, trainCount);
-            test = evalStart == null ? read(root, "t10k", 0, Integer.MAX_VALUE)
-                    : read(root, "train", evalStart, evalCount);
+            Images trainImages = Images.read(root, "train");
+            train = trainImages.slice(0, trainCount);
+            if (evalStart == null) {
+                test = Images.read(root, "t10k").slice(0, Integer.MAX_VALUE);
+            } else if (evalStart >= trainImages.count()) {
+                throw new IOException(trainImages.file() + ": --eval-start " + evalStart + " is past its "
+                        + trainImages.count() + " images");
+            } else {
+                test = trainImages.slice(evalStart, evalCount);
+            }
         } catch (IOException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return Main.USER_ERROR;
@@ -113,26 +120,33 @@ public final class PixelBaselineCommand implements Callable<Integer> {
 
     private record Data(double[][] x, int[] labels) {}
 
-    private static Data read(Path root, String prefix, int start, int max) throws IOException {
-        Path imageFile = file(root, prefix + "-images-idx3-ubyte");
-        Idx.Images images = Idx.readImages(imageFile);
-        byte[] labels = Idx.readLabels(file(root, prefix + "-labels-idx1-ubyte"));
-        int available = Math.min(images.count(), labels.length);
-        if (start >= available) {
-            throw new IOException(imageFile + ": --eval-start " + start + " is past its " + available + " images");
+    /** An IDX image file with its labels, read once: the validation split and the training images share it. */
+    private record Images(Path file, Idx.Images images, byte[] labels) {
+        static Images read(Path root, String prefix) throws IOException {
+            Path imageFile = PixelBaselineCommand.file(root, prefix + "-images-idx3-ubyte");
+            return new Images(imageFile, Idx.readImages(imageFile),
+                    Idx.readLabels(PixelBaselineCommand.file(root, prefix + "-labels-idx1-ubyte")));
         }
-        int n = (int) Math.min(max, (long) available - start);
-        double[][] x = new double[n][];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            byte[] px = images.image(start + i);
-            x[i] = new double[px.length];
-            for (int j = 0; j < px.length; j++) {
-                x[i][j] = (px[j] & 0xff) / 255.0;
+
+        int count() {
+            return Math.min(images.count(), labels.length);
+        }
+
+        /** Images [start, start + max) (fewer where the file ends), pixels scaled to [0, 1]. */
+        Data slice(int start, int max) {
+            int n = (int) Math.min(max, (long) count() - start);
+            double[][] x = new double[n][];
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) {
+                byte[] px = images.image(start + i);
+                x[i] = new double[px.length];
+                for (int j = 0; j < px.length; j++) {
+                    x[i][j] = (px[j] & 0xff) / 255.0;
+                }
+                y[i] = labels[start + i] & 0xff;
             }
-            y[i] = labels[start + i] & 0xff;
+            return new Data(x, y);
         }
-        return new Data(x, y);
     }
 
     private static Path file(Path root, String name) throws IOException {
