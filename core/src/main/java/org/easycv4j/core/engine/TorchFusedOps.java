@@ -14,6 +14,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PyTorch's multi-tensor kernels ({@code _fused_adamw_}, {@code _foreach_norm}, {@code _foreach_mul_},
@@ -26,6 +29,36 @@ public final class TorchFusedOps implements AutoCloseable {
 
     private TorchFusedOps(PtSymbolBlock module) {
         this.module = module;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchFusedOps.class);
+    /** Why the running libtorch cannot compile the module (null: not tried, or it can); decided once. */
+    private static volatile String unavailable;
+
+    /**
+     * The module, or empty when the running libtorch lacks one of its kernels ({@code _fused_adamw_} came with
+     * PyTorch 2.0; a JNI built for an older libtorch loads fine otherwise): the callers then take their
+     * array-operation paths, slower but equal. Logged once.
+     */
+    public static Optional<TorchFusedOps> tryLoad(NDManager manager) {
+        if (unavailable != null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(load(manager));
+        } catch (ai.djl.engine.EngineException e) {
+            String first = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
+            unavailable = "libtorch " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion()
+                    + " cannot compile the fused optimizer kernels (" + first + ")";
+            LOG.warn("{}: the optimizer and gradient clipping use array operations instead (slower; PyTorch 2.0"
+                    + " or newer has the kernels)", unavailable);
+            return Optional.empty();
+        }
+    }
+
+    /** Why {@link #tryLoad} found no module, or null. */
+    public static String unavailableReason() {
+        return unavailable;
     }
 
     /** Compiles the module with the running libtorch; {@code manager} decides the device. */

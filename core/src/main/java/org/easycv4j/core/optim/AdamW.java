@@ -78,19 +78,24 @@ public final class AdamW implements Optimizer {
         stateManager = manager;
     }
 
+    /** Whether the fused kernels do the update; loads them on first use (false when the libtorch lacks them). */
     private boolean useFused() {
-        return nativeUpdate && !params.isEmpty()
-                && "PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName());
-    }
-
-    /** Loads the fused kernels and puts the step count on the device, once. */
-    private void ensureFused() {
+        if (!nativeUpdate || params.isEmpty()
+                || !"PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName())) {
+            return false;
+        }
         if (fused == null) {
-            fused = TorchFusedOps.load(stateManager);
+            var ops = TorchFusedOps.tryLoad(stateManager);
+            if (ops.isEmpty()) {
+                nativeUpdate = false;
+                return false;
+            }
+            fused = ops.get();
             // The kernel reads the step count from a tensor, as torch.optim keeps it (no host copy on a GPU).
             stepTensor = stateManager.full(new Shape(), (float) stepCount,
                     DataType.FLOAT32, params.get(0).parameter().getArray().getDevice());
         }
+        return true;
     }
 
     @Override
@@ -98,7 +103,6 @@ public final class AdamW implements Optimizer {
         if (!useFused()) {
             return Optional.empty();
         }
-        ensureFused();
         try (NDManager scope = manager.newSubManager()) {
             List<List<NDArray>> grads = groupGradients(scope);
             List<NDArray> all = grads.stream().flatMap(List::stream).toList();
@@ -149,7 +153,6 @@ public final class AdamW implements Optimizer {
     @Override
     public void step(double lr) {
         if (useFused()) {
-            ensureFused();
             stepTensor.addi(1f);
             stepCount++;
             fusedStep(lr);

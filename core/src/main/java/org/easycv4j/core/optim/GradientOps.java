@@ -38,7 +38,10 @@ public interface GradientOps extends AutoCloseable {
     /** The fastest implementation for the engine of {@code manager}. */
     static GradientOps forEngine(NDManager manager) {
         if ("PyTorch".equals(manager.getEngine().getEngineName())) {
-            return new Fused(TorchFusedOps.load(manager));
+            var ops = TorchFusedOps.tryLoad(manager);
+            if (ops.isPresent()) {
+                return new Fused(ops.get());
+            }
         }
         return new PerParameter();
     }

@@ -37,7 +37,9 @@ public final class LossScaler {
                     + manager.getEngine().getEngineName());
         }
         this.settings = settings;
-        this.ops = TorchFusedOps.load(manager);
+        this.ops = TorchFusedOps.tryLoad(manager).orElseThrow(() -> new UnsupportedOperationException(
+                "fp16 mixed precision needs PyTorch's fused kernels: " + TorchFusedOps.unavailableReason()
+                        + "; use amp = bf16 or none"));
         this.scale = manager.full(new Shape(1), (float) settings.initScale(), DataType.FLOAT32, manager.getDevice());
         this.growthTracker = manager.zeros(new Shape(1), DataType.INT32, manager.getDevice());
         this.foundInf = manager.zeros(new Shape(1), DataType.FLOAT32, manager.getDevice());
