@@ -42,32 +42,8 @@ class LocalLibtorchTest {
         }
         Files.writeString(tmp.resolve("libtorch/build-version"), "2.7.1+cpu\n");
 
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String withoutNativeJar = Stream.of(classPath.split(File.pathSeparator))
-                .filter(e -> !Path.of(e).getFileName().toString().startsWith("pytorch-native-cpu"))
-                .collect(Collectors.joining(File.pathSeparator));
-        assertTrue(withoutNativeJar.length() < classPath.length(), "the CPU native jar was on the class path");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = ". '" + Path.of("torch.sh").toAbsolutePath() + "' && select_torch && exec '" + java
-                + "' -Dai.djl.offline=$torch_offline \"${torch_props[@]}\" -cp \"$CP\" org.easycv4j.tools.Main env "
-                + "--format json";
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script);
-        pb.environment().put("EASYCV4J_TORCH", tmp.resolve("libtorch").toString());
-        pb.environment().put("CP", withoutNativeJar);
-        // The JNI is unpacked from the pytorch-jni jar into this cache, not the user's.
-        pb.environment().put("ENGINE_CACHE_DIR", tmp.resolve("cache").toString());
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        pb.redirectError(tmp.resolve("stderr.txt").toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
-        String err = Files.readString(tmp.resolve("stderr.txt"));
-        assertEquals(0, p.exitValue(), err);
-
-        // The test class path's logging configuration writes log lines to standard output too.
-        String json = out.substring(Math.max(0, out.indexOf("\n{\n") + 1));
-        JsonObject torch = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("libtorch");
+        JsonObject torch = envJson(tmp, tmp.resolve("libtorch").toString(), tmp.resolve("cache"))
+                .getAsJsonObject("libtorch");
         assertEquals(lib.toRealPath().toString(), torch.get("selection").getAsString());
         assertEquals(lib.toRealPath().toString(), Path.of(torch.get("libraryPath").getAsString()).toString());
         assertEquals("2.7.1", torch.get("version").getAsString());
@@ -79,5 +55,37 @@ class LocalLibtorchTest {
         }
         assertEquals(1, jni.size(), "JNI unpacked from the pytorch-jni jar: " + jni);
         assertTrue(jni.get(0).contains("2.7.1-cpu-linux-x86_64"), jni.get(0));
+    }
+
+    /**
+     * {@code tools/env --format json} as the launcher runs it with {@code EASYCV4J_TORCH=torch}: tools/torch.sh,
+     * then a fresh JVM on this test's class path without the CPU native jar, with DJL's cache in {@code cache}.
+     */
+    static JsonObject envJson(Path tmp, String torch, Path cache) throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String withoutNativeJar = Stream.of(classPath.split(File.pathSeparator))
+                .filter(e -> !Path.of(e).getFileName().toString().startsWith("pytorch-native-cpu"))
+                .collect(Collectors.joining(File.pathSeparator));
+        assertTrue(withoutNativeJar.length() < classPath.length(), "the CPU native jar was on the class path");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String script = ". '" + Path.of("torch.sh").toAbsolutePath() + "' && select_torch && exec '" + java
+                + "' -Dai.djl.offline=$torch_offline \"${torch_props[@]}\" -cp \"$CP\" org.easycv4j.tools.Main env "
+                + "--format json";
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script);
+        pb.environment().put("EASYCV4J_TORCH", torch);
+        pb.environment().put("CP", withoutNativeJar);
+        pb.environment().put("ENGINE_CACHE_DIR", cache.toString());
+        pb.environment().remove("DJL_CACHE_DIR");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Path stderr = Files.createTempFile(tmp, "env", ".err");
+        pb.redirectError(stderr.toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
+        assertEquals(0, p.exitValue(), Files.readString(stderr));
+        // The test class path's logging configuration writes log lines to standard output too.
+        String json = out.substring(Math.max(0, out.indexOf("\n{\n") + 1));
+        return JsonParser.parseString(json).getAsJsonObject();
     }
 }

@@ -116,8 +116,69 @@ class TorchSwitchTest {
         Files.writeString(tmp.resolve("site-packages/torch/version.py"), "__version__ = '2.5.0+cu121'\n");
         Selection old = select(lib.toString());
         assertEquals(2, old.code());
-        assertEquals("error: EASYCV4J_TORCH=" + lib + ": " + lib.toRealPath()
-                + " is libtorch 2.5.0+cu121; DJL 0.36's JNI needs libtorch 2.7.1", old.err());
+        assertEquals("error: EASYCV4J_TORCH=" + lib + ": " + lib.toRealPath() + " is libtorch 2.5.0+cu121 and DJL "
+                + "0.36.0's JNI exists for libtorch 2.7.1 only: build one for it with tools/build-jni --torch "
+                + lib.toRealPath() + " --djl-source DJL_CHECKOUT (docs/gpus.md), or use libtorch 2.7.1", old.err());
+    }
+
+    @Test
+    void anotherVersionRunsOnTheJniBuiltForItInDjlsCache() throws Exception {
+        // A pip torch 2.11 with CUDA 13.0: the flavour comes from version.py's cuda field.
+        Path lib = fakeLib(tmp.resolve("venv/torch/lib"), true);
+        Files.writeString(tmp.resolve("venv/torch/version.py"),
+                "__version__ = '2.11.0'\ncuda: Optional[str] = '13.0'\n");
+        assertEquals(2, select(lib.toString()).code(), "no JNI built yet");
+        Path jni = tmp.resolve("cache/pytorch/2.11.0-cu130-linux-x86_64/0.36.0-libdjl_torch.so");
+        Files.createDirectories(jni.getParent());
+        Files.writeString(jni, "");
+        Selection s = select(lib.toString());
+        assertEquals(0, s.code(), s.err());
+        assertEquals("2.11.0", s.vars().get("PYTORCH_VERSION"));
+        assertEquals("cu130", s.vars().get("PYTORCH_FLAVOR"));
+        assertEquals(lib.toRealPath().toString(), s.vars().get("PYTORCH_LIBRARY_PATH"));
+        assertEquals("true", s.vars().get("offline"));
+
+        // A libtorch zip names its CUDA in build-version; a JNI beside the libraries is DJL's first choice.
+        Path zip = fakeLib(tmp.resolve("libtorch/lib"), true);
+        Files.writeString(tmp.resolve("libtorch/build-version"), "2.9.1+cu126\n");
+        assertEquals(2, select(zip.toString()).code());
+        Files.writeString(zip.resolve("libdjl_torch.so"), "");
+        Selection z = select(zip.toString());
+        assertEquals(0, z.code(), z.err());
+        assertEquals("2.9.1", z.vars().get("PYTORCH_VERSION"));
+        assertEquals("cu126", z.vars().get("PYTORCH_FLAVOR"));
+    }
+
+    @Test
+    void aSystemInstallIsVersionedByItsCmakePackage() throws Exception {
+        // Debian's libtorch-dev: libraries and lib/cmake/Torch in the multiarch folder, no version file.
+        Path lib = fakeLib(tmp.resolve("usr/lib/x86_64-linux-gnu"), false);
+        Files.createDirectories(lib.resolve("cmake/Torch"));
+        Files.writeString(lib.resolve("cmake/Torch/TorchConfigVersion.cmake"), "set(PACKAGE_VERSION \"1.13.0\")\n");
+        Selection s = select(lib.toString());
+        assertEquals(2, s.code());
+        assertTrue(s.err().contains(" is libtorch 1.13.0 and DJL 0.36.0's JNI exists for libtorch 2.7.1 only"), s.err());
+        Path jni = tmp.resolve("cache/pytorch/1.13.0-cpu-linux-x86_64/0.36.0-libdjl_torch.so");
+        Files.createDirectories(jni.getParent());
+        Files.writeString(jni, "");
+        Selection ok = select(lib.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("1.13.0", ok.vars().get("PYTORCH_VERSION"));
+        assertEquals("cpu", ok.vars().get("PYTORCH_FLAVOR"));
+    }
+
+    @Test
+    void theVersionsComeFromThePom() throws Exception {
+        String pom = Files.readString(Path.of("../pom.xml"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                ". '" + SCRIPT + "'; echo \"$torch_djl_version $torch_required_version\"");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String djl = pom.replaceAll("(?s).*<djl.version>([^<]*)</djl.version>.*", "$1");
+        String torch = pom.replaceAll("(?s).*<pytorch.native.version>([^<]*)</pytorch.native.version>.*", "$1");
+        assertTrue((djl + " " + torch).matches("\\d+\\.\\d+\\.\\d+ \\d+\\.\\d+\\.\\d+"), djl + " " + torch);
+        assertEquals(djl + " " + torch, out);
     }
 
     @Test
@@ -125,7 +186,7 @@ class TorchSwitchTest {
         Selection bogus = select("cuda12");
         assertEquals(2, bogus.code());
         assertEquals("error: EASYCV4J_TORCH=cuda12: expected cpu (the default: CPU libtorch from Maven), cu128 "
-                + "(DJL's CUDA 12.8 build, downloaded once), or the path of a libtorch 2.7.1 lib folder", bogus.err());
+                + "(DJL's CUDA 12.8 build, downloaded once), or the path of a libtorch lib folder", bogus.err());
 
         Selection missing = select(tmp.resolve("nowhere").toString());
         assertEquals(2, missing.code());
