@@ -241,6 +241,21 @@ public final class Nccl {
         }
     }
 
+    /**
+     * {@link #abortAll()}, waiting at most {@code waitMillis} for it: a process that ends because of a failure
+     * must end even where an abort hangs.
+     */
+    static void abortAll(long waitMillis) {
+        Thread t = new Thread(Nccl::abortAll, "easycv4j-nccl-abort");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Destroys every open communicator (at a normal end, before MPI is finalised). */
     static void closeAll() {
         List<Communicator> open;
