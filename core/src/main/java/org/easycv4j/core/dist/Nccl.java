@@ -1,5 +1,6 @@
 package org.easycv4j.core.dist;
 
+import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -26,6 +27,11 @@ import org.easycv4j.core.util.LoadedLibraries;
  * default stream (c10/cuda/CUDAStream.cpp). On that stream the flatten kernel before the all-reduce and the copy
  * back after it run in order with the NCCL kernel, and the caching allocator reuses a freed bucket only after
  * the work queued on it: no host synchronisation per bucket.
+ *
+ * <p>NCCL records a peer's failure (a dead process, a broken connection) in the communicator while the kernels
+ * wait on the device, where no host call returns it; each communicator is therefore polled with {@code
+ * ncclCommGetAsyncError} by a {@link CollectiveWatchdog} of its own, which prints the error, aborts the
+ * communicators and ends the process.
  */
 public final class Nccl {
     /** Overrides the library to load (a path or a file name on the loader's search path). */
@@ -36,6 +42,9 @@ public final class Nccl {
     static final int UNIQUE_ID_BYTES = 128;
     private static final int NCCL_FLOAT32 = 7;
     private static final int NCCL_SUM = 0;
+    private static final int NCCL_SUCCESS = 0;
+    /** What a nonblocking communicator reports while an operation is still being set up: no error. */
+    private static final int NCCL_IN_PROGRESS = 7;
     static final String INSTALL_HINT = "install NCCL (NVIDIA's CUDA repository: apt-get install libnccl2; or "
             + "pip's nvidia-nccl-cu12 wheel) or set " + LIBRARY_ENV + " to libnccl.so.2, or set " + MODE_ENV
             + "=0 to all-reduce through MPI";
@@ -90,7 +99,18 @@ public final class Nccl {
 
         int ncclCommDestroy(Pointer comm);
 
+        int ncclCommGetAsyncError(Pointer comm, IntByReference asyncError);
+
         String ncclGetErrorString(int result);
+    }
+
+    /**
+     * {@code const char *ncclGetLastError(ncclComm_t)}: NCCL's description of its last error (the failed
+     * connection, the peer), which says more than the result code's string. NCCL has it since 2.13, so it is
+     * looked up rather than bound, and older libraries still load.
+     */
+    interface LastError {
+        String of(Pointer comm);
     }
 
     /** The CUDA runtime's {@code cudaSetDevice}: NCCL creates a communicator on the current device. */
@@ -103,11 +123,13 @@ public final class Nccl {
     private final Api api;
     private final String library;
     private final int version;
+    private final Optional<LastError> lastError;
 
-    private Nccl(Api api, String library, int version) {
+    Nccl(Api api, String library, int version, Optional<LastError> lastError) {
         this.api = api;
         this.library = library;
         this.version = version;
+        this.lastError = lastError;
     }
 
     /**
@@ -117,7 +139,11 @@ public final class Nccl {
      */
     public static Nccl load() {
         String override = System.getenv(LIBRARY_ENV);
-        String name = override != null && !override.isBlank() ? override : SONAME;
+        return load(override != null && !override.isBlank() ? override : SONAME);
+    }
+
+    /** Loads the NCCL library {@code name} (a path or a file name on the loader's search path). */
+    static Nccl load(String name) {
         NativeLibrary lib;
         try {
             lib = NativeLibrary.getInstance(name);
@@ -125,15 +151,33 @@ public final class Nccl {
             throw new NcclUnavailableException("cannot load NCCL's library " + name + ": " + INSTALL_HINT);
         }
         String file = lib.getFile() != null ? lib.getFile().getPath() : name;
-        try {
-            lib.getFunction("ncclCommInitRank");
-        } catch (UnsatisfiedLinkError e) {
+        if (optionalFunction(lib, "ncclCommInitRank").isEmpty()) {
             throw new NcclUnavailableException(file + " is not NCCL (no ncclCommInitRank): " + INSTALL_HINT);
+        }
+        if (optionalFunction(lib, "ncclCommGetAsyncError").isEmpty()) {
+            throw new NcclUnavailableException(file + " is an NCCL older than 2.4 (no ncclCommGetAsyncError, "
+                    + "without which a peer's failure hangs the job): " + INSTALL_HINT);
         }
         Api api = Native.load(name, Api.class);
         IntByReference v = new IntByReference();
         int rc = api.ncclGetVersion(v);
-        return new Nccl(api, file, rc == 0 ? v.getValue() : -1);
+        Optional<LastError> lastError = optionalFunction(lib, "ncclGetLastError")
+                .map(f -> comm -> f.invokeString(new Object[] {comm}, false));
+        return new Nccl(api, file, rc == 0 ? v.getValue() : -1, lastError);
+    }
+
+    /** {@code lib}'s function {@code name}, or empty when the library lacks it. */
+    static Optional<Function> optionalFunction(NativeLibrary lib, String name) {
+        try {
+            return Optional.of(lib.getFunction(name));
+        } catch (UnsatisfiedLinkError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True when the library has {@code ncclGetLastError}, which the error messages then quote. */
+    boolean hasLastError() {
+        return lastError.isPresent();
     }
 
     /** The file loaded. */
@@ -165,10 +209,20 @@ public final class Nccl {
         PointerByReference comm = new PointerByReference();
         check(api.ncclCommInitRank(comm, collective.size(), uid, collective.rank()), "ncclCommInitRank",
                 collective.rank());
-        Communicator c = new Communicator(comm.getValue(), collective.rank());
+        return open(comm.getValue(), collective.rank(),
+                CollectiveWatchdog.forRank(collective.rank(), collective.size()));
+    }
+
+    /**
+     * The communicator {@code comm} of rank {@code rank}, aborted with the others when the job is, and polled
+     * for asynchronous errors by {@code watchdog} until it is closed (which closes the watchdog) or aborted.
+     */
+    Communicator open(Pointer comm, int rank, CollectiveWatchdog watchdog) {
+        Communicator c = new Communicator(comm, rank, watchdog);
         synchronized (OPEN) {
             OPEN.add(c);
         }
+        watchdog.watch(c);
         return c;
     }
 
@@ -241,6 +295,21 @@ public final class Nccl {
         }
     }
 
+    /**
+     * {@link #abortAll()}, waiting at most {@code waitMillis} for it: a process that ends because of a failure
+     * must end even where an abort hangs.
+     */
+    static void abortAll(long waitMillis) {
+        Thread t = new Thread(Nccl::abortAll, "easycv4j-nccl-abort");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Destroys every open communicator (at a normal end, before MPI is finalised). */
     static void closeAll() {
         List<Communicator> open;
@@ -290,22 +359,28 @@ public final class Nccl {
     }
 
     /** One rank's NCCL communicator. */
-    public final class Communicator implements AutoCloseable {
+    public final class Communicator implements AutoCloseable, AsyncErrorSource {
         private Pointer comm;
         private final int rank;
+        private final CollectiveWatchdog watchdog;
+        /** The operation an asynchronous error is reported for: the last one enqueued. */
+        private volatile String lastCall = "ncclCommInitRank";
 
-        private Communicator(Pointer comm, int rank) {
+        private Communicator(Pointer comm, int rank, CollectiveWatchdog watchdog) {
             this.comm = comm;
             this.rank = rank;
+            this.watchdog = watchdog;
         }
 
         /** Adds {@code count} float32 values at device address {@code data} over all ranks, in place. */
         public void allReduceSum(Pointer data, long count) {
+            lastCall = "ncclAllReduce";
             check(api.ncclAllReduce(data, data, count, NCCL_FLOAT32, NCCL_SUM, live(), null), "ncclAllReduce", rank);
         }
 
         /** Copies rank {@code root}'s {@code count} float32 values at device address {@code data} to every rank. */
         public void broadcast(Pointer data, long count, int root) {
+            lastCall = "ncclBroadcast";
             check(api.ncclBroadcast(data, data, count, NCCL_FLOAT32, root, live(), null), "ncclBroadcast", rank);
         }
 
@@ -316,24 +391,65 @@ public final class Nccl {
             return comm;
         }
 
+        /**
+         * NCCL's asynchronous error, e.g. {@code ncclAllReduce failed asynchronously: remote process exited or
+         * there was a network error (ncclResult_t 6): <ncclGetLastError>}. Synchronised with {@link #close} and
+         * {@link #abort}, so that a communicator is never queried after it is freed.
+         */
+        @Override
+        public synchronized Optional<String> asyncError() {
+            if (comm == null) {
+                return Optional.empty();
+            }
+            IntByReference result = new IntByReference();
+            int rc = api.ncclCommGetAsyncError(comm, result);
+            if (rc != NCCL_SUCCESS) {
+                return Optional.of("ncclCommGetAsyncError failed: " + describe(rc));
+            }
+            int error = result.getValue();
+            if (error == NCCL_SUCCESS || error == NCCL_IN_PROGRESS) {
+                return Optional.empty();
+            }
+            return Optional.of(lastCall + " failed asynchronously: " + describe(error));
+        }
+
+        private String describe(int result) {
+            String s = api.ncclGetErrorString(result) + " (ncclResult_t " + result + ")";
+            String detail = lastError.map(f -> f.of(comm)).map(d -> d.strip().replaceAll("\\s*\\R\\s*", " "))
+                    .orElse("");
+            return detail.isEmpty() ? s : s + ": " + detail;
+        }
+
         /** Ends the communicator's pending operations without waiting for the other ranks. */
-        synchronized void abort() {
-            if (comm != null) {
+        void abort() {
+            synchronized (this) {
+                if (comm == null) {
+                    return;
+                }
                 api.ncclCommAbort(comm);
                 comm = null;
             }
+            // Not close(), which waits for the watch to end: the watch may itself be waiting for this abort
+            // (CollectiveWatchdog.endProcess after the error it reported).
+            watchdog.unwatch(this);
         }
 
         @Override
-        public synchronized void close() {
-            if (comm != null) {
-                Pointer c = comm;
-                comm = null;
-                synchronized (OPEN) {
-                    OPEN.remove(this);
+        public void close() {
+            Pointer c;
+            synchronized (this) {
+                if (comm == null) {
+                    return;
                 }
-                check(api.ncclCommDestroy(c), "ncclCommDestroy", rank);
+                c = comm;
+                comm = null;
             }
+            synchronized (OPEN) {
+                OPEN.remove(this);
+            }
+            // Outside this object's lock: a poll waiting for it sees the communicator closed and the watch ends.
+            watchdog.close();
+            check(api.ncclCommDestroy(c), "ncclCommDestroy", rank);
         }
     }
 }

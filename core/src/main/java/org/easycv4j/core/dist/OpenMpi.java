@@ -109,10 +109,7 @@ public final class OpenMpi implements Collective {
         check(api.MPI_Comm_rank(node.getValue(), lr), "MPI_Comm_rank");
         check(api.MPI_Comm_free(node), "MPI_Comm_free");
         this.localRank = lr.getValue();
-        // halt, not exit: shutdown hooks could themselves wait on the collective that hangs.
-        this.watchdog = new CollectiveWatchdog(
-                size > 1 ? CollectiveWatchdog.timeoutSeconds(System.getenv(CollectiveWatchdog.TIMEOUT_ENV)) : 0,
-                "rank " + rank + " of " + size, () -> Runtime.getRuntime().halt(1));
+        this.watchdog = CollectiveWatchdog.forRank(rank, size);
         byte[] v = new byte[8192];
         IntByReference len = new IntByReference();
         api.MPI_Get_library_version(v, len);

@@ -72,8 +72,10 @@ public final class ReplicaSync {
                 ? Optional.of(manager.getDevice().getDeviceId()) : Optional.empty();
         String[] why = new String[1];
         this.nccl = Nccl.select(collective, gpu, ncclMode, ncclLoader, why);
+        // In place when the tensor's own memory is host memory: then the collectives work on the flattened
+        // bucket itself and two copies per bucket are saved. A CUDA tensor's address is a device pointer.
         this.inPlace = nccl.isEmpty() && allowInPlace && collective.size() > 1 && manager != null
-                && sharesMemory(manager);
+                && TensorMemory.isHost(params.get(0).parameter().getArray());
         this.staging = collective.size() > 1 && !inPlace && nccl.isEmpty() ? Collective.allocate((int) largest) : null;
         if (collective.size() > 1) {
             LOG.info("rank {}: gradients all-reduced {}", collective.rank(), nccl.isPresent()
@@ -144,7 +146,7 @@ public final class ReplicaSync {
                 ops.unflattenInto(flat, arrays, scale);
                 return;
             }
-            ByteBuffer host = inPlace ? flat.toByteBuffer(true).order(ByteOrder.nativeOrder()) : stage(flat);
+            ByteBuffer host = inPlace ? TensorMemory.hostBuffer(flat) : stage(flat);
             if (broadcast) {
                 collective.broadcast(host, 0);
             } else {
@@ -162,27 +164,6 @@ public final class ReplicaSync {
         staging.put(flat.toByteBuffer());
         staging.flip();
         return staging.slice().order(ByteOrder.nativeOrder());
-    }
-
-    /**
-     * True when the engine hands out a CPU array's own memory as a direct buffer, checked once by writing
-     * through it: then the collectives work on the flattened array itself and two copies per bucket are saved.
-     */
-    private static boolean sharesMemory(NDManager manager) {
-        if (manager.getDevice().isGpu()) {
-            return false;
-        }
-        try (NDManager m = manager.newSubManager()) {
-            NDArray probe = m.zeros(new Shape(2));
-            ByteBuffer b = probe.toByteBuffer(true);
-            if (!b.isDirect() || b.capacity() < 2 * Float.BYTES) {
-                return false;
-            }
-            b.order(ByteOrder.nativeOrder()).putFloat(Float.BYTES, 3f);
-            return probe.toFloatArray()[1] == 3f;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private static List<List<NamedParameter>> buckets(List<NamedParameter> params) {

@@ -1,5 +1,6 @@
 package org.easycv4j.core.dist;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
@@ -7,6 +8,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.easycv4j.core.util.LoadedLibraries;
 
@@ -50,6 +53,47 @@ public final class TensorMemory {
         }
         long handle = pt.getHandle();
         return dataPointer().invokePointer(new Object[] {new Pointer(handle)});
+    }
+
+    /**
+     * True when {@link #address} of {@code array} is host memory this process may read and write: a dense
+     * float32 CPU array of the PyTorch engine whose libtorch exports {@code data_ptr<float>}. A CUDA array's
+     * address is a device pointer, which host code must never dereference.
+     */
+    public static boolean isHost(NDArray array) {
+        if (!(array instanceof PtNDArray) || array.getDataType() != DataType.FLOAT32
+                || array.getSparseFormat() != SparseFormat.DENSE
+                || !Device.Type.CPU.equals(array.getDevice().getDeviceType())) {
+            return false;
+        }
+        try {
+            dataPointer();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A direct buffer over {@code array}'s own memory in native byte order, valid while the array is open: what
+     * is written through it is the array's new content. Only for arrays {@link #isHost} accepts and that are
+     * contiguous (a flattened bucket is: {@code torch.cat} makes a new dense 1-d tensor); the buffer covers
+     * {@code size()} consecutive floats from the first element.
+     *
+     * @throws IllegalArgumentException for an array outside host memory
+     */
+    public static ByteBuffer hostBuffer(NDArray array) {
+        if (!isHost(array)) {
+            throw new IllegalArgumentException("no host buffer over a " + array.getDataType() + " array on "
+                    + array.getDevice() + " of " + array.getManager().getEngine().getEngineName()
+                    + ": dense float32 CPU arrays of the PyTorch engine only");
+        }
+        long bytes = array.size() * Float.BYTES;
+        if (bytes == 0) {
+            // An empty tensor may have no storage at all (data_ptr is null).
+            return ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder());
+        }
+        return address(array).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
     }
 
     private static synchronized Function dataPointer() {

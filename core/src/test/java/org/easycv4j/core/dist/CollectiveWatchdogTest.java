@@ -11,10 +11,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CollectiveWatchdogTest {
     @TempDir
@@ -36,7 +42,7 @@ class CollectiveWatchdogTest {
     @Test
     void aCallThatWaitsTooLongEndsTheProcessAndQuickCallsDoNot() throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
-        CollectiveWatchdog w = new CollectiveWatchdog(1, "rank 0 of 2", ended::countDown);
+        CollectiveWatchdog w = new CollectiveWatchdog(1, "rank 0 of 2", m -> ended.countDown());
         for (int i = 0; i < 20; i++) {
             assertEquals(7, w.run("MPI_Allreduce", () -> 7));
             Thread.sleep(100);
@@ -59,7 +65,7 @@ class CollectiveWatchdogTest {
     @Test
     void offMeansNoWatch() throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
-        CollectiveWatchdog w = new CollectiveWatchdog(0, "rank 0 of 2", ended::countDown);
+        CollectiveWatchdog w = new CollectiveWatchdog(0, "rank 0 of 2", m -> ended.countDown());
         assertEquals(0, w.run("MPI_Barrier", () -> {
             try {
                 Thread.sleep(1500);
@@ -69,6 +75,105 @@ class CollectiveWatchdogTest {
             return 0;
         }));
         assertFalse(ended.await(200, TimeUnit.MILLISECONDS));
+    }
+
+    /** Polls are counted (and can be awaited); the error is reported once {@link #error} is set. */
+    private static final class Source implements AsyncErrorSource {
+        final AtomicInteger polls = new AtomicInteger();
+        final Semaphore polled = new Semaphore(0);
+        volatile String error;
+
+        @Override
+        public Optional<String> asyncError() {
+            polls.incrementAndGet();
+            polled.release();
+            return Optional.ofNullable(error);
+        }
+
+        /** Waits for {@code n} more polls. */
+        void awaitPolls(int n) throws InterruptedException {
+            polled.drainPermits();
+            assertTrue(polled.tryAcquire(n, 30, TimeUnit.SECONDS), "polled " + polls.get() + " times");
+        }
+    }
+
+    private static final String NCCL_ERROR = "ncclAllReduce failed asynchronously: remote process exited or there "
+            + "was a network error (ncclResult_t 6): NET/Socket : Connection closed by remote peer";
+
+    @Test
+    void anAsyncErrorWhileACallIsInFlightEndsTheProcessWithOneMessage() throws Exception {
+        List<String> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        CollectiveWatchdog w = new CollectiveWatchdog(1800, "rank 1 of 4", m -> {
+            failures.add(m);
+            ended.countDown();
+        }, 20);
+        Source source = new Source();
+        w.watch(source);
+        source.awaitPolls(2);
+        assertEquals(List.of(), failures, "no error reported yet");
+        int rc = w.run("MPI_Allreduce", () -> {
+            source.error = NCCL_ERROR;
+            try {
+                return ended.await(30, TimeUnit.SECONDS) ? 0 : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -2;
+            }
+        });
+        assertEquals(0, rc, "the failure action ran while the call waited");
+        w.close();
+        assertEquals(List.of("error: rank 1 of 4: ncclAllReduce failed asynchronously: remote process exited or "
+                + "there was a network error (ncclResult_t 6): NET/Socket : Connection closed by remote peer; "
+                + "ending the job"), failures);
+    }
+
+    /** Polling does not depend on the timeout: {@code EASYCV4J_COLLECTIVE_TIMEOUT=0} keeps it. */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1800})
+    void withoutAnErrorThePollsEndNothing(long seconds) throws Exception {
+        List<String> failures = new CopyOnWriteArrayList<>();
+        CollectiveWatchdog w = new CollectiveWatchdog(seconds, "rank 0 of 2", failures::add, 20);
+        Source source = new Source();
+        w.watch(source);
+        int rc = w.run("MPI_Barrier", () -> {
+            try {
+                source.awaitPolls(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 3;
+        });
+        assertEquals(3, rc);
+        assertTrue(source.polls.get() >= 5, "polled " + source.polls.get() + " times");
+        w.close();
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void anUnwatchedSourceAndAClosedWatchdogAreNotPolledAnyMore() throws Exception {
+        List<String> failures = new CopyOnWriteArrayList<>();
+        CollectiveWatchdog w = new CollectiveWatchdog(1800, "rank 0 of 2", failures::add, 20);
+        Source gone = new Source();
+        Source kept = new Source();
+        w.watch(gone);
+        w.watch(kept);
+        gone.awaitPolls(2);
+        w.unwatch(gone);
+        // The second of these polls belongs to a pass that began after unwatch returned.
+        kept.awaitPolls(2);
+        int final1 = gone.polls.get();
+        kept.awaitPolls(3);
+        assertEquals(final1, gone.polls.get(), "an unwatched source is not polled");
+
+        w.close();
+        int final2 = kept.polls.get();
+        Thread.sleep(200);
+        assertEquals(final2, kept.polls.get(), "nothing is polled after close");
+        gone.error = "late";
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.watch(gone));
+        assertEquals("the collective watchdog of rank 0 of 2 is closed", e.getMessage());
+        assertEquals(List.of(), failures);
     }
 
     /** Two real ranks: rank 1 never arrives, rank 0's barrier times out and the whole job ends. */

@@ -2,6 +2,7 @@ package org.easycv4j.core.dist;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /** The tensor address libtorch hands out is the tensor's memory: read, written and compared with DJL's view. */
@@ -45,6 +47,37 @@ class TensorMemoryTest {
                     - Pointer.nativeValue(TensorMemory.address(a));
             assertEquals(4L * Float.BYTES, offset);
             assertArrayEquals(new float[] {4, 5, 6}, TensorMemory.address(tail).getFloatArray(0, 3));
+        }
+    }
+
+    /** ReplicaSync's zero-copy decision: a CPU float32 tensor's memory is handed to MPI as it is. */
+    @Test
+    void aCpuFloatTensorIsHostMemoryAndItsBufferWritesThroughToIt() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.create(new float[] {1f, 2f, 3f, 4f});
+            assertTrue(TensorMemory.isHost(a));
+            ByteBuffer b = TensorMemory.hostBuffer(a);
+            assertTrue(b.isDirect());
+            assertEquals(ByteOrder.nativeOrder(), b.order());
+            assertEquals(4 * Float.BYTES, b.limit());
+            assertEquals(Pointer.nativeValue(TensorMemory.address(a)),
+                    Pointer.nativeValue(Native.getDirectBufferPointer(b)));
+            assertEquals(3f, b.getFloat(2 * Float.BYTES));
+            b.putFloat(Float.BYTES, -8f);
+            assertArrayEquals(new float[] {1f, -8f, 3f, 4f}, a.toFloatArray());
+            assertEquals(0, TensorMemory.hostBuffer(m.create(new float[0])).capacity());
+        }
+    }
+
+    @Test
+    void otherDataTypesAreNotHostFloatMemory() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray ints = m.create(new int[] {1, 2});
+            assertFalse(TensorMemory.isHost(ints));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TensorMemory.hostBuffer(ints));
+            assertEquals("no host buffer over a int32 array on cpu() of PyTorch: dense float32 CPU arrays of the "
+                    + "PyTorch engine only", e.getMessage());
         }
     }
 
