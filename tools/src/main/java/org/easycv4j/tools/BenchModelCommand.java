@@ -88,10 +88,8 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--amp", paramLabel = "TYPE", arity = "0..1", fallbackValue = "fp16",
             description = "mixed precision: fp16 (float16 matrix products, dynamic loss scaling), bf16 (bfloat16 "
                     + "matrix products, no loss scaling) or none (default ${DEFAULT-VALUE})")
-    Amp amp = Amp.none;
+    BenchRig.Amp amp = BenchRig.Amp.none;
 
-    /** Mixed precision; lower case as typed on the command line (picocli matches constants by name). */
-    enum Amp { none, fp16, bf16 }
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a model key (HOCON), e.g. --set "
             + "fused_attn=false, or backbone.fused_attn=false for a config with a backbone object; repeatable")
@@ -110,8 +108,6 @@ public final class BenchModelCommand implements Callable<Integer> {
                     + "the operators that took the most time")
     Path profile;
 
-    static final String TINY_MAE = "type = MAE, embed_dim = 192, depth = 12, num_heads = 3, "
-            + "decoder_embed_dim = 128, decoder_depth = 4, decoder_num_heads = 4, norm_pix_loss = true, ";
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchModelCommand()).execute(args));
@@ -134,33 +130,17 @@ public final class BenchModelCommand implements Callable<Integer> {
         Device dev = Devices.parse(device);
         System.out.printf(Locale.ROOT, "device=%s amp=%s input=%s%n", dev, amp, input);
 
-        try (NDManager manager = NDManager.newBaseManager(dev)) {
-            model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(batch));
-            List<NamedParameter> trainable = model.namedParameters().stream()
-                    .filter(p -> p.parameter().requiresGradient()).toList();
-            // The reference's groups: no decay for 1-D parameters and the tokens, 0.05 for the rest.
-            ParamGroups groups = new ParamGroups(0.05, List.of(new ParamRule(Pattern.compile("token$"),
-                    OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
-            AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
-            optimizer.init(trainable, manager);
-            MixedPrecision precision = MixedPrecision.of(amp.name());
-            Optional<LossScaler> scaler = precision.scalesLoss()
-                    ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();
-            model.setAutocast(precision.matmulType());
-            // The train loop's own step: one batch per optimizer step, clipping to 1.0.
-            TrainStep trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.empty(), 1, 1.0,
-                    Integer.MAX_VALUE);
-            SyntheticBatches data = new SyntheticBatches(Sinusoids.images(32, channels, size, 42), batch, channels, size,
-                    input == Input.uint8);
+        try (BenchRig rig = new BenchRig(model, dev, batch, amp, lr, input == Input.uint8)) {
+            NDManager manager = rig.manager;
+            TrainStep trainStep = rig.trainStep;
             boolean labelled = model.trainsOnLabels();
             int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
-
             List<Double> times = new ArrayList<>();
             List<Double> cpuTimes = new ArrayList<>();
             double[] phase = new double[4];
             for (int step = 0; step < warmup + steps; step++) {
                 // As the loader's workers do, ahead of the step: fill the reused direct buffer.
-                long[] labels = data.next(classes);
+                long[] labels = rig.data.next(classes);
                 if (profile != null && step == warmup) {
                     EngineProfiler.start();
                 }
@@ -171,7 +151,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                 long t2;
                 long t3;
                 try (NDManager stepManager = manager.newSubManager()) {
-                    NDArray images = data.toEngine(stepManager);
+                    NDArray images = rig.data.toEngine(stepManager);
                     NDList labelList = labelled ? new NDList(stepManager.create(labels)) : new NDList();
                     t1 = System.nanoTime();
                     long[] forwardEnd = new long[1];
@@ -212,100 +192,14 @@ public final class BenchModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TaskModel buildModel() throws Exception {
-        Config modelConfig = switch (target) {
-            case "tiny224" -> ConfigFactory.parseString(TINY_MAE + "img_size = 224, patch_size = 16");
-            case "small32" -> ConfigFactory.parseString(TINY_MAE + "img_size = 32, patch_size = 4");
-            default -> {
-                Path file = Path.of(target);
-                if (!Files.isRegularFile(file)) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "\"" + target
-                            + "\" is neither a preset (tiny224, small32) nor a config file");
-                }
-                Config c = ConfigFactory.parseFile(file.toFile()).resolve();
-                if (!c.hasPath("model")) {
-                    throw new IllegalArgumentException(file + ": no \"model\" object");
-                }
-                // Timing needs no trained weights: a fine-tune config's pretrained file may not exist here.
-                yield c.getConfig("model").withoutPath("pretrained");
+    private TaskModel buildModel() {
+        try {
+            return BenchRig.buildModel(target, sets, batch);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains("is neither a preset")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
             }
-        };
-        for (String kv : sets) {
-            modelConfig = ConfigFactory.parseString(kv).withFallback(modelConfig);
-        }
-        Injector injector = Injectors.create();
-        ConfigNode root = ConfigNode.root(ConfigFactory.empty().withValue("model", modelConfig.root()));
-        Spec<TaskModel> spec = injector.getInstance(Components.class).parse(root.object("model"), CoreKinds.MODEL)
-                .orElse(null);
-        root.problems().throwIfAny();
-        if (spec == null) {
-            throw new IllegalArgumentException("model config could not be parsed");
-        }
-        return spec.create(new BuildContext(Path.of("."), 0, batch, false));
-    }
-
-    /**
-     * Batches from the synthetic images in a reused direct buffer, as the loader hands them over: uint8 bytes
-     * that the engine converts and normalizes on the device, or normalized float32.
-     */
-    static final class SyntheticBatches {
-        // The images lie in about [-3, 3]: bytes map to -3 + 6 * b / 255.
-        private static final float LOW = -3f;
-        private static final float RANGE = 6f;
-        private final byte[][] bytes;
-        private final float[][] floats;
-        private final int batch;
-        private final Shape shape;
-        private final boolean uint8;
-        private final ByteBuffer buffer;
-        private final SplittableRandom pick = new SplittableRandom(0);
-        private NDArray scale;
-        private NDArray shift;
-
-        SyntheticBatches(float[][] images, int batch, int channels, int size, boolean uint8) {
-            this.batch = batch;
-            this.uint8 = uint8;
-            this.shape = new Shape(batch, channels, size, size);
-            this.floats = images;
-            this.bytes = new byte[images.length][];
-            for (int i = 0; i < images.length; i++) {
-                bytes[i] = new byte[images[i].length];
-                for (int j = 0; j < images[i].length; j++) {
-                    float v = (images[i][j] - LOW) / RANGE * 255f;
-                    bytes[i][j] = (byte) Math.max(0, Math.min(255, Math.round(v)));
-                }
-            }
-            int per = channels * size * size;
-            buffer = ByteBuffer.allocateDirect(batch * per * (uint8 ? 1 : Float.BYTES)).order(ByteOrder.nativeOrder());
-        }
-
-        /** Fills the buffer with a random batch; returns its labels (sample index mod classes). */
-        long[] next(int classes) {
-            long[] labels = new long[batch];
-            for (int i = 0; i < batch; i++) {
-                int k = pick.nextInt(floats.length);
-                if (uint8) {
-                    buffer.put(i * bytes[k].length, bytes[k]);
-                } else {
-                    buffer.asFloatBuffer().put(i * floats[k].length, floats[k]);
-                }
-                labels[i] = k % Math.max(1, classes);
-            }
-            return labels;
-        }
-
-        /** The batch as a float32 array on the manager's device. */
-        NDArray toEngine(NDManager step) {
-            if (!uint8) {
-                return step.create(buffer.duplicate().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32);
-            }
-            if (scale == null) {
-                NDManager parent = step.getParentManager();
-                scale = parent.full(new Shape(), RANGE / 255f, DataType.FLOAT32, step.getDevice());
-                shift = parent.full(new Shape(), LOW, DataType.FLOAT32, step.getDevice());
-            }
-            NDArray raw = step.create(buffer.duplicate().order(ByteOrder.nativeOrder()), shape, DataType.UINT8);
-            return raw.toType(DataType.FLOAT32, false).muli(scale).addi(shift);
+            throw e;
         }
     }
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
                 ListCommand.class, PrepareDataCommand.class, BenchModelCommand.class,
                 BenchDataCommand.class, BenchAllReduceCommand.class, PlotCommand.class, ReconstructCommand.class,
-                EnvCommand.class, SweepCommand.class, PixelBaselineCommand.class, ConvertConfigCommand.class})
+                EnvCommand.class, GpuCheckCommand.class, SweepCommand.class, PixelBaselineCommand.class, ConvertConfigCommand.class})
 public final class Main {
 
     /** Exit code for a configuration or input the user must fix. */

@@ -5,6 +5,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
@@ -14,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -130,6 +133,29 @@ public final class TorchOps {
         NDArray out = call(x, like, pinned);
         out.attach(like.getManager());
         return out;
+    }
+
+    /**
+     * The bytes of {@code buf} (reused by the caller as soon as this returns) as a uint8 array of {@code shape}
+     * in {@code scope}, on its device: to a GPU through {@link #pinnedToDevice} (the step's work is queued
+     * behind the copy instead of waiting for it; DJL's own transfer is a synchronous copy from pageable memory),
+     * otherwise wrapped as DJL does. {@code like} is any array on that device that outlives the copy.
+     */
+    public static NDArray uint8ToDevice(NDManager scope, ByteBuffer buf, Shape shape, NDArray like) {
+        if (!scope.getDevice().isGpu() || !available()) {
+            return scope.create(buf, shape, DataType.UINT8);
+        }
+        try (NDManager host = NDManager.newBaseManager(Device.cpu());
+                NDArray alias = host.create(buf, shape, DataType.UINT8)) {
+            NDArray out = get().pinnedToDevice(alias, like);
+            out.attach(scope);
+            return out;
+        }
+    }
+
+    /** Hands the caching allocator's free GPU blocks back to the driver (between benchmarks of different sizes). */
+    public static void emptyCudaCache() {
+        JniUtils.emptyCudaCache();
     }
 
     /**

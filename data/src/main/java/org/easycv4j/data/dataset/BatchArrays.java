@@ -1,6 +1,5 @@
 package org.easycv4j.data.dataset;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -69,29 +68,11 @@ final class BatchArrays {
             }
         }
         try (NDManager scope = manager.newSubManager();
-                NDArray raw = toDevice(scope, view(slot.images, (int) shape.size()), shape)) {
+                NDArray raw = TorchOps.uint8ToDevice(scope, view(slot.images, (int) shape.size()), shape, scale)) {
             NDArray x = raw.toType(DataType.FLOAT32, false);
             x.attach(scope);
             NDArray out = x.muli(scale).addi(shift);
             out.attach(manager);
-            return out;
-        }
-    }
-
-    /**
-     * The uint8 bytes of {@code buf} as an array on {@code scope}'s device. To a GPU they go through page-locked
-     * memory with a copy that does not block the host ({@link TorchOps#pinnedToDevice}), so the step's work is
-     * queued behind the copy instead of waiting for it; DJL's own transfer is a synchronous copy from pageable
-     * memory. The buffer may be refilled as soon as this returns (the bytes were copied into the pinned block).
-     */
-    private NDArray toDevice(NDManager scope, ByteBuffer buf, Shape shape) {
-        if (!scope.getDevice().isGpu() || !TorchOps.available()) {
-            return scope.create(buf, shape, DataType.UINT8);
-        }
-        try (NDManager host = NDManager.newBaseManager(Device.cpu());
-                NDArray alias = host.create(buf, shape, DataType.UINT8)) {
-            NDArray out = TorchOps.get().pinnedToDevice(alias, scale);
-            out.attach(scope);
             return out;
         }
     }

@@ -54,6 +54,11 @@ public final class MaeModel implements TaskModel {
         return false;
     }
 
+    /** Patches per image: the length of the masking noise a batch may carry after its images. */
+    public int numPatches() {
+        return network.vitSettings().numPatches();
+    }
+
     @Override
     public Shape[] inputShapes(int batchSize) {
         var v = network.vitSettings();
