@@ -67,6 +67,8 @@ class SweepCommandTest {
         Files.delete(cut.resolve(Sweep.RESULT));
         org.easycv4j.core.checkpoint.Checkpoints.deleteTree(cut.resolve("epoch_2"));
         Files.writeString(cut.resolve("latest_checkpoint"), "epoch_1");
+        double cutBefore = org.easycv4j.core.checkpoint.Checkpoints.readState(cut.resolve("epoch_1")).trainSeconds();
+        assertTrue(cutBefore > 0, "a checkpoint records the wall time spent so far");
         FileTime okLog = Files.getLastModifiedTime(ok.resolve("metrics.jsonl"));
         String okMetrics = Files.readString(ok.resolve("metrics.jsonl"));
         Thread.sleep(20);
@@ -79,6 +81,12 @@ class SweepCommandTest {
         assertEquals(okLog, Files.getLastModifiedTime(ok.resolve("metrics.jsonl")));
         assertEquals("ok", Sweep.readResult(cut).get("status").getAsString());
         assertTrue(Files.isDirectory(cut.resolve("epoch_2")), "the interrupted run finished");
+        // Its wall time is the whole run's: the part before the interruption (as its checkpoint recorded it)
+        // plus the resumed part, which its last checkpoint also counts.
+        double resumedPart = org.easycv4j.core.checkpoint.Checkpoints.readState(cut.resolve("epoch_2")).trainSeconds();
+        assertTrue(resumedPart > cutBefore, resumedPart + " after " + cutBefore);
+        assertTrue(Sweep.readResult(cut).get("wallSeconds").getAsDouble() >= resumedPart,
+                Sweep.readResult(cut).toString());
 
         List<String> csv = Files.readAllLines(out.resolve(Sweep.CSV));
         assertEquals(4, csv.size(), "header + one row per combination: " + csv);

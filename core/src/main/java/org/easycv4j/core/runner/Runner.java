@@ -67,6 +67,8 @@ public final class Runner {
     private final List<String> commandLine;
     private final Path configFile;
     private final Collective collective;
+    /** Wall seconds of the run resumed from (its checkpoint's record), 0 for a fresh run. */
+    private double resumedSeconds;
 
     /**
      * @param experiment the checked experiment
@@ -205,7 +207,7 @@ public final class Runner {
                 hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
                 hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
                         experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
-                        experiment.seed(), stateful(hooks)));
+                        experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds));
             }
             List<DataLoader> valLoaders = new ArrayList<>();
             try (GradientOps ops = GradientOps.forEngine(manager)) {
@@ -345,6 +347,7 @@ public final class Runner {
                 }
             }
             LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
+            resumedSeconds = state.trainSeconds();
             return state.epoch();
         }
         if (experiment.loadFrom().isPresent()) {

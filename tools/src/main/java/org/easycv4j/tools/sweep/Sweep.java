@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.runner.ExperimentLoader;
@@ -165,8 +166,12 @@ public final class Sweep {
             ExperimentLoader.Loaded loaded = new ExperimentLoader().load(stage.config(), all, System.getProperties());
             Optional<Path> resume = finalCheckpoint(dir);
             boolean done = false;
+            // An interrupted run's earlier part, as its checkpoint recorded it: the wall time is the whole run's.
+            double before = 0;
             if (resume.isPresent() && Files.isDirectory(resume.get())) {
-                done = Checkpoints.readState(resume.get()).epoch() >= loaded.experiment().totalEpochs();
+                CheckpointState state = Checkpoints.readState(resume.get());
+                done = state.epoch() >= loaded.experiment().totalEpochs();
+                before = state.trainSeconds();
                 if (!done) {
                     all.add("resume_from=" + ConfigUtil.quoteString(resume.get().toString()));
                     loaded = new ExperimentLoader().load(stage.config(), all, System.getProperties());
@@ -178,7 +183,7 @@ public final class Sweep {
                 new Runner(loaded.experiment(), loaded.config(), commandLine, stage.config(), collective)
                         .train(false);
             }
-            result = new Result("ok", seconds(t0), finalMetrics(dir), null, false);
+            result = new Result("ok", before + seconds(t0), finalMetrics(dir), null, false);
             log.println(label + ": ok in " + Math.round(result.wallSeconds()) + " s " + result.metrics());
         } catch (Exception e) {
             if (collective.size() > 1 && e instanceof IOException io) {

@@ -47,6 +47,8 @@ public final class CheckpointHook implements Hook {
     private double best = Double.NEGATIVE_INFINITY;
     private Path bestDir;
     private boolean trained;
+    private final long clockStart = System.nanoTime();
+    private double secondsBefore;
 
     /**
      * @param bestMetric the validation metric to maximize (e.g. {@code top1}); empty: no best tracking
@@ -67,6 +69,12 @@ public final class CheckpointHook implements Hook {
         this.resolvedConfig = resolvedConfig;
         this.provenance = provenance;
         this.seed = seed;
+    }
+
+    /** Wall seconds of the runs this one resumed from: each checkpoint records them plus this run's own. */
+    public CheckpointHook trainedBefore(double seconds) {
+        this.secondsBefore = seconds;
+        return this;
     }
 
     @Override
@@ -136,7 +144,7 @@ public final class CheckpointHook implements Hook {
 
     private void save(RunContext c, Path dir) {
         CheckpointState state = new CheckpointState(c.epoch() + 1, c.iter() + 1, c.optimizer().steps(), seed,
-                c.valMetrics());
+                c.valMetrics(), secondsBefore + (System.nanoTime() - clockStart) / 1e9);
         try {
             Map<String, Map<String, ai.djl.ndarray.NDArray>> files = new java.util.LinkedHashMap<>();
             stateful.forEach(h -> files.put(h.checkpointFile(), h.checkpointTensors()));
