@@ -102,9 +102,9 @@ public final class GpuCheckCommand implements Callable<Integer> {
     @Option(names = "--twin", description = "bench/pytorch/mae_step.py (default ${DEFAULT-VALUE})")
     Path twin = Path.of("bench/pytorch/mae_step.py");
 
-    @Option(names = "--compile", negatable = true, description = "also time the twin under torch.compile "
-            + "(default true)")
-    boolean compile = true;
+    @Option(names = "--no-compile", description = "skip the twin's torch.compile run (it costs a minute of "
+            + "compilation)")
+    boolean noCompile;
 
     @Option(names = "--sections", split = ",", description = "parts to run (default: all)")
     List<Section> sections = List.of(Section.values());
@@ -390,7 +390,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
         List<List<String>> commands = new ArrayList<>();
         commands.add(List.of("preset=" + twinPreset, "device=" + twinDevice, "batches=" + joinedBatches,
                 "amps=" + joinedAmps, "attns=" + attns, "steps=" + steps, "warmup=" + warmup));
-        if (compile) {
+        if (!noCompile) {
             commands.add(List.of("preset=" + twinPreset, "device=" + twinDevice, "batches=" + joinedBatches,
                     "amps=" + joinedAmps, "attns=sdpa", "compile=1", "steps=" + steps, "warmup=" + warmup));
         }
