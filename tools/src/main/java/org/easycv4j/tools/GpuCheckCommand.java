@@ -165,6 +165,13 @@ public final class GpuCheckCommand implements Callable<Integer> {
             if (lead && sections.contains(Section.pytorch)) {
                 report.put("pytorch", pytorch(dev, outWriter));
             }
+            if (lead && report.get("train") instanceof List<?> t && report.get("pytorch") instanceof List<?> p) {
+                @SuppressWarnings("unchecked")
+                List<TrainResult> train = (List<TrainResult>) t;
+                @SuppressWarnings("unchecked")
+                List<TwinResult> twin = (List<TwinResult>) p;
+                report.put("comparison", compare(train, twin, outWriter));
+            }
             if (sections.contains(Section.allreduce)) {
                 List<Object> allReduce = new ArrayList<>();
                 allReduce(dev, collective, outWriter).ifPresent(allReduce::add);
@@ -430,6 +437,61 @@ public final class GpuCheckCommand implements Callable<Integer> {
                     !ended ? "timed out" : p.exitValue() == 0 ? "ok" : "exit " + p.exitValue()));
         }
         return runs;
+    }
+
+    /** One configuration side by side: this project's img/s over PyTorch's, eager and compiled. */
+    record Comparison(int batch, String amp, boolean fusedAttn, double imgPerS, double pytorchEagerImgPerS,
+            double ratioEager, double pytorchCompiledImgPerS, double ratioCompiled, String target) {}
+
+    /**
+     * Pairs each timed configuration with the twin's (same batch and precision; fused attention against SDPA,
+     * explicit against explicit) and states the issue's targets where they apply: bf16 at least PyTorch eager,
+     * fp32 at least 0.9x, at most one host synchronisation per optimizer step.
+     */
+    static List<Comparison> compare(List<TrainResult> train, List<TwinResult> twin, java.io.PrintWriter w) {
+        List<Comparison> out = new ArrayList<>();
+        print(w, String.format(Locale.ROOT, "side by side (img/s; ratio = this / PyTorch):%n  %6s %5s %6s %10s %10s "
+                + "%6s %10s %6s  %s", "batch", "amp", "fused", "easycv4j", "eager", "ratio", "compiled", "ratio",
+                "target"));
+        for (TrainResult r : train) {
+            if (!"ok".equals(r.status())) {
+                continue;
+            }
+            String attn = r.fusedAttn() ? "sdpa" : "explicit";
+            double eager = twinFigure(twin, r.batch(), r.amp(), attn, "0");
+            double compiled = twinFigure(twin, r.batch(), r.amp(), attn, "1");
+            double re = eager > 0 ? r.imgPerS() / eager : Double.NaN;
+            double rc = compiled > 0 ? r.imgPerS() / compiled : Double.NaN;
+            String target = "";
+            if (r.fusedAttn() && eager > 0 && (r.amp().equals("bf16") || r.amp().equals("none"))) {
+                double need = r.amp().equals("bf16") ? 1.0 : 0.9;
+                target = String.format(Locale.ROOT, ">= %.1fx eager: %s", need, re >= need ? "met" : "NOT met");
+            }
+            if (r.syncsPerStep() >= 0) {
+                target += (target.isEmpty() ? "" : "; ") + "syncs/step <= 1: " + (r.syncsPerStep() <= 1 ? "met"
+                        : "NOT met");
+            }
+            out.add(new Comparison(r.batch(), r.amp(), r.fusedAttn(), r.imgPerS(), eager, re, compiled, rc, target));
+            print(w, String.format(Locale.ROOT, "  %6d %5s %6s %10.1f %10s %6s %10s %6s  %s", r.batch(), r.amp(),
+                    r.fusedAttn(), r.imgPerS(), eager > 0 ? String.format(Locale.ROOT, "%.1f", eager) : "-",
+                    Double.isNaN(re) ? "-" : String.format(Locale.ROOT, "%.3f", re),
+                    compiled > 0 ? String.format(Locale.ROOT, "%.1f", compiled) : "-",
+                    Double.isNaN(rc) ? "-" : String.format(Locale.ROOT, "%.3f", rc), target));
+        }
+        return out;
+    }
+
+    /** The twin's img/s for one configuration (0 when it has none: not run, failed, or out of memory). */
+    private static double twinFigure(List<TwinResult> twin, int batch, String amp, String attn, String compiled) {
+        for (TwinResult t : twin) {
+            for (Map<String, String> f : t.results()) {
+                if (String.valueOf(batch).equals(f.get("batch")) && amp.equals(f.get("amp")) && attn.equals(f.get("attn"))
+                        && compiled.equals(f.get("compile")) && f.get("img_per_s") != null) {
+                    return Double.parseDouble(f.get("img_per_s"));
+                }
+            }
+        }
+        return 0;
     }
 
     /** {@code RESULT a=1 b=x ...} as a map (the first word after RESULT is the side, under "side"). */

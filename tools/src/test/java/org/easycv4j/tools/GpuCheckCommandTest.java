@@ -95,11 +95,35 @@ class GpuCheckCommandTest {
     }
 
     @Test
+    void theTargetsAreJudgedAgainstTheSameConfigurationOfPyTorch() {
+        var train = java.util.List.of(
+                new GpuCheckCommand.TrainResult(256, "bf16", true, "ok", 70, 3657.1, 20000, 1.0, 0.5),
+                new GpuCheckCommand.TrainResult(256, "none", true, "ok", 300, 850, 30000, 2.0, 0.5),
+                new GpuCheckCommand.TrainResult(256, "fp16", false, "ok", 80, 3200, 20000, 1.0, 0.5),
+                new GpuCheckCommand.TrainResult(64, "bf16", true, "oom", 0, 0, 0, -1, 0));
+        var twin = java.util.List.of(new GpuCheckCommand.TwinResult("eager", "pytorch 2.11", java.util.List.of(
+                GpuCheckCommand.fields("RESULT pytorch batch=256 amp=bf16 attn=sdpa compile=0 img_per_s=3525.0"),
+                GpuCheckCommand.fields("RESULT pytorch batch=256 amp=none attn=sdpa compile=0 img_per_s=1000.0"),
+                GpuCheckCommand.fields("RESULT pytorch batch=256 amp=bf16 attn=sdpa compile=1 img_per_s=4847.0")),
+                "ok"));
+        var sink = new java.io.PrintWriter(new java.io.StringWriter());
+        var c = GpuCheckCommand.compare(train, twin, sink);
+        assertEquals(3, c.size(), "the failed configuration has no row");
+        assertEquals(3657.1 / 3525.0, c.get(0).ratioEager(), 1e-12);
+        assertEquals(3657.1 / 4847.0, c.get(0).ratioCompiled(), 1e-12);
+        assertEquals(">= 1.0x eager: met; syncs/step <= 1: met", c.get(0).target());
+        assertEquals(">= 0.9x eager: NOT met; syncs/step <= 1: NOT met", c.get(1).target(), "0.85x, 2 syncs");
+        assertTrue(Double.isNaN(c.get(2).ratioEager()), "no fp16 explicit twin figure");
+        assertEquals("syncs/step <= 1: met", c.get(2).target());
+    }
+
+    @Test
     void theTwinRunsSideBySideWhereATorchIsInstalled() throws Exception {
         String python = pythonWithTorch();
         assumeTrue(python != null, "no python3 with torch (Debian: python3-torch)");
         Path out = tmp.resolve("twin.json");
-        CliRun.Result r = CliRun.run("gpu-check", "--device", "cpu", "--allow-cpu", "--sections", "pytorch",
+        CliRun.Result r = CliRun.run("gpu-check", "--device", "cpu", "--allow-cpu", "--sections", "train,pytorch",
+                "--model", "small32",
                 "--python", python, "--twin", Path.of("../bench/pytorch/mae_step.py").toString(),
                 "--twin-preset", "small32", "--batches", "2", "--amps", "none", "--fused-attn", "false",
                 "--steps", "1", "--warmup", "0", "--no-compile", "--out", out.toString());
@@ -114,7 +138,20 @@ class GpuCheckCommandTest {
         JsonObject one = results.get(0).getAsJsonObject();
         assertEquals("2", one.get("batch").getAsString());
         assertEquals("explicit", one.get("attn").getAsString());
-        assertTrue(Double.parseDouble(one.get("img_per_s").getAsString()) > 0);
+        double eager = Double.parseDouble(one.get("img_per_s").getAsString());
+        assertTrue(eager > 0);
+
+        // Side by side: the same configuration of both, their ratio; no target for explicit attention.
+        JsonObject report = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        JsonArray cmp = report.getAsJsonArray("comparison");
+        assertEquals(1, cmp.size(), report.toString());
+        JsonObject c = cmp.get(0).getAsJsonObject();
+        double ours = report.getAsJsonArray("train").get(0).getAsJsonObject().get("imgPerS").getAsDouble();
+        assertEquals(ours, c.get("imgPerS").getAsDouble());
+        assertEquals(eager, c.get("pytorchEagerImgPerS").getAsDouble());
+        assertEquals(ours / eager, c.get("ratioEager").getAsDouble(), 1e-12);
+        assertEquals("", c.get("target").getAsString());
+        assertTrue(r.out().contains("side by side (img/s; ratio = this / PyTorch):"), r.out());
     }
 
     private static String pythonWithTorch() throws Exception {
