@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.easycv4j.core.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,7 +193,7 @@ class BuildJniCommandTest {
 
     @Test
     void aFailedCompileKeepsItsLogAndSaysWhere() throws Exception {
-        assumeTrue(onPath("cmake") && onPath("c++"), "cmake and a C++ compiler (.ci/run installs both)");
+        assumeTrue(Programs.runs("cmake", "--version") && Programs.runs("c++", "--version"), "cmake and a C++ compiler (.ci/run installs both)");
         // A native build that reaches the compiler and fails there, as a DJL source that does not fit the torch would.
         Path djl = djlCheckout("0.36.0", "cmake_minimum_required(VERSION 3.10)\nproject(djl_torch CXX)\n"
                 + "add_library(djl_torch SHARED src/broken.cc)\n");
@@ -237,7 +238,4 @@ class BuildJniCommandTest {
         assertEquals(runDir.toString(), Path.of(torch.get("libraryPath").getAsString()).toString());
     }
 
-    private static boolean onPath(String program) {
-        return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
-    }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.easycv4j.core.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,7 +123,7 @@ class CudaSyncCountTest {
 
     @BeforeEach
     void compile() throws Exception {
-        if (!hasCompiler()) {
+        if (!Programs.runs("cc", "--version")) {
             return;
         }
         shim = dir.resolve("libcudasync.so");
@@ -187,7 +188,7 @@ class CudaSyncCountTest {
 
     @Test
     void withoutALibcudartEveryCallIsCountedAndFailsWith999ReportedOnce() throws Exception {
-        assumeTrue(hasCompiler(), "no C compiler (cc)");
+        assumeTrue(Programs.runs("cc", "--version"), "no C compiler (cc)");
         Run counted = run(shim, Map.of("EASYCV4J_CUDA_SYNC_REPORT", "1"), program.toString(), "-", "local");
         assertEquals(0, counted.code(), counted.out() + counted.err());
         assertEquals("999 999 999 999", counted.line("codes "));
@@ -251,7 +252,7 @@ class CudaSyncCountTest {
 
     @Test
     void withTheCounterPreloadedTheCpuTwinCountsNoSyncs() throws Exception {
-        assumeTrue(hasCompiler(), "no C compiler (cc)");
+        assumeTrue(Programs.runs("cc", "--version"), "no C compiler (cc)");
         List<String> python = pythonOrSkip();
         Run r = twin(python, shim, "--preset", "fmnist28", "--device", "cpu", "--batches=2", "amps=none",
                 "--attns", "explicit,sdpa", "steps=1", "warmup=0");
@@ -333,7 +334,7 @@ class CudaSyncCountTest {
     }
 
     private Path cudartOrSkip() throws Exception {
-        assumeTrue(hasCompiler(), "no C compiler (cc)");
+        assumeTrue(Programs.runs("cc", "--version"), "no C compiler (cc)");
         Path cudart = findCudart();
         assumeTrue(cudart != null, "no libcudart under /usr/local/cuda*/lib* or /usr/lib/x86_64-linux-gnu");
         return cudart;
@@ -370,40 +371,6 @@ class CudaSyncCountTest {
         return null;
     }
 
-    /** PYTHON (which may carry a prefix such as "env X=1 python3"), else python3 or /usr/bin/python3 with torch. */
-    private static List<String> pythonOrSkip() throws Exception {
-        String given = System.getenv("PYTHON");
-        List<List<String>> candidates = given != null && !given.isBlank()
-                ? List.of(List.of(given.trim().split("\\s+")))
-                : List.of(List.of("python3"), List.of("/usr/bin/python3"));
-        for (List<String> p : candidates) {
-            List<String> cmd = new ArrayList<>(p);
-            cmd.addAll(List.of("-c", "import torch"));
-            try {
-                Process proc = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!proc.waitFor(120, TimeUnit.SECONDS)) {
-                    proc.destroyForcibly();
-                } else if (proc.exitValue() == 0) {
-                    return p;
-                }
-            } catch (IOException e) {
-                // not on this machine
-            }
-        }
-        assumeTrue(false, "no python3 with torch (Debian: python3-torch)");
-        return null;
-    }
-
-    private static boolean hasCompiler() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("cc", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private void cc(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("cc"));
@@ -431,5 +398,11 @@ class CudaSyncCountTest {
             fail(String.join(" ", cmd) + ": ran for over 5 minutes\n" + Files.readString(out) + Files.readString(err));
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static List<String> pythonOrSkip() {
+        var p = Programs.pythonWithTorch();
+        assumeTrue(p.isPresent(), "no python3 with torch (Debian: python3-torch)");
+        return p.get();
     }
 }

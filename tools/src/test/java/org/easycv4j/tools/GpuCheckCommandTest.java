@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.easycv4j.core.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,8 +120,9 @@ class GpuCheckCommandTest {
 
     @Test
     void theTwinRunsSideBySideWhereATorchIsInstalled() throws Exception {
-        String python = pythonWithTorch();
-        assumeTrue(python != null, "no python3 with torch (Debian: python3-torch)");
+        var found = Programs.pythonWithTorch();
+        assumeTrue(found.isPresent(), "no python3 with torch (Debian: python3-torch)");
+        String python = String.join(" ", found.get());
         Path out = tmp.resolve("twin.json");
         CliRun.Result r = CliRun.run("gpu-check", "--device", "cpu", "--allow-cpu", "--sections", "train,pytorch",
                 "--model", "small32",
@@ -154,17 +156,4 @@ class GpuCheckCommandTest {
         assertTrue(r.out().contains("side by side (img/s; ratio = this / PyTorch):"), r.out());
     }
 
-    private static String pythonWithTorch() throws Exception {
-        for (String p : new String[] {"python3", "/usr/bin/python3"}) {
-            try {
-                Process proc = new ProcessBuilder(p, "-c", "import torch").redirectErrorStream(true).start();
-                if (proc.waitFor(60, TimeUnit.SECONDS) && proc.exitValue() == 0) {
-                    return p;
-                }
-            } catch (java.io.IOException e) {
-                // not on this machine
-            }
-        }
-        return null;
-    }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.easycv4j.core.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -248,17 +249,6 @@ class NcclAsyncErrorTest {
             #endif
             """;
 
-    /** True when {@code cc} runs. */
-    private static boolean hasCompiler() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("cc", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** The stand-in compiled into {@code dir/name/libstand-in-nccl.so}. */
     private static Path standIn(Path dir, String name, boolean lastError) throws IOException, InterruptedException {
         Path src = dir.resolve("stand-in-nccl.c");
@@ -277,7 +267,7 @@ class NcclAsyncErrorTest {
 
     @Test
     void theBindingAgainstAStandInLibraryWithAndWithoutNcclGetLastError() throws Exception {
-        assumeTrue(hasCompiler(), "no C compiler (cc) to build the stand-in library");
+        assumeTrue(Programs.runs("cc", "--version"), "no C compiler (cc) to build the stand-in library");
         Path with = standIn(dir, "with", true);
         Path without = standIn(dir, "without", false);
 
@@ -309,7 +299,7 @@ class NcclAsyncErrorTest {
     /** A real process: the watchdog prints the one line, aborts the communicator, then the process exits 1. */
     @Test
     void aPeersFailureEndsTheProcessAfterAbortingTheCommunicator() throws Exception {
-        assumeTrue(hasCompiler(), "no C compiler (cc) to build the stand-in library");
+        assumeTrue(Programs.runs("cc", "--version"), "no C compiler (cc) to build the stand-in library");
         Path lib = standIn(dir, "lib", true);
         List<String> cmd = MpiRun.java(AsyncErrorProbe.class.getName(), List.of(lib.toString()));
         Path log = dir.resolve("probe.log");
