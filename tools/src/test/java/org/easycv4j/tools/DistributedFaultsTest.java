@@ -30,7 +30,7 @@ class DistributedFaultsTest {
     private static final Path TOY = Path.of("..", "configs", "toy", "toy_mlp_synthetic.conf").toAbsolutePath()
             .normalize();
 
-    private static List<String> train(Path workDir, String... extra) {
+    static List<String> train(Path workDir, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", TOY.toString(), "--work-dir", workDir.toString(),
                 "--set", "progress=off", "--launcher", "mpi"));
         a.addAll(List.of(extra));
@@ -80,7 +80,7 @@ class DistributedFaultsTest {
     }
 
     /** The highest N of the epoch_N checkpoint folders in {@code work}, 0 when there is none. */
-    private static int latestEpoch(Path work) throws IOException {
+    static int latestEpoch(Path work) throws IOException {
         if (!Files.isDirectory(work)) {
             return 0;
         }
@@ -97,7 +97,7 @@ class DistributedFaultsTest {
     }
 
     /** The OMPI_COMM_WORLD_RANK of each java process under mpirun tells which rank it is. */
-    private static Optional<ProcessHandle> rankProcess(Process mpirun, int rank) {
+    static Optional<ProcessHandle> rankProcess(Process mpirun, int rank) {
         return mpirun.descendants().filter(p -> {
             try {
                 String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"),

@@ -41,7 +41,7 @@ class DistributedTrainingTest {
     }
 
     /** 24 training images: 3 batches of 8 in one process, of 4 per rank in two; 37 validation images. */
-    private static List<String> args(Path workDir, int imgsPerGpu, int epochs, String... extra) {
+    static List<String> args(Path workDir, int imgsPerGpu, int epochs, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", CONFIG.toString(), "--work-dir", workDir.toString(),
                 "--set", ROOT, "--set", "progress=off", "--set", "model.pretrained=null",
                 "--set", "model.backbone.drop_path_rate=0", "--set", "data.workers_per_gpu=1",
@@ -56,7 +56,7 @@ class DistributedTrainingTest {
         return a;
     }
 
-    private static void trainHere(List<String> args) {
+    static void trainHere(List<String> args) {
         assertEquals(0, Main.run(args.toArray(String[]::new)));
     }
 
@@ -69,7 +69,7 @@ class DistributedTrainingTest {
         assertEquals(0, r.exitCode(), r.output());
     }
 
-    private static List<JsonObject> records(Path workDir, String mode) throws Exception {
+    static List<JsonObject> records(Path workDir, String mode) throws Exception {
         List<JsonObject> out = new ArrayList<>();
         for (String line : Files.readAllLines(workDir.resolve("metrics.jsonl"))) {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
@@ -80,7 +80,7 @@ class DistributedTrainingTest {
         return out;
     }
 
-    private static void assertSameWeights(Path a, Path b) {
+    static void assertSameWeights(Path a, Path b) {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> wa = SafeTensors.read(a.resolve(Checkpoints.MODEL), m);
             Map<String, NDArray> wb = SafeTensors.read(b.resolve(Checkpoints.MODEL), m);
@@ -142,7 +142,7 @@ class DistributedTrainingTest {
     }
 
     /** MAE on 24 images: masks drawn per sample (IndexNoise), so both runs mask every image alike. */
-    private static List<String> maeArgs(Path workDir, int imgsPerGpu) {
+    static List<String> maeArgs(Path workDir, int imgsPerGpu) {
         Path config = CONFIG.resolveSibling("mae_vit_tiny_p4_pretrain.conf");
         return new ArrayList<>(List.of("train", config.toString(), "--work-dir", workDir.toString(),
                 "--set", ROOT, "--set", "progress=off", "--set", "custom_hooks=[]",

@@ -93,12 +93,22 @@ public final class MpiRun {
     }
 
     private static Job startMpirun(List<String> args, Path dir) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("mpirun"));
+        return startMpirun(List.of(), loopbackEnv(), args, dir);
+    }
+
+    /**
+     * {@code prefix mpirun args} in {@code dir} with the environment {@code env} (Open MPI's settings), e.g. a
+     * prefix {@code ip netns exec NS} that starts mpirun on another host of a test's own network.
+     */
+    public static Job startMpirun(List<String> prefix, Map<String, String> env, List<String> args, Path dir)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add("mpirun");
         cmd.addAll(args);
         Path log = Files.createTempFile(dir, "mpirun", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        pb.environment().putAll(loopbackEnv());
+        pb.environment().putAll(env);
         pb.environment().put("OMP_NUM_THREADS", "1");
         return new Job(pb.start(), log, System.nanoTime());
     }
