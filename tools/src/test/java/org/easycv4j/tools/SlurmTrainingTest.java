@@ -1,0 +1,128 @@
+package org.easycv4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Slurm recipe of docs/distributed.md ({@code configs/launch/slurm_train.sbatch}) submitted to a real
+ * single-node Slurm cluster started by the test: 2 tasks through {@code srun --mpi=pmix} train like one process
+ * with the doubled batch.
+ */
+class SlurmTrainingTest {
+    private static final Path RECIPE = Path.of("..", "configs", "launch", "slurm_train.sbatch").toAbsolutePath()
+            .normalize();
+
+    @TempDir
+    static Path shared;
+    private static SlurmCluster cluster;
+
+    @BeforeAll
+    static void startTheCluster() throws Exception {
+        Optional<String> why = SlurmCluster.unavailable();
+        assumeTrue(why.isEmpty(), () -> why.get());
+        cluster = new SlurmCluster(Files.createDirectories(shared.resolve("slurm")));
+    }
+
+    @AfterAll
+    static void stopIt() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /**
+     * A submit folder whose {@code tools/train} is this build's trainer (the test's class path), and the recipe
+     * with its node and GPU lines set for one CPU node and {@code tasks} tasks.
+     */
+    private static Path submitFolder(Path dir, int tasks) throws Exception {
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        Path train = tools.resolve("train");
+        List<String> java = org.easycv4j.core.dist.MpiRun.java(Main.class.getName(), List.of("train"));
+        Files.writeString(train, "#!/bin/sh\nexec " + java.stream().map(a -> "'" + a + "'")
+                .collect(Collectors.joining(" ")) + " \"$@\"\n");
+        Files.setPosixFilePermissions(train, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String recipe = Files.readString(RECIPE).lines()
+                .filter(l -> !l.startsWith("#SBATCH --gpus-per-node"))
+                .map(l -> l.startsWith("#SBATCH --nodes=") ? "#SBATCH --nodes=1"
+                        : l.startsWith("#SBATCH --ntasks-per-node=") ? "#SBATCH --ntasks-per-node=" + tasks
+                        : l.startsWith("#SBATCH --cpus-per-task=") ? "#SBATCH --cpus-per-task=1" : l)
+                .collect(Collectors.joining("\n", "", "\n"));
+        Files.writeString(dir.resolve("job.sbatch"), recipe);
+        return dir;
+    }
+
+    /** sbatch --wait of the recipe with {@code env} and the trainer's {@code args}; returns the job's exit code. */
+    private static int submitAndWait(Path dir, Map<String, String> env, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sbatch", "--wait", "--time=10", "--chdir=" + dir,
+                "--output=" + dir.resolve("slurm-%j.out"), dir.resolve("job.sbatch").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(cluster.env());
+        pb.environment().putAll(env);
+        // One node: shared memory between the ranks, copies through its fragments (container-safe).
+        pb.environment().put("OMPI_MCA_btl", "self,vader");
+        pb.environment().put("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
+        pb.environment().put("OMPI_MCA_pml", "ob1");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(8, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("sbatch --wait did not return in 8 minutes: " + out + jobOutput(dir));
+        }
+        assertTrue(out.contains("Submitted batch job"), out);
+        return p.exitValue();
+    }
+
+    private static String jobOutput(Path dir) throws Exception {
+        StringBuilder b = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("slurm-")).toList()) {
+                b.append("\n--- ").append(f).append('\n').append(Files.readString(f));
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void twoTasksUnderSrunTrainLikeOneProcessWithTheWholeBatch(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one");
+        DistributedTrainingTest.trainHere(DistributedTrainingTest.maeArgs(one, 8));
+        Path two = dir.resolve("two");
+        List<String> a = DistributedTrainingTest.maeArgs(two, 4);
+        // The recipe passes CONFIG and WORK_DIR itself, then the rest.
+        assertEquals(List.of("train", "--work-dir"), List.of(a.get(0), a.get(2)));
+        Path submit = submitFolder(Files.createDirectories(dir.resolve("submit")), 2);
+        int code = submitAndWait(submit, Map.of("CONFIG", a.get(1), "WORK_DIR", a.get(3)), a.subList(4, a.size()));
+        assertEquals(0, code, jobOutput(submit));
+        List<JsonObject> x = DistributedTrainingTest.records(one, "train");
+        List<JsonObject> y = DistributedTrainingTest.records(two, "train");
+        assertEquals(3, x.size());
+        // 24 images in batches of 4: 3 logged steps only when 2 ranks shared each batch of 8.
+        assertEquals(3, y.size(), jobOutput(submit));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(x.get(i).get("loss").getAsDouble(), y.get(i).get("loss").getAsDouble(), 1e-5, "loss " + i);
+        }
+        assertNotEquals(x.get(0).get("loss").getAsDouble(), x.get(2).get("loss").getAsDouble(), "it trains");
+        DistributedTrainingTest.assertSameWeights(one.resolve("epoch_1"), two.resolve("epoch_1"));
+    }
+}
