@@ -54,10 +54,6 @@ public final class TrainLoop {
         long iter = (long) startEpoch * context.itersPerEpoch();
         for (int epoch = startEpoch; epoch < context.maxEpochs(); epoch++) {
             context.setEpoch(epoch);
-            // The engine's random stream (masking noise, drop path, ...) restarts from (seed, epoch), so a run
-            // resumed at an epoch boundary draws exactly what the uninterrupted run drew. Each rank draws its own
-            // stream (masks, drop path) for its own samples; rank 0's is the one-process stream.
-            Engine.getInstance().setRandomSeed(epochSeed(seed + RANK_SEED_STEP * rank, epoch));
             hooks.beforeEpoch(context);
             try (NDManager epochManager = runManager.newSubManager()) {
                 Iterator<Batch> batches = loader.epoch(epoch, epochManager);
@@ -67,6 +63,11 @@ public final class TrainLoop {
                     Batch batch = batches.next();
                     long tData = System.nanoTime();
                     context.setIteration(inner, iter);
+                    // The engine's random stream (masking noise, drop path, ...) restarts from (seed, rank, epoch,
+                    // batch) at every iteration: libtorch's generator state cannot be saved, so this is what lets a
+                    // run resumed at any batch draw exactly what the uninterrupted run drew. Each rank draws its
+                    // own stream for its own samples; rank 0's is the one-process stream.
+                    Engine.getInstance().setRandomSeed(iterationSeed(seed + RANK_SEED_STEP * rank, epoch, inner));
                     try (NDManager step = runManager.newSubManager(); batch) {
                         batch.inputs().attach(step);
                         batch.labels().attach(step);
@@ -97,6 +98,15 @@ public final class TrainLoop {
     /** The engine seed of an epoch (-1: model initialization). */
     static int epochSeed(long seed, int epoch) {
         long h = seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL;
+        return (int) (h ^ (h >>> 32)) & 0x7fffffff;
+    }
+
+    /** The engine seed of batch {@code batch} of {@code epoch}: SplitMix64's finalizer over the three. */
+    static int iterationSeed(long seed, int epoch, int batch) {
+        long h = seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL + (batch + 1) * 0x165667B19E3779F9L;
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        h ^= h >>> 31;
         return (int) (h ^ (h >>> 32)) & 0x7fffffff;
     }
 }
