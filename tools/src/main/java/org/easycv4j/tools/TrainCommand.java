@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
+import org.easycv4j.core.runner.StopSignals;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,10 +17,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --load-from CKPT] [--seed N]
- * [--set key=value]... [--launcher none|mpi] [--dry-run]}.
+ * [--set key=value]... [--launcher none|mpi] [--dry-run]}. Exits with {@link StopSignals#EXIT_STATUS} when SIGTERM
+ * or SIGUSR1 stopped the run after it saved a checkpoint to resume from.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train from an experiment config. Checks the whole config first and reports every problem.")
+        description = "Train from an experiment config. Checks the whole config first and reports every problem.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:trained", "1:an internal error",
+            "2:a config, data file, checkpoint or option to fix",
+            "75:stopped by SIGTERM or SIGUSR1 after saving a checkpoint to resume from (docs/distributed.md)"})
 public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
 
     @Mixin
@@ -64,9 +70,9 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
             return Main.USER_ERROR;
         }
         return RankJob.run(collective.get(), "", c -> {
-            new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config, c)
-                    .train(dryRun);
-            return 0;
+            Runner.TrainResult result = new Runner(loaded.experiment(), loaded.config(),
+                    experiment.commandLine("train"), experiment.config, c).train(dryRun);
+            return result.stopped() ? StopSignals.EXIT_STATUS : 0;
         });
     }
 

@@ -69,6 +69,8 @@ public final class Runner {
     private final Collective collective;
     /** Wall seconds of the run resumed from (its checkpoint's record), 0 for a fresh run. */
     private double resumedSeconds;
+    /** The checkpoint this run continues: resume_from. */
+    private Optional<Path> resume = Optional.empty();
 
     /**
      * @param experiment the checked experiment
@@ -93,19 +95,40 @@ public final class Runner {
         this.configFile = configFile;
     }
 
-    /** The result of a training run. */
-    public record TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics) {}
+    /**
+     * The result of a training run.
+     *
+     * @param stopped true when a stop signal ended it early, after its resume checkpoint was written
+     */
+    public record TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics, boolean stopped) {
+        public TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics) {
+            this(workDir, iterations, lastMetrics, false);
+        }
+    }
 
     private record EvalParts(Dataset dataset, List<Evaluator> evaluators) {}
 
     /**
-     * Trains, starting from {@code resume_from} or {@code load_from} when set. With {@code dryRun} every
-     * component is built, the model initialized and the parameter groups written, then it stops.
+     * Trains, starting from {@code resume_from} or {@code load_from} when set. With {@code dryRun} every component is built, the model initialized and the
+     * parameter groups written, then it stops. While it trains, SIGTERM and SIGUSR1 stop it at the next iteration
+     * boundary with a resume checkpoint ({@link StopSignals}; the result says {@code stopped}).
      */
     public TrainResult train(boolean dryRun) throws IOException {
+        if (dryRun) {
+            return trainOrCheck(true);
+        }
+        // From the start, not only once the loop runs: a signal while the data and model are set up ends the run
+        // at its first boundary, with the same exit status, instead of killing the JVM.
+        try (StopSignals.Installed signals = StopSignals.process().install()) {
+            return trainOrCheck(false);
+        }
+    }
+
+    private TrainResult trainOrCheck(boolean dryRun) throws IOException {
         Path workDir = experiment.workDir();
         Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
         RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());
+        resume = experiment.resumeFrom();
         String provenance = collective.isRoot() ? writeRunRecords(workDir, origin) : "";
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         TorchEngine engine = TorchEngine.current();
@@ -155,7 +178,7 @@ public final class Runner {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, manager);
-            if (experiment.resumeFrom().isEmpty()) {
+            if (resume.isEmpty()) {
                 // Before the dry-run exit too: a pretrained file that does not fit fails the check, not the run.
                 model.afterInitialize(manager);
             }
@@ -197,18 +220,24 @@ public final class Runner {
                             + "slower than float32; mixed precision pays off on GPUs", device);
                 }
             }
-            int startEpoch = restore(model, params, optimizer, scaler, stateful(hooks), manager);
+            int globalBatch = batchSize * collective.size();
+            TrainLoop.Position start = restore(model, params, optimizer, scaler, stateful(hooks), manager,
+                    loader.batchesPerEpoch(), globalBatch);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
             context.setCollective(collective);
             context.setLossScaler(scaler);
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
+            CheckpointHook checkpoints = null;
             if (collective.isRoot()) {
                 hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
-                hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
+                checkpoints = new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
                         experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
-                        experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds));
+                        experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds).globalBatch(globalBatch);
+                hooks.add(checkpoints);
             }
+            TrainLoop.StopCheckpoint stopCheckpoint = checkpoints == null ? (c, e, i) -> {}
+                    : checkpoints::saveForStop;
             List<DataLoader> valLoaders = new ArrayList<>();
             try (GradientOps ops = GradientOps.forEngine(manager)) {
                 if (!evals.isEmpty()) {
@@ -222,20 +251,27 @@ public final class Runner {
                 sync.broadcastWeights(manager);
                 TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, sync, loader, hookList,
                         experiment.optimizerConfig(), experiment.seed());
+                loop.stoppable(StopSignals.process(), stopCheckpoint);
+                TrainLoop.Outcome outcome;
                 hookList.beforeRun(context);
                 try {
-                    loop.run(context, startEpoch);
+                    outcome = loop.run(context, start);
                 } finally {
                     hookList.afterRun(context);
                 }
+                long startIter = (long) start.epoch() * context.itersPerEpoch() + start.epochIter();
+                if (outcome == TrainLoop.Outcome.STOPPED) {
+                    TrainLoop.Position at = loop.stoppedAt();
+                    long done = (long) at.epoch() * context.itersPerEpoch() + at.epochIter() - startIter;
+                    return new TrainResult(workDir, done, context.valMetrics(), true);
+                }
+                return new TrainResult(workDir, context.maxIters() - startIter, context.valMetrics());
             } finally {
                 optimizer.close();
                 for (DataLoader l : valLoaders) {
                     l.close();
                 }
             }
-            return new TrainResult(workDir, context.maxIters() - (long) startEpoch * context.itersPerEpoch(),
-                    context.valMetrics());
         }
     }
 
@@ -325,15 +361,18 @@ public final class Runner {
         return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
     }
 
-    /** Applies resume_from or load_from; returns the epoch to start at. */
-    private int restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer,
-            Optional<LossScaler> scaler, List<CheckpointedHook> stateful, NDManager manager) throws IOException {
-        Optional<Path> resume = experiment.resumeFrom();
+    /** Applies resume_from or load_from; returns where training starts. */
+    private TrainLoop.Position restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer,
+            Optional<LossScaler> scaler, List<CheckpointedHook> stateful, NDManager manager, int batchesPerEpoch,
+            int globalBatch) throws IOException {
         if (resume.isPresent()) {
             CheckpointState state = Checkpoints.readState(resume.get());
             if (state.epoch() >= experiment.totalEpochs()) {
                 throw new IllegalArgumentException(resume.get() + " already completed " + state.epoch()
                         + " epochs; total_epochs = " + experiment.totalEpochs() + " leaves nothing to train");
+            }
+            if (state.midEpoch()) {
+                requireSameBatches(resume.get(), state, batchesPerEpoch, globalBatch);
             }
             WeightLoader.load(resume.get(), params, NameMapping.IDENTITY, LoadPolicy.STRICT, manager);
             Checkpoints.loadOptimizer(resume.get(), optimizer, scaler, state.optimizerSteps(), manager);
@@ -342,20 +381,43 @@ public final class Runner {
                 if (Files.isRegularFile(file)) {
                     h.restore(SafeTensors.read(file, manager));
                 } else {
-                    LOG.warn("{} has no {}: {} starts afresh from the resumed weights", resume.get(),
-                            h.checkpointFile(), h.getClass().getSimpleName());
+                    h.restoreAbsent(resume.get());
                 }
             }
-            LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
+            LOG.info("resumed from {} at {} (iteration {})", resume.get(), state.position(), state.iter());
             resumedSeconds = state.trainSeconds();
-            return state.epoch();
+            return new TrainLoop.Position(state.epoch(), state.epochIter());
         }
         if (experiment.loadFrom().isPresent()) {
             LoadReport report = WeightLoader.load(experiment.loadFrom().get(), params, model.nameMapping(),
                     LoadPolicy.STRICT, manager);
             LOG.info("load_from {}: {}", experiment.loadFrom().get(), report.summary());
         }
-        return 0;
+        return TrainLoop.Position.START;
+    }
+
+    /**
+     * A mid-epoch checkpoint continues the same epoch order at the same batch: each iteration must cover the same
+     * images, so the global batch ({@code imgs_per_gpu x ranks}) and the batches per epoch must be the checkpoint's.
+     * The world size may differ (2 ranks of 32 continue 1 process of 64 and vice versa).
+     */
+    private void requireSameBatches(Path checkpoint, CheckpointState state, int batchesPerEpoch, int globalBatch) {
+        int ranks = collective.size();
+        if (state.globalBatch() != globalBatch) {
+            String hint = state.globalBatch() % ranks == 0
+                    ? "set data.imgs_per_gpu = " + state.globalBatch() / ranks + " for " + ranks + " rank(s)"
+                    : "run it on a number of ranks that divides " + state.globalBatch();
+            throw new IllegalArgumentException(checkpoint + " was written mid-epoch (" + state.position() + ") with "
+                    + state.globalBatch() + " images per iteration (" + state.worldSize() + " rank(s) x "
+                    + state.globalBatch() / Math.max(1, state.worldSize()) + "); this run has " + globalBatch + " ("
+                    + ranks + " x " + globalBatch / ranks + "): a mid-epoch checkpoint continues only with the same "
+                    + "images per iteration; " + hint + ", or resume from an epoch checkpoint");
+        }
+        if (state.epochBatches() != batchesPerEpoch) {
+            throw new IllegalArgumentException(checkpoint + " was written mid-epoch (" + state.position() + ") by a run "
+                    + "with " + state.epochBatches() + " batches per epoch; this run has " + batchesPerEpoch
+                    + " (another training set or drop_last): resume from an epoch checkpoint");
+        }
     }
 
     /** Writes {@code config.resolved.conf} and {@code provenance.json} into the work dir; returns the latter. */
