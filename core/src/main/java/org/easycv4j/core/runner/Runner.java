@@ -69,7 +69,7 @@ public final class Runner {
     private final Collective collective;
     /** Wall seconds of the run resumed from (its checkpoint's record), 0 for a fresh run. */
     private double resumedSeconds;
-    /** The checkpoint this run continues: resume_from. */
+    /** The checkpoint this run continues: resume_from, or auto_resume's choice. */
     private Optional<Path> resume = Optional.empty();
 
     /**
@@ -109,7 +109,8 @@ public final class Runner {
     private record EvalParts(Dataset dataset, List<Evaluator> evaluators) {}
 
     /**
-     * Trains, starting from {@code resume_from} or {@code load_from} when set. With {@code dryRun} every component is built, the model initialized and the
+     * Trains, starting from {@code resume_from}, the newest checkpoint of the work dir ({@code auto_resume}) or
+     * {@code load_from} when set. With {@code dryRun} every component is built, the model initialized and the
      * parameter groups written, then it stops. While it trains, SIGTERM and SIGUSR1 stop it at the next iteration
      * boundary with a resume checkpoint ({@link StopSignals}; the result says {@code stopped}).
      */
@@ -129,6 +130,15 @@ public final class Runner {
         Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
         RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());
         resume = experiment.resumeFrom();
+        if (experiment.autoResume()) {
+            Optional<AutoResume.Choice> auto = autoResume(workDir);
+            if (auto.isPresent() && auto.get().state().epoch() >= experiment.totalEpochs()) {
+                LOG.info("auto_resume: {} completed total_epochs = {} already: nothing left to train",
+                        auto.get().checkpoint(), experiment.totalEpochs());
+                return new TrainResult(workDir, 0, auto.get().state().metrics());
+            }
+            resume = auto.map(AutoResume.Choice::checkpoint);
+        }
         String provenance = collective.isRoot() ? writeRunRecords(workDir, origin) : "";
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         TorchEngine engine = TorchEngine.current();
@@ -275,6 +285,53 @@ public final class Runner {
         }
     }
 
+    /**
+     * The checkpoint {@code auto_resume} continues from. Rank 0 looks and tells the others, so that every rank
+     * resumes the same one (or fails with the same line) even when their views of a shared file system differ.
+     */
+    private Optional<AutoResume.Choice> autoResume(Path workDir) throws IOException {
+        String decision = "";
+        if (collective.isRoot()) {
+            try {
+                decision = AutoResume.find(workDir, resolved).map(c -> "R" + c.checkpoint()).orElse("N");
+            } catch (IllegalArgumentException e) {
+                decision = "E" + e.getMessage();
+            }
+        }
+        decision = broadcastString(decision);
+        if (decision.startsWith("E")) {
+            throw new IllegalArgumentException(decision.substring(1));
+        }
+        if (decision.equals("N")) {
+            LOG.info("auto_resume: no checkpoint in {}: starting afresh", workDir);
+            return Optional.empty();
+        }
+        Path checkpoint = Path.of(decision.substring(1));
+        CheckpointState state = Checkpoints.readState(checkpoint);
+        LOG.info("auto_resume: continuing from {} ({}), the newest checkpoint in {}", checkpoint, state.position(),
+                workDir);
+        return Optional.of(new AutoResume.Choice(checkpoint, state));
+    }
+
+    private String broadcastString(String s) {
+        if (collective.size() == 1) {
+            return s;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer length = Collective.allocate(Integer.BYTES);
+        length.putInt(0, bytes.length);
+        collective.broadcast(length, 0);
+        java.nio.ByteBuffer content = Collective.allocate(Math.max(1, length.getInt(0)));
+        if (collective.isRoot()) {
+            content.put(bytes).flip();
+        }
+        content.limit(Math.max(1, length.getInt(0)));
+        collective.broadcast(content, 0);
+        byte[] out = new byte[length.getInt(0)];
+        content.get(0, out);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
     /** The configured device; in a job with several ranks on GPUs, the GPU of this process's local rank. */
     private Devices.Choice trainingDevice(TorchEngine engine) {
         Devices.Choice choice = Devices.choose(experiment.device(), engine);
@@ -361,7 +418,7 @@ public final class Runner {
         return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
     }
 
-    /** Applies resume_from or load_from; returns where training starts. */
+    /** Applies resume_from (or auto_resume's choice) or load_from; returns where training starts. */
     private TrainLoop.Position restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer,
             Optional<LossScaler> scaler, List<CheckpointedHook> stateful, NDManager manager, int batchesPerEpoch,
             int globalBatch) throws IOException {

@@ -109,7 +109,7 @@ class CheckpointResumeTest {
 
     /**
      * 4 batches per epoch, a log line every 3: stopped after batch 2 of epoch 2 (iteration 6), the checkpoint holds
-     * the model, AdamW's state, the EMA and the log line's 2 losses so far; resume_from continues at batch 3 of
+     * the model, AdamW's state, the EMA and the log line's 2 losses so far; auto_resume continues at batch 3 of
      * the same epoch, and every logged loss, the final weights and the final EMA are the uninterrupted run's.
      */
     @Test
@@ -133,7 +133,7 @@ class CheckpointResumeTest {
         assertEquals(2, losses(part).size(), "lines after batches 3 and 4 of epoch 1; the next one is pending");
 
         Runner.TrainResult resumed = runner(part, "total_epochs=4", "log_config.interval=3",
-                "custom_hooks=[" + ema + "]", "resume_from=\"" + ckpt + "\"").train(false);
+                "custom_hooks=[" + ema + "]", "auto_resume=true").train(false);
         assertFalse(resumed.stopped());
         assertEquals(10, resumed.iterations());
         assertEquals(losses(full), losses(part), "every logged loss equals the uninterrupted run's");
@@ -155,11 +155,27 @@ class CheckpointResumeTest {
         assertFalse(Files.exists(part.resolve("epoch_1")));
         CheckpointState state = Checkpoints.readState(part.resolve("iter_4"));
         assertEquals(List.of(0, 4), List.of(state.epoch(), state.epochIter()));
-        runner(part, "total_epochs=2", "resume_from=\"" + part.resolve("iter_4") + "\"").train(false);
+        runner(part, "total_epochs=2", "auto_resume=true").train(false);
         assertFalse(Files.exists(part.resolve("iter_4")), "epoch_1 holds the same state");
         assertEquals(losses(full), losses(part));
         assertSameTensors(full.resolve("epoch_1"), part.resolve("epoch_1"), Checkpoints.MODEL);
         assertSameTensors(full.resolve("epoch_2"), part.resolve("epoch_2"), Checkpoints.MODEL);
+    }
+
+    @Test
+    void autoResumeStartsAfreshExtendsAFinishedRunAndRefusesAnotherConfiguration(@TempDir Path dir) throws Exception {
+        assertEquals(4, runner(dir, "total_epochs=1", "auto_resume=true").train(false).iterations(), "fresh");
+        assertEquals(0, runner(dir, "total_epochs=1", "auto_resume=true").train(false).iterations(),
+                "finished: nothing left to train");
+        assertEquals(4, losses(dir).size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> runner(dir, "total_epochs=2", "optimizer.lr=0.01", "auto_resume=true").train(false));
+        assertEquals("auto_resume: " + dir.resolve("epoch_1") + " was written by another configuration "
+                + "(optimizer.lr: 0.05 there, 0.01 here); use another work_dir, or pass it as resume_from to continue "
+                + "it with this configuration", e.getMessage());
+        // total_epochs may grow: the run is extended.
+        assertEquals(4, runner(dir, "total_epochs=2", "auto_resume=true").train(false).iterations());
+        assertEquals("epoch_2", Files.readString(dir.resolve(CheckpointHook.LATEST)));
     }
 
     @Test
