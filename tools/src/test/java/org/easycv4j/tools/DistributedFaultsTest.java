@@ -96,18 +96,8 @@ class DistributedFaultsTest {
         return latest;
     }
 
-    /** The OMPI_COMM_WORLD_RANK of each java process under mpirun tells which rank it is. */
     private static Optional<ProcessHandle> rankProcess(Process mpirun, int rank) {
-        return mpirun.descendants().filter(p -> {
-            try {
-                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"),
-                        StandardCharsets.ISO_8859_1);
-                return p.info().command().map(c -> c.endsWith("java")).orElse(false)
-                        && env.contains("\0OMPI_COMM_WORLD_RANK=" + rank + "\0");
-            } catch (IOException e) {
-                return false;
-            }
-        }).findFirst();
+        return MpiRun.rankProcess(mpirun, rank);
     }
 
     @Test
