@@ -105,15 +105,14 @@ public final class TrainLoop {
      * checkpoint).
      */
     public Outcome run(RunContext context, Position start) {
-        try {
-            return runFrom(context, start);
-        } finally {
-            // MPI requires every non-blocking collective to be completed, also when a rank fails.
-            if (vote != null) {
-                vote.await();
-                vote = null;
-            }
+        Outcome outcome = runFrom(context, start);
+        // MPI wants every non-blocking collective completed before the job ends. Not after a failure: the failed
+        // rank aborts the whole job instead, and waiting here could wait for a rank that is gone.
+        if (vote != null) {
+            vote.await();
+            vote = null;
         }
+        return outcome;
     }
 
     private Outcome runFrom(RunContext context, Position start) {
