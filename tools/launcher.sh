@@ -59,8 +59,10 @@ fi
 export OPENCV_LOG_LEVEL=${OPENCV_LOG_LEVEL:-SILENT}
 
 # Native libraries (libjpeg and libpng inside OpenCV, libtorch) write warnings straight to standard error;
-# lib/native-stderr.awk moves them to a file and says so in one line. Ctrl-C and TERM reach java alone,
-# so the filter still prints that line. EASYCV4J_NATIVE_STDERR=show keeps the raw stream.
+# lib/native-stderr.awk moves them to a file and says so in one line. Ctrl-C, TERM and USR1 reach java alone
+# (java is this script's process after exec; schedulers and mpirun signal the whole process group, filter
+# included): the filter outlives java's last line, such as the one a run stopped by TERM / USR1 prints after its
+# checkpoint. EASYCV4J_NATIVE_STDERR=show keeps the raw stream.
 native_log=${EASYCV4J_NATIVE_LOG:-${TMPDIR:-/tmp}/easycv4j-native-$(id -un 2>/dev/null || echo user)-$$.log}
 if [ "${EASYCV4J_NATIVE_STDERR:-filter}" = show ] || ! command -v awk >/dev/null 2>&1; then
   exec java ${JAVA_OPTS:-} -Dai.djl.offline=$torch_offline "${torch_props[@]}" \
@@ -68,4 +70,4 @@ if [ "${EASYCV4J_NATIVE_STDERR:-filter}" = show ] || ! command -v awk >/dev/null
 fi
 exec java ${JAVA_OPTS:-} -Dai.djl.offline=$torch_offline "${torch_props[@]}" \
   -cp "$jar:$libs${EASYCV4J_CLASSPATH:+:$EASYCV4J_CLASSPATH}" org.easycv4j.tools.Main "$@" \
-  2> >(trap '' INT TERM; exec awk -v LOG="$native_log" -f "$here/lib/native-stderr.awk" >&2)
+  2> >(trap '' INT TERM USR1; exec awk -v LOG="$native_log" -f "$here/lib/native-stderr.awk" >&2)

@@ -24,6 +24,8 @@ public final class Main {
 
     /** Exit code for a configuration or input the user must fix. */
     public static final int USER_ERROR = CliErrors.USER_ERROR;
+    /** Exit code of a training stopped by SIGTERM / SIGUSR1 once its resume checkpoint is written (75). */
+    public static final int STOPPED = org.easycv4j.core.runner.StopSignals.EXIT_STATUS;
     /** The option, accepted anywhere on the command line, that shows stack traces on the terminal. */
     static final String DEBUG = "--debug";
 

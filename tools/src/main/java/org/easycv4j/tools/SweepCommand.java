@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
+import org.easycv4j.core.runner.StopSignals;
 import org.easycv4j.tools.sweep.Grid;
 import org.easycv4j.tools.sweep.Sweep;
 import picocli.CommandLine.Command;
@@ -101,9 +102,17 @@ public final class SweepCommand implements Callable<Integer> {
             return Main.USER_ERROR;
         }
         Collective collective = joined.get();
-        List<Sweep.Row> rows = RankJob.run(collective, " (run the same command again to resume)",
-                c -> new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets, thenSets,
-                        thenSeeds, commandLine, System.out, c).run());
+        Sweep sweep = new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets, thenSets,
+                thenSeeds, commandLine, System.out, collective);
+        List<Sweep.Row> rows;
+        // For the whole sweep, not only while a stage trains: a signal between two stages stops the next one
+        // before its first batch instead of ending the JVM.
+        try (StopSignals.Installed signals = StopSignals.process().install()) {
+            rows = RankJob.run(collective, " (run the same command again to resume)", c -> sweep.run());
+        }
+        if (sweep.stopped()) {
+            return Main.STOPPED;
+        }
         if (collective.rank() != 0) {
             return 0;
         }

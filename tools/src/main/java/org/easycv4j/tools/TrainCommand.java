@@ -9,17 +9,23 @@ import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
+import org.easycv4j.core.runner.StopSignals;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --load-from CKPT] [--seed N]
- * [--set key=value]... [--launcher none|mpi] [--dry-run]}.
+ * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --auto-resume] [--load-from CKPT] [--seed N]
+ * [--set key=value]... [--launcher none|mpi] [--dry-run]}. Exits with {@link StopSignals#EXIT_STATUS} when SIGTERM
+ * or SIGUSR1 stopped the run after it saved a checkpoint to resume from.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train from an experiment config. Checks the whole config first and reports every problem.")
+        description = "Train from an experiment config. Checks the whole config first and reports every problem.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:trained (or, with --auto-resume, nothing left to train)", "1:an internal error",
+            "2:a config, data file, checkpoint or option to fix",
+            "75:stopped by SIGTERM or SIGUSR1 after saving a checkpoint to resume from (docs/distributed.md)"})
 public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
 
     @Mixin
@@ -34,6 +40,12 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
     @Option(names = "--resume-from", paramLabel = "CKPT",
             description = "continue a run from a checkpoint folder: weights, optimizer state, epoch")
     Path resumeFrom;
+
+    @Option(names = "--auto-resume",
+            description = "continue from the newest checkpoint in the work dir (one a stop signal left mid-epoch "
+                    + "included) when it holds one, else start afresh; sets auto_resume. For jobs that are requeued "
+                    + "with the same command line")
+    boolean autoResume;
 
     @Option(names = "--load-from", paramLabel = "CKPT",
             description = "start from a checkpoint's weights (a folder or .safetensors), at epoch 1")
@@ -57,6 +69,11 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
 
     @Override
     public Integer call() throws Exception {
+        if (autoResume && resumeFrom != null) {
+            System.err.println("error: --auto-resume and --resume-from exclude each other: --auto-resume continues "
+                    + "from the newest checkpoint in the work dir, --resume-from from the one it names");
+            return Main.USER_ERROR;
+        }
         ExperimentLoader.Loaded loaded = experiment.load(overrides());
         runDir = loaded.experiment().workDir();
         Optional<Collective> collective = RankJob.connect(launcher);
@@ -64,9 +81,9 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
             return Main.USER_ERROR;
         }
         return RankJob.run(collective.get(), "", c -> {
-            new Runner(loaded.experiment(), loaded.config(), experiment.commandLine("train"), experiment.config, c)
-                    .train(dryRun);
-            return 0;
+            Runner.TrainResult result = new Runner(loaded.experiment(), loaded.config(),
+                    experiment.commandLine("train"), experiment.config, c).train(dryRun);
+            return result.stopped() ? StopSignals.EXIT_STATUS : 0;
         });
     }
 
@@ -86,6 +103,9 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
         }
         if (resumeFrom != null) {
             all.add("resume_from=" + ConfigUtil.quoteString(resumeFrom.toString()));
+        }
+        if (autoResume) {
+            all.add("auto_resume=true");
         }
         if (amp != null) {
             all.add("amp=" + ConfigUtil.quoteString(amp));

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.dist.MpiRun;
@@ -55,7 +54,7 @@ class DistributedFaultsTest {
             job.await(Duration.ofSeconds(1)); // ends the job's processes, which would otherwise train on
             fail("no checkpoint of epoch 2 or later within 3 minutes:\n" + job.output());
         }
-        ProcessHandle rank1 = rankProcess(job.process(), 1).orElseThrow(() -> new AssertionError(
+        ProcessHandle rank1 = MpiRun.rankProcess(job.process(), 1).orElseThrow(() -> new AssertionError(
                 "rank 1 not found among " + job.process().descendants().map(ProcessHandle::pid).toList()));
         long killed = System.nanoTime();
         assertTrue(rank1.destroyForcibly(), "SIGKILL sent");
@@ -94,20 +93,6 @@ class DistributedFaultsTest {
             }
         }
         return latest;
-    }
-
-    /** The OMPI_COMM_WORLD_RANK of each java process under mpirun tells which rank it is. */
-    static Optional<ProcessHandle> rankProcess(Process mpirun, int rank) {
-        return mpirun.descendants().filter(p -> {
-            try {
-                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"),
-                        StandardCharsets.ISO_8859_1);
-                return p.info().command().map(c -> c.endsWith("java")).orElse(false)
-                        && env.contains("\0OMPI_COMM_WORLD_RANK=" + rank + "\0");
-            } catch (IOException e) {
-                return false;
-            }
-        }).findFirst();
     }
 
     @Test

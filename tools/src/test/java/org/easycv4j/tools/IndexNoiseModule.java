@@ -78,10 +78,15 @@ public final class IndexNoiseModule extends AbstractModule implements PluginModu
 
         @Override
         public Iterator<Batch> epoch(int epoch, NDManager manager) {
+            return epoch(epoch, manager, 0);
+        }
+
+        @Override
+        public Iterator<Batch> epoch(int epoch, NDManager manager, int first) {
             int[] order = inner.order(epoch);
-            Iterator<Batch> batches = inner.epoch(epoch, manager);
+            Iterator<Batch> batches = inner.epoch(epoch, manager, first);
             return new Iterator<>() {
-                private int next;
+                private int next = first;
 
                 @Override
                 public boolean hasNext() {

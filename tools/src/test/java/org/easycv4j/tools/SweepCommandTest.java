@@ -38,6 +38,32 @@ class SweepCommandTest {
         assertFalse(Files.exists(dir.resolve(Sweep.CSV)), "nothing ran");
     }
 
+    /** A stop request in the second point: the sweep ends with status 75 there, and the rerun continues it mid-epoch. */
+    @Test
+    void aStoppedSweepEndsWith75AndItsRerunContinuesTheStoppedRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sweep");
+        List<String> args = new java.util.ArrayList<>(List.of("sweep", TOY.toString(), "--grid", "optimizer.lr=0.01,0.02",
+                "--set", "total_epochs=2", "--set", "progress=off", "--set", "custom_hooks=[]",
+                "--set", "modules=[\"" + StopTestModule.class.getName() + "\"]", "--out", out.toString()));
+        List<String> stopping = new java.util.ArrayList<>(args);
+        // Iteration 20 of each point; the first point stops first.
+        stopping.addAll(List.of("--set", "custom_hooks=[{type = StopAt, iter = 20}]"));
+        CliRun.Result first = CliRun.run(stopping.toArray(String[]::new));
+        assertEquals(Main.STOPPED, first.code(), first.out() + first.err());
+        assertTrue(first.out().contains("stopped by a signal after 21 iterations"), first.out());
+        Path a = out.resolve("optimizer.lr=0.01_seed=0");
+        assertFalse(Files.exists(a.resolve(Sweep.RESULT)), "not finished: no result");
+        assertEquals("iter_21", Files.readString(a.resolve("latest_checkpoint")));
+        assertFalse(Files.exists(out.resolve("optimizer.lr=0.02_seed=0")), "the next point did not start");
+
+        CliRun.Result second = CliRun.run(args.toArray(String[]::new));
+        assertEquals(0, second.code(), second.out() + second.err());
+        assertTrue(second.out().contains("resuming from " + a.toAbsolutePath().normalize().resolve("iter_21")),
+                second.out());
+        assertEquals("ok", Sweep.readResult(a).get("status").getAsString());
+        assertEquals("ok", Sweep.readResult(out.resolve("optimizer.lr=0.02_seed=0")).get("status").getAsString());
+    }
+
     @Test
     void anInterruptedSweepRerunSkipsFinishedRunsAndReportsFailures(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("sweep");

@@ -148,9 +148,9 @@ class TwoHostTcpTest {
             job.await(Duration.ofSeconds(1));
             fail("no checkpoint of epoch 2 or later within 3 minutes:\n" + job.output());
         }
-        ProcessHandle rank1 = DistributedFaultsTest.rankProcess(job.process(), 1).orElseThrow(() ->
+        ProcessHandle rank1 = MpiRun.rankProcess(job.process(), 1).orElseThrow(() ->
                 new AssertionError("rank 1 not found under mpirun"));
-        ProcessHandle rank0 = DistributedFaultsTest.rankProcess(job.process(), 0).orElseThrow(() ->
+        ProcessHandle rank0 = MpiRun.rankProcess(job.process(), 0).orElseThrow(() ->
                 new AssertionError("rank 0 not found under mpirun"));
         // Each rank on its own "host": its own network namespace, the link's address there.
         assertNotEquals(Files.readSymbolicLink(Path.of("/proc", Long.toString(rank0.pid()), "ns", "net")),

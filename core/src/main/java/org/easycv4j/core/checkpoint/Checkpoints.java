@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,13 @@ public final class Checkpoints {
     public static final String MODEL = "model.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "state.json";
+    /** The {@code format} of every file of a checkpoint folder written by this trainer. */
+    public static final String FORMAT = "easycv4j-checkpoint-1";
+    /**
+     * Tests only: milliseconds to wait with the folder half written (the model file in place, nothing else), so
+     * that a test can signal or kill the process during a write. Not a setting.
+     */
+    static final String TEST_WRITE_DELAY = "easycv4j.test.checkpointWriteDelayMs";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeSpecialFloatingPointValues().create();
 
@@ -88,8 +97,9 @@ public final class Checkpoints {
         Files.createDirectories(parent);
         Path tmp = AtomicFiles.tempDirectory(parent, "." + target.getFileName() + ".");
         try {
-            Map<String, String> meta = Map.of("format", "easycv4j-checkpoint-1");
+            Map<String, String> meta = Map.of("format", FORMAT);
             SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);
+            testDelay();
             if (optimizer != null) {
                 Map<String, NDArray> all = new LinkedHashMap<>(optimizer.state());
                 all.putAll(extraState);
@@ -99,7 +109,7 @@ public final class Checkpoints {
                 SafeTensors.write(tmp.resolve(f.getKey()), f.getValue(), meta);
             }
             JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
-            json.addProperty("format", "easycv4j-checkpoint-1");
+            json.addProperty("format", FORMAT);
             json.addProperty("config", resolvedConfig);
             json.add("provenance", JsonParser.parseString(provenanceJson));
             AtomicFiles.write(tmp.resolve(STATE), GSON.toJson(json).getBytes(StandardCharsets.UTF_8));
@@ -116,19 +126,59 @@ public final class Checkpoints {
         }
     }
 
+    private static void testDelay() throws IOException {
+        long millis = Long.getLong(TEST_WRITE_DELAY, 0);
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing a checkpoint");
+        }
+    }
+
     /** The state sidecar of a checkpoint folder. */
     public static CheckpointState readState(Path checkpoint) throws IOException {
-        Path file = checkpoint.resolve(STATE);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(checkpoint + " is not a checkpoint folder (no " + STATE + ")");
-        }
-        return GSON.fromJson(Files.readString(file), CheckpointState.class);
+        return GSON.fromJson(readJson(checkpoint), CheckpointState.class);
     }
 
     /** The resolved configuration stored in a checkpoint. */
     public static String readConfig(Path checkpoint) throws IOException {
-        JsonObject json = JsonParser.parseString(Files.readString(checkpoint.resolve(STATE))).getAsJsonObject();
+        JsonObject json = readJson(checkpoint);
+        if (!json.has("config") || !json.get("config").isJsonPrimitive()) {
+            throw new IOException(checkpoint.resolve(STATE) + " holds no resolved config");
+        }
         return json.get("config").getAsString();
+    }
+
+    /**
+     * The state sidecar as JSON, refused with the file named when it is missing, not JSON, or not of
+     * {@link #FORMAT}: what every reader of a checkpoint folder checks first.
+     */
+    public static JsonObject readJson(Path checkpoint) throws IOException {
+        Path file = checkpoint.resolve(STATE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(checkpoint + " is not a checkpoint folder (no " + STATE + ")");
+        }
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(Files.readString(file));
+        } catch (JsonParseException | java.nio.charset.MalformedInputException e) {
+            // The parser's own words, without the wrapping class names and its second line (a link).
+            Throwable t = e;
+            while (t.getCause() != null) {
+                t = t.getCause();
+            }
+            throw new IOException(file + " is not JSON: " + String.valueOf(t.getMessage()).lines().findFirst().orElse(""));
+        }
+        if (!json.isJsonObject() || !json.getAsJsonObject().has("format")
+                || !FORMAT.equals(json.getAsJsonObject().get("format").getAsString())) {
+            throw new IOException(file + " is not the state of a checkpoint written by this trainer (no \"format\": \""
+                    + FORMAT + "\")");
+        }
+        return json.getAsJsonObject();
     }
 
     /** Loads the optimizer state of a checkpoint folder. */

@@ -29,6 +29,24 @@ public interface Collective extends AutoCloseable {
     /** Adds {@code values} over all ranks, in place (small arrays: counts, sums of losses). */
     void allReduceSumDoubles(double[] values);
 
+    /**
+     * Starts adding {@code values} over all ranks without waiting for the others (MPI_Iallreduce); the sums are in
+     * {@code values} once {@link PendingSum#await} returns. A rank that awaits it one step later, when every rank
+     * has long started its own, finds the sums there instead of waiting for the slowest rank now: no extra meeting
+     * point for the ranks. Every rank starts and awaits it at the same point of its sequence of collectives, and
+     * awaits it before leaving the job. This default reduces at once.
+     */
+    default PendingSum startSumDoubles(double[] values) {
+        allReduceSumDoubles(values);
+        return () -> values;
+    }
+
+    /** A reduction under way ({@link #startSumDoubles}). */
+    interface PendingSum {
+        /** Waits until the reduction is complete (once; later calls return at once) and returns the sums. */
+        double[] await();
+    }
+
     /** Copies rank {@code root}'s bytes of {@code buffer} (position 0 to limit) to every rank. */
     void broadcast(ByteBuffer buffer, int root);
 

@@ -53,6 +53,12 @@ public final class OpenMpi implements Collective {
 
         int MPI_Allreduce(Pointer send, Pointer recv, int count, Pointer datatype, Pointer op, Pointer comm);
 
+        int MPI_Iallreduce(Pointer send, Pointer recv, int count, Pointer datatype, Pointer op, Pointer comm,
+                PointerByReference request);
+
+        /** {@code status} null is Open MPI's {@code MPI_STATUS_IGNORE}. */
+        int MPI_Wait(PointerByReference request, Pointer status);
+
         int MPI_Bcast(Pointer buffer, int count, Pointer datatype, int root, Pointer comm);
 
         int MPI_Barrier(Pointer comm);
@@ -233,6 +239,32 @@ public final class OpenMpi implements Collective {
         check(watchdog.run("MPI_Allreduce", () -> api.MPI_Allreduce(IN_PLACE, p, values.length, doubleType, sum,
                 world)), "MPI_Allreduce");
         b.asDoubleBuffer().get(values);
+    }
+
+    @Override
+    public PendingSum startSumDoubles(double[] values) {
+        if (size == 1 || values.length == 0) {
+            return () -> values;
+        }
+        // Referenced by the pending sum until it completes: MPI writes the result into this memory.
+        ByteBuffer b = Collective.allocate(values.length * Double.BYTES);
+        b.asDoubleBuffer().put(values);
+        Pointer p = Native.getDirectBufferPointer(b);
+        PointerByReference request = new PointerByReference();
+        check(api.MPI_Iallreduce(IN_PLACE, p, values.length, doubleType, sum, world, request), "MPI_Iallreduce");
+        return new PendingSum() {
+            private boolean done;
+
+            @Override
+            public double[] await() {
+                if (!done) {
+                    check(watchdog.run("MPI_Wait", () -> api.MPI_Wait(request, null)), "MPI_Wait");
+                    b.asDoubleBuffer().get(values);
+                    done = true;
+                }
+                return values;
+            }
+        };
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.easycv4j.core.runner;
 
 import ai.djl.ndarray.NDArray;
+import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * A hook with training state of its own (the EMA weights): written into every checkpoint folder as
@@ -13,7 +15,7 @@ public interface CheckpointedHook extends Hook {
     /** The file name inside a checkpoint folder, e.g. {@code ema.safetensors}. */
     String checkpointFile();
 
-    /** The tensors to save now, by name. */
+    /** The tensors to save now, by name; an empty map writes no file. */
     Map<String, NDArray> checkpointTensors();
 
     /**
@@ -21,4 +23,14 @@ public interface CheckpointedHook extends Hook {
      * Called before {@code beforeRun}.
      */
     void restore(Map<String, NDArray> tensors);
+
+    /**
+     * Called instead of {@link #restore} when the checkpoint resumed from has no {@link #checkpointFile()}: by
+     * default a warning that the hook starts afresh; a hook that saves nothing when it has nothing to keep
+     * overrides it.
+     */
+    default void restoreAbsent(Path checkpoint) {
+        LoggerFactory.getLogger(getClass()).warn("{} has no {}: {} starts afresh from the resumed weights", checkpoint,
+                checkpointFile(), getClass().getSimpleName());
+    }
 }

@@ -41,6 +41,7 @@ public record Experiment(
         List<Spec<Hook>> customHooks,
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
+        boolean autoResume,
         Optional<LossScaleSettings> amp,
         MixedPrecision precision) {
 
@@ -174,6 +175,11 @@ public record Experiment(
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
             root.problem("resume_from", "set load_from (weights only) or resume_from (the whole state), not both");
         }
+        boolean autoResume = root.bool("auto_resume");
+        if (autoResume && resumeFrom.isPresent()) {
+            root.problem("auto_resume", "set resume_from (that checkpoint) or auto_resume (the newest in work_dir), "
+                    + "not both");
+        }
         MixedPrecision precision = root.has("fp16") ? MixedPrecision.FP16 : root.choice("amp", MixedPrecision.NONE);
         Optional<LossScaleSettings> amp = parseAmp(root, precision);
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
@@ -181,8 +187,8 @@ public record Experiment(
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, amp,
-                precision);
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, autoResume,
+                amp, precision);
     }
 
     /**

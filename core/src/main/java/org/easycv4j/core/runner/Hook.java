@@ -42,4 +42,11 @@ public interface Hook {
 
     /** After a validation pass with its metrics. */
     default void afterVal(RunContext context, Map<String, Double> metrics) {}
+
+    /**
+     * When a run stopped by a signal is about to write its resume checkpoint, on every rank at the same point:
+     * a {@link CheckpointedHook} whose state is spread over the ranks brings it to rank 0 here (collectives are
+     * allowed), since only rank 0's {@code checkpointTensors} are saved. {@code afterRun} follows as usual.
+     */
+    default void beforeStop(RunContext context) {}
 }

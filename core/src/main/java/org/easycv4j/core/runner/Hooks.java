@@ -48,6 +48,10 @@ public final class Hooks {
         each(h -> h.afterVal(c, metrics));
     }
 
+    public void beforeStop(RunContext c) {
+        each(h -> h.beforeStop(c));
+    }
+
     private void each(Consumer<Hook> call) {
         for (Hook h : hooks) {
             call.accept(h);

@@ -69,6 +69,8 @@ public final class Runner {
     private final Collective collective;
     /** Wall seconds of the run resumed from (its checkpoint's record), 0 for a fresh run. */
     private double resumedSeconds;
+    /** The checkpoint this run continues: resume_from, or auto_resume's choice. */
+    private Optional<Path> resume = Optional.empty();
 
     /**
      * @param experiment the checked experiment
@@ -93,19 +95,50 @@ public final class Runner {
         this.configFile = configFile;
     }
 
-    /** The result of a training run. */
-    public record TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics) {}
+    /**
+     * The result of a training run.
+     *
+     * @param stopped true when a stop signal ended it early, after its resume checkpoint was written
+     */
+    public record TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics, boolean stopped) {
+        public TrainResult(Path workDir, long iterations, Map<String, Double> lastMetrics) {
+            this(workDir, iterations, lastMetrics, false);
+        }
+    }
 
     private record EvalParts(Dataset dataset, List<Evaluator> evaluators) {}
 
     /**
-     * Trains, starting from {@code resume_from} or {@code load_from} when set. With {@code dryRun} every
-     * component is built, the model initialized and the parameter groups written, then it stops.
+     * Trains, starting from {@code resume_from}, the newest checkpoint of the work dir ({@code auto_resume}) or
+     * {@code load_from} when set. With {@code dryRun} every component is built, the model initialized and the
+     * parameter groups written, then it stops. While it trains, SIGTERM and SIGUSR1 stop it at the next iteration
+     * boundary with a resume checkpoint ({@link StopSignals}; the result says {@code stopped}).
      */
     public TrainResult train(boolean dryRun) throws IOException {
+        if (dryRun) {
+            return trainOrCheck(true);
+        }
+        // From the start, not only once the loop runs: a signal while the data and model are set up ends the run
+        // at its first boundary, with the same exit status, instead of killing the JVM.
+        try (StopSignals.Installed signals = StopSignals.process().install()) {
+            return trainOrCheck(false);
+        }
+    }
+
+    private TrainResult trainOrCheck(boolean dryRun) throws IOException {
         Path workDir = experiment.workDir();
         Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
         RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());
+        resume = experiment.resumeFrom();
+        if (experiment.autoResume()) {
+            Optional<AutoResume.Choice> auto = autoResume(workDir);
+            if (auto.isPresent() && auto.get().state().epoch() >= experiment.totalEpochs()) {
+                LOG.info("auto_resume: {} completed total_epochs = {} already: nothing left to train",
+                        auto.get().checkpoint(), experiment.totalEpochs());
+                return new TrainResult(workDir, 0, auto.get().state().metrics());
+            }
+            resume = auto.map(AutoResume.Choice::checkpoint);
+        }
         String provenance = collective.isRoot() ? writeRunRecords(workDir, origin) : "";
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         TorchEngine engine = TorchEngine.current();
@@ -155,7 +188,7 @@ public final class Runner {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, manager);
-            if (experiment.resumeFrom().isEmpty()) {
+            if (resume.isEmpty()) {
                 // Before the dry-run exit too: a pretrained file that does not fit fails the check, not the run.
                 model.afterInitialize(manager);
             }
@@ -197,18 +230,24 @@ public final class Runner {
                             + "slower than float32; mixed precision pays off on GPUs", device);
                 }
             }
-            int startEpoch = restore(model, params, optimizer, scaler, stateful(hooks), manager);
+            int globalBatch = batchSize * collective.size();
+            TrainLoop.Position start = restore(model, params, optimizer, scaler, stateful(hooks), manager,
+                    loader.batchesPerEpoch(), globalBatch);
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
             context.setCollective(collective);
             context.setLossScaler(scaler);
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
+            CheckpointHook checkpoints = null;
             if (collective.isRoot()) {
                 hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
-                hooks.add(new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
+                checkpoints = new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
                         experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
-                        experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds));
+                        experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds).globalBatch(globalBatch);
+                hooks.add(checkpoints);
             }
+            TrainLoop.StopCheckpoint stopCheckpoint = checkpoints == null ? (c, e, i) -> {}
+                    : checkpoints::saveForStop;
             List<DataLoader> valLoaders = new ArrayList<>();
             try (GradientOps ops = GradientOps.forEngine(manager)) {
                 if (!evals.isEmpty()) {
@@ -222,21 +261,75 @@ public final class Runner {
                 sync.broadcastWeights(manager);
                 TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, sync, loader, hookList,
                         experiment.optimizerConfig(), experiment.seed());
+                loop.stoppable(StopSignals.process(), stopCheckpoint);
+                TrainLoop.Outcome outcome;
                 hookList.beforeRun(context);
                 try {
-                    loop.run(context, startEpoch);
+                    outcome = loop.run(context, start);
                 } finally {
                     hookList.afterRun(context);
                 }
+                long startIter = (long) start.epoch() * context.itersPerEpoch() + start.epochIter();
+                if (outcome == TrainLoop.Outcome.STOPPED) {
+                    TrainLoop.Position at = loop.stoppedAt();
+                    long done = (long) at.epoch() * context.itersPerEpoch() + at.epochIter() - startIter;
+                    return new TrainResult(workDir, done, context.valMetrics(), true);
+                }
+                return new TrainResult(workDir, context.maxIters() - startIter, context.valMetrics());
             } finally {
                 optimizer.close();
                 for (DataLoader l : valLoaders) {
                     l.close();
                 }
             }
-            return new TrainResult(workDir, context.maxIters() - (long) startEpoch * context.itersPerEpoch(),
-                    context.valMetrics());
         }
+    }
+
+    /**
+     * The checkpoint {@code auto_resume} continues from. Rank 0 looks and tells the others, so that every rank
+     * resumes the same one (or fails with the same line) even when their views of a shared file system differ.
+     */
+    private Optional<AutoResume.Choice> autoResume(Path workDir) throws IOException {
+        String decision = "";
+        if (collective.isRoot()) {
+            try {
+                decision = AutoResume.find(workDir, resolved).map(c -> "R" + c.checkpoint()).orElse("N");
+            } catch (IllegalArgumentException e) {
+                decision = "E" + e.getMessage();
+            }
+        }
+        decision = broadcastString(decision);
+        if (decision.startsWith("E")) {
+            throw new IllegalArgumentException(decision.substring(1));
+        }
+        if (decision.equals("N")) {
+            LOG.info("auto_resume: no checkpoint in {}: starting afresh", workDir);
+            return Optional.empty();
+        }
+        Path checkpoint = Path.of(decision.substring(1));
+        CheckpointState state = Checkpoints.readState(checkpoint);
+        LOG.info("auto_resume: continuing from {} ({}), the newest checkpoint in {}", checkpoint, state.position(),
+                workDir);
+        return Optional.of(new AutoResume.Choice(checkpoint, state));
+    }
+
+    private String broadcastString(String s) {
+        if (collective.size() == 1) {
+            return s;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer length = Collective.allocate(Integer.BYTES);
+        length.putInt(0, bytes.length);
+        collective.broadcast(length, 0);
+        java.nio.ByteBuffer content = Collective.allocate(Math.max(1, length.getInt(0)));
+        if (collective.isRoot()) {
+            content.put(bytes).flip();
+        }
+        content.limit(Math.max(1, length.getInt(0)));
+        collective.broadcast(content, 0);
+        byte[] out = new byte[length.getInt(0)];
+        content.get(0, out);
+        return new String(out, StandardCharsets.UTF_8);
     }
 
     /** The configured device; in a job with several ranks on GPUs, the GPU of this process's local rank. */
@@ -325,15 +418,18 @@ public final class Runner {
         return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
     }
 
-    /** Applies resume_from or load_from; returns the epoch to start at. */
-    private int restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer,
-            Optional<LossScaler> scaler, List<CheckpointedHook> stateful, NDManager manager) throws IOException {
-        Optional<Path> resume = experiment.resumeFrom();
+    /** Applies resume_from (or auto_resume's choice) or load_from; returns where training starts. */
+    private TrainLoop.Position restore(TaskModel model, List<NamedParameter> params, Optimizer optimizer,
+            Optional<LossScaler> scaler, List<CheckpointedHook> stateful, NDManager manager, int batchesPerEpoch,
+            int globalBatch) throws IOException {
         if (resume.isPresent()) {
             CheckpointState state = Checkpoints.readState(resume.get());
             if (state.epoch() >= experiment.totalEpochs()) {
                 throw new IllegalArgumentException(resume.get() + " already completed " + state.epoch()
                         + " epochs; total_epochs = " + experiment.totalEpochs() + " leaves nothing to train");
+            }
+            if (state.midEpoch()) {
+                requireSameBatches(resume.get(), state, batchesPerEpoch, globalBatch);
             }
             WeightLoader.load(resume.get(), params, NameMapping.IDENTITY, LoadPolicy.STRICT, manager);
             Checkpoints.loadOptimizer(resume.get(), optimizer, scaler, state.optimizerSteps(), manager);
@@ -342,20 +438,43 @@ public final class Runner {
                 if (Files.isRegularFile(file)) {
                     h.restore(SafeTensors.read(file, manager));
                 } else {
-                    LOG.warn("{} has no {}: {} starts afresh from the resumed weights", resume.get(),
-                            h.checkpointFile(), h.getClass().getSimpleName());
+                    h.restoreAbsent(resume.get());
                 }
             }
-            LOG.info("resumed from {} at epoch {} (iteration {})", resume.get(), state.epoch() + 1, state.iter());
+            LOG.info("resumed from {} at {} (iteration {})", resume.get(), state.position(), state.iter());
             resumedSeconds = state.trainSeconds();
-            return state.epoch();
+            return new TrainLoop.Position(state.epoch(), state.epochIter());
         }
         if (experiment.loadFrom().isPresent()) {
             LoadReport report = WeightLoader.load(experiment.loadFrom().get(), params, model.nameMapping(),
                     LoadPolicy.STRICT, manager);
             LOG.info("load_from {}: {}", experiment.loadFrom().get(), report.summary());
         }
-        return 0;
+        return TrainLoop.Position.START;
+    }
+
+    /**
+     * A mid-epoch checkpoint continues the same epoch order at the same batch: each iteration must cover the same
+     * images, so the global batch ({@code imgs_per_gpu x ranks}) and the batches per epoch must be the checkpoint's.
+     * The world size may differ (2 ranks of 32 continue 1 process of 64 and vice versa).
+     */
+    private void requireSameBatches(Path checkpoint, CheckpointState state, int batchesPerEpoch, int globalBatch) {
+        int ranks = collective.size();
+        if (state.globalBatch() != globalBatch) {
+            String hint = state.globalBatch() % ranks == 0
+                    ? "set data.imgs_per_gpu = " + state.globalBatch() / ranks + " for " + ranks + " rank(s)"
+                    : "run it on a number of ranks that divides " + state.globalBatch();
+            throw new IllegalArgumentException(checkpoint + " was written mid-epoch (" + state.position() + ") with "
+                    + state.globalBatch() + " images per iteration (" + state.worldSize() + " rank(s) x "
+                    + state.globalBatch() / Math.max(1, state.worldSize()) + "); this run has " + globalBatch + " ("
+                    + ranks + " x " + globalBatch / ranks + "): a mid-epoch checkpoint continues only with the same "
+                    + "images per iteration; " + hint + ", or resume from an epoch checkpoint");
+        }
+        if (state.epochBatches() != batchesPerEpoch) {
+            throw new IllegalArgumentException(checkpoint + " was written mid-epoch (" + state.position() + ") by a run "
+                    + "with " + state.epochBatches() + " batches per epoch; this run has " + batchesPerEpoch
+                    + " (another training set or drop_last): resume from an epoch checkpoint");
+        }
     }
 
     /** Writes {@code config.resolved.conf} and {@code provenance.json} into the work dir; returns the latter. */

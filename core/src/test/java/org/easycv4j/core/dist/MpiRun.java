@@ -65,6 +65,20 @@ public final class MpiRun {
         return cmd;
     }
 
+    /** The java process of rank {@code rank} under {@code mpirun}, told by its {@code OMPI_COMM_WORLD_RANK}. */
+    public static java.util.Optional<ProcessHandle> rankProcess(Process mpirun, int rank) {
+        return mpirun.descendants().filter(p -> {
+            try {
+                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"),
+                        StandardCharsets.ISO_8859_1);
+                return p.info().command().map(c -> c.endsWith("java")).orElse(false)
+                        && env.contains("\0OMPI_COMM_WORLD_RANK=" + rank + "\0");
+            } catch (IOException e) {
+                return false;
+            }
+        }).findFirst();
+    }
+
     /** Runs {@code command} under {@code mpirun -np ranks} in {@code dir}; kills everything after {@code limit}. */
     public static Result run(int ranks, List<String> command, Path dir, Duration limit) throws IOException,
             InterruptedException {

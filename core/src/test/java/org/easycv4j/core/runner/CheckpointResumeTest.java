@@ -17,6 +17,8 @@ import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.runner.hooks.CheckpointHook;
+import org.easycv4j.core.runner.hooks.EmaHook;
+import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,5 +94,100 @@ class CheckpointResumeTest {
                 () -> runner(dir.resolve("x"), "model.in_features=3", "vars.features=3",
                         "load_from=\"" + dir.resolve("epoch_2") + "\"").train(false));
         assertTrue(wrong.getMessage().contains("weight has shape"), wrong.getMessage());
+    }
+
+    private static void assertSameTensors(Path a, Path b, String file) throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> wa = SafeTensors.read(a.resolve(file), m);
+            Map<String, NDArray> wb = SafeTensors.read(b.resolve(file), m);
+            assertEquals(wa.keySet(), wb.keySet());
+            for (String k : wa.keySet()) {
+                assertTrue(wa.get(k).contentEquals(wb.get(k)), file + " " + k);
+            }
+        }
+    }
+
+    /**
+     * 4 batches per epoch, a log line every 3: stopped after batch 2 of epoch 2 (iteration 6), the checkpoint holds
+     * the model, AdamW's state, the EMA and the log line's 2 losses so far; auto_resume continues at batch 3 of
+     * the same epoch, and every logged loss, the final weights and the final EMA are the uninterrupted run's.
+     */
+    @Test
+    void aRunStoppedMidEpochResumesThereExactly(@TempDir Path dir) throws Exception {
+        String ema = "{type=EMAHook, decay=0.9, warmup_iters=0}";
+        Path full = dir.resolve("full");
+        runner(full, "total_epochs=4", "log_config.interval=3", "custom_hooks=[" + ema + "]").train(false);
+        Path part = dir.resolve("part");
+        Runner.TrainResult stopped = runner(part, "total_epochs=4", "log_config.interval=3",
+                "custom_hooks=[" + ema + ", {type=TestStopAt, iter=5}]").train(false);
+        assertTrue(stopped.stopped());
+        assertEquals(6, stopped.iterations());
+        Path ckpt = part.resolve("iter_6");
+        CheckpointState state = Checkpoints.readState(ckpt);
+        assertEquals(List.of(1, 6L, 6L, 2, 4, 16, 1), List.of(state.epoch(), state.iter(), state.optimizerSteps(),
+                state.epochIter(), state.epochBatches(), state.globalBatch(), state.worldSize()));
+        assertEquals("iter_6", Files.readString(part.resolve(CheckpointHook.LATEST)));
+        for (String f : List.of(Checkpoints.MODEL, Checkpoints.OPTIMIZER, EmaHook.FILE, TextLoggerHook.FILE)) {
+            assertTrue(Files.isRegularFile(ckpt.resolve(f)), f);
+        }
+        assertEquals(2, losses(part).size(), "lines after batches 3 and 4 of epoch 1; the next one is pending");
+
+        Runner.TrainResult resumed = runner(part, "total_epochs=4", "log_config.interval=3",
+                "custom_hooks=[" + ema + "]", "auto_resume=true").train(false);
+        assertFalse(resumed.stopped());
+        assertEquals(10, resumed.iterations());
+        assertEquals(losses(full), losses(part), "every logged loss equals the uninterrupted run's");
+        assertSameTensors(full.resolve("epoch_4"), part.resolve("epoch_4"), Checkpoints.MODEL);
+        assertSameTensors(full.resolve("epoch_4"), part.resolve("epoch_4"), Checkpoints.OPTIMIZER);
+        assertSameTensors(full.resolve("epoch_4"), part.resolve("epoch_4"), EmaHook.FILE);
+        assertFalse(Files.exists(ckpt), "the resume point is removed once a later checkpoint is complete");
+        assertFalse(Files.exists(part.resolve("epoch_4").resolve(TextLoggerHook.FILE)),
+                "an epoch checkpoint falls on a log line: nothing pending to keep");
+    }
+
+    /** Stopped right after the last batch of epoch 1, before its end: the resumed run evaluates and saves epoch 1. */
+    @Test
+    void aRunStoppedAfterTheLastBatchOfAnEpochResumesAtItsEnd(@TempDir Path dir) throws Exception {
+        Path full = dir.resolve("full");
+        runner(full, "total_epochs=2").train(false);
+        Path part = dir.resolve("part");
+        assertTrue(runner(part, "total_epochs=2", "custom_hooks=[{type=TestStopAt, iter=3}]").train(false).stopped());
+        assertFalse(Files.exists(part.resolve("epoch_1")));
+        CheckpointState state = Checkpoints.readState(part.resolve("iter_4"));
+        assertEquals(List.of(0, 4), List.of(state.epoch(), state.epochIter()));
+        runner(part, "total_epochs=2", "auto_resume=true").train(false);
+        assertFalse(Files.exists(part.resolve("iter_4")), "epoch_1 holds the same state");
+        assertEquals(losses(full), losses(part));
+        assertSameTensors(full.resolve("epoch_1"), part.resolve("epoch_1"), Checkpoints.MODEL);
+        assertSameTensors(full.resolve("epoch_2"), part.resolve("epoch_2"), Checkpoints.MODEL);
+    }
+
+    @Test
+    void autoResumeStartsAfreshExtendsAFinishedRunAndRefusesAnotherConfiguration(@TempDir Path dir) throws Exception {
+        assertEquals(4, runner(dir, "total_epochs=1", "auto_resume=true").train(false).iterations(), "fresh");
+        assertEquals(0, runner(dir, "total_epochs=1", "auto_resume=true").train(false).iterations(),
+                "finished: nothing left to train");
+        assertEquals(4, losses(dir).size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> runner(dir, "total_epochs=2", "optimizer.lr=0.01", "auto_resume=true").train(false));
+        assertEquals("auto_resume: " + dir.resolve("epoch_1") + " was written by another configuration "
+                + "(optimizer.lr: 0.05 there, 0.01 here); use another work_dir, or pass it as resume_from to continue "
+                + "it with this configuration", e.getMessage());
+        // total_epochs may grow: the run is extended.
+        assertEquals(4, runner(dir, "total_epochs=2", "auto_resume=true").train(false).iterations());
+        assertEquals("epoch_2", Files.readString(dir.resolve(CheckpointHook.LATEST)));
+    }
+
+    @Test
+    void aMidEpochCheckpointNeedsTheSameImagesPerIteration(@TempDir Path dir) throws Exception {
+        assertTrue(runner(dir, "total_epochs=2", "custom_hooks=[{type=TestStopAt, iter=5}]").train(false).stopped());
+        Path ckpt = dir.resolve("iter_6");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> runner(dir.resolve("other"), "total_epochs=2", "data.imgs_per_gpu=8",
+                        "resume_from=\"" + ckpt + "\"").train(false));
+        assertEquals(ckpt + " was written mid-epoch (epoch 2, batch 2 of 4) with 16 images per iteration (1 rank(s) x "
+                + "16); this run has 8 (1 x 8): a mid-epoch checkpoint continues only with the same images per "
+                + "iteration; set data.imgs_per_gpu = 16 for 1 rank(s), or resume from an epoch checkpoint",
+                e.getMessage());
     }
 }

@@ -22,6 +22,9 @@ import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.StopSignals;
 
 /**
  * Test-only components registered by a test-only Guice module, the way a user's jar registers its own:
@@ -32,6 +35,35 @@ public final class TestComponents extends AbstractModule {
     protected void configure() {
         Registrations.of(binder(), CoreKinds.MODEL).add("TestLinear", LinearFactory.class);
         Registrations.of(binder(), CoreKinds.DATASET).add("TestRegression", RegressionFactory.class);
+        Registrations.of(binder(), CoreKinds.HOOK).add("TestStopAt", StopAtFactory.class);
+    }
+
+    /** {@code type = TestStopAt, iter = N}: requests a stop after global iteration N, as a signal would. */
+    public record StopAtSettings(long iter) {}
+
+    /** Factory of {@link StopAtSettings} hooks. */
+    public static final class StopAtFactory implements ComponentFactory<StopAtSettings, Hook> {
+        @Override
+        public String description() {
+            return "requests a stop after an iteration (tests)";
+        }
+
+        @Override
+        public StopAtSettings settings(ConfigNode node) {
+            return new StopAtSettings(node.longValue("iter"));
+        }
+
+        @Override
+        public Hook create(StopAtSettings s, BuildContext context) {
+            return new Hook() {
+                @Override
+                public void afterIter(RunContext c) {
+                    if (c.iter() == s.iter()) {
+                        StopSignals.process().request("TestStopAt " + s.iter());
+                    }
+                }
+            };
+        }
     }
 
     /** {@code type = TestLinear, in_features = 4}: y = w·x + b with a mean-squared-error loss. */
@@ -118,8 +150,13 @@ public final class TestComponents extends AbstractModule {
 
                         @Override
                         public Iterator<Batch> epoch(int epoch, NDManager manager) {
+                            return epoch(epoch, manager, 0);
+                        }
+
+                        @Override
+                        public Iterator<Batch> epoch(int epoch, NDManager manager, int first) {
                             return new Iterator<>() {
-                                int next;
+                                int next = first;
 
                                 @Override
                                 public boolean hasNext() {

@@ -64,14 +64,23 @@ public final class ImageLoader implements DataLoader {
     }
 
     @Override
-    public synchronized Iterator<Batch> epoch(int epoch, NDManager manager) {
+    public Iterator<Batch> epoch(int epoch, NDManager manager) {
+        return epoch(epoch, manager, 0);
+    }
+
+    /** Batch b depends only on (seed, epoch, b): the skipped batches are neither read nor decoded. */
+    @Override
+    public synchronized Iterator<Batch> epoch(int epoch, NDManager manager, int first) {
         if (closed) {
             throw new IllegalStateException("the loader is closed");
+        }
+        if (first < 0 || first > order.batches()) {
+            throw new IllegalArgumentException("batch " + first + " is not in [0, " + order.batches() + "]");
         }
         if (current != null) {
             current.abandon();
         }
-        current = new EpochIterator(epoch, manager, order.indices(epoch));
+        current = new EpochIterator(epoch, manager, order.indices(epoch), first);
         return current;
     }
 
@@ -111,9 +120,11 @@ public final class ImageLoader implements DataLoader {
         private int submitted;
         private int returned;
 
-        EpochIterator(int epoch, NDManager manager, int[] indices) {
+        EpochIterator(int epoch, NDManager manager, int[] indices, int first) {
             this.epoch = epoch;
             this.indices = indices;
+            this.submitted = first;
+            this.returned = first;
             this.uint8 = dataset.engineNormalizes(manager.getDevice());
             this.arrays = new BatchArrays(dataset, manager, uint8);
             topUp();

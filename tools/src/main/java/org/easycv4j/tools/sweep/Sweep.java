@@ -74,6 +74,7 @@ public final class Sweep {
     private final PrintStream log;
     private final List<Long> thenSeeds;
     private final Collective collective;
+    private boolean stopped;
 
     /**
      * @param thenKey the key of a {@code --then} config that receives the main run's final checkpoint
@@ -121,6 +122,9 @@ public final class Sweep {
             for (Stage s : then) {
                 for (long seed : thenSeeds.isEmpty() ? List.of(p.seed()) : thenSeeds) {
                     String name = thenName(s, seed);
+                    if (stopped) {
+                        break;
+                    }
                     if (ckpt.isEmpty()) {
                         results.put(name, new Result("skipped", 0, Map.of(), main.name() + " did not finish", false));
                         continue;
@@ -136,8 +140,17 @@ public final class Sweep {
             if (collective.rank() == 0) {
                 writeSummaries(rows);
             }
+            if (stopped) {
+                log.println("stopped by a signal: run the same command again to continue");
+                break;
+            }
         }
         return rows;
+    }
+
+    /** True when a stop signal ended a stage (its checkpoint written); the stages after it did not run. */
+    public boolean stopped() {
+        return stopped;
     }
 
     /** The newest checkpoint folder of a finished work dir. */
@@ -180,8 +193,14 @@ public final class Sweep {
             }
             if (!done) {
                 log.println(label + ": " + stage.config() + " " + String.join(" ", overrides));
-                new Runner(loaded.experiment(), loaded.config(), commandLine, stage.config(), collective)
-                        .train(false);
+                Runner.TrainResult trained = new Runner(loaded.experiment(), loaded.config(), commandLine,
+                        stage.config(), collective).train(false);
+                if (trained.stopped()) {
+                    // No result file: the next sweep resumes this stage from the checkpoint the stop wrote.
+                    stopped = true;
+                    log.println(label + ": stopped by a signal after " + trained.iterations() + " iterations");
+                    return new Result("stopped", before + seconds(t0), Map.of(), "stopped by a signal", false);
+                }
             }
             result = new Result("ok", before + seconds(t0), finalMetrics(dir), null, false);
             log.println(label + ": ok in " + Math.round(result.wallSeconds()) + " s " + result.metrics());

@@ -81,11 +81,16 @@ public final class SyntheticClassification implements Dataset {
 
             @Override
             public Iterator<Batch> epoch(int epoch, NDManager manager) {
+                return epoch(epoch, manager, 0);
+            }
+
+            @Override
+            public Iterator<Batch> epoch(int epoch, NDManager manager, int first) {
                 int[] order = shard(epoch);
                 int batches = batchesPerEpoch();
                 int dim = settings.sampleSize();
                 return new Iterator<>() {
-                    private int next;
+                    private int next = first;
 
                     @Override
                     public boolean hasNext() {

@@ -1,5 +1,6 @@
 package org.easycv4j.core.runner.hooks;
 
+import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -29,10 +32,15 @@ import org.slf4j.LoggerFactory;
  * Saves {@code epoch_N} every {@code interval} epochs and at the end, keeps the last {@code maxKeep}, and
  * tracks the best validation metric as {@code best_<metric>_epoch_N}. A failed write stops the run: a
  * training that cannot save is not worth continuing. {@code latest_checkpoint} names the newest folder.
+ *
+ * <p>A run stopped by a signal saves {@code iter_N} (N iterations done, possibly mid-epoch) through
+ * {@link #saveForStop}; such a resume point is deleted once a later checkpoint is complete and named by
+ * {@code latest_checkpoint}, so preemptions do not pile up copies of the model.
  */
 public final class CheckpointHook implements Hook {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointHook.class);
     private static final Pattern EPOCH = Pattern.compile("epoch_(\\d+)");
+    private static final Pattern ITER = Pattern.compile("iter_(\\d+)");
     /** The file naming the newest checkpoint folder. */
     public static final String LATEST = "latest_checkpoint";
 
@@ -49,6 +57,9 @@ public final class CheckpointHook implements Hook {
     private boolean trained;
     private final long clockStart = System.nanoTime();
     private double secondsBefore;
+    private int globalBatch;
+    private Path lastSaved;
+    private long lastSavedIter = -1;
 
     /**
      * @param bestMetric the validation metric to maximize (e.g. {@code top1}); empty: no best tracking
@@ -77,6 +88,17 @@ public final class CheckpointHook implements Hook {
         return this;
     }
 
+    /** Images per iteration over all ranks, recorded in each checkpoint (a mid-epoch resume needs the same). */
+    public CheckpointHook globalBatch(int images) {
+        this.globalBatch = images;
+        return this;
+    }
+
+    /** The folder name of the resume point after {@code iterations} iterations. */
+    public static String stopFolder(long iterations) {
+        return "iter_" + iterations;
+    }
+
     @Override
     public boolean rootOnly() {
         return true;
@@ -99,11 +121,40 @@ public final class CheckpointHook implements Hook {
             return;
         }
         Path dir = c.workDir().resolve("epoch_" + done);
-        save(c, dir);
+        long iterations = (long) done * c.itersPerEpoch();
+        save(c, dir, done, iterations, 0);
         LOG.info("saved checkpoint {}", dir);
+        makeLatest(c, dir, iterations);
+    }
+
+    /**
+     * Saves the state after {@code epochIter} batches of {@code epoch} as {@code iter_N} and names it in
+     * {@code latest_checkpoint}; when the newest checkpoint already holds that state (an epoch checkpoint just
+     * written), it only says so. Returns the folder.
+     */
+    public Path saveForStop(RunContext c, int epoch, int epochIter) {
+        long iterations = (long) epoch * c.itersPerEpoch() + epochIter;
+        if (lastSaved != null && lastSavedIter == iterations) {
+            LOG.warn("checkpoint {} already holds this state: resume from it", lastSaved);
+            return lastSaved;
+        }
+        Path dir = c.workDir().resolve(stopFolder(iterations));
+        long t0 = System.nanoTime();
+        save(c, dir, epoch, iterations, epochIter);
+        makeLatest(c, dir, iterations);
+        LOG.warn("saved checkpoint {} ({} iterations, batch {} of {} in epoch {}) in {} s", dir, iterations, epochIter,
+                c.itersPerEpoch(), epoch + 1, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        return dir;
+    }
+
+    /** Points {@code latest_checkpoint} at {@code dir}, then removes what it supersedes. */
+    private void makeLatest(RunContext c, Path dir, long iterations) {
         try {
             AtomicFiles.write(c.workDir().resolve(LATEST), dir.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            lastSaved = dir;
+            lastSavedIter = iterations;
             prune(c.workDir());
+            pruneStopped(c.workDir(), dir, iterations);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update checkpoints in " + c.workDir(), e);
         }
@@ -130,7 +181,7 @@ public final class CheckpointHook implements Hook {
         if (Files.exists(dir)) {
             return;
         }
-        save(c, dir);
+        save(c, dir, c.epoch() + 1, c.iter() + 1, 0);
         try {
             if (bestDir != null) {
                 Checkpoints.deleteTree(bestDir);
@@ -142,12 +193,18 @@ public final class CheckpointHook implements Hook {
         LOG.info("new best {} = {}: saved {}", bestMetric.get(), v, dir);
     }
 
-    private void save(RunContext c, Path dir) {
-        CheckpointState state = new CheckpointState(c.epoch() + 1, c.iter() + 1, c.optimizer().steps(), seed,
-                c.valMetrics(), secondsBefore + (System.nanoTime() - clockStart) / 1e9);
+    private void save(RunContext c, Path dir, int epoch, long iterations, int epochIter) {
+        CheckpointState state = new CheckpointState(epoch, iterations, c.optimizer().steps(), seed,
+                c.valMetrics(), secondsBefore + (System.nanoTime() - clockStart) / 1e9, epochIter, c.itersPerEpoch(),
+                globalBatch, c.collective().size());
         try {
-            Map<String, Map<String, ai.djl.ndarray.NDArray>> files = new java.util.LinkedHashMap<>();
-            stateful.forEach(h -> files.put(h.checkpointFile(), h.checkpointTensors()));
+            Map<String, Map<String, NDArray>> files = new LinkedHashMap<>();
+            for (CheckpointedHook h : stateful) {
+                Map<String, NDArray> tensors = h.checkpointTensors();
+                if (!tensors.isEmpty()) {
+                    files.put(h.checkpointFile(), tensors);
+                }
+            }
             Checkpoints.save(dir, params, c.optimizer(),
                     c.lossScaler().map(LossScaler::state).orElse(Map.of()), files,
                     state, resolvedConfig, provenance);
@@ -172,6 +229,23 @@ public final class CheckpointHook implements Hook {
         epochs.sort(Comparator.comparingInt(CheckpointHook::epochOf));
         for (int i = 0; i < epochs.size() - maxKeep; i++) {
             Checkpoints.deleteTree(epochs.get(i));
+        }
+    }
+
+    /**
+     * Deletes the resume points of stopped runs that {@code written} (after {@code iterations} iterations) supersedes:
+     * those of no more iterations (an {@code epoch_N} written at the end of an epoch whose last batch a stop came
+     * right after holds the same state).
+     */
+    private static void pruneStopped(Path workDir, Path written, long iterations) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, "iter_*")) {
+            for (Path p : ds) {
+                Matcher m = ITER.matcher(p.getFileName().toString());
+                if (Files.isDirectory(p) && m.matches() && Long.parseLong(m.group(1)) <= iterations
+                        && !p.getFileName().equals(written.getFileName())) {
+                    Checkpoints.deleteTree(p);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.easycv4j.core.runner.hooks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
@@ -15,7 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.util.Durations;
 import org.easycv4j.core.util.ProcessMemory;
@@ -27,14 +28,21 @@ import org.slf4j.LoggerFactory;
  * time, data_time, memory and ETA, to the console and {@code WORK_DIR/train.log}, and the same record as a
  * JSON line in {@code WORK_DIR/metrics.jsonl}; validation metrics likewise. The loss is summed on the
  * device and read once per interval.
+ *
+ * <p>A run stopped between two log lines keeps the sums of the lines' iterations done so far in its checkpoint
+ * ({@link #FILE}, each rank's own), so that the resumed run's next line is the uninterrupted run's.
  */
-public final class TextLoggerHook implements Hook {
+public final class TextLoggerHook implements CheckpointedHook {
     private static final Logger LOG = LoggerFactory.getLogger(TextLoggerHook.class);
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
             .create();
     /** File names inside the work dir. */
     public static final String TEXT_LOG = "train.log";
     public static final String JSON_LOG = "metrics.jsonl";
+    /** The file of a stopped run's checkpoint with the partial sums of the next log line. */
+    public static final String FILE = "text_logger.safetensors";
+    private static final String LOSS_SUMS = "loss_sums";
+    private static final String COUNTERS = "counters";
 
     private final int ownInterval;
     private BufferedWriter text;
@@ -43,6 +51,10 @@ public final class TextLoggerHook implements Hook {
     private int count;
     private long timeSum;
     private long dataSum;
+    private NDManager manager;
+    /** Every rank's loss sum since the last line, gathered when the run stops. */
+    private float[] gathered;
+    private Map<String, NDArray> restored;
 
     /** @param interval iterations between lines; 0 takes {@code log_config.interval} */
     public TextLoggerHook(int interval) {
@@ -56,7 +68,11 @@ public final class TextLoggerHook implements Hook {
 
     @Override
     public void beforeRun(RunContext c) {
+        manager = c.manager();
         lossSum = c.manager().zeros(new Shape(), DataType.FLOAT32);
+        if (restored != null) {
+            resume(c);
+        }
         if (!c.collective().isRoot()) {
             return; // other ranks only add their losses to rank 0's line
         }
@@ -139,6 +155,69 @@ public final class TextLoggerHook implements Hook {
         metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, "%s: %.4f, ", k, v)));
         write(c, line.substring(0, Math.max(0, line.length() - 2)), rec);
     }
+
+    /** The partial line of the run resumed from: each rank its own sum, or rank 0 all of them on another world size. */
+    private void resume(RunContext c) {
+        float[] sums = restored.get(LOSS_SUMS).toFloatArray();
+        double[] counters = restored.get(COUNTERS).toDoubleArray();
+        restored.values().forEach(NDArray::close);
+        restored = null;
+        float mine = 0;
+        if (sums.length == c.collective().size()) {
+            mine = sums[c.collective().rank()];
+        } else if (c.collective().isRoot()) {
+            // Another world size: the line's mean only needs the total, to float rounding.
+            for (float v : sums) {
+                mine += v * c.collective().size() / (float) sums.length;
+            }
+        }
+        lossSum.addi(c.manager().create(mine));
+        count = (int) counters[0];
+        timeSum = (long) counters[1];
+        dataSum = (long) counters[2];
+    }
+
+    @Override
+    public void beforeStop(RunContext c) {
+        int ranks = c.collective().size();
+        double[] all = new double[ranks];
+        all[c.collective().rank()] = count == 0 ? 0 : lossSum.getFloat();
+        c.collective().allReduceSumDoubles(all);
+        gathered = new float[ranks];
+        for (int r = 0; r < ranks; r++) {
+            gathered[r] = (float) all[r];
+        }
+    }
+
+    @Override
+    public String checkpointFile() {
+        return FILE;
+    }
+
+    /** Nothing at a log line (every epoch checkpoint); a stopped run's partial sums otherwise. */
+    @Override
+    public Map<String, NDArray> checkpointTensors() {
+        if (count == 0) {
+            return Map.of();
+        }
+        float[] sums = gathered != null ? gathered : new float[] {lossSum.getFloat()};
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        out.put(LOSS_SUMS, manager.create(sums));
+        out.put(COUNTERS, manager.create(new double[] {count, timeSum, dataSum}));
+        return out;
+    }
+
+    @Override
+    public void restore(Map<String, NDArray> tensors) {
+        if (!tensors.containsKey(LOSS_SUMS) || !tensors.containsKey(COUNTERS)) {
+            throw new IllegalStateException("the checkpoint's " + FILE + " lacks " + LOSS_SUMS + " or " + COUNTERS);
+        }
+        restored = new LinkedHashMap<>(tensors);
+    }
+
+    /** A checkpoint written at a log line (every epoch checkpoint) has nothing to restore. */
+    @Override
+    public void restoreAbsent(Path checkpoint) {}
 
     @Override
     public void afterRun(RunContext c) {

@@ -1,0 +1,102 @@
+package org.easycv4j.tools;
+
+import com.google.inject.AbstractModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.registry.CoreKinds;
+import org.easycv4j.core.registry.PluginModule;
+import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.StopSignals;
+
+/**
+ * Tests only: hooks that put a stop request at a known iteration, so that the stop's position does not depend on
+ * how fast this machine trains.
+ * <ul>
+ *   <li>{@code {type = PauseAt, iter = 20, rank = 0, max_seconds = 60}}: after global iteration {@code iter}
+ *       (0-based) the rank writes {@code WORK_DIR/paused_<rank>} and waits until a signal reached it (or
+ *       {@code max_seconds} passed): the test sends the signal once it sees the file, and the run stops at the
+ *       boundary that follows.</li>
+ *   <li>{@code {type = StopAt, iter = 20}}: requests the stop itself, as a signal would, in-process runs.</li>
+ * </ul>
+ */
+public final class StopTestModule extends AbstractModule implements PluginModule {
+    @Override
+    protected void configure() {
+        Registrations.of(binder(), CoreKinds.HOOK).add("PauseAt", PauseFactory.class);
+        Registrations.of(binder(), CoreKinds.HOOK).add("StopAt", StopFactory.class);
+    }
+
+    record PauseSettings(long iter, int rank, int maxSeconds) {}
+
+    public static final class PauseFactory implements ComponentFactory<PauseSettings, Hook> {
+        @Override
+        public String description() {
+            return "waits for a signal after an iteration (tests)";
+        }
+
+        @Override
+        public PauseSettings settings(ConfigNode node) {
+            return new PauseSettings(node.longValue("iter"), node.integer("rank", -1), node.integer("max_seconds", 60));
+        }
+
+        @Override
+        public Hook create(PauseSettings s, BuildContext context) {
+            return new Hook() {
+                @Override
+                public void afterIter(RunContext c) {
+                    int rank = c.collective().rank();
+                    if (c.iter() != s.iter() || (s.rank() >= 0 && s.rank() != rank)) {
+                        return;
+                    }
+                    try {
+                        Files.writeString(c.workDir().resolve("paused_" + rank), Long.toString(c.iter()));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    long deadline = System.nanoTime() + s.maxSeconds() * 1_000_000_000L;
+                    while (!StopSignals.process().requested() && System.nanoTime() < deadline) {
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            };
+        }
+    }
+
+    record StopSettings(long iter) {}
+
+    public static final class StopFactory implements ComponentFactory<StopSettings, Hook> {
+        @Override
+        public String description() {
+            return "requests a stop after an iteration (tests)";
+        }
+
+        @Override
+        public StopSettings settings(ConfigNode node) {
+            return new StopSettings(node.longValue("iter"));
+        }
+
+        @Override
+        public Hook create(StopSettings s, BuildContext context) {
+            return new Hook() {
+                @Override
+                public void afterIter(RunContext c) {
+                    if (c.iter() == s.iter()) {
+                        StopSignals.process().request("StopAt " + s.iter());
+                    }
+                }
+            };
+        }
+    }
+}
