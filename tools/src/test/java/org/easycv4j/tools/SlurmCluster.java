@@ -85,6 +85,8 @@ final class SlurmCluster implements AutoCloseable {
                 "SelectType=select/cons_tres",
                 "SelectTypeParameters=CR_Core",
                 "SchedulerType=sched/builtin",
+                // A pending job that became eligible (a requeued one after its delay) starts within seconds.
+                "SchedulerParameters=sched_interval=2",
                 "ReturnToService=2",
                 "JobRequeue=1",
                 "KillWait=30",
@@ -129,6 +131,20 @@ final class SlurmCluster implements AutoCloseable {
             throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
         }
         return out;
+    }
+
+    /** The controller's and the node daemon's last log lines, for a failed test's message. */
+    String logTail() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String name : new String[] {"slurmctld.log", "slurmd.log"}) {
+            Path f = dir.resolve(name);
+            if (Files.isRegularFile(f)) {
+                List<String> lines = Files.readAllLines(f);
+                b.append("--- ").append(name).append('\n');
+                lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> b.append(l).append('\n'));
+            }
+        }
+        return b.toString();
     }
 
     private void run(List<String> command) throws IOException, InterruptedException {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +57,7 @@ class SlurmTrainingTest {
     private static Path submitFolder(Path dir, int tasks) throws Exception {
         Path tools = Files.createDirectories(dir.resolve("tools"));
         Path train = tools.resolve("train");
-        List<String> java = org.easycv4j.core.dist.MpiRun.java(Main.class.getName(), List.of("train"));
+        List<String> java = StopRuns.ranks(new ArrayList<>(List.of("train")));
         Files.writeString(train, "#!/bin/sh\nexec " + java.stream().map(a -> "'" + a + "'")
                 .collect(Collectors.joining(" ")) + " \"$@\"\n");
         Files.setPosixFilePermissions(train, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -69,12 +71,13 @@ class SlurmTrainingTest {
         return dir;
     }
 
-    /** sbatch --wait of the recipe with {@code env} and the trainer's {@code args}; returns the job's exit code. */
-    private static int submitAndWait(Path dir, Map<String, String> env, List<String> args) throws Exception {
+    /** sbatch --wait of the recipe with {@code env} and the trainer's {@code args}, started; its output in a file. */
+    private static Process submit(Path dir, Map<String, String> env, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("sbatch", "--wait", "--time=10", "--chdir=" + dir,
                 "--output=" + dir.resolve("slurm-%j.out"), dir.resolve("job.sbatch").toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sbatch.txt").toFile());
         pb.environment().putAll(cluster.env());
         pb.environment().putAll(env);
         // One node: shared memory between the ranks, copies through its fragments (container-safe).
@@ -84,13 +87,35 @@ class SlurmTrainingTest {
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process p = pb.start();
         p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(8, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("sbatch --wait did not return in 8 minutes: " + out + jobOutput(dir));
+        return p;
+    }
+
+    /** Waits for sbatch --wait (the job's end, requeued runs included); returns the job's exit code. */
+    private static int await(Process sbatch, Path dir) throws Exception {
+        if (!sbatch.waitFor(8, TimeUnit.MINUTES)) {
+            sbatch.destroyForcibly();
+            throw new AssertionError("sbatch --wait did not return in 8 minutes" + jobOutput(dir));
         }
+        String out = Files.readString(dir.resolve("sbatch.txt"));
         assertTrue(out.contains("Submitted batch job"), out);
-        return p.exitValue();
+        return sbatch.exitValue();
+    }
+
+    private static int submitAndWait(Path dir, Map<String, String> env, List<String> args) throws Exception {
+        return await(submit(dir, env, args), dir);
+    }
+
+    /** The job id sbatch printed. */
+    private static String jobId(Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = Pattern.compile("Submitted batch job (\\d+)").matcher(Files.readString(dir.resolve("sbatch.txt")));
+            if (m.find()) {
+                return m.group(1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("sbatch printed no job id: " + Files.readString(dir.resolve("sbatch.txt")));
     }
 
     private static String jobOutput(Path dir) throws Exception {
@@ -124,5 +149,65 @@ class SlurmTrainingTest {
         }
         assertNotEquals(x.get(0).get("loss").getAsDouble(), x.get(2).get("loss").getAsDouble(), "it trains");
         DistributedTrainingTest.assertSameWeights(one.resolve("epoch_1"), two.resolve("epoch_1"));
+    }
+
+    /**
+     * Preemption as Slurm does it: USR1 to every task of the job (what {@code --signal=USR1@120} sends before the
+     * time limit), while rank 0 waits after iteration 20. Both ranks stop at the next boundary, rank 0 writes the
+     * checkpoint, srun returns 75, the recipe requeues the job, and its second start continues with
+     * {@code --auto-resume}: the same records and weights as the uninterrupted 2-rank run, bit for bit.
+     */
+    @Test
+    void usr1ThenRequeueContinuesExactlyWithAutoResume(@TempDir Path dir) throws Exception {
+        Path reference = dir.resolve("reference");
+        List<String> ref = new ArrayList<>(StopRuns.train(reference, "--set", "data.imgs_per_gpu=16",
+                "--launcher", "mpi"));
+        org.easycv4j.core.dist.MpiRun.Result r = org.easycv4j.core.dist.MpiRun.run(2, StopRuns.ranks(ref), dir,
+                StopRuns.LIMIT);
+        assertEquals(0, r.exitCode(), "reference run: " + r + " " + StopRuns.ranks(ref));
+
+        Path work = dir.resolve("work");
+        List<String> a = new ArrayList<>(StopRuns.train(work, "--set", "data.imgs_per_gpu=16"));
+        a.addAll(List.of(StopRuns.pauseAt(20, 0)));
+        assertEquals(List.of("train", "--work-dir"), List.of(a.get(0), a.get(2)));
+        Path submit = submitFolder(Files.createDirectories(dir.resolve("submit")), 2);
+        Process sbatch = submit(submit, Map.of("CONFIG", a.get(1), "WORK_DIR", a.get(3)), a.subList(4, a.size()));
+        String job = jobId(submit);
+        StopRuns.waitUntil(() -> Files.exists(work.resolve("paused_0")), sbatch, "pause of rank 0",
+                submit.resolve("sbatch.txt"));
+        cluster.output(List.of("scancel", "--signal=USR1", job));
+        // Requeued: Slurm holds a requeued job back about 2 minutes (so that no late message of the first run
+        // meets the second), then starts it again; the test waits for that, as a cluster would.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        boolean requeued = false;
+        while (!requeued && System.nanoTime() < deadline) {
+            String show = cluster.output(List.of("scontrol", "show", "job", job));
+            requeued = show.contains("Restarts=1");
+            if (!requeued) {
+                Thread.sleep(300);
+            }
+        }
+        assertTrue(requeued, "the job was not requeued" + jobOutput(submit));
+        // The job's own record of its second run (sbatch --wait may return when the first run ends).
+        String state = "";
+        deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        while (System.nanoTime() < deadline) {
+            state = cluster.output(List.of("scontrol", "show", "job", job));
+            if (state.contains("JobState=COMPLETED") || state.contains("JobState=FAILED")
+                    || state.contains("JobState=CANCELLED") || state.contains("JobState=TIMEOUT")) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        sbatch.destroy();
+        assertTrue(state.contains("JobState=COMPLETED") && state.contains("Restarts=1") && state.contains("ExitCode=0:0"),
+                state + jobOutput(submit) + "\n--- slurmctld.log\n" + cluster.logTail());
+
+        String log = jobOutput(submit);
+        assertTrue(log.contains("SIGUSR1 received"), log);
+        assertTrue(log.contains("Exited with exit code 75"), "srun returned the ranks' status: " + log);
+        assertTrue(log.contains("auto_resume: continuing from " + work.resolve("iter_")), log);
+        StopRuns.assertSameRecords(StopRuns.records(reference), StopRuns.records(work), 0);
+        assertEquals(0, StopRuns.maxWeightDifference(reference.resolve("epoch_3"), work.resolve("epoch_3")));
     }
 }
