@@ -1,11 +1,9 @@
 package org.easycv4j.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,16 +137,8 @@ class SlurmTrainingTest {
         Path submit = submitFolder(Files.createDirectories(dir.resolve("submit")), 2);
         int code = submitAndWait(submit, Map.of("CONFIG", a.get(1), "WORK_DIR", a.get(3)), a.subList(4, a.size()));
         assertEquals(0, code, jobOutput(submit));
-        List<JsonObject> x = DistributedTrainingTest.records(one, "train");
-        List<JsonObject> y = DistributedTrainingTest.records(two, "train");
-        assertEquals(3, x.size());
         // 24 images in batches of 4: 3 logged steps only when 2 ranks shared each batch of 8.
-        assertEquals(3, y.size(), jobOutput(submit));
-        for (int i = 0; i < 3; i++) {
-            assertEquals(x.get(i).get("loss").getAsDouble(), y.get(i).get("loss").getAsDouble(), 1e-5, "loss " + i);
-        }
-        assertNotEquals(x.get(0).get("loss").getAsDouble(), x.get(2).get("loss").getAsDouble(), "it trains");
-        DistributedTrainingTest.assertSameWeights(one.resolve("epoch_1"), two.resolve("epoch_1"));
+        DistributedTrainingTest.assertMaeRunsAlike(one, two);
     }
 
     /**
