@@ -310,7 +310,8 @@ public final class Sweep {
         StringBuilder md = new StringBuilder("# Sweep of ").append(main.config()).append("\n\n");
         md.append("Varied: ").append(grid.axes().isEmpty() ? "nothing (seeds only)" : String.join(", ",
                 grid.axes().keySet())).append("; seeds ").append(grid.seeds()).append(". Wall times in seconds");
-        md.append(" (a reused or resumed stage shows the time of its last attempt).\n\n");
+        md.append(" (a resumed stage counts its earlier attempts as its checkpoint recorded them; a finished stage"
+                + " that was skipped shows the time it took then).\n\n");
         md.append("| ").append(String.join(" | ", t.get(0))).append(" |\n");
         md.append("|").append("---|".repeat(t.get(0).size())).append('\n');
         for (List<String> line : t.subList(1, t.size())) {
