@@ -40,30 +40,11 @@ class DistributedFaultsTest {
     void aKilledRankEndsTheJobWithinAMinuteAndLeavesOnlyCompleteCheckpoints(@TempDir Path dir) throws Exception {
         assumeTrue(MpiRun.available(), "mpirun not installed");
         Path work = dir.resolve("work");
-        // Long enough to be killed mid-run; a checkpoint every epoch.
-        MpiRun.Job job = MpiRun.start(2, train(work, "--set", "total_epochs=100000",
-                "--set", "checkpoint_config={interval=1, max_keep_ckpts=3}", "--set", "eval_pipelines=[]",
-                "--set", "eval_config.save_best=none", "--set", "custom_hooks=[]"), dir);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        // Not "epoch_2 exists": a fast machine writes hundreds of epochs a second and max_keep_ckpts removes
-        // epoch_2 between two polls.
-        while (latestEpoch(work) < 2 && System.nanoTime() < deadline && job.process().isAlive()) {
-            Thread.sleep(200);
-        }
-        if (latestEpoch(work) < 2) {
-            job.await(Duration.ofSeconds(1)); // ends the job's processes, which would otherwise train on
-            fail("no checkpoint of epoch 2 or later within 3 minutes:\n" + job.output());
-        }
+        MpiRun.Job job = MpiRun.start(2, longRun(work), dir);
+        awaitEpoch2(job, work);
         ProcessHandle rank1 = MpiRun.rankProcess(job.process(), 1).orElseThrow(() -> new AssertionError(
                 "rank 1 not found among " + job.process().descendants().map(ProcessHandle::pid).toList()));
-        long killed = System.nanoTime();
-        assertTrue(rank1.destroyForcibly(), "SIGKILL sent");
-        MpiRun.Result r = job.await(Duration.ofSeconds(90));
-        double seconds = (System.nanoTime() - killed) / 1e9;
-        assertFalse(r.timedOut(), "the job hangs after rank 1 was killed:\n" + r.output());
-        assertTrue(seconds < 60, "the job ended " + seconds + " s after the kill");
-        assertNotEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("rank 1"), "the message names the rank:\n" + r.output());
+        assertKillingEndsTheJob(job, rank1);
         // Every checkpoint folder left is complete and readable.
         int checked = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(work, "epoch_*");
@@ -76,6 +57,38 @@ class DistributedFaultsTest {
             }
         }
         assertTrue(checked >= 1);
+    }
+
+    /** A run long enough to be killed mid-run, with a checkpoint every epoch. */
+    static List<String> longRun(Path work) {
+        return train(work, "--set", "total_epochs=100000", "--set", "checkpoint_config={interval=1, max_keep_ckpts=3}",
+                "--set", "eval_pipelines=[]", "--set", "eval_config.save_best=none", "--set", "custom_hooks=[]");
+    }
+
+    /** Waits (3 minutes at most) until the job has checkpointed epoch 2; otherwise ends it and fails. */
+    static void awaitEpoch2(MpiRun.Job job, Path work) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        // Not "epoch_2 exists": a fast machine writes hundreds of epochs a second and max_keep_ckpts removes
+        // epoch_2 between two polls.
+        while (latestEpoch(work) < 2 && System.nanoTime() < deadline && job.process().isAlive()) {
+            Thread.sleep(200);
+        }
+        if (latestEpoch(work) < 2) {
+            job.await(Duration.ofSeconds(1)); // ends the job's processes, which would otherwise train on
+            fail("no checkpoint of epoch 2 or later within 3 minutes:\n" + job.output());
+        }
+    }
+
+    /** SIGKILL to {@code rank1}: the job ends non-zero within 60 s with a message naming rank 1. */
+    static void assertKillingEndsTheJob(MpiRun.Job job, ProcessHandle rank1) throws Exception {
+        long killed = System.nanoTime();
+        assertTrue(rank1.destroyForcibly(), "SIGKILL sent");
+        MpiRun.Result r = job.await(Duration.ofSeconds(90));
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        assertFalse(r.timedOut(), "the job hangs after rank 1 was killed:\n" + r.output());
+        assertTrue(seconds < 60, "the job ended " + seconds + " s after the kill");
+        assertNotEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("rank 1"), "the message names the rank:\n" + r.output());
     }
 
     /** The highest N of the epoch_N checkpoint folders in {@code work}, 0 when there is none. */

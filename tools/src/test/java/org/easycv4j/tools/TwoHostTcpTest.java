@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -128,17 +127,8 @@ class TwoHostTcpTest {
     @Test
     void aRankKilledOnTheOtherHostEndsTheJobWithinAMinuteNamingIt(@TempDir Path dir) throws Exception {
         Path work = dir.resolve("work");
-        MpiRun.Job job = startOverTcp(DistributedFaultsTest.train(work, "--set", "total_epochs=100000",
-                "--set", "checkpoint_config={interval=1, max_keep_ckpts=3}", "--set", "eval_pipelines=[]",
-                "--set", "eval_config.save_best=none", "--set", "custom_hooks=[]"), dir);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (DistributedFaultsTest.latestEpoch(work) < 2 && System.nanoTime() < deadline && job.process().isAlive()) {
-            Thread.sleep(200);
-        }
-        if (DistributedFaultsTest.latestEpoch(work) < 2) {
-            job.await(Duration.ofSeconds(1));
-            fail("no checkpoint of epoch 2 or later within 3 minutes:\n" + job.output());
-        }
+        MpiRun.Job job = startOverTcp(DistributedFaultsTest.longRun(work), dir);
+        DistributedFaultsTest.awaitEpoch2(job, work);
         ProcessHandle rank1 = MpiRun.rankProcess(job.process(), 1).orElseThrow(() ->
                 new AssertionError("rank 1 not found under mpirun"));
         ProcessHandle rank0 = MpiRun.rankProcess(job.process(), 0).orElseThrow(() ->
@@ -146,14 +136,7 @@ class TwoHostTcpTest {
         // Each rank on its own "host": its own network namespace, the link's address there.
         assertNotEquals(Files.readSymbolicLink(Path.of("/proc", Long.toString(rank0.pid()), "ns", "net")),
                 Files.readSymbolicLink(Path.of("/proc", Long.toString(rank1.pid()), "ns", "net")));
-        long killed = System.nanoTime();
-        assertTrue(rank1.destroyForcibly(), "SIGKILL sent");
-        MpiRun.Result r = job.await(Duration.ofSeconds(90));
-        double seconds = (System.nanoTime() - killed) / 1e9;
-        assertFalse(r.timedOut(), "the job hangs after rank 1 was killed:\n" + r.output());
-        assertTrue(seconds < 60, "the job ended " + seconds + " s after the kill");
-        assertNotEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("rank 1"), "the message names the rank:\n" + r.output());
+        DistributedFaultsTest.assertKillingEndsTheJob(job, rank1);
     }
 
     @Test
