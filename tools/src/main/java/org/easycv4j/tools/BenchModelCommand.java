@@ -3,7 +3,6 @@ package org.easycv4j.tools;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -107,14 +106,12 @@ public final class BenchModelCommand implements Callable<Integer> {
         try (BenchRig rig = new BenchRig(model, dev, batch, amp, lr, input == Input.uint8)) {
             NDManager manager = rig.manager;
             TrainStep trainStep = rig.trainStep;
-            boolean labelled = model.trainsOnLabels();
-            int classes = labelled ? (int) model.block().getOutputShapes(model.inputShapes(batch))[0].get(1) : 0;
             List<Double> times = new ArrayList<>();
             List<Double> cpuTimes = new ArrayList<>();
             double[] phase = new double[4];
             for (int step = 0; step < warmup + steps; step++) {
                 // As the loader's workers do, ahead of the step: fill the reused direct buffer.
-                long[] labels = rig.data.next(classes);
+                long[] labels = rig.fill();
                 if (profile != null && step == warmup) {
                     EngineProfiler.start();
                 }
@@ -125,12 +122,10 @@ public final class BenchModelCommand implements Callable<Integer> {
                 long t2;
                 long t3;
                 try (NDManager stepManager = manager.newSubManager()) {
-                    NDArray images = rig.data.toEngine(stepManager);
-                    NDList labelList = labelled ? new NDList(stepManager.create(labels)) : new NDList();
+                    Batch input = rig.batch(stepManager, labels, List.of());
                     t1 = System.nanoTime();
                     long[] forwardEnd = new long[1];
-                    NDArray l = trainStep.forwardBackward(stepManager, new Batch(new NDList(images), labelList, batch),
-                            () -> forwardEnd[0] = System.nanoTime());
+                    NDArray l = trainStep.forwardBackward(stepManager, input, () -> forwardEnd[0] = System.nanoTime());
                     t2 = forwardEnd[0];
                     // The host read that ends the backward phase (and the loss for the log line).
                     loss = l.getFloat();

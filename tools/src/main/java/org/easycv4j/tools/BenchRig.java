@@ -99,13 +99,25 @@ final class BenchRig implements AutoCloseable {
      * MAE's masking noise); {@code afterForward} runs between forward and backward.
      */
     Step step(NDManager step, List<NDArray> extraInputs, Runnable afterForward) {
-        long[] labels = data.next(classes);
+        NDArray loss = trainStep.forwardBackward(step, batch(step, fill(), extraInputs), afterForward);
+        double norm = trainStep.update(lr, step);
+        return new Step(loss, norm);
+    }
+
+    /**
+     * Fills the reused buffer with the next synthetic batch, as the loader's workers do ahead of a step; returns
+     * its labels.
+     */
+    long[] fill() {
+        return data.next(classes);
+    }
+
+    /** The filled batch as the model's input in {@code step}: the images, then {@code extraInputs}; the labels. */
+    Batch batch(NDManager step, long[] labels, List<NDArray> extraInputs) {
         NDList inputs = new NDList(data.toEngine(step));
         inputs.addAll(extraInputs);
         NDList labelList = labelled ? new NDList(step.create(labels)) : new NDList();
-        NDArray loss = trainStep.forwardBackward(step, new Batch(inputs, labelList, batch), afterForward);
-        double norm = trainStep.update(lr, step);
-        return new Step(loss, norm);
+        return new Batch(inputs, labelList, batch);
     }
 
     @Override

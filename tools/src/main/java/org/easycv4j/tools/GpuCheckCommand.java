@@ -325,7 +325,6 @@ public final class GpuCheckCommand implements Callable<Integer> {
             NDArray last = null;
             long t0 = 0;
             long syncs0 = 0;
-            long peak = 0;
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     sync(last);
@@ -344,7 +343,8 @@ public final class GpuCheckCommand implements Callable<Integer> {
             long syncs = SyncCounter.count() - syncs0;
             double loss = last.toType(DataType.FLOAT64, false).getDouble();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            peak = deviceMemoryUsedMb(dev);
+            // The caching allocator keeps what it reserved: the memory in use now is the peak of the steps.
+            long peak = deviceMemoryUsedMb(dev);
             double ms = seconds * 1e3 / steps;
             return new TrainResult(batch, amp.name(), fused, "ok", ms, batch * 1000.0 / ms, peak,
                     SyncCounter.available() ? (double) syncs / steps : -1, loss);

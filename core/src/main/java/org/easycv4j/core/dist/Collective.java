@@ -50,6 +50,25 @@ public interface Collective extends AutoCloseable {
     /** Copies rank {@code root}'s bytes of {@code buffer} (position 0 to limit) to every rank. */
     void broadcast(ByteBuffer buffer, int root);
 
+    /** Rank {@code root}'s {@code s} on every rank (the others' argument is ignored): its length first, then its bytes. */
+    default String broadcastString(String s, int root) {
+        if (size() == 1) {
+            return s;
+        }
+        byte[] bytes = rank() == root ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0];
+        ByteBuffer length = allocate(Integer.BYTES);
+        length.putInt(0, bytes.length);
+        broadcast(length, root);
+        int n = length.getInt(0);
+        // A collective of 0 bytes is legal MPI, but one byte keeps every implementation on the same path.
+        ByteBuffer content = allocate(Math.max(1, n));
+        content.put(0, bytes);
+        broadcast(content, root);
+        byte[] out = new byte[n];
+        content.get(0, out);
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Returns once every rank has called it. */
     void barrier();
 

@@ -121,7 +121,7 @@ public final class AutoResume {
 
     private static CheckpointState state(Path checkpoint) {
         try {
-            Checkpoints.readJson(checkpoint);
+            // readState checks the file's format first (Checkpoints.readJson).
             return Checkpoints.readState(checkpoint);
         } catch (IOException | RuntimeException e) {
             throw unreadable(checkpoint, e.getMessage());

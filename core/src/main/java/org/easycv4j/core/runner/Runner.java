@@ -298,7 +298,7 @@ public final class Runner {
                 decision = "E" + e.getMessage();
             }
         }
-        decision = broadcastString(decision);
+        decision = collective.broadcastString(decision, 0);
         if (decision.startsWith("E")) {
             throw new IllegalArgumentException(decision.substring(1));
         }
@@ -311,25 +311,6 @@ public final class Runner {
         LOG.info("auto_resume: continuing from {} ({}), the newest checkpoint in {}", checkpoint, state.position(),
                 workDir);
         return Optional.of(new AutoResume.Choice(checkpoint, state));
-    }
-
-    private String broadcastString(String s) {
-        if (collective.size() == 1) {
-            return s;
-        }
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        java.nio.ByteBuffer length = Collective.allocate(Integer.BYTES);
-        length.putInt(0, bytes.length);
-        collective.broadcast(length, 0);
-        java.nio.ByteBuffer content = Collective.allocate(Math.max(1, length.getInt(0)));
-        if (collective.isRoot()) {
-            content.put(bytes).flip();
-        }
-        content.limit(Math.max(1, length.getInt(0)));
-        collective.broadcast(content, 0);
-        byte[] out = new byte[length.getInt(0)];
-        content.get(0, out);
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     /** The configured device; in a job with several ranks on GPUs, the GPU of this process's local rank. */
