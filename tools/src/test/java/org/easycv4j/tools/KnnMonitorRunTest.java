@@ -59,5 +59,15 @@ class KnnMonitorRunTest {
         JsonObject metrics = JsonParser.parseString(Files.readString(out)).getAsJsonObject().getAsJsonObject("metrics");
         assertEquals(val.get(2).get("knn_top1").getAsDouble(), metrics.get("knn_top1").getAsDouble(), 1e-9);
         assertEquals(val.get(2).get("knn_top5").getAsDouble(), metrics.get("knn_top5").getAsDouble(), 1e-9);
+
+        // Resumed to a second epoch: the untrained weights' record (the first record) is not
+        // written again with the resumed weights.
+        CliRun.out("train", config.toString(), "--work-dir", work.toString(), "--set", ROOT, "--set",
+                "total_epochs=2", "--set", "progress=off", "--set", "data.train.data_source.max_data_num=256",
+                "--set", "data.imgs_per_gpu=64", "--resume-from", work.resolve("epoch_1").toString());
+        List<Integer> epochs = Files.readAllLines(work.resolve("metrics.jsonl")).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .filter(o -> o.get("mode").getAsString().equals("val")).map(o -> o.get("epoch").getAsInt()).toList();
+        assertEquals(List.of(1, 1, 1, 2, 2), epochs);
     }
 }

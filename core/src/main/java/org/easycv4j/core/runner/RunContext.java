@@ -25,6 +25,7 @@ public final class RunContext {
     private final int maxEpochs;
     private final int itersPerEpoch;
     private int epoch;
+    private boolean resumed;
     private int innerIter;
     private long iter;
     private double lr;
@@ -182,6 +183,18 @@ public final class RunContext {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /**
+     * Whether the run continues from a checkpoint: what happened before its start (the evaluations of the untrained
+     * weights among them) was recorded by the start that wrote it.
+     */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    void setResumed(boolean resumed) {
+        this.resumed = resumed;
     }
 
     void setEpoch(int epoch) {

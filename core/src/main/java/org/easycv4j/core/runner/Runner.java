@@ -263,6 +263,7 @@ public final class Runner {
                         experiment.optimizerConfig(), experiment.seed());
                 loop.stoppable(StopSignals.process(), stopCheckpoint);
                 TrainLoop.Outcome outcome;
+                context.setResumed(!start.equals(TrainLoop.Position.START));
                 hookList.beforeRun(context);
                 try {
                     outcome = loop.run(context, start);

@@ -29,7 +29,8 @@ public final class EvalHook implements Hook {
 
     @Override
     public void beforeRun(RunContext c) {
-        if (initial) {
+        // A resumed run's weights are not the untrained ones: their evaluation belongs to the epoch it resumes at.
+        if (initial && !c.resumed()) {
             evaluate(c);
         }
     }

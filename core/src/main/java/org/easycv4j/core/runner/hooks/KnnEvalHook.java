@@ -65,7 +65,8 @@ public final class KnnEvalHook implements Hook {
         loader = queries.loader(loading);
         // Checks that the model has features with this pooling: a model without them fails here, before training.
         loop = new ValLoop(c.model(), loader, List.of(evaluator), c.collective(), loading);
-        if (initial) {
+        // A resumed run's weights are not the untrained ones: their evaluation belongs to the epoch it resumes at.
+        if (initial && !c.resumed()) {
             evaluate(c);
         }
     }
