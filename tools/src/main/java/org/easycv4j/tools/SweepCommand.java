@@ -2,7 +2,9 @@ package org.easycv4j.tools;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code tools/sweep CONFIG --grid key=v1,v2,... [--grid ...] [--seeds 0,1] [--then EVAL_CONFIG]...
- * [--then-seeds 0,1] [--then-key KEY] [--set k=v]... [--then-set k=v]... [--out DIR]}.
+ * [--then-seeds 0,1] [--then-key KEY] [--set k=v]... [--then-set k=v]... [--plot-line LABEL=VALUE]... [--out DIR]}.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Train CONFIG at every combination of the --grid values and seeds, each in its own work dir, "
@@ -56,6 +58,11 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--then-set", paramLabel = "KEY=VALUE", description = "override of every --then config")
     List<String> thenSets = new ArrayList<>();
 
+    @Option(names = "--plot-line", paramLabel = "LABEL=VALUE",
+            description = "a horizontal line on the sweep's plot (a baseline measured elsewhere, in the plot's unit); "
+                    + "repeatable")
+    List<String> plotLines = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "sweep folder (default: work_dirs/sweeps/<config name>)")
     Path out;
@@ -82,6 +89,23 @@ public final class SweepCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return Main.USER_ERROR;
         }
+        Map<String, Double> lines = new LinkedHashMap<>();
+        for (String l : plotLines) {
+            int eq = l.lastIndexOf('=');
+            Double value = null;
+            if (eq > 0) {
+                try {
+                    value = Double.parseDouble(l.substring(eq + 1).strip());
+                } catch (NumberFormatException e) {
+                    value = null;
+                }
+            }
+            if (value == null || value.isNaN() || value.isInfinite()) {
+                spec.commandLine().getErr().println("error: --plot-line: expected LABEL=NUMBER, got \"" + l + "\"");
+                return Main.USER_ERROR;
+            }
+            lines.put(l.substring(0, eq).strip(), value);
+        }
         List<Path> configs = new ArrayList<>(List.of(config));
         configs.addAll(then);
         for (Path p : configs) {
@@ -103,7 +127,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         Collective collective = joined.get();
         Sweep sweep = new Sweep(dir, g, new Sweep.Stage("train", config), thenStages, thenKey, sets, thenSets,
-                thenSeeds, commandLine, System.out, collective);
+                thenSeeds, commandLine, System.out, collective).optReferenceLines(lines);
         List<Sweep.Row> rows;
         // For the whole sweep, not only while a stage trains: a signal between two stages stops the next one
         // before its first batch instead of ending the JVM.

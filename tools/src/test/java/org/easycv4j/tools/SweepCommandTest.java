@@ -35,6 +35,10 @@ class SweepCommandTest {
                 "--out", dir.toString());
         assertEquals(Main.USER_ERROR, then.code());
         assertTrue(then.err().contains("no config file at") && then.err().contains("missing.conf"), then.err());
+        CliRun.Result line = CliRun.run("sweep", TOY.toString(), "--plot-line", "pixels=high", "--out",
+                dir.toString());
+        assertEquals(Main.USER_ERROR, line.code());
+        assertEquals("error: --plot-line: expected LABEL=NUMBER, got \"pixels=high\"", line.err().strip());
         assertFalse(Files.exists(dir.resolve(Sweep.CSV)), "nothing ran");
     }
 
@@ -69,8 +73,8 @@ class SweepCommandTest {
         Path out = dir.resolve("sweep");
         String[] args = {"sweep", TOY.toString(), "--grid", "optimizer.lr=0.01,-1,0.03", "--set", "total_epochs=2",
             "--set", "progress=off", "--set", "checkpoint_config.interval=1", "--then", TOY.toString(),
-            "--then-key", "load_from", "--then-seeds", "3,4", "--then-set", "total_epochs=1", "--then-set", "progress=off", "--out",
-            out.toString()};
+            "--then-key", "load_from", "--then-seeds", "3,4", "--then-set", "total_epochs=1", "--then-set", "progress=off",
+            "--plot-line", "a baseline=42.5", "--out", out.toString()};
         CliRun.Result first = CliRun.run(args);
         assertEquals(1, first.code(), "a failed combination makes the exit code 1: " + first.out() + first.err());
         assertTrue(first.out().contains("FAILED") && first.out().contains("the sweep goes on"), first.out());
@@ -127,6 +131,7 @@ class SweepCommandTest {
         String md = Files.readString(out.resolve(Sweep.MARKDOWN));
         assertTrue(md.contains("| optimizer.lr=0.03_seed=0 | 0.03 | 0 | ok |"), md);
         assertTrue(md.contains("Not finished:") && md.contains("optimizer.lr=-1_seed=0 / train"), md);
+        assertTrue(md.contains("Reference lines on the plot (measured outside the sweep): a baseline 42.50."), md);
         assertTrue(Files.size(out.resolve("sweep_optimizer.lr.png")) > 1000);
         assertFalse(Files.exists(bad.resolve("toy_mlp_synthetic_seed3")), "nothing chained after a failure");
     }

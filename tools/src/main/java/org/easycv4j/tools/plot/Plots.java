@@ -73,15 +73,26 @@ public final class Plots {
     }
 
     /**
-     * A chart of named series of (x, y) points with markers, written to {@code file} (a sweep's metric against
-     * its varied key).
+     * A chart of named series of (x, y) points with markers, and of named horizontal lines across their x range
+     * (baselines), written to {@code file} (a sweep's metric against its varied key).
      */
     public static Path points(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series,
-            Path file, int width, int height) throws IOException {
+            java.util.Map<String, Double> lines, Path file, int width, int height) throws IOException {
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
         XYChart c = chart(title, xTitle, yTitle, width, height);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (java.util.Map.Entry<String, double[][]> e : series.entrySet()) {
             c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
+            for (double x : e.getValue()[0]) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+        }
+        for (java.util.Map.Entry<String, Double> e : lines.entrySet()) {
+            XYSeries line = c.addSeries(e.getKey(), new double[] {lo, hi}, new double[] {e.getValue(), e.getValue()});
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         return save(c, file);

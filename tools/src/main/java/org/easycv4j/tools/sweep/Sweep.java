@@ -75,6 +75,7 @@ public final class Sweep {
     private final List<Long> thenSeeds;
     private final Collective collective;
     private boolean stopped;
+    private Map<String, Double> referenceLines = Map.of();
 
     /**
      * @param thenKey the key of a {@code --then} config that receives the main run's final checkpoint
@@ -102,6 +103,15 @@ public final class Sweep {
         this.thenSets = List.copyOf(thenSets);
         this.commandLine = List.copyOf(commandLine);
         this.log = collective.rank() == 0 ? log : new PrintStream(PrintStream.nullOutputStream());
+    }
+
+    /**
+     * Horizontal lines drawn on the plot at these values (baselines measured outside the sweep: a scratch run,
+     * a pixel classifier), in the plot's unit.
+     */
+    public Sweep optReferenceLines(Map<String, Double> lines) {
+        this.referenceLines = new LinkedHashMap<>(lines);
+        return this;
     }
 
     /** Runs (or reuses) every point and writes the summaries; returns the rows. */
@@ -325,6 +335,12 @@ public final class Sweep {
                 }
             });
         }
+        if (!referenceLines.isEmpty()) {
+            md.append("\nReference lines on the plot (measured outside the sweep): ");
+            md.append(String.join(", ", referenceLines.entrySet().stream()
+                    .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f", e.getValue())).toList()));
+            md.append(".\n");
+        }
         if (!failures.isEmpty()) {
             md.append("\nNot finished:\n\n").append(String.join("\n", failures)).append('\n');
         }
@@ -337,9 +353,10 @@ public final class Sweep {
     }
 
     /**
-     * The headline metric (top1 of the stages that validate; the last training loss when none does) against the first
-     * varied key, averaged over seeds (the points' and the {@code --then} runs'); one series per stage and value
-     * of the other keys. Only numeric keys plot.
+     * The headline metric (top1 of the stages that validate, and a kNN monitor's knn_top1 beside it, also a top-1;
+     * the last training loss when none validates) against the first varied key, averaged over seeds (the points'
+     * and the {@code --then} runs'); one series per stage, metric and value of the other keys, and the reference
+     * lines. Only numeric keys plot.
      */
     private void plot(List<Row> rows) throws IOException {
         if (grid.axes().isEmpty()) {
@@ -352,29 +369,31 @@ public final class Sweep {
             }
         }
         Map<String, Map<Double, double[]>> sums = new LinkedHashMap<>();
-        // One quantity per chart: top-1 when any stage validates, else the training loss.
-        String metric = stageNames().stream().anyMatch(s -> metricNames(rows, s).contains("top1")) ? "top1"
-                : "train_loss";
-        for (String s : stageNames()) {
-            if (!metricNames(rows, s).contains(metric)) {
-                continue;
-            }
-            for (Row r : rows) {
-                Result res = r.stages().get(s);
-                if (res == null || !res.ok() || !res.metrics().containsKey(metric)) {
+        // One unit per chart: top-1 (a stage's, a kNN monitor's) when any stage validates, else the training loss.
+        boolean accuracy = stageNames().stream().anyMatch(s -> metricNames(rows, s).contains("top1"));
+        List<String> metrics = accuracy ? List.of("top1", "knn_top1") : List.of("train_loss");
+        for (String metric : metrics) {
+            for (String s : stageNames()) {
+                if (!metricNames(rows, s).contains(metric)) {
                     continue;
                 }
-                StringBuilder series = new StringBuilder(s.replaceAll("_seed\\d+$", "") + " " + metric);
-                r.point().values().forEach((k, val) -> {
-                    if (!k.equals(key)) {
-                        series.append(' ').append(k).append('=').append(val);
+                for (Row r : rows) {
+                    Result res = r.stages().get(s);
+                    if (res == null || !res.ok() || !res.metrics().containsKey(metric)) {
+                        continue;
                     }
-                });
-                double x = parse(r.point().values().get(key)).get();
-                double[] acc = sums.computeIfAbsent(series.toString(), k -> new java.util.TreeMap<>())
-                        .computeIfAbsent(x, k -> new double[2]);
-                acc[0] += res.metrics().get(metric);
-                acc[1]++;
+                    StringBuilder series = new StringBuilder(s.replaceAll("_seed\\d+$", "") + " " + metric);
+                    r.point().values().forEach((k, val) -> {
+                        if (!k.equals(key)) {
+                            series.append(' ').append(k).append('=').append(val);
+                        }
+                    });
+                    double x = parse(r.point().values().get(key)).get();
+                    double[] acc = sums.computeIfAbsent(series.toString(), k -> new java.util.TreeMap<>())
+                            .computeIfAbsent(x, k -> new double[2]);
+                    acc[0] += res.metrics().get(metric);
+                    acc[1]++;
+                }
             }
         }
         if (sums.isEmpty()) {
@@ -390,7 +409,7 @@ public final class Sweep {
             }
             series.put(name, xy);
         });
-        Plots.points("Sweep: mean over seeds", key, metric.equals("top1") ? "top-1 (%)" : "training loss", series,
+        Plots.points("Sweep: mean over seeds", key, accuracy ? "top-1 (%)" : "training loss", series, referenceLines,
                 out.resolve("sweep_" + key + ".png"), Plots.WIDTH, Plots.HEIGHT);
     }
 
