@@ -21,6 +21,18 @@ public interface DataSource {
         return load(index, backend);
     }
 
+    /**
+     * Entry {@code index} as stored, still encoded, with the extension its bytes' format has
+     * ({@link org.easycv4j.data.image.ImageFormats#extension}): what a converter copies without re-encoding. Empty
+     * where the source holds pixels, not files (IDX, CIFAR): a converter encodes {@link #load}'s image then.
+     */
+    default java.util.Optional<Stored> stored(int index) throws BadSampleException {
+        return java.util.Optional.empty();
+    }
+
+    /** An entry's encoded bytes and their format's extension ({@code jpg}, {@code png}, ...). */
+    record Stored(byte[] data, String extension, int label, String origin) {}
+
     /** True when entries carry class labels. */
     boolean labelled();
 

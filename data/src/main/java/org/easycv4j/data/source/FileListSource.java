@@ -78,12 +78,12 @@ public final class FileListSource implements DataSource {
         return load(index, backend, true);
     }
 
-    private Sample load(int index, ImageBackend backend, boolean encoded) throws BadSampleException {
+    /** The file's bytes; a missing or unreadable file is a bad sample naming it and where it was listed. */
+    private byte[] read(int index) throws BadSampleException {
         Path file = file(index);
         String where = file.toString();
-        byte[] bytes;
         try {
-            bytes = ImageFiles.read(file);
+            return ImageFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new BadSampleException(where, "file not found (listed at " + listedAt(index) + ")");
         } catch (AccessDeniedException e) {
@@ -93,6 +93,25 @@ public final class FileListSource implements DataSource {
         } catch (IOException e) {
             throw new BadSampleException(where, "cannot read: " + e, e);
         }
+    }
+
+    @Override
+    public java.util.Optional<Stored> stored(int index) throws BadSampleException {
+        String where = file(index).toString();
+        byte[] bytes = read(index);
+        try {
+            ImageFormats.checkComplete(bytes);
+        } catch (ImageDecodeException e) {
+            throw new BadSampleException(where, e.getMessage(), e);
+        }
+        String ext = ImageFormats.extension(bytes).orElseThrow(() -> new BadSampleException(where,
+                "not an image format a shard can name (expected JPEG, PNG, BMP, GIF, WebP, TIFF or PNM bytes)"));
+        return java.util.Optional.of(new Stored(bytes, ext, label(index), where));
+    }
+
+    private Sample load(int index, ImageBackend backend, boolean encoded) throws BadSampleException {
+        String where = file(index).toString();
+        byte[] bytes = read(index);
         try {
             if (encoded) {
                 java.util.Optional<EncodedImage> jpeg = EncodedImage.jpeg(bytes, toRgb);
