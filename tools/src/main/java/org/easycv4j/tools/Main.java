@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, PredictCommand.class,
                 ListCommand.class, PrepareDataCommand.class, BenchModelCommand.class,
                 BenchDataCommand.class, BenchAllReduceCommand.class, PlotCommand.class, ReconstructCommand.class,
-                EnvCommand.class, GpuCheckCommand.class, SweepCommand.class, PixelBaselineCommand.class, ConvertConfigCommand.class})
+                EnvCommand.class, GpuCheckCommand.class, SweepCommand.class, PixelBaselineCommand.class, ConvertConfigCommand.class,
+                MakeShardsCommand.class})
 public final class Main {
 
     /** Exit code for a configuration or input the user must fix. */

@@ -1,0 +1,179 @@
+package org.easycv4j.tools;
+
+import com.typesafe.config.Config;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.easycv4j.core.config.ConfigLoader;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.Injectors;
+import org.easycv4j.core.registry.Spec;
+import org.easycv4j.data.DataKinds;
+import org.easycv4j.data.Sample;
+import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.image.ImageBackends;
+import org.easycv4j.data.shards.ShardWriter;
+import org.easycv4j.data.source.BadSampleException;
+import org.easycv4j.data.source.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tools/make-shards CONFIG --out DIR [--key data.train.data_source] [--max-count N] [--max-bytes B]}:
+ * a config's data source as WebDataset tar shards.
+ */
+@Command(name = "make-shards", mixinStandardHelpOptions = true,
+        description = "Write the data source at KEY of CONFIG (any registered source: folders, list files, EasyCV's "
+                + "ImageNet list, IDX, CIFAR) as WebDataset tar shards in DIR: KEY.jpg / .png ... with KEY.cls, the "
+                + "files' own bytes (no re-encode; sources of pixels as PNG), and DIR/index.json. Deterministic; a "
+                + "shard appears only when complete; unreadable entries are reported and left out.")
+public final class MakeShardsCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "a config holding the data source (HOCON)")
+    Path config;
+
+    @Option(names = "--key", paramLabel = "KEY", defaultValue = "data.train.data_source",
+            description = "where the data source is in CONFIG (default: ${DEFAULT-VALUE})")
+    String key;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "the shards' folder (new or empty)")
+    Path out;
+
+    @Option(names = "--prefix", paramLabel = "NAME", defaultValue = "shard",
+            description = "shard names NAME-000000.tar, ... (default: ${DEFAULT-VALUE})")
+    String prefix;
+
+    @Option(names = "--max-count", paramLabel = "N", defaultValue = "10000",
+            description = "samples per shard at the most (default: ${DEFAULT-VALUE})")
+    long maxCount;
+
+    @Option(names = "--max-bytes", paramLabel = "BYTES", defaultValue = "1000000000",
+            description = "bytes per shard at the most (default: ${DEFAULT-VALUE})")
+    long maxBytes;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxCount < 1 || maxBytes < 1) {
+            System.err.println("error: --max-count and --max-bytes must be at least 1");
+            return Main.USER_ERROR;
+        }
+        if (Files.isDirectory(out)) {
+            try (var files = Files.list(out)) {
+                if (files.findAny().isPresent()) {
+                    System.err.println("error: --out " + out + ": not empty (shards are written into a new or empty "
+                            + "folder, so that no earlier shard is mixed in)");
+                    return Main.USER_ERROR;
+                }
+            }
+        } else if (Files.exists(out)) {
+            System.err.println("error: --out " + out + ": not a folder");
+            return Main.USER_ERROR;
+        }
+        Config cfg = new ConfigLoader().load(config, sets, System.getProperties());
+        if (!cfg.hasPath(key) || cfg.getValue(key).valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+            System.err.println("error: " + config + ": no data source at " + key
+                    + " (expected an object with a type, e.g. { type = ClsSourceImageFolder, root = ... }; --key names another place)");
+            return Main.USER_ERROR;
+        }
+        ConfigNode node = ConfigNode.root(cfg);
+        for (String part : key.split("\\.")) {
+            node = node.object(part);
+        }
+        Components components = Injectors.create().getInstance(Components.class);
+        Spec<DataSource> spec = components.parse(node, DataKinds.DATA_SOURCE).orElse(null);
+        node.problems().throwIfAny();
+        if (spec == null) {
+            System.err.println("error: " + config + ": no data source at " + key);
+            return Main.USER_ERROR;
+        }
+        DataSource source = spec.create(new BuildContext(out, 0, 1, false));
+        ImageBackend backend = ImageBackends.create(ImageBackends.Decoder.AUTO);
+        int n = source.size();
+        int digits = Math.max(6, Integer.toString(Math.max(0, n - 1)).length());
+        long skipped = 0;
+        long start = System.nanoTime();
+        long lastReport = start;
+        ShardWriter writer = ShardWriter.builder().setOutput(out).optPrefix(prefix).optMaxCount(maxCount)
+                .optMaxBytes(maxBytes).build();
+        try {
+            for (int i = 0; i < n; i++) {
+                Map<String, byte[]> members = new LinkedHashMap<>();
+                try {
+                    Optional<DataSource.Stored> stored = source.stored(i);
+                    int label;
+                    if (stored.isPresent()) {
+                        members.put(stored.get().extension(), stored.get().data());
+                        label = stored.get().label();
+                    } else {
+                        Sample s = source.load(i, backend);
+                        members.put("png", png(s));
+                        label = s.label();
+                    }
+                    if (source.labelled()) {
+                        members.put("cls", Integer.toString(label).getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (BadSampleException e) {
+                    System.err.println("skipped: " + e.getMessage());
+                    skipped++;
+                    continue;
+                }
+                // The source's index as the key: the same entry has the same name in every conversion.
+                writer.write(String.format(Locale.ROOT, "%0" + digits + "d", i), members);
+                long now = System.nanoTime();
+                if (now - lastReport > 10_000_000_000L) {
+                    lastReport = now;
+                    System.out.printf(Locale.ROOT, "%d / %d samples (%.0f per second)%n", i + 1, n,
+                            (i + 1) / ((now - start) / 1e9));
+                }
+            }
+            writer.close();
+        } catch (IOException | RuntimeException e) {
+            writer.abort();
+            throw e;
+        }
+        System.out.printf(Locale.ROOT, "%d samples in %s (%d left out as unreadable), %.1f s; index %s%n",
+                writer.samples(), out, skipped, (System.nanoTime() - start) / 1e9, out.resolve(ShardWriter.INDEX));
+        return 0;
+    }
+
+    /** Pixels as a lossless PNG: grey stays grey, three channels RGB. */
+    private static byte[] png(Sample s) throws IOException {
+        if (!(s.image() instanceof ByteImage img) || (img.channels() != 1 && img.channels() != 3)) {
+            throw new IOException(s.origin() + ": expected 8-bit grey or RGB pixels, got " + s.image());
+        }
+        BufferedImage b = new BufferedImage(img.width(), img.height(),
+                img.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < img.height(); y++) {
+            for (int x = 0; x < img.width(); x++) {
+                if (img.channels() == 1) {
+                    b.getRaster().setSample(x, y, 0, img.get(x, y, 0));
+                } else {
+                    for (int c = 0; c < 3; c++) {
+                        b.getRaster().setSample(x, y, c, img.get(x, y, c));
+                    }
+                }
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(b, "png", bytes);
+        return bytes.toByteArray();
+    }
+}
