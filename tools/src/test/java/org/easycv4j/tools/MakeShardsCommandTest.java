@@ -90,6 +90,33 @@ class MakeShardsCommandTest {
     }
 
     @Test
+    void aCifarSourceBecomesRgbPngWithTheArchivesPixels(@TempDir Path dir) throws Exception {
+        Path root = Path.of("..", "data", "src", "test", "resources", "cifar", "cifar10").toAbsolutePath();
+        Path config = dir.resolve("src.conf");
+        Files.writeString(config, "data.train.data_source { type = ClsSourceCifar10, root = \"" + root
+                + "\", split = test }\n");
+        Path out = dir.resolve("shards");
+        CliRun.out("make-shards", config.toString(), "--out", out.toString(), "--prefix", "fm");
+        Map<String, byte[]> m = members(out, 1);
+        byte[] bin = Files.readAllBytes(root.resolve("cifar-10-batches-bin").resolve("test_batch.bin"));
+        assertEquals(bin.length / 3073 * 2, m.size());
+        for (int i = 0; i < bin.length / 3073; i++) {
+            String key = String.format("%06d", i);
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(m.get(key + ".png")));
+            assertEquals(32, png.getWidth());
+            assertEquals(3, png.getRaster().getNumBands());
+            // The binary version: a label byte, then the red, green and blue planes of 32 x 32.
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < 1024; p++) {
+                    assertEquals(bin[i * 3073 + 1 + c * 1024 + p] & 0xFF, png.getRaster().getSample(p % 32, p / 32, c),
+                            key + " channel " + c + " pixel " + p);
+                }
+            }
+            assertEquals(Integer.toString(bin[i * 3073] & 0xFF), new String(m.get(key + ".cls"), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void aFolderOfJpegsKeepsTheFilesBytesLeavesOutABadOneAndRefusesAFullOutput(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("images");
         Map<String, byte[]> files = new LinkedHashMap<>();
