@@ -52,6 +52,18 @@ public final class AtomicFiles {
         });
     }
 
+    /**
+     * Renames a complete, forced temporary file over {@code target} (atomically where the file system can), for
+     * writers that fill the file over many calls; {@link #write} and {@link #writeChannel} end with it.
+     */
+    public static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** Writes through the temporary file's channel, then forces and renames it over {@code target}. */
     public static void writeChannel(Path target, ChannelContent content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
@@ -62,11 +74,7 @@ public final class AtomicFiles {
                 content.writeTo(ch);
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -7,10 +7,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -152,11 +150,7 @@ public final class ShardWriter implements AutoCloseable {
         tar.close();
         String name = shardName(prefix, shards.size());
         Path target = dir.resolve(name);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.moveIntoPlace(tmp, target);
         JsonObject shard = new JsonObject();
         shard.addProperty("name", name);
         shard.addProperty("samples", count);
