@@ -139,6 +139,9 @@ public final class Runner {
             }
             resume = auto.map(AutoResume.Choice::checkpoint);
         }
+        if (resume.isEmpty()) {
+            requireNoEarlierRun(workDir);
+        }
         String provenance = collective.isRoot() ? writeRunRecords(workDir, origin) : "";
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         TorchEngine engine = TorchEngine.current();
@@ -312,6 +315,31 @@ public final class Runner {
         LOG.info("auto_resume: continuing from {} ({}), the newest checkpoint in {}", checkpoint, state.position(),
                 workDir);
         return Optional.of(new AutoResume.Choice(checkpoint, state));
+    }
+
+    /**
+     * A fresh run may not start in a work dir that holds another run's checkpoints: it would overwrite that run's
+     * provenance, interleave its metrics and fail only at its first checkpoint (which it may not overwrite).
+     * Checked before anything is written.
+     */
+    static void requireNoEarlierRun(Path workDir) throws IOException {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        Optional<String> found;
+        try (java.util.stream.Stream<Path> children = Files.list(workDir)) {
+            found = children.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && p.getFileName().toString().matches("(epoch|iter)_\\d+")
+                            && Files.isRegularFile(p.resolve(Checkpoints.STATE)))
+                    .map(p -> p.getFileName().toString()).sorted().findFirst();
+        }
+        if (found.isEmpty() && Files.isRegularFile(workDir.resolve(CheckpointHook.LATEST))) {
+            found = Optional.of(CheckpointHook.LATEST);
+        }
+        if (found.isPresent()) {
+            throw new IllegalArgumentException("work dir " + workDir + " already holds a run (" + found.get()
+                    + "): continue it with --auto-resume or --resume-from CHECKPOINT, or train into a new --work-dir");
+        }
     }
 
     /** The configured device; in a job with several ranks on GPUs, the GPU of this process's local rank. */

@@ -85,6 +85,27 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aFreshRunIsRefusedInAWorkDirHoldingAnotherRunBeforeItWritesAnything(@TempDir Path dir) throws Exception {
+        runner(dir, "total_epochs=1").train(false);
+        byte[] provenance = Files.readAllBytes(dir.resolve(Runner.PROVENANCE));
+        byte[] metrics = Files.readAllBytes(dir.resolve("metrics.jsonl"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> runner(dir, "total_epochs=2", "seed=7").train(false));
+        assertEquals("work dir " + dir + " already holds a run (epoch_1): continue it with --auto-resume or "
+                + "--resume-from CHECKPOINT, or train into a new --work-dir", e.getMessage());
+        assertTrue(Arrays.equals(provenance, Files.readAllBytes(dir.resolve(Runner.PROVENANCE))), "provenance kept");
+        assertTrue(Arrays.equals(metrics, Files.readAllBytes(dir.resolve("metrics.jsonl"))), "metrics kept");
+        // Continuing it is what the message offers, and works.
+        runner(dir, "total_epochs=2", "auto_resume=true").train(false);
+        assertTrue(Files.isDirectory(dir.resolve("epoch_2")));
+        // A work dir with outputs but no checkpoint (a run that failed before its first) may be reused.
+        Path failed = Files.createDirectories(dir.resolve("failed"));
+        Files.writeString(failed.resolve("train.log"), "an earlier attempt\n");
+        runner(failed, "total_epochs=1").train(false);
+        assertTrue(Files.isDirectory(failed.resolve("epoch_1")));
+    }
+
+    @Test
     void evaluateLoadsACheckpointAndResumeRefusesAFinishedRun(@TempDir Path dir) throws Exception {
         runner(dir, "total_epochs=2").train(false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
