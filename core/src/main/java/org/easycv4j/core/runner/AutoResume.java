@@ -54,6 +54,27 @@ public final class AutoResume {
     public record Choice(Path checkpoint, CheckpointState state) {}
 
     /**
+     * The name of a checkpoint folder of this trainer in {@code workDir} (the first in name order), or
+     * {@code latest_checkpoint} when only that is left; empty when the work dir holds no run to continue.
+     */
+    public static Optional<String> earlierRun(Path workDir) throws IOException {
+        if (!Files.isDirectory(workDir)) {
+            return Optional.empty();
+        }
+        Optional<String> found;
+        try (java.util.stream.Stream<Path> children = Files.list(workDir)) {
+            found = children.filter(p -> OURS.matcher(p.getFileName().toString()).matches()
+                            && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.isRegularFile(p.resolve(Checkpoints.STATE)))
+                    .map(p -> p.getFileName().toString()).sorted().findFirst();
+        }
+        if (found.isEmpty() && Files.isRegularFile(workDir.resolve(CheckpointHook.LATEST))) {
+            found = Optional.of(CheckpointHook.LATEST);
+        }
+        return found;
+    }
+
+    /**
      * The checkpoint to resume from, empty when the work dir holds none.
      *
      * @param current this run's resolved configuration

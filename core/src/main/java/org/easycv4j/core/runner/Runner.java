@@ -320,25 +320,15 @@ public final class Runner {
     /**
      * A fresh run may not start in a work dir that holds another run's checkpoints: it would overwrite that run's
      * provenance, interleave its metrics and fail only at its first checkpoint (which it may not overwrite).
-     * Checked before anything is written.
+     * Checked before anything is written; rank 0 looks and tells the others, as for {@code auto_resume}.
      */
-    static void requireNoEarlierRun(Path workDir) throws IOException {
-        if (!Files.isDirectory(workDir)) {
-            return;
-        }
-        Optional<String> found;
-        try (java.util.stream.Stream<Path> children = Files.list(workDir)) {
-            found = children.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                            && p.getFileName().toString().matches("(epoch|iter)_\\d+")
-                            && Files.isRegularFile(p.resolve(Checkpoints.STATE)))
-                    .map(p -> p.getFileName().toString()).sorted().findFirst();
-        }
-        if (found.isEmpty() && Files.isRegularFile(workDir.resolve(CheckpointHook.LATEST))) {
-            found = Optional.of(CheckpointHook.LATEST);
-        }
-        if (found.isPresent()) {
-            throw new IllegalArgumentException("work dir " + workDir + " already holds a run (" + found.get()
-                    + "): continue it with --auto-resume or --resume-from CHECKPOINT, or train into a new --work-dir");
+    private void requireNoEarlierRun(Path workDir) throws IOException {
+        String refusal = collective.isRoot() ? AutoResume.earlierRun(workDir).map(found -> "work dir " + workDir
+                + " already holds a run (" + found + "): continue it with --auto-resume or --resume-from CHECKPOINT, "
+                + "or train into a new --work-dir").orElse("") : "";
+        refusal = collective.broadcastString(refusal, 0);
+        if (!refusal.isEmpty()) {
+            throw new IllegalArgumentException(refusal);
         }
     }
 
