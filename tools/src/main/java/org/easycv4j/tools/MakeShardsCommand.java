@@ -1,8 +1,6 @@
 package org.easycv4j.tools;
 
 import com.typesafe.config.Config;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
@@ -26,6 +23,7 @@ import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageBackends;
+import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.shards.ShardWriter;
 import org.easycv4j.data.source.BadSampleException;
 import org.easycv4j.data.source.DataSource;
@@ -156,24 +154,13 @@ public final class MakeShardsCommand implements Callable<Integer> {
 
     /** Pixels as a lossless PNG: grey stays grey, three channels RGB. */
     private static byte[] png(Sample s) throws IOException {
-        if (!(s.image() instanceof ByteImage img) || (img.channels() != 1 && img.channels() != 3)) {
-            throw new IOException(s.origin() + ": expected 8-bit grey or RGB pixels, got " + s.image());
+        if (!(s.image() instanceof ByteImage img)) {
+            throw new IOException(s.origin() + ": expected 8-bit pixels, got " + s.image());
         }
-        BufferedImage b = new BufferedImage(img.width(), img.height(),
-                img.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                if (img.channels() == 1) {
-                    b.getRaster().setSample(x, y, 0, img.get(x, y, 0));
-                } else {
-                    for (int c = 0; c < 3; c++) {
-                        b.getRaster().setSample(x, y, c, img.get(x, y, c));
-                    }
-                }
-            }
+        try {
+            return ImageFiles.encode(img, "png");
+        } catch (IOException e) {
+            throw new IOException(s.origin() + ": " + e.getMessage(), e);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(b, "png", bytes);
-        return bytes.toByteArray();
     }
 }

@@ -1,15 +1,14 @@
 package org.easycv4j.data.prepare;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
+import org.easycv4j.data.image.ByteImage;
+import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.source.Idx;
 
 /**
@@ -73,14 +72,9 @@ public final class IdxExport {
     }
 
     private static byte[] encode(Idx.Images img, int i, String fmt) throws IOException {
-        BufferedImage b = new BufferedImage(img.cols(), img.rows(), BufferedImage.TYPE_BYTE_GRAY);
-        System.arraycopy(img.pixels(), i * img.rows() * img.cols(),
-                ((DataBufferByte) b.getRaster().getDataBuffer()).getData(), 0, img.rows() * img.cols());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(b, fmt.equals("jpg") ? "jpeg" : "png", bytes)) {
-            throw new IOException("no ImageIO writer for " + fmt);
-        }
-        return bytes.toByteArray();
+        int n = img.rows() * img.cols();
+        return ImageFiles.encode(new ByteImage(img.cols(), img.rows(), 1,
+                Arrays.copyOfRange(img.pixels(), i * n, (i + 1) * n)), fmt);
     }
 
     private static void write(Path file, byte[] data) throws IOException {
