@@ -16,6 +16,7 @@ import org.easycv4j.data.pipeline.RandomHorizontalFlip;
 import org.easycv4j.data.pipeline.RandomResizedCrop;
 import org.easycv4j.data.pipeline.Resize;
 import org.easycv4j.data.pipeline.ToTensor;
+import org.easycv4j.data.shards.WebDatasetSource;
 import org.easycv4j.data.source.CifarSource;
 import org.easycv4j.data.source.ClsImageListSource;
 import org.easycv4j.data.source.IdxSource;
@@ -34,7 +35,8 @@ public final class DataModule extends AbstractModule implements PluginModule {
                 .add("ClsSourceImageFolder", ImageFolderSource.class)
                 .add("ClsSourceIdx", IdxSource.class)
                 .add("ClsSourceCifar10", CifarSource.Cifar10.class)
-                .add("ClsSourceCifar100", CifarSource.Cifar100.class);
+                .add("ClsSourceCifar100", CifarSource.Cifar100.class)
+                .add("WebDatasetSource", WebDatasetSource.class);
         Registrations.declare(binder(), DataKinds.TRANSFORM)
                 .add("RandomResizedCrop", RandomResizedCrop.Factory.class)
                 .add("RandomHorizontalFlip", RandomHorizontalFlip.Factory.class)

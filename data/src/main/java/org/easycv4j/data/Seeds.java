@@ -12,6 +12,7 @@ public final class Seeds {
     private static final long SAMPLE_STREAM = 0x5A4D504C45L;
     private static final long BATCH_STREAM = 0x4241544348L;
     private static final long ORDER_STREAM = 0x4F52444552L;
+    private static final long WINDOW_STREAM = 0x57494E444F57L;
 
     /** The stream of random transforms of one sample in one epoch. */
     public static SplittableRandom forSample(long seed, int epoch, long index) {
@@ -26,6 +27,11 @@ public final class Seeds {
     /** The stream that shuffles one epoch. */
     public static SplittableRandom forOrder(long seed, int epoch) {
         return new SplittableRandom(mix(mix(seed, ORDER_STREAM), epoch));
+    }
+
+    /** The stream that shuffles one window (shuffle buffer) of one shard stream in one epoch. */
+    public static SplittableRandom forWindow(long seed, int epoch, int stream, int window) {
+        return new SplittableRandom(mix(mix(mix(mix(seed, WINDOW_STREAM), epoch), stream), window));
     }
 
     /** SplitMix64's finaliser over a combination of two values. */

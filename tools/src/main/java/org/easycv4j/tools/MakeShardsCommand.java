@@ -110,7 +110,8 @@ public final class MakeShardsCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long lastReport = start;
         ShardWriter writer = ShardWriter.builder().setOutput(out).optPrefix(prefix).optMaxCount(maxCount)
-                .optMaxBytes(maxBytes).build();
+                .optMaxBytes(maxBytes).optClasses(source.labelled() ? source.classNames() : List.of(),
+                        source.labelled() ? source.numClasses() : 0).build();
         try {
             for (int i = 0; i < n; i++) {
                 Map<String, byte[]> members = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.data.Sample;
+import org.easycv4j.data.source.SampleAccess;
 import org.easycv4j.data.Seeds;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
@@ -32,7 +33,8 @@ final class BatchAssembler {
      * @param uint8 write the images as CHW bytes, for the engine's conversion, instead of the pipeline's floats
      * @param cancelled checked between samples; a true value stops with a {@link CancellationException}
      */
-    void fill(BatchSlot slot, int epoch, int[] order, int b, boolean uint8, BooleanSupplier cancelled) {
+    void fill(BatchSlot slot, int epoch, int[] order, int b, boolean uint8, BooleanSupplier cancelled,
+            SampleAccess access) {
         slot.reclaim();
         int start = b * settings.batchSize();
         int n = Math.min(settings.batchSize(), order.length - start);
@@ -43,7 +45,7 @@ final class BatchAssembler {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException("epoch abandoned");
             }
-            Sample s = dataset.produce(settings.seed(), epoch, order[start + i], true);
+            Sample s = dataset.produce(settings.seed(), epoch, order[start + i], true, access);
             Image img = s.image();
             if (i == 0) {
                 slot.ensure(settings.batchSize(), img.channels(), img.height(), img.width(), classes,

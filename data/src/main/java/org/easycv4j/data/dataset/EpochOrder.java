@@ -3,6 +3,7 @@ package org.easycv4j.data.dataset;
 import java.util.SplittableRandom;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.data.Seeds;
+import org.easycv4j.data.source.StreamedSource;
 
 /**
  * Which dataset indices a rank visits in an epoch, and how many batches that makes. The epoch's permutation is
@@ -16,6 +17,7 @@ public final class EpochOrder {
     private final LoaderSettings settings;
     private final int perRank;
     private final int batches;
+    private final StreamedSource streamed;
 
     /**
      * @param size the dataset's number of samples
@@ -23,12 +25,22 @@ public final class EpochOrder {
      * @throws IllegalArgumentException when there are no samples, or {@code drop_last} leaves no batch
      */
     public EpochOrder(int size, LoaderSettings settings, String name) {
+        this(size, settings, name, null);
+    }
+
+    /** The order a streamed source decides itself (tar shards: {@link StreamedSource#indices}). */
+    public EpochOrder(StreamedSource source, LoaderSettings settings, String name) {
+        this(source.size(), settings, name, source);
+    }
+
+    private EpochOrder(int size, LoaderSettings settings, String name, StreamedSource streamed) {
         if (size == 0) {
             throw new IllegalArgumentException(name + ": the data source has no samples");
         }
         this.size = size;
         this.settings = settings;
-        this.perRank = settings.shardSize(size);
+        this.streamed = streamed;
+        this.perRank = streamed != null ? streamed.samplesPerRank(settings) : settings.shardSize(size);
         this.batches = settings.dropLast() ? perRank / settings.batchSize()
                 : (perRank + settings.batchSize() - 1) / settings.batchSize();
         if (batches == 0 && settings.evenShards()) {
@@ -49,6 +61,9 @@ public final class EpochOrder {
 
     /** The dataset indices this rank visits in {@code epoch}, in order. */
     public int[] indices(int epoch) {
+        if (streamed != null) {
+            return streamed.indices(epoch, settings);
+        }
         int[] perm = new int[size];
         for (int i = 0; i < size; i++) {
             perm[i] = i;

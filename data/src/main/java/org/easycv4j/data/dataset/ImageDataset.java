@@ -20,6 +20,7 @@ import org.easycv4j.data.source.BadSample;
 import org.easycv4j.data.source.BadSampleException;
 import org.easycv4j.data.source.BadSamples;
 import org.easycv4j.data.source.DataSource;
+import org.easycv4j.data.source.SampleAccess;
 import org.easycv4j.data.source.TooManyBadSamplesException;
 
 /**
@@ -125,24 +126,32 @@ public final class ImageDataset implements Dataset {
      * stream depends only on (seed, epoch, index of the sample actually used).
      */
     public Sample produce(long seed, int epoch, int index) {
-        return produce(seed, epoch, index, false);
+        return produce(seed, epoch, index, false, SampleAccess.of(source));
     }
 
     /**
      * As {@link #produce(long, int, int)}; with {@code deferTensor} and a pipeline ending in ToTensor
      * (+ Normalize) the result is still 8-bit, for {@link Pipeline#writeTensor} to finish in the batch buffer.
      */
-    Sample produce(long seed, int epoch, int index, boolean deferTensor) {
+    Sample produce(long seed, int epoch, int index, boolean deferTensor, SampleAccess access) {
+        try {
+            return produceAny(seed, epoch, index, deferTensor, access);
+        } finally {
+            access.done(index);
+        }
+    }
+
+    private Sample produceAny(long seed, int epoch, int index, boolean deferTensor, SampleAccess access) {
         boolean defer = deferTensor && pipeline.endsWithToTensor();
-        int n = source.size();
-        for (int k = 0; k < n; k++) {
-            int i = (index + k) % n;
+        int n = access.candidates(index);
+        int i = index;
+        for (int k = 0; k < n; k++, i = access.fallback(i)) {
             if (badSamples.isBadIndex(i)) {
                 continue;
             }
             Sample raw;
             try {
-                raw = encodedInput ? source.loadEncoded(i, backend) : source.load(i, backend);
+                raw = access.load(i, backend, encodedInput);
             } catch (BadSampleException e) {
                 badSamples.report(i, e.bad());
                 continue;

@@ -10,6 +10,8 @@ import java.util.concurrent.Future;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.data.source.SampleAccess;
+import org.easycv4j.data.source.StreamedSource;
 
 /**
  * Batches an {@link ImageDataset}: {@code num_workers} threads ({@link WorkerPool}) decode and augment whole
@@ -34,6 +36,7 @@ import org.easycv4j.core.data.LoaderSettings;
 public final class ImageLoader implements DataLoader {
     private final ImageDataset dataset;
     private final EpochOrder order;
+    private final LoaderSettings settings;
     private final BatchAssembler assembler;
     private final int prefetch;
     private final SlotPool slots;
@@ -46,7 +49,10 @@ public final class ImageLoader implements DataLoader {
         if (settings.numWorkers() < 0) {
             throw new IllegalArgumentException("num_workers must be >= 0, got " + settings.numWorkers());
         }
-        this.order = new EpochOrder(dataset.size(), settings, dataset.name());
+        this.order = dataset.source() instanceof StreamedSource streamed
+                ? new EpochOrder(streamed, settings, dataset.name())
+                : new EpochOrder(dataset.size(), settings, dataset.name());
+        this.settings = settings;
         this.assembler = new BatchAssembler(dataset, settings);
         this.prefetch = Math.max(1, 2 * settings.numWorkers());
         this.slots = new SlotPool(prefetch + 1);
@@ -116,6 +122,7 @@ public final class ImageLoader implements DataLoader {
         private final BatchArrays arrays;
         private final ArrayDeque<Future<BatchSlot>> inFlight = new ArrayDeque<>();
         private final int batches = order.batches();
+        private final SampleAccess access;
         private volatile boolean cancelled;
         private int submitted;
         private int returned;
@@ -127,6 +134,13 @@ public final class ImageLoader implements DataLoader {
             this.returned = first;
             this.uint8 = dataset.engineNormalizes(manager.getDevice());
             this.arrays = new BatchArrays(dataset, manager, uint8);
+            if (dataset.source() instanceof StreamedSource streamed) {
+                int bs = settings.batchSize();
+                this.access = streamed.open(epoch, settings, indices, Math.min(indices.length, first * bs),
+                        Math.min(indices.length, batches * bs), (prefetch + 1) * bs);
+            } else {
+                this.access = SampleAccess.of(dataset.source());
+            }
             topUp();
         }
 
@@ -144,7 +158,7 @@ public final class ImageLoader implements DataLoader {
         private BatchSlot fillFreeSlot(int b) throws InterruptedException {
             BatchSlot slot = slots.take();
             try {
-                assembler.fill(slot, epoch, indices, b, uint8, () -> cancelled);
+                assembler.fill(slot, epoch, indices, b, uint8, () -> cancelled, access);
                 return slot;
             } catch (RuntimeException | Error e) {
                 slots.give(slot);
@@ -179,6 +193,9 @@ public final class ImageLoader implements DataLoader {
             } finally {
                 slots.give(slot);
                 topUp();
+                if (returned == batches) {
+                    access.close();
+                }
             }
         }
 
@@ -204,6 +221,7 @@ public final class ImageLoader implements DataLoader {
         /** Stops this epoch's work and returns its slots; used when a new epoch starts early or on close. */
         void abandon() {
             cancelled = true;
+            access.close();
             Future<BatchSlot> f;
             while ((f = inFlight.poll()) != null) {
                 try {

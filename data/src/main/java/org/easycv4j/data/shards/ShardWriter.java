@@ -43,6 +43,8 @@ public final class ShardWriter implements AutoCloseable {
     private final String prefix;
     private final long maxCount;
     private final long maxBytes;
+    private final List<String> classNames;
+    private final int numClasses;
     private final List<JsonObject> shards = new ArrayList<>();
     private final Set<String> keys = new HashSet<>();
     private Path tmp;
@@ -58,6 +60,8 @@ public final class ShardWriter implements AutoCloseable {
         this.prefix = b.prefix;
         this.maxCount = b.maxCount;
         this.maxBytes = b.maxBytes;
+        this.classNames = b.classNames;
+        this.numClasses = b.numClasses;
     }
 
     public static Builder builder() {
@@ -174,6 +178,14 @@ public final class ShardWriter implements AutoCloseable {
         JsonObject index = new JsonObject();
         index.addProperty("format", "webdataset");
         index.addProperty("samples", total);
+        if (numClasses > 0) {
+            index.addProperty("num_classes", numClasses);
+        }
+        if (!classNames.isEmpty()) {
+            JsonArray names = new JsonArray();
+            classNames.forEach(names::add);
+            index.add("classes", names);
+        }
         JsonArray list = new JsonArray();
         shards.forEach(list::add);
         index.add("shards", list);
@@ -203,6 +215,8 @@ public final class ShardWriter implements AutoCloseable {
         private String prefix = "shard";
         private long maxCount = 10_000;
         private long maxBytes = 1L << 30;
+        private List<String> classNames = List.of();
+        private int numClasses;
 
         public Builder setOutput(Path dir) {
             this.dir = dir;
@@ -211,6 +225,13 @@ public final class ShardWriter implements AutoCloseable {
 
         public Builder optPrefix(String prefix) {
             this.prefix = prefix;
+            return this;
+        }
+
+        /** The labels' classes, for the index: their number, and their names where the source knows them. */
+        public Builder optClasses(List<String> classNames, int numClasses) {
+            this.classNames = List.copyOf(classNames);
+            this.numClasses = Math.max(numClasses, classNames.size());
             return this;
         }
 
