@@ -14,6 +14,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -46,6 +48,9 @@ final class S3ShardStore implements ShardStore {
 
     S3ShardStore(Settings s) {
         S3ClientBuilder b = S3Client.builder()
+                // checksum headers only where S3 requires them: S3-compatible stores refuse the newer ones (501)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(s.timeout())
                         .socketTimeout(s.timeout()))
                 // the reader retries and resumes byte ranges itself; the SDK's own retries would multiply them
@@ -105,8 +110,10 @@ final class S3ShardStore implements ShardStore {
     private ShardException fault(String what, SdkException e) {
         if (e instanceof S3Exception s) {
             int code = s.statusCode();
-            String error = s.awsErrorDetails() == null ? "" : s.awsErrorDetails().errorCode();
-            if ("NoSuchBucket".equals(error)) {
+            String error = s.awsErrorDetails() == null || s.awsErrorDetails().errorCode() == null ? ""
+                    : s.awsErrorDetails().errorCode();
+            if ("NoSuchBucket".equals(error) || (code == 404 && what.equals("s3://" + what.substring(5).split("/")[0])
+                    && !what.substring(5).contains("/"))) {
                 return new ShardException(what + ": no such bucket" + where, false, e);
             }
             if (code == 404) {

@@ -223,9 +223,10 @@ class WebDatasetSourceTest {
         assertTrue(reasons.stream().anyMatch(r -> r.contains("#000002")), reasons.toString());
     }
 
+    /** The message of the shard error in the chain, else of the innermost cause. */
     static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null) {
+        while (t.getCause() != null && !(t instanceof ShardException)) {
             t = t.getCause();
         }
         return t.getMessage();
