@@ -161,6 +161,29 @@ class DistributedTrainingTest {
         assertMaeRunsAlike(one, two);
     }
 
+    /** The same 24 images as WebDataset shards (make-shards): the ranks read disjoint streams of them. */
+    @Test
+    void twoMaeRanksFromShardsTrainLikeOneProcessWithTheWholeBatch(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src.conf");
+        Files.writeString(src, "data.train.data_source { type = ClsSourceIdx, root = \"" + Path.of("..", "demo",
+                "fashion-mnist").toAbsolutePath().normalize() + "\", split = train, max_data_num = 24 }\n");
+        Path shards = dir.resolve("shards");
+        CliRun.out("make-shards", src.toString(), "--out", shards.toString(), "--prefix", "fm", "--max-count", "5");
+        String[] source = {"--set", "data.train.data_source=null", "--set", "data.train.data_source={type = "
+                + "WebDatasetSource, to_rgb = false, streams = 2, shuffle_buffer = 4, urls = \""
+                + shards.resolve("fm-{000000..000004}.tar") + "\"}"};
+        Path one = dir.resolve("one");
+        List<String> a = maeArgs(one, 8);
+        a.addAll(List.of(source));
+        trainHere(a);
+        Path two = dir.resolve("two");
+        List<String> b = maeArgs(two, 4);
+        b.addAll(List.of(source));
+        trainTwoRanks(dir, b);
+        assertTrue(Files.readString(two.resolve("config.resolved.conf")).contains("WebDatasetSource"));
+        assertMaeRunsAlike(one, two);
+    }
+
     @Test
     void theKnnMonitorGivesTwoRanksTheOneProcessAccuracy(@TempDir Path dir) throws Exception {
         // 37 bank images (19 + 18 per rank, gathered) and 29 queries (15 + 14, counts added).
