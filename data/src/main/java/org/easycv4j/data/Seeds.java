@@ -34,6 +34,16 @@ public final class Seeds {
         return new SplittableRandom(mix(mix(mix(mix(seed, WINDOW_STREAM), epoch), stream), window));
     }
 
+    /** Shuffles {@code a} in place (Fisher-Yates, from the end): the one shuffle every epoch order uses. */
+    public static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
     /** SplitMix64's finaliser over a combination of two values. */
     static long mix(long a, long b) {
         long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;

@@ -1,6 +1,5 @@
 package org.easycv4j.data.dataset;
 
-import java.util.SplittableRandom;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.data.Seeds;
 import org.easycv4j.data.source.StreamedSource;
@@ -69,13 +68,7 @@ public final class EpochOrder {
             perm[i] = i;
         }
         if (settings.shuffle()) {
-            SplittableRandom rng = Seeds.forOrder(settings.seed(), epoch);
-            for (int i = size - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
+            Seeds.shuffle(perm, Seeds.forOrder(settings.seed(), epoch));
         }
         int[] mine = new int[perRank];
         for (int k = 0; k < perRank; k++) {

@@ -1,7 +1,6 @@
 package org.easycv4j.data.shards;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.data.Seeds;
 
@@ -132,13 +131,7 @@ public final class ShardPlan {
                 order[i] = i;
             }
             if (s.shuffle()) {
-                SplittableRandom rng = Seeds.forOrder(s.seed(), epoch);
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
+                Seeds.shuffle(order, Seeds.forOrder(s.seed(), epoch));
             }
             placeOf = new int[n];
             placeStart = new long[n + 1];
@@ -183,15 +176,8 @@ public final class ShardPlan {
 
         /** The sample at place {@code c} of the epoch's sequence of shards. */
         int sampleAtPlace(long c) {
-            int j = Arrays.binarySearch(placeStart, c);
-            if (j >= 0) {
-                while (j + 1 < placeStart.length && placeStart[j + 1] == c) {
-                    j++;
-                }
-            } else {
-                j = -j - 2;
-            }
-            return (int) (start[order[j]] + (c - placeStart[j]));
+            int[] jm = shardMemberAt(c);
+            return (int) (start[order[jm[0]]] + jm[1]);
         }
 
         /** The epoch's place j: shard {@code shardAt(j)}; {@code placeOf} inverts it. */
@@ -238,13 +224,7 @@ public final class ShardPlan {
                 p[i] = i;
             }
             if (settings.shuffle()) {
-                SplittableRandom rng = Seeds.forWindow(settings.seed(), epoch, stream, w);
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int t = p[i];
-                    p[i] = p[j];
-                    p[j] = t;
-                }
+                Seeds.shuffle(p, Seeds.forWindow(settings.seed(), epoch, stream, w));
             }
             return p;
         }

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.data.Sample;
-import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.image.ImageFormats;
 import org.easycv4j.data.source.BadSample;
 import org.easycv4j.data.source.BadSampleException;
+import org.easycv4j.data.source.FileListSource;
 import org.easycv4j.data.source.SampleAccess;
 import org.easycv4j.data.source.StreamedSource;
 
@@ -170,18 +170,7 @@ final class ShardSource implements StreamedSource {
         if (s.bad() != null) {
             throw new BadSampleException(s.origin(), s.bad());
         }
-        try {
-            if (encoded) {
-                Optional<EncodedImage> jpeg = EncodedImage.jpeg(s.image(), settings.toRgb());
-                if (jpeg.isPresent()) {
-                    ImageFormats.checkComplete(s.image());
-                    return new Sample(index, jpeg.get(), s.label(), s.origin());
-                }
-            }
-            return new Sample(index, backend.decode(s.image(), settings.toRgb()), s.label(), s.origin());
-        } catch (ImageDecodeException e) {
-            throw new BadSampleException(s.origin(), e.getMessage(), e);
-        }
+        return FileListSource.decode(index, s.image(), s.label(), s.origin(), settings.toRgb(), backend, encoded);
     }
 
     @Override

@@ -110,17 +110,24 @@ public final class FileListSource implements DataSource {
     }
 
     private Sample load(int index, ImageBackend backend, boolean encoded) throws BadSampleException {
-        String where = file(index).toString();
-        byte[] bytes = read(index);
+        return decode(index, read(index), label(index), file(index).toString(), toRgb, backend, encoded);
+    }
+
+    /**
+     * An entry's file bytes as a sample: decoded, or with {@code encoded} a JPEG left encoded (its header and
+     * end checked) for a first transform that decodes it itself; an undecodable file is a bad sample at {@code where}.
+     */
+    public static Sample decode(int index, byte[] bytes, int label, String where, boolean toRgb, ImageBackend backend,
+            boolean encoded) throws BadSampleException {
         try {
             if (encoded) {
                 java.util.Optional<EncodedImage> jpeg = EncodedImage.jpeg(bytes, toRgb);
                 if (jpeg.isPresent()) {
                     ImageFormats.checkComplete(bytes);
-                    return new Sample(index, jpeg.get(), label(index), where);
+                    return new Sample(index, jpeg.get(), label, where);
                 }
             }
-            return new Sample(index, backend.decode(bytes, toRgb), label(index), where);
+            return new Sample(index, backend.decode(bytes, toRgb), label, where);
         } catch (ImageDecodeException e) {
             throw new BadSampleException(where, e.getMessage(), e);
         }
