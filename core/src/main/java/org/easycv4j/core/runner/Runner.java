@@ -125,7 +125,37 @@ public final class Runner {
         }
     }
 
+    /**
+     * Holds the work dir's lock while the run writes there: rank 0 alone writes it, so rank 0 alone holds it and
+     * tells the others whether it got it, so that every rank of a refused job ends with the same line.
+     */
     private TrainResult trainOrCheck(boolean dryRun) throws IOException {
+        WorkDirLock lock = null;
+        String refusal = "";
+        if (collective.isRoot()) {
+            try {
+                lock = WorkDirLock.take(experiment.workDir());
+            } catch (IllegalArgumentException e) {
+                refusal = e.getMessage();
+            }
+        }
+        refusal = collective.broadcastString(refusal, 0);
+        if (!refusal.isEmpty()) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw new IllegalArgumentException(refusal);
+        }
+        try {
+            return trainLocked(dryRun);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    private TrainResult trainLocked(boolean dryRun) throws IOException {
         Path workDir = experiment.workDir();
         Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
         RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());

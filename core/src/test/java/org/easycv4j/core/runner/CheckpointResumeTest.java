@@ -85,6 +85,20 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aRunIsRefusedWhileAnotherHoldsTheWorkDirAndReleasesItsLockAtTheEnd(@TempDir Path dir) throws Exception {
+        try (WorkDirLock other = WorkDirLock.take(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> runner(dir, "total_epochs=1").train(false));
+            assertEquals("work dir " + dir + " is in use by another run (" + WorkDirLock.holder() + "): wait for it "
+                    + "to end, or train into a new --work-dir", e.getMessage());
+            assertFalse(Files.exists(dir.resolve(Runner.PROVENANCE)), "nothing written while locked");
+        }
+        runner(dir, "total_epochs=1").train(false);
+        assertTrue(Files.isDirectory(dir.resolve("epoch_1")));
+        assertFalse(Files.exists(dir.resolve(WorkDirLock.FILE)), "lock released after the run");
+    }
+
+    @Test
     void aFreshRunIsRefusedInAWorkDirHoldingAnotherRunBeforeItWritesAnything(@TempDir Path dir) throws Exception {
         runner(dir, "total_epochs=1").train(false);
         byte[] provenance = Files.readAllBytes(dir.resolve(Runner.PROVENANCE));
