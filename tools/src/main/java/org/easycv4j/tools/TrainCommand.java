@@ -10,6 +10,7 @@ import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
 import org.easycv4j.core.runner.StopSignals;
+import org.easycv4j.core.runner.WorkDirLock;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,11 +81,17 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
         if (collective.isEmpty()) {
             return Main.USER_ERROR;
         }
-        return RankJob.run(collective.get(), "", c -> {
-            Runner.TrainResult result = new Runner(loaded.experiment(), loaded.config(),
-                    experiment.commandLine("train"), experiment.config, c).train(dryRun);
-            return result.stopped() ? StopSignals.EXIT_STATUS : 0;
-        });
+        try {
+            return RankJob.run(collective.get(), "", c -> {
+                Runner.TrainResult result = new Runner(loaded.experiment(), loaded.config(),
+                        experiment.commandLine("train"), experiment.config, c).train(dryRun);
+                return result.stopped() ? StopSignals.EXIT_STATUS : 0;
+            });
+        } catch (WorkDirLock.Refused e) {
+            // That work dir's train.log is another run's: the refusal's trace does not belong there.
+            runDir = null;
+            throw e;
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.easycv4j.core.runner.WorkDirLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,32 @@ class CliErrorsTest {
         assertNoStackTrace(err);
         String log = Files.readString(dir.resolve("work").resolve("train.log"));
         assertTrue(log.contains("TooManyBadSamplesException") && log.contains("\tat org.easycv4j."), log);
+    }
+
+    @Test
+    void aWorkDirInUseIsRefusedWithItsHolderAndItsLogIsLeftAlone(@TempDir Path dir) throws Exception {
+        Path log = Files.writeString(dir.resolve("train.log"), "the other run's log\n");
+        try (WorkDirLock other = WorkDirLock.take(dir)) {
+            CliRun.Result r = CliRun.run("train", TOY.toString(), "--work-dir", dir.toString(), "--set",
+                    "progress=off");
+            assertEquals(Main.USER_ERROR, r.code(), r.err());
+            assertEquals("error: work dir " + dir + " is in use by another run (" + WorkDirLock.holder() + "): wait "
+                    + "for it to end, or train into a new --work-dir", r.err().strip());
+        }
+        assertEquals("the other run's log\n", Files.readString(log));
+        assertFalse(Files.exists(dir.resolve("config.resolved.conf")));
+    }
+
+    @Test
+    void aFreshRunRefusedInAnotherRunsWorkDirLeavesItsLogAlone(@TempDir Path dir) throws Exception {
+        CliRun.Result first = CliRun.run("train", TOY.toString(), "--work-dir", dir.toString(), "--set",
+                "progress=off", "--set", "total_epochs=1");
+        assertEquals(0, first.code(), first.err());
+        String log = Files.readString(dir.resolve("train.log"));
+        CliRun.Result r = CliRun.run("train", TOY.toString(), "--work-dir", dir.toString(), "--set", "progress=off");
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: work dir " + dir + " already holds a run (epoch_1)"), r.err());
+        assertEquals(log, Files.readString(dir.resolve("train.log")), "no refusal trace in the earlier run's log");
     }
 
     @Test

@@ -144,7 +144,7 @@ public final class Runner {
             if (lock != null) {
                 lock.close();
             }
-            throw new IllegalArgumentException(refusal);
+            throw new WorkDirLock.Refused(refusal);
         }
         try {
             return trainLocked(dryRun);
@@ -358,7 +358,7 @@ public final class Runner {
                 + "or train into a new --work-dir").orElse("") : "";
         refusal = collective.broadcastString(refusal, 0);
         if (!refusal.isEmpty()) {
-            throw new IllegalArgumentException(refusal);
+            throw new WorkDirLock.Refused(refusal);
         }
     }
 

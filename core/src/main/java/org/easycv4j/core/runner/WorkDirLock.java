@@ -29,6 +29,16 @@ public final class WorkDirLock implements AutoCloseable {
     /** The lock file's name in the work dir. */
     public static final String FILE = ".lock";
 
+    /**
+     * A work dir that belongs to another run (held by it, or holding its checkpoints): nothing of this run may go
+     * there, not even the trace of this refusal into that run's log.
+     */
+    public static final class Refused extends IllegalArgumentException {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
@@ -64,7 +74,7 @@ public final class WorkDirLock implements AutoCloseable {
         String earlier = read(channel).strip();
         if (lock == null) {
             channel.close();
-            throw new IllegalArgumentException("work dir " + workDir + " is in use by another run ("
+            throw new Refused("work dir " + workDir + " is in use by another run ("
                     + (earlier.isEmpty() ? "holder unknown" : earlier) + "): wait for it to end, or train into a "
                     + "new --work-dir");
         }
@@ -87,7 +97,7 @@ public final class WorkDirLock implements AutoCloseable {
     }
 
     /** The line that names this process as a holder. */
-    static String holder() {
+    public static String holder() {
         return "host " + hostName() + ", pid " + ProcessHandle.current().pid() + ", started "
                 + ProcessHandle.current().info().startInstant().orElse(Instant.now());
     }
@@ -120,9 +130,10 @@ public final class WorkDirLock implements AutoCloseable {
     private static String read(FileChannel channel) throws IOException {
         long size = Math.min(channel.size(), 4096);
         ByteBuffer buffer = ByteBuffer.allocate((int) size);
-        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-            // reads until full or at the end
-        }
+        int n;
+        do {
+            n = channel.read(buffer, buffer.position());
+        } while (n > 0 && buffer.hasRemaining());
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
     }
 
