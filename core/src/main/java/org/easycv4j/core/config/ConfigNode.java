@@ -172,19 +172,19 @@ public final class ConfigNode {
     }
 
     public int integer(String key) {
-        return required(key, "an integer", (c, k) -> c.getInt(k), 0);
+        return required(key, "an integer", (c, k) -> c.getInt(whole(c, k)), 0);
     }
 
     public int integer(String key, int fallback) {
-        return optional(key, "an integer", (c, k) -> c.getInt(k), fallback);
+        return optional(key, "an integer", (c, k) -> c.getInt(whole(c, k)), fallback);
     }
 
     public long longValue(String key) {
-        return required(key, "an integer", (c, k) -> c.getLong(k), 0L);
+        return required(key, "an integer", (c, k) -> c.getLong(whole(c, k)), 0L);
     }
 
     public long longValue(String key, long fallback) {
-        return optional(key, "an integer", (c, k) -> c.getLong(k), fallback);
+        return optional(key, "an integer", (c, k) -> c.getLong(whole(c, k)), fallback);
     }
 
     public double number(String key) {
@@ -433,6 +433,31 @@ public final class ConfigNode {
             problems.add(pathOf(key), v.origin(), "expected " + expected + ", got " + describe(v));
             return fallback;
         }
+    }
+
+    /**
+     * {@code k} when its value is a whole number; refused otherwise, because HOCON's getInt and getLong truncate
+     * ({@code total_epochs = 2.5} would train 2 epochs).
+     */
+    private static String whole(Config c, String k) {
+        ConfigValue v = c.getValue(k);
+        Object raw = v.unwrapped();
+        double d;
+        if (raw instanceof Number n) {
+            d = n.doubleValue();
+        } else if (raw instanceof String text) {
+            try {
+                d = Double.parseDouble(text.strip());
+            } catch (NumberFormatException e) {
+                return k;
+            }
+        } else {
+            return k;
+        }
+        if (d != Math.rint(d) || Double.isInfinite(d)) {
+            throw new ConfigException.WrongType(v.origin(), k, "an integer", describe(v));
+        }
+        return k;
     }
 
     static String describe(ConfigValue v) {

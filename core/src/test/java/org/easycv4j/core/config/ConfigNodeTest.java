@@ -33,6 +33,22 @@ class ConfigNodeTest {
     }
 
     @Test
+    void aFractionForAnIntegerKeyIsRefusedNotTruncated() {
+        ConfigNode n = parse("total_epochs = 2.5\nimgs_per_gpu = \"3.7\"\nworkers = 4.0\nsteps = 1.5");
+        assertEquals(0, n.integer("total_epochs"));
+        assertEquals(1, n.integer("imgs_per_gpu", 1));
+        assertEquals(4, n.integer("workers"));
+        assertEquals(0L, n.longValue("steps"));
+        List<ConfigProblem> problems = n.problems().list();
+        assertEquals(3, problems.size(), problems.toString());
+        assertEquals("total_epochs", problems.get(0).path());
+        assertEquals("expected an integer, got number 2.5", problems.get(0).message());
+        assertEquals("imgs_per_gpu", problems.get(1).path());
+        assertEquals("expected an integer, got string \"3.7\"", problems.get(1).message());
+        assertEquals("steps", problems.get(2).path());
+    }
+
+    @Test
     void wrongTypeNamesPathLineAndWhatWasExpected() {
         ConfigNode n = parse("model {\n  depth = twelve\n}");
         ConfigNode m = n.object("model");
