@@ -90,6 +90,17 @@ class CliErrorsTest {
     }
 
     @Test
+    void predictRefusesANonPositiveTopkOrBatchSize(@TempDir Path dir) throws Exception {
+        Path image = Files.writeString(dir.resolve("a.png"), "x");
+        CliRun.Result topk = CliRun.run("predict", dir.toString(), image.toString(), "--topk", "0");
+        assertEquals(Main.USER_ERROR, topk.code(), topk.err());
+        assertTrue(topk.err().startsWith("error: --topk: expected an integer >= 1, got 0\n"), topk.err());
+        CliRun.Result batch = CliRun.run("predict", dir.toString(), image.toString(), "--batch-size", "0");
+        assertEquals(Main.USER_ERROR, batch.code(), batch.err());
+        assertTrue(batch.err().startsWith("error: --batch-size: expected an integer >= 1, got 0\n"), batch.err());
+    }
+
+    @Test
     void debugShowsTheStackTraceOnTheTerminal(@TempDir Path dir) throws Exception {
         CliRun.Result r = CliRun.run("train", badDataConfig(dir).toString(), "--debug");
         assertEquals(Main.USER_ERROR, r.code(), r.err());

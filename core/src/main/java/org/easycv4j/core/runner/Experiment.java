@@ -87,7 +87,10 @@ public record Experiment(
      */
     public static Experiment parse(ConfigNode root, Components components) {
         long seed = root.longValue("seed");
-        Path workDir = Path.of(root.string("work_dir"));
+        String workDirName = root.string("work_dir");
+        // Path.of("") is the current folder: an empty --work-dir would write the run there.
+        root.check(!workDirName.isBlank(), "work_dir", "expected a folder, got an empty string");
+        Path workDir = Path.of(workDirName);
         String device = root.string("device");
         if (root.has("devices")) {
             // The sequential in-process replicas are gone: several devices means several processes.

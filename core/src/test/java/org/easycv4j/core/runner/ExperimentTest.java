@@ -105,6 +105,15 @@ class ExperimentTest {
     }
 
     @Test
+    void anEmptyWorkDirAndAFractionalEpochCountAreNamed() {
+        ConfigValidationException e = assertThrows(ConfigValidationException.class,
+                () -> load("work_dir=\"\"", "total_epochs=2.5"));
+        String all = e.problems().stream().map(ConfigProblem::toString).toList().toString();
+        assertTrue(all.contains("work_dir: expected a folder, got an empty string"), all);
+        assertTrue(all.contains("total_epochs: expected an integer, got number 2.5"), all);
+    }
+
+    @Test
     void badMixedPrecisionSettingsAreNamed() {
         ConfigValidationException e = assertThrows(ConfigValidationException.class,
                 () -> load("amp=fp32", "amp_config={init_scale=-1, growth_intervall=5}"));
