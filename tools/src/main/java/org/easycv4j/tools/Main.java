@@ -56,9 +56,20 @@ public final class Main {
             // given twice: still one flag
         }
         CommandLine cl = new CommandLine(new Main());
+        shareVersion(cl, cl.getCommandSpec().version());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd, debug));
         cl.setParameterExceptionHandler(Main::reportUsage);
         return cl.execute(rest.toArray(String[]::new));
+    }
+
+    /** Every command's -V prints the tools' version: picocli gives a subcommand without its own an empty line. */
+    private static void shareVersion(CommandLine cl, String[] version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            shareVersion(sub, version);
+        }
     }
 
     /** A mistyped command line: the one problem and where the options are listed, not the whole usage text. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.easycv4j.core.runner.WorkDirLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +99,15 @@ class CliErrorsTest {
         CliRun.Result batch = CliRun.run("predict", dir.toString(), image.toString(), "--batch-size", "0");
         assertEquals(Main.USER_ERROR, batch.code(), batch.err());
         assertTrue(batch.err().startsWith("error: --batch-size: expected an integer >= 1, got 0\n"), batch.err());
+    }
+
+    @Test
+    void everyCommandPrintsTheVersion() {
+        for (String command : List.of("train", "predict", "eval")) {
+            CliRun.Result r = CliRun.run(command, "-V");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("easycv4j 0.1.0", r.out().strip(), command);
+        }
     }
 
     @Test
