@@ -56,14 +56,24 @@ public final class ProgressHook implements Hook {
         return VERY_LOW;
     }
 
+    /** The bar as this hook draws it, to the consumer a caller adds. */
+    static ProgressBarBuilder builder(long maxIters) {
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(maxIters)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().setUnit(" it", 1)
+                .continuousUpdate();
+    }
+
+    /** The bar's tail; the library draws it right after the speed, so it brings its own space ("it/s epoch"). */
+    static String extraMessage(int epoch, int maxEpochs, double lr) {
+        return String.format(Locale.ROOT, " epoch %d/%d lr %.2e", epoch + 1, maxEpochs, lr);
+    }
+
     @Override
     public void beforeRun(RunContext c) {
         if (mode == Mode.BAR) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(c.maxIters())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().setUnit(" it", 1)
-                    // standard output, like the log lines: the launchers filter standard error line by line,
-                    // which would hold back a bar redrawn with carriage returns
-                    .setConsumer(new ConsoleProgressBarConsumer(System.out)).continuousUpdate().build();
+            // standard output, like the log lines: the launchers filter standard error line by line,
+            // which would hold back a bar redrawn with carriage returns
+            bar = builder(c.maxIters()).setConsumer(new ConsoleProgressBarConsumer(System.out)).build();
         }
         lastLogNanos = System.nanoTime();
     }
@@ -76,8 +86,7 @@ public final class ProgressHook implements Hook {
         }
         if (bar != null) {
             bar.stepTo(c.iter() + 1);
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d lr %.2e", c.epoch() + 1, c.maxEpochs(),
-                    c.lr()));
+            bar.setExtraMessage(extraMessage(c.epoch(), c.maxEpochs(), c.lr()));
             return;
         }
         long now = System.nanoTime();
