@@ -211,6 +211,29 @@ public final class Checkpoints {
         }
     }
 
+    /** The temporary folder of a save: {@code .epoch_3.k2j9x0a.tmp}, from {@link #save}. */
+    private static final java.util.regex.Pattern INTERRUPTED =
+            java.util.regex.Pattern.compile("\\.((epoch|iter)_\\d+|best_.+_epoch_\\d+)\\.[0-9a-z]+\\.tmp");
+
+    /**
+     * Removes the temporary folders that saves interrupted by a kill left in {@code workDir}; returns their names.
+     * Only for the holder of the work dir's lock: a live run's save in progress looks the same.
+     */
+    public static List<String> removeInterruptedSaves(Path workDir) throws IOException {
+        if (!Files.isDirectory(workDir)) {
+            return List.of();
+        }
+        List<Path> found;
+        try (Stream<Path> children = Files.list(workDir)) {
+            found = children.filter(p -> INTERRUPTED.matcher(p.getFileName().toString()).matches()
+                    && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        for (Path p : found) {
+            deleteTree(p);
+        }
+        return found.stream().map(p -> p.getFileName().toString()).toList();
+    }
+
     /** Deletes a folder tree if it exists. */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {

@@ -135,6 +135,11 @@ public final class Runner {
         if (collective.isRoot()) {
             try {
                 lock = WorkDirLock.take(experiment.workDir());
+                List<String> removed = Checkpoints.removeInterruptedSaves(experiment.workDir());
+                if (!removed.isEmpty()) {
+                    LOG.warn("removed the temporary folders of interrupted checkpoint saves in {}: {}",
+                            experiment.workDir(), String.join(", ", removed));
+                }
             } catch (IllegalArgumentException e) {
                 refusal = e.getMessage();
             }

@@ -85,6 +85,17 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void theTemporaryFolderOfAnInterruptedSaveIsRemovedAtTheNextStart(@TempDir Path dir) throws Exception {
+        Path interrupted = Files.createDirectories(dir.resolve(".epoch_1.k2j9x0a.tmp"));
+        Files.writeString(interrupted.resolve(Checkpoints.MODEL), "half");
+        Path kept = Files.createDirectories(dir.resolve(".notes.tmp"));
+        runner(dir, "total_epochs=1").train(false);
+        assertFalse(Files.exists(interrupted), "interrupted save removed");
+        assertTrue(Files.isDirectory(kept), "other folders kept");
+        assertTrue(Files.isDirectory(dir.resolve("epoch_1")));
+    }
+
+    @Test
     void aRunIsRefusedWhileAnotherHoldsTheWorkDirAndReleasesItsLockAtTheEnd(@TempDir Path dir) throws Exception {
         try (WorkDirLock other = WorkDirLock.take(dir)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
