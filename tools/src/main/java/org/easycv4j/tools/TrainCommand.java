@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
     Long seed;
 
     @Option(names = "--resume-from", paramLabel = "CKPT",
-            description = "continue a run from a checkpoint folder: weights, optimizer state, epoch")
+            description = "continue a run from a checkpoint folder (weights, optimizer state, epoch), or from a work dir: the checkpoint its latest_checkpoint names")
     Path resumeFrom;
 
     @Option(names = "--auto-resume",

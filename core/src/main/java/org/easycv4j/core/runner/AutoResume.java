@@ -123,6 +123,19 @@ public final class AutoResume {
         return chosen;
     }
 
+    /**
+     * {@code resume_from} as given, or for a work dir (a folder holding {@code latest_checkpoint} and no
+     * {@code state.json} of its own) the checkpoint {@code latest_checkpoint} names: what that file is written for.
+     */
+    static Path followLatest(Path resumeFrom) {
+        Path latest = resumeFrom.resolve(CheckpointHook.LATEST);
+        if (Files.isDirectory(resumeFrom) && !Files.exists(resumeFrom.resolve(Checkpoints.STATE))
+                && Files.isRegularFile(latest)) {
+            return resumeFrom.resolve(readLatest(latest));
+        }
+        return resumeFrom;
+    }
+
     private static String readLatest(Path latest) {
         try {
             String name = Files.readString(latest).strip();

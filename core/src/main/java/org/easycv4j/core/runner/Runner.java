@@ -164,7 +164,7 @@ public final class Runner {
         Path workDir = experiment.workDir();
         Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
         RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());
-        resume = experiment.resumeFrom();
+        resume = experiment.resumeFrom().map(AutoResume::followLatest);
         if (experiment.autoResume()) {
             Optional<AutoResume.Choice> auto = autoResume(workDir);
             if (auto.isPresent() && auto.get().state().epoch() >= experiment.totalEpochs()) {

@@ -131,6 +131,18 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void resumeFromAWorkDirContinuesTheCheckpointItsLatestCheckpointNames(@TempDir Path dir) throws Exception {
+        runner(dir, "total_epochs=1").train(false);
+        assertEquals("epoch_1", Files.readString(dir.resolve("latest_checkpoint")).strip());
+        runner(dir, "total_epochs=2", "resume_from=\"" + dir + "\"").train(false);
+        assertTrue(Files.isDirectory(dir.resolve("epoch_2")));
+        List<String> epochs = Files.readAllLines(dir.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"train\"")).map(l -> l.replaceAll(".*\"epoch\": ?(\\d+).*", "$1")).distinct()
+                .toList();
+        assertEquals(List.of("1", "2"), epochs, "epoch 2 continued epoch 1, nothing retrained");
+    }
+
+    @Test
     void evaluateLoadsACheckpointAndResumeRefusesAFinishedRun(@TempDir Path dir) throws Exception {
         runner(dir, "total_epochs=2").train(false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
