@@ -29,7 +29,6 @@ final class EpochReader implements SampleAccess {
     private final Map<Integer, Stream> streams = new TreeMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
-    private static final String EARLY = ": ends early";
 
     EpochReader(ShardSource source, ShardPlan.Epoch layout, int[] indices, int from, int to, int inFlight) {
         this.source = source;
@@ -52,7 +51,11 @@ final class EpochReader implements SampleAccess {
     }
 
     private Window window(int index) {
-        ShardPlan.WindowRef r = layout.locate(index);
+        return window(index, layout.locate(index));
+    }
+
+    /** The window of sample {@code index}, located once by the caller. */
+    private Window window(int index, ShardPlan.WindowRef r) {
         if (r == null) {
             throw new IllegalStateException("sample " + index + " is not in epoch " + layout.epoch());
         }
@@ -67,8 +70,7 @@ final class EpochReader implements SampleAccess {
     @Override
     public Sample load(int index, ImageBackend backend, boolean encoded) throws BadSampleException {
         ShardPlan.WindowRef r = layout.locate(index);
-        Window w = window(index);
-        ShardSource.Slot[] slots = w.await();
+        ShardSource.Slot[] slots = window(index, r).await();
         return source.decode(index, slots[r.slot()], backend, encoded);
     }
 
@@ -163,7 +165,9 @@ final class EpochReader implements SampleAccess {
         private int place = -1;
         private int member;
         private TarSamples tar;
-        private ShardException broken;
+        // the open shard cannot be read past `member`: damaged (brokenBy says how) or shorter than its index says
+        private boolean broken;
+        private ShardException brokenBy;
         private final Set<Integer> reported = new HashSet<>();
 
         Stream(int id) {
@@ -225,10 +229,11 @@ final class EpochReader implements SampleAccess {
                 closeShard();
                 place = j;
                 member = 0;
-                broken = null;
+                broken = false;
+                brokenBy = null;
             }
-            if (broken != null) {
-                return source.truncated(shard, m, member, broken.getMessage().endsWith(EARLY) ? null : broken);
+            if (broken) {
+                return source.truncated(shard, m, member, brokenBy);
             }
             try {
                 if (tar == null) {
@@ -250,7 +255,8 @@ final class EpochReader implements SampleAccess {
                 if (e.fault() != ShardException.Fault.DAMAGED) {
                     throw e;
                 }
-                broken = e;
+                broken = true;
+                brokenBy = e;
                 ShardSource.Slot bad = source.truncated(shard, m, member, e);
                 report(shard, bad.bad());
                 return bad;
@@ -258,7 +264,7 @@ final class EpochReader implements SampleAccess {
         }
 
         private ShardSource.Slot shortShard(int shard, int m) {
-            broken = new ShardException(source.shard(shard).url() + EARLY, ShardException.Fault.DAMAGED);
+            broken = true;
             ShardSource.Slot s = source.truncated(shard, m, member, null);
             report(shard, s.bad());
             return s;

@@ -108,12 +108,16 @@ final class S3ShardStore implements ShardStore {
     }
 
     private ShardException fault(String what, SdkException e) {
+        return fault(what, e, false);
+    }
+
+    /** @param bucket {@code what} is the bucket itself (HeadBucket): a 404 then means no such bucket */
+    private ShardException fault(String what, SdkException e, boolean bucket) {
         if (e instanceof S3Exception s) {
             int code = s.statusCode();
             String error = s.awsErrorDetails() == null || s.awsErrorDetails().errorCode() == null ? ""
                     : s.awsErrorDetails().errorCode();
-            if ("NoSuchBucket".equals(error) || (code == 404 && what.equals("s3://" + what.substring(5).split("/")[0])
-                    && !what.substring(5).contains("/"))) {
+            if ("NoSuchBucket".equals(error) || (bucket && code == 404)) {
                 return new ShardException(what + ": no such bucket" + where, false, e);
             }
             if (code == 404) {
@@ -141,7 +145,7 @@ final class S3ShardStore implements ShardStore {
                 try {
                     s3.headBucket(HeadBucketRequest.builder().bucket(s.bucket()).build());
                 } catch (SdkException e) {
-                    throw fault("s3://" + s.bucket(), e);
+                    throw fault("s3://" + s.bucket(), e, true);
                 }
             }
         }

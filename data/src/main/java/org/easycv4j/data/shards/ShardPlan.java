@@ -189,13 +189,20 @@ public final class ShardPlan {
         public WindowRef locate(int index) {
             int shard = shardOf(index);
             long c = placeStart[placeOf[shard]] + (index - start[shard]);
-            for (int k = 0; k < streams; k++) {
-                if (c >= streamStart[k] && c < streamStart[k] + streamLength[k]) {
-                    int q = (int) (c - streamStart[k]);
-                    return new WindowRef(k, q / window, q % window);
+            // the last stream starting at or before c (streams are consecutive runs; empty ones share a start)
+            int k = Arrays.binarySearch(streamStart, (int) c);
+            if (k >= 0) {
+                while (k + 1 < streams && streamStart[k + 1] == c) {
+                    k++;
                 }
+            } else {
+                k = -k - 2;
             }
-            return null;
+            if (k < 0 || c >= streamStart[k] + streamLength[k]) {
+                return null;
+            }
+            int q = (int) (c - streamStart[k]);
+            return new WindowRef(k, q / window, q % window);
         }
 
         /** The place (in the epoch's sequence) of the first sample of {@code stream}'s window {@code w}. */

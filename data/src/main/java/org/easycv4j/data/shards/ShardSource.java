@@ -51,7 +51,7 @@ final class ShardSource implements StreamedSource {
         return settings;
     }
 
-    /** The shard's bytes from {@code offset}, reopened on transient faults. */
+    /** The shard's bytes from its start, reopened where they stopped on transient faults. */
     ResumingInputStream openShard(int shard) {
         return new ResumingInputStream(store, shards.get(shard), 0, settings.retries(), settings.backoffMillis(),
                 WebDatasetSource.LOG::warn);

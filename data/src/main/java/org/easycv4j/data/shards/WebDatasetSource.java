@@ -108,8 +108,14 @@ public final class WebDatasetSource implements ComponentFactory<WebDatasetSource
         store.checkAll(shards);
         ShardUrls.Location indexAt = s.index().map(ShardUrls::parse).orElseGet(() -> shards.get(0)
                 .sibling(ShardWriter.INDEX));
-        Optional<byte[]> bytes = indexAt.scheme() == shards.get(0).scheme() ? store.readIfExists(indexAt)
-                : store(indexAt.scheme(), s).readIfExists(indexAt);
+        Optional<byte[]> bytes;
+        if (indexAt.scheme() == shards.get(0).scheme()) {
+            bytes = store.readIfExists(indexAt);
+        } else {
+            try (ShardStore elsewhere = store(indexAt.scheme(), s)) {
+                bytes = elsewhere.readIfExists(indexAt);
+            }
+        }
         int[] counts;
         List<String> classNames = List.of();
         int numClasses = s.numClasses();
