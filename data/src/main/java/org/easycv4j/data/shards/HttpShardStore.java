@@ -1,64 +1,146 @@
 package org.easycv4j.data.shards;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.URL;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Shards served over {@code http(s)://}: byte ranges ({@code Range: bytes=N-}) for resumed reads. */
+/**
+ * Shards served over {@code http(s)://}: byte ranges ({@code Range: bytes=N-}) for resumed reads. Each read
+ * of a body waits at most {@code timeout} for the next bytes (a socket read timeout), so a stalled connection
+ * is a transient fault the reader retries from its byte, not a training run that hangs.
+ */
 final class HttpShardStore implements ShardStore {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private final HttpClient client;
-    private final Duration timeout;
+    private static final int MAX_REDIRECTS = 5;
+    private final int timeoutMillis;
 
     HttpShardStore(Duration timeout) {
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     @Override
     public Opened open(ShardUrls.Location shard, long offset) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(shard.url())).timeout(timeout).GET();
-        if (offset > 0) {
-            req.header("Range", "bytes=" + offset + "-");
-        }
-        HttpResponse<InputStream> r = send(shard, req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        int code = r.statusCode();
+        HttpURLConnection c = connect(shard, "GET", offset);
+        int code = status(shard, c);
         if (code == 200 || code == 206) {
-            InputStream in = r.body();
+            InputStream in = body(shard, c);
             long size;
             if (code == 206) {
-                Matcher m = CONTENT_RANGE.matcher(r.headers().firstValue("Content-Range").orElse(""));
+                String range = c.getHeaderField("Content-Range");
+                Matcher m = CONTENT_RANGE.matcher(range == null ? "" : range);
                 if (!m.matches() || Long.parseLong(m.group(1)) != offset) {
                     in.close();
                     throw new ShardException(shard + ": the server answered range " + offset + "- with \""
-                            + r.headers().firstValue("Content-Range").orElse("no Content-Range") + "\"", true);
+                            + (range == null ? "no Content-Range" : range) + "\"", true);
                 }
                 size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
             } else {
-                OptionalLong len = r.headers().firstValueAsLong("Content-Length");
-                size = len.isPresent() ? len.getAsLong() : -1;
+                size = c.getContentLengthLong();
                 // a server without range support sends the whole shard: skip to the offset
-                in.skipNBytes(offset);
+                try {
+                    in.skipNBytes(offset);
+                } catch (IOException e) {
+                    in.close();
+                    throw fault(shard, e);
+                }
             }
-            return new Opened(in, size);
+            return new Opened(new Guarded(shard, in), size);
         }
-        r.body().close();
+        c.disconnect();
         throw status(shard, code);
+    }
+
+    /** A connection to {@code shard} with its request sent; redirects followed, but never from https to http. */
+    private HttpURLConnection connect(ShardUrls.Location shard, String method, long offset) throws IOException {
+        URL url;
+        try {
+            url = URI.create(shard.url()).toURL();
+        } catch (IllegalArgumentException | MalformedURLException e) {
+            throw new ShardException(shard + ": not a valid URL (" + e.getMessage() + ")", false, e);
+        }
+        for (int hop = 0; ; hop++) {
+            HttpURLConnection c;
+            try {
+                c = (HttpURLConnection) url.openConnection();
+            } catch (IOException e) {
+                throw fault(shard, e);
+            }
+            c.setConnectTimeout(timeoutMillis);
+            c.setReadTimeout(timeoutMillis);
+            c.setInstanceFollowRedirects(false);
+            c.setRequestMethod(method);
+            if (offset > 0) {
+                c.setRequestProperty("Range", "bytes=" + offset + "-");
+            }
+            int code = status(shard, c);
+            String location = c.getHeaderField("Location");
+            if (code < 300 || code >= 400 || code == 304 || location == null) {
+                return c;
+            }
+            c.disconnect();
+            if (hop >= MAX_REDIRECTS) {
+                throw new ShardException(shard + ": more than " + MAX_REDIRECTS + " redirects", false);
+            }
+            URL next = new URL(url, location);
+            if (url.getProtocol().equals("https") && !next.getProtocol().equals("https")) {
+                throw new ShardException(shard + ": refused a redirect from https to " + next, false);
+            }
+            url = next;
+        }
+    }
+
+    private int status(ShardUrls.Location shard, HttpURLConnection c) throws IOException {
+        try {
+            return c.getResponseCode();
+        } catch (IOException e) {
+            throw fault(shard, e);
+        }
+    }
+
+    private InputStream body(ShardUrls.Location shard, HttpURLConnection c) throws IOException {
+        try {
+            return c.getInputStream();
+        } catch (IOException e) {
+            throw fault(shard, e);
+        }
+    }
+
+    /** What went wrong on the wire, in words a user can act on; every such fault may pass. */
+    ShardException fault(ShardUrls.Location shard, IOException e) {
+        String why;
+        if (e instanceof ShardException s) {
+            return s;
+        } else if (e instanceof SocketTimeoutException) {
+            why = "nothing received for " + timeoutMillis / 1000.0 + " s (timeout; " + describe(e) + ")";
+        } else if (e instanceof ConnectException) {
+            why = "cannot connect (" + describe(e) + ")";
+        } else if (e instanceof UnknownHostException) {
+            why = "unknown host " + e.getMessage();
+        } else {
+            why = describe(e);
+        }
+        return new ShardException(shard + ": " + why, true, e);
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private static ShardException status(ShardUrls.Location shard, int code) {
@@ -72,17 +154,31 @@ final class HttpShardStore implements ShardStore {
         return new ShardException(shard + ": HTTP " + code, code >= 500 || code == 429 || code == 408);
     }
 
-    private <T> HttpResponse<T> send(ShardUrls.Location shard, HttpRequest req, HttpResponse.BodyHandler<T> body)
-            throws IOException {
-        try {
-            return client.send(req, body);
-        } catch (HttpTimeoutException e) {
-            throw new ShardException(shard + ": no answer within " + timeout.toSeconds() + " s", true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while opening " + shard);
-        } catch (IOException e) {
-            throw new ShardException(shard + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), true, e);
+    /** A body whose read faults (a timeout, a reset) name the shard and pass as transient. */
+    private final class Guarded extends FilterInputStream {
+        private final ShardUrls.Location shard;
+
+        Guarded(ShardUrls.Location shard, InputStream in) {
+            super(in);
+            this.shard = shard;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw fault(shard, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw fault(shard, e);
+            }
         }
     }
 
@@ -97,9 +193,14 @@ final class HttpShardStore implements ShardStore {
         try {
             List<Future<Integer>> codes = new ArrayList<>();
             for (ShardUrls.Location s : shards) {
-                HttpRequest head = HttpRequest.newBuilder(URI.create(s.url())).timeout(timeout)
-                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-                codes.add(pool.submit(() -> send(s, head, HttpResponse.BodyHandlers.discarding()).statusCode()));
+                codes.add(pool.submit(() -> {
+                    HttpURLConnection c = connect(s, "HEAD", 0);
+                    try {
+                        return status(s, c);
+                    } finally {
+                        c.disconnect();
+                    }
+                }));
             }
             List<ShardUrls.Location> missing = new ArrayList<>();
             for (int i = 0; i < shards.size(); i++) {
@@ -134,14 +235,22 @@ final class HttpShardStore implements ShardStore {
 
     @Override
     public Optional<byte[]> readIfExists(ShardUrls.Location object) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(object.url())).timeout(timeout).GET().build();
-        HttpResponse<byte[]> r = send(object, req, HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 404 || r.statusCode() == 410) {
-            return Optional.empty();
+        HttpURLConnection c = connect(object, "GET", 0);
+        try {
+            int code = status(object, c);
+            if (code == 404 || code == 410) {
+                return Optional.empty();
+            }
+            if (code != 200) {
+                throw status(object, code);
+            }
+            try (InputStream in = body(object, c)) {
+                return Optional.of(in.readAllBytes());
+            } catch (IOException e) {
+                throw fault(object, e);
+            }
+        } finally {
+            c.disconnect();
         }
-        if (r.statusCode() != 200) {
-            throw status(object, r.statusCode());
-        }
-        return Optional.of(r.body());
     }
 }

@@ -3,11 +3,14 @@ package org.easycv4j.data.shards;
 import static org.easycv4j.data.Fixtures.q;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.easycv4j.core.data.DataLoader;
@@ -69,6 +72,33 @@ class RemoteShardsTest {
         int ranges = http.rangeRequests.get();
         assertSame(local, epoch(remote, 1));
         assertTrue(http.rangeRequests.get() > ranges, "the cut shard was resumed with a byte range");
+    }
+
+    @Test
+    void aStalledBodyTimesOutAndIsResumedFromItsByte() {
+        List<int[]> local = epoch(WebDatasetSourceTest.dataset("urls = " + WebDatasetSourceTest.urls(shards) + ORDER), 2);
+        Dataset remote = WebDatasetSourceTest.dataset("urls = " + qs(http.url("s-{000000..000006}.tar"))
+                + ORDER + ", timeout = 0.3");
+        // the server holds the connection open, sending nothing, ten times longer than the timeout
+        http.stallNext("s-000002.tar", 2500, 3000);
+        int ranges = http.rangeRequests.get();
+        long start = System.nanoTime();
+        assertSame(local, epoch(remote, 2));
+        assertTrue(http.rangeRequests.get() > ranges, "the stalled shard was resumed with a byte range");
+        assertTrue(System.nanoTime() - start < 2_900_000_000L, "the reader did not wait for the stalled server");
+    }
+
+    @Test
+    void aServerNobodyListensOnIsOneLineSayingSo() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/s-{000000..000001}.tar";
+        String m = WebDatasetSourceTest.rootMessage(assertThrows(RuntimeException.class,
+                () -> WebDatasetSourceTest.dataset("urls = " + qs(url) + ", retries = 1, timeout = 2")));
+        assertTrue(m.contains("http://127.0.0.1:" + port + "/s-00000") && m.contains("cannot connect"), m);
+        assertFalse(m.contains("java.net"), m);
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP server on 127.0.0.1 serving a folder with byte ranges, and faults on demand: the next answers for a
- * file may be a 5xx, or a body cut off after some bytes (the connection dropped mid-shard).
+ * file may be a 5xx, a body cut off after some bytes (the connection dropped mid-shard), or a body that stops
+ * after some bytes and sends nothing more for a while (a stalled connection).
  */
 final class ShardHttpServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -25,6 +26,7 @@ final class ShardHttpServer implements AutoCloseable {
     private final Path root;
     private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
     private final Map<String, Long> cuts = new ConcurrentHashMap<>();
+    private final Map<String, long[]> stalls = new ConcurrentHashMap<>();
     final AtomicInteger rangeRequests = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
 
@@ -52,6 +54,11 @@ final class ShardHttpServer implements AutoCloseable {
     /** The next GET of {@code name} sends only its first {@code bytes} bytes, then drops the connection. */
     void cutNext(String name, long bytes) {
         cuts.put(name, bytes);
+    }
+
+    /** The next GET of {@code name} sends its first {@code bytes} bytes, then nothing for {@code millis} ms. */
+    void stallNext(String name, long bytes, long millis) {
+        stalls.put(name, new long[] {bytes, millis});
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -97,6 +104,17 @@ final class ShardHttpServer implements AutoCloseable {
                 out.write(all, (int) from, (int) Math.min(cut, length));
                 out.flush();
                 // closing the exchange before Content-Length bytes were sent drops the connection
+                return;
+            }
+            long[] stall = stalls.remove(name);
+            if (stall != null) {
+                out.write(all, (int) from, (int) Math.min(stall[0], length));
+                out.flush();
+                try {
+                    Thread.sleep(stall[1]);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 return;
             }
             out.write(all, (int) from, length);
