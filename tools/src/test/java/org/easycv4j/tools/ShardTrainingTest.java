@@ -5,25 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
-import java.util.stream.Stream;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
+import org.easycv4j.data.shards.LocalS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The demo's images sharded by tools/make-shards, uploaded to a real S3-compatible server on 127.0.0.1 (S3Proxy),
@@ -69,32 +56,10 @@ class ShardTrainingTest {
         assertEquals(0, train(config(dir, "local.conf", "urls = \"" + shards.resolve("fm-{000000..000003}.tar") + "\""),
                 local));
 
-        Properties p = new Properties();
-        Files.createDirectories(dir.resolve("store"));
-        p.setProperty("jclouds.filesystem.basedir", dir.resolve("store").toString());
-        BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem").credentials("id", "cred").overrides(p)
-                .build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "k", "s").build();
-        proxy.start();
-        try {
-            for (int i = 0; i < 200 && !"STARTED".equals(proxy.getState()); i++) {
-                Thread.sleep(50);
-            }
-            String endpoint = "http://127.0.0.1:" + proxy.getPort();
-            System.setProperty("aws.accessKeyId", "k");
-            System.setProperty("aws.secretAccessKey", "s");
-            System.setProperty("aws.disableEc2Metadata", "true");
-            try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true)
-                    .region(Region.US_EAST_1).httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s"))).build();
-                    Stream<Path> files = Files.list(shards)) {
-                s3.createBucket(b -> b.bucket("fmnist"));
-                for (Path f : files.toList()) {
-                    s3.putObject(b -> b.bucket("fmnist").key("train/" + f.getFileName()), RequestBody.fromFile(f));
-                }
-            }
+        try (LocalS3 s3 = LocalS3.start(dir.resolve("store"), 0, "k", "s")) {
+            s3.useAsDefaultCredentials();
+            s3.upload(shards, "fmnist", "train/");
+            String endpoint = s3.endpoint();
             Path remote = dir.resolve("remote");
             assertEquals(0, train(config(dir, "s3.conf", "urls = \"s3://fmnist/train/fm-{000000..000003}.tar\", endpoint = \""
                     + endpoint + "\""), remote));
@@ -103,9 +68,7 @@ class ShardTrainingTest {
             assertTrue(a.size() >= 2, a.toString());
             assertEquals(a, b, "the same losses from s3:// as from disk");
         } finally {
-            proxy.stop();
-            System.clearProperty("aws.accessKeyId");
-            System.clearProperty("aws.secretAccessKey");
+            LocalS3.clearDefaultCredentials();
         }
     }
 }
