@@ -1,18 +1,23 @@
 package org.easycv4j.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,34 @@ class ExportPredictTest {
         CliRun.Result folder = CliRun.run("predict", export.toString(), images.toString());
         assertEquals(Main.USER_ERROR, folder.code(), folder.err());
         assertEquals("error: " + images + ": is a directory, not an image file", folder.err().strip());
+
+        // An export's config is data: an include in it is refused (nothing fetched), an environment variable unread.
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger asked = new AtomicInteger();
+        server.createContext("/", ex -> {
+            asked.incrementAndGet();
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            Path config = export.resolve("config.conf");
+            String one = images.resolve(Files.readAllLines(images.resolve("test.txt")).get(0).split(" ")[0]).toString();
+            String original = Files.readString(config);
+            Files.writeString(config, "include url(\"http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/x.conf\")\n" + original);
+            CliRun.Result included = CliRun.run("predict", export.toString(), one);
+            assertEquals(Main.USER_ERROR, included.code(), included.err());
+            assertTrue(included.err().contains(config.toString()) && included.err().contains("refused"), included.err());
+            assertEquals(0, asked.get(), "predict fetched nothing");
+
+            String home = System.getenv("HOME");
+            Files.writeString(config, original + "\nclass_names = [${?HOME}, b, c, d, e, f, g, h, i, j]\n");
+            CliRun.Result env = CliRun.run("predict", export.toString(), one);
+            assertFalse(env.out().contains(home) || env.err().contains(home), env.out() + env.err());
+        } finally {
+            server.stop(0);
+        }
     }
 
     /**

@@ -3,10 +3,23 @@ package org.easycv4j.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigResolver;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.File;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads an experiment configuration the way every launcher does.
@@ -23,13 +39,35 @@ import java.util.Set;
  * {@code -Dkey=value} system properties whose first path element is a top-level key of the experiment or of
  * the defaults, the experiment file (which pulls its bases in with {@code include required("...")}), and
  * every module's {@code reference.conf}. Substitutions ({@code ${...}}) are resolved last, so a value derived
- * from an overridden one follows the override.
+ * from an overridden one follows the override; one the configuration does not define is looked up among the
+ * environment variables (HOCON's rule), and the value remembers which variable it came from, so that
+ * {@link #render} writes the variable's name instead of its value into run outputs.
+ *
+ * <p>Includes of files and class-path resources are followed; {@code include url(...)} (and an unqualified
+ * include of an http(s) URL) is refused: a configuration never makes a training run fetch from the network.
+ * Configurations that come out of run outputs (a checkpoint's {@code state.json}, an export's
+ * {@code config.conf}) are data, not programs: {@link #parseStored} follows no include and reads no environment
+ * variable or system property.
  */
 public final class ConfigLoader {
+    /** How a value taken from an environment variable is told apart (its origin's description). */
+    private static final String FROM_ENVIRONMENT = "environment variable ";
+    private static final Pattern ENVIRONMENT_NAME = Pattern.compile(FROM_ENVIRONMENT + "([^,\\s]+)");
+
     private final ClassLoader classLoader;
+    private final Map<String, String> environment;
+
+    /**
+     * @param environment the variables a {@code ${?NAME}} may read: the launcher passes {@code System.getenv()};
+     *     this is the only place configuration reads the environment
+     */
+    public ConfigLoader(ClassLoader classLoader, Map<String, String> environment) {
+        this.classLoader = classLoader;
+        this.environment = Map.copyOf(environment);
+    }
 
     public ConfigLoader(ClassLoader classLoader) {
-        this.classLoader = classLoader;
+        this(classLoader, System.getenv());
     }
 
     public ConfigLoader() {
@@ -48,8 +86,8 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         Config experiment;
         try {
-            experiment = ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+            experiment = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
+                    .setSyntax(ConfigSyntax.CONF).appendIncluder(new LocalIncludes()));
         } catch (ConfigException e) {
             throw new ConfigValidationException(List.of(fromException(e, file.toString())));
         }
@@ -66,9 +104,26 @@ public final class ConfigLoader {
         }
         Config merged = sets.withFallback(props).withFallback(experiment).withFallback(defaults);
         try {
-            return merged.resolve(ConfigResolveOptions.defaults());
+            return merged.resolve(ConfigResolveOptions.noSystem().appendResolver(new Environment(environment)));
         } catch (ConfigException e) {
             throw new ConfigValidationException(List.of(fromException(e, file.toString())));
+        }
+    }
+
+    /**
+     * A configuration stored by a run (a checkpoint's, an export's), parsed as data: an {@code include} of any
+     * kind is an error, and a substitution is resolved only against the text itself, never against environment
+     * variables or system properties ({@code ${?NAME}} of a name the text lacks is simply absent).
+     *
+     * @param origin what the text is, for error messages (e.g. the file it was read from)
+     */
+    public static Config parseStored(String text, String origin) {
+        try {
+            return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin)
+                    .setSyntax(ConfigSyntax.CONF).setIncluder(new NoIncludes(origin)))
+                    .resolve(ConfigResolveOptions.noSystem());
+        } catch (ConfigException e) {
+            throw new ConfigValidationException(List.of(fromException(e, origin)));
         }
     }
 
@@ -133,10 +188,171 @@ public final class ConfigLoader {
         return parsed;
     }
 
-    /** Renders a resolved config as HOCON, keeping comments that say where each value came from. */
+    /**
+     * Renders a resolved config as HOCON, keeping comments that say where each value came from; a value taken
+     * from an environment variable is written as {@code "<environment variable NAME>"} (see {@link #redact}).
+     */
     public static String render(Config config) {
-        return config.root().render(ConfigRenderOptions.defaults().setOriginComments(true).setComments(true)
-                .setJson(false).setFormatted(true));
+        return redact(config).root().render(ConfigRenderOptions.defaults().setOriginComments(true)
+                .setComments(true).setJson(false).setFormatted(true));
+    }
+
+    /**
+     * The config with every value that came from an environment variable (a token in {@code ${?TOKEN}}, or a
+     * string built with one) replaced by the string {@code "<environment variable NAME>"}: what run outputs
+     * (resolved configs, checkpoints, exports) record instead of the value, which may be a secret.
+     */
+    public static Config redact(Config config) {
+        ConfigValue r = redact(config.root());
+        return r == config.root() ? config : ((ConfigObject) r).toConfig();
+    }
+
+    private static ConfigValue redact(ConfigValue v) {
+        switch (v.valueType()) {
+            case OBJECT -> {
+                ConfigObject o = (ConfigObject) v;
+                ConfigObject out = o;
+                for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+                    ConfigValue r = redact(e.getValue());
+                    if (r != e.getValue()) {
+                        out = out.withValue(e.getKey(), r);
+                    }
+                }
+                return out;
+            }
+            case LIST -> {
+                ConfigList l = (ConfigList) v;
+                List<ConfigValue> items = new ArrayList<>(l.size());
+                boolean changed = false;
+                for (ConfigValue item : l) {
+                    ConfigValue r = redact(item);
+                    changed |= r != item;
+                    items.add(r);
+                }
+                return changed ? ConfigValueFactory.fromIterable(items, l.origin().description()) : l;
+            }
+            default -> {
+                Set<String> names = environmentNames(v.origin());
+                if (names.isEmpty()) {
+                    return v;
+                }
+                return ConfigValueFactory.fromAnyRef("<" + FROM_ENVIRONMENT + String.join(", ", names) + ">",
+                        FROM_ENVIRONMENT + String.join(", ", names) + " (value not recorded)");
+            }
+        }
+    }
+
+    private static Set<String> environmentNames(ConfigOrigin origin) {
+        Set<String> names = new TreeSet<>();
+        if (origin != null && origin.description() != null) {
+            Matcher m = ENVIRONMENT_NAME.matcher(origin.description());
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
+    /** Substitutions the configuration does not define, looked up among the given environment variables. */
+    private record Environment(Map<String, String> variables) implements ConfigResolver {
+        @Override
+        public ConfigValue lookup(String path) {
+            String value = variables.get(path);
+            return value == null ? null : ConfigValueFactory.fromAnyRef(value, FROM_ENVIRONMENT + path);
+        }
+
+        @Override
+        public ConfigResolver withFallback(ConfigResolver fallback) {
+            // the environment is the last word: nothing to fall back to
+            return this;
+        }
+    }
+
+    /** Follows includes of files and class-path resources, refuses URLs other than {@code file:}. */
+    private static final class LocalIncludes
+            implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
+        private final ConfigIncluder fallback;
+
+        LocalIncludes() {
+            this(null);
+        }
+
+        private LocalIncludes(ConfigIncluder fallback) {
+            this.fallback = fallback;
+        }
+
+        @Override
+        public ConfigIncluder withFallback(ConfigIncluder f) {
+            return fallback == f ? this : new LocalIncludes(f);
+        }
+
+        @Override
+        public ConfigObject include(ConfigIncludeContext context, String what) {
+            // an unqualified include of "http://..." is an URL include for HOCON
+            int colon = what.indexOf(':');
+            if (colon > 1 && what.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
+                    && !what.regionMatches(true, 0, "file:", 0, 5)) {
+                throw refused(what);
+            }
+            return fallback.include(context, what);
+        }
+
+        @Override
+        public ConfigObject includeURL(ConfigIncludeContext context, URL url) {
+            if (!"file".equalsIgnoreCase(url.getProtocol())) {
+                throw refused(url.toString());
+            }
+            return ((ConfigIncluderURL) fallback).includeURL(context, url);
+        }
+
+        @Override
+        public ConfigObject includeFile(ConfigIncludeContext context, File file) {
+            return ((ConfigIncluderFile) fallback).includeFile(context, file);
+        }
+
+        @Override
+        public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+            return ((ConfigIncluderClasspath) fallback).includeResources(context, what);
+        }
+
+        private static ConfigException refused(String url) {
+            return new ConfigException.Generic("include of " + url + " refused: a configuration may include files "
+                    + "and class-path resources only (download it and include the file)");
+        }
+    }
+
+    /** Every include refused: stored configurations are complete and are read as data. */
+    private record NoIncludes(String origin) implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
+            ConfigIncluderClasspath {
+        @Override
+        public ConfigIncluder withFallback(ConfigIncluder f) {
+            return this;
+        }
+
+        @Override
+        public ConfigObject include(ConfigIncludeContext context, String what) {
+            throw refused(what);
+        }
+
+        @Override
+        public ConfigObject includeURL(ConfigIncludeContext context, URL url) {
+            throw refused(url.toString());
+        }
+
+        @Override
+        public ConfigObject includeFile(ConfigIncludeContext context, File file) {
+            throw refused(file.toString());
+        }
+
+        @Override
+        public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+            throw refused(what);
+        }
+
+        private ConfigException refused(String what) {
+            return new ConfigException.Generic(origin + ": include of " + what + " refused: a stored configuration "
+                    + "is read as data, without includes");
+        }
     }
 
     static ConfigProblem fromException(ConfigException e, String fallbackLocation) {

@@ -2,7 +2,6 @@ package org.easycv4j.core.runner;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -19,6 +18,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.config.ConfigLoader;
+import org.easycv4j.core.config.ConfigValidationException;
 import org.easycv4j.core.runner.hooks.CheckpointHook;
 
 /**
@@ -179,12 +180,14 @@ public final class AutoResume {
     static void requireSameRun(Path checkpoint, Config current) {
         Config stored;
         try {
-            stored = ConfigFactory.parseString(Checkpoints.readConfig(checkpoint)).resolve();
-        } catch (IOException | ConfigException e) {
+            stored = ConfigLoader.parseStored(Checkpoints.readConfig(checkpoint),
+                    checkpoint.resolve(Checkpoints.STATE).toString());
+        } catch (IOException | ConfigException | ConfigValidationException e) {
             throw unreadable(checkpoint, "its stored configuration: " + e.getMessage());
         }
         // Both through the same rendering, so that numbers and lists compare by value, not by how they were written.
-        Config here = ConfigFactory.parseString(org.easycv4j.core.config.ConfigLoader.render(current)).resolve();
+        Config here = ConfigLoader.parseStored(
+                ConfigLoader.render(current), "the current configuration");
         List<String> diffs = new ArrayList<>();
         for (String key : MUST_MATCH) {
             diff(key, value(stored, key), value(here, key), diffs);

@@ -13,7 +13,6 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,9 @@ import java.util.SplittableRandom;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
-import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.config.ComponentBuildException;
+import org.easycv4j.core.config.ConfigLoader;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
@@ -40,8 +40,8 @@ import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.Image;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageBackends;
-import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.image.ImageDecodeException;
+import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.pipeline.Pipeline;
 import org.easycv4j.data.pipeline.Transform;
 
@@ -72,7 +72,7 @@ public final class ExportedModel {
             throw new IOException(dir + " is not an export folder (expected " + Exporter.CONFIG + " and "
                     + Exporter.WEIGHTS + "; make one with tools/export)");
         }
-        Config config = ConfigFactory.parseFile(configFile.toFile()).resolve();
+        Config config = ConfigLoader.parseStored(Files.readString(configFile), configFile.toString());
         ConfigNode root = ConfigNode.root(config);
         String format = root.string("format");
         root.check(Exporter.FORMAT.equals(format), "format", "expected " + Exporter.FORMAT + ", got " + format);

@@ -22,9 +22,10 @@ import java.util.Map;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.WeightLoader;
+import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.Dataset;
-import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.engine.TorchScriptArchive;
+import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.TaskModel;
@@ -177,6 +178,7 @@ public final class Exporter {
             c = c.withValue("preprocess", pipeline);
         }
         return "# EasyCV4J export: read by tools/predict and ExportedModel.criteria().\n"
-                + c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+                + ConfigLoader.redact(c).root().render(ConfigRenderOptions.defaults().setOriginComments(false)
+                        .setJson(false));
     }
 }

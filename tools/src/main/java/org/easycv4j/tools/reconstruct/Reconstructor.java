@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
@@ -26,6 +25,7 @@ import javax.imageio.ImageIO;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.WeightLoader;
+import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
@@ -77,7 +77,8 @@ public final class Reconstructor {
             throw new IOException(checkpoint + " is not a checkpoint folder (expected " + Checkpoints.STATE + " and "
                     + Checkpoints.MODEL + ", as written by tools/train)");
         }
-        Config config = ConfigFactory.parseString(Checkpoints.readConfig(checkpoint)).resolve();
+        Config config = ConfigLoader.parseStored(Checkpoints.readConfig(checkpoint),
+                checkpoint.resolve(Checkpoints.STATE).toString());
         if (maskRatio.isPresent()) {
             config = config.withValue("model.mask_ratio", ConfigValueFactory.fromAnyRef(maskRatio.getAsDouble()));
         }
