@@ -9,13 +9,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +37,20 @@ import org.easycv4j.core.util.AtomicFiles;
  * epoch_3/
  *   model.safetensors      every model parameter by its dotted name
  *   optimizer.safetensors  the optimizer state by name (exp_avg.blocks.0.attn.qkv.weight, ...)
- *   state.json             epoch, iteration, optimizer steps, seed, metrics, resolved config, provenance
+ *   state.json             epoch, iteration, optimizer steps, seed, metrics, resolved config, provenance,
+ *                          and each other file's size and SHA-256 ("files")
  * </pre>
  * The folder is written under a temporary name and renamed in one step, so a crash while writing leaves the
- * earlier checkpoints as they were. Nothing depends on parameter order.
+ * earlier checkpoints as they were. Every reader of a tensor file of the folder (resume, load_from, eval,
+ * export) checks it against the size and digest recorded at save time first ({@link #verify}), so a file damaged
+ * afterwards is refused by name instead of training on corrupted weights. Nothing depends on parameter order.
  */
 public final class Checkpoints {
     public static final String MODEL = "model.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "state.json";
+    /** The key of state.json that records each file's size and SHA-256. */
+    static final String FILES = "files";
     /** The {@code format} of every file of a checkpoint folder written by this trainer. */
     public static final String FORMAT = "easycv4j-checkpoint-1";
     /**
@@ -110,6 +119,7 @@ public final class Checkpoints {
             }
             JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
             json.addProperty("format", FORMAT);
+            json.add(FILES, digests(tmp));
             json.addProperty("config", resolvedConfig);
             json.add("provenance", JsonParser.parseString(provenanceJson));
             AtomicFiles.write(tmp.resolve(STATE), GSON.toJson(json).getBytes(StandardCharsets.UTF_8));
@@ -123,6 +133,74 @@ public final class Checkpoints {
             }
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /** Each file of the folder being saved: {@code {"model.safetensors": {"bytes": N, "sha256": "..."}}}. */
+    private static JsonObject digests(Path folder) throws IOException {
+        JsonObject files = new JsonObject();
+        List<Path> all;
+        try (Stream<Path> list = Files.list(folder)) {
+            all = list.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : all) {
+            JsonObject one = new JsonObject();
+            one.addProperty("bytes", Files.size(f));
+            one.addProperty("sha256", sha256(f));
+            files.add(f.getFileName().toString(), one);
+        }
+        return files;
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Checks {@code name} of checkpoint folder {@code checkpoint} against the size and SHA-256 its
+     * {@code state.json} recorded when it was saved; a folder whose {@code state.json} records no digests (an
+     * older or a foreign checkpoint) passes unchecked. The IOException names the file and what differs.
+     */
+    public static void verify(Path checkpoint, String name) throws IOException {
+        Path state = checkpoint.resolve(STATE);
+        if (!Files.isRegularFile(state)) {
+            return;
+        }
+        JsonObject json = readJson(checkpoint);
+        if (!json.has(FILES) || !json.get(FILES).isJsonObject()) {
+            return;
+        }
+        JsonObject files = json.getAsJsonObject(FILES);
+        Path file = checkpoint.resolve(name);
+        if (!files.has(name)) {
+            throw new IOException(file + ": not one of the files " + state + " records (" + String.join(", ",
+                    files.keySet()) + "); it was added after the save");
+        }
+        JsonObject want = files.getAsJsonObject(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is missing (" + state + " records it); restore it, or resume from "
+                    + "another checkpoint");
+        }
+        long bytes = Files.size(file);
+        long recorded = want.get("bytes").getAsLong();
+        String fix = "; it was changed or damaged after the save: restore it, or use another checkpoint";
+        if (bytes != recorded) {
+            throw new IOException(file + " is damaged: " + bytes + " bytes, " + state + " recorded " + recorded + fix);
+        }
+        if (!sha256(file).equals(want.get("sha256").getAsString())) {
+            throw new IOException(file + " is damaged: its SHA-256 differs from the one " + state + " recorded" + fix);
         }
     }
 
@@ -195,6 +273,7 @@ public final class Checkpoints {
     public static void loadOptimizer(Path checkpoint, Optimizer optimizer,
             Optional<LossScaler> scaler, long steps, NDManager manager)
             throws IOException {
+        verify(checkpoint, OPTIMIZER);
         try (NDManager scope = manager.newSubManager()) {
             Map<String, NDArray> all = new LinkedHashMap<>(SafeTensors.read(checkpoint.resolve(OPTIMIZER),
                     scope));

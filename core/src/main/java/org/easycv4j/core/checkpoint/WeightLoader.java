@@ -35,6 +35,9 @@ public final class WeightLoader {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no model weights at " + file);
         }
+        if (Files.isDirectory(source)) {
+            Checkpoints.verify(source, file.getFileName().toString());
+        }
         try (NDManager scope = manager.newSubManager()) {
             return load(file.toString(), names.apply(file.toString(), WeightFiles.read(file, scope)), params, policy);
         }

@@ -471,6 +471,7 @@ public final class Runner {
             for (CheckpointedHook h : stateful) {
                 Path file = resume.get().resolve(h.checkpointFile());
                 if (Files.isRegularFile(file)) {
+                    Checkpoints.verify(resume.get(), h.checkpointFile());
                     h.restore(SafeTensors.read(file, manager));
                 } else {
                     h.restoreAbsent(resume.get());

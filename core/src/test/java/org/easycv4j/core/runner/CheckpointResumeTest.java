@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.CheckpointState;
@@ -55,6 +58,50 @@ class CheckpointResumeTest {
                 assertTrue(wa.get(k).contentEquals(wb.get(k)), k);
             }
         }
+    }
+
+    @Test
+    void aCheckpointFileDamagedAfterTheSaveIsRefusedByNameOnResumeAndLoad(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        runner(run, "total_epochs=1").train(false);
+        Path ckpt = run.resolve("epoch_1");
+        JsonObject files = Checkpoints.readJson(ckpt).getAsJsonObject("files");
+        assertEquals(java.util.Set.of(Checkpoints.MODEL, Checkpoints.OPTIMIZER), files.keySet());
+        for (String name : files.keySet()) {
+            Path f = ckpt.resolve(name);
+            assertEquals(Files.size(f), files.getAsJsonObject(name).get("bytes").getAsLong(), name);
+            String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+            assertEquals(hex, files.getAsJsonObject(name).get("sha256").getAsString(), name);
+        }
+
+        // one bit flipped in the last byte of the weights (a tensor value, not the header): same size
+        Path model = ckpt.resolve(Checkpoints.MODEL);
+        byte[] original = Files.readAllBytes(model);
+        byte[] flipped = original.clone();
+        flipped[flipped.length - 1] ^= 0x10;
+        Files.write(model, flipped);
+        String resume = "resume_from=\"" + ckpt + "\"";
+        IOException e = assertThrows(IOException.class,
+                () -> runner(dir.resolve("resumed"), "total_epochs=2", resume).train(false));
+        assertEquals(model + " is damaged: its SHA-256 differs from the one " + ckpt.resolve(Checkpoints.STATE)
+                + " recorded; it was changed or damaged after the save: restore it, or use another checkpoint",
+                e.getMessage());
+        IOException load = assertThrows(IOException.class,
+                () -> runner(dir.resolve("loaded"), "total_epochs=1", "load_from=\"" + ckpt + "\"").train(false));
+        assertTrue(load.getMessage().startsWith(model + " is damaged"), load.getMessage());
+
+        // the weights restored, the optimizer state cut short: refused by its size
+        Files.write(model, original);
+        Path optimizer = ckpt.resolve(Checkpoints.OPTIMIZER);
+        byte[] opt = Files.readAllBytes(optimizer);
+        Files.write(optimizer, Arrays.copyOf(opt, opt.length - 8));
+        IOException cut = assertThrows(IOException.class,
+                () -> runner(dir.resolve("resumed2"), "total_epochs=2", resume).train(false));
+        assertTrue(cut.getMessage().startsWith(optimizer + " is damaged: " + (opt.length - 8) + " bytes"),
+                cut.getMessage());
+        Files.write(optimizer, opt);
+        runner(dir.resolve("resumed3"), "total_epochs=2", resume).train(false);
+        assertTrue(Files.isDirectory(dir.resolve("resumed3").resolve("epoch_2")), "intact again: resumes");
     }
 
     @Test

@@ -101,6 +101,9 @@ public final class CheckpointNames {
      */
     public static Map<String, NDArray> read(Path source, NDManager manager) throws IOException {
         Path file = WeightFiles.resolve(source);
+        if (java.nio.file.Files.isDirectory(source)) {
+            org.easycv4j.core.checkpoint.Checkpoints.verify(source, file.getFileName().toString());
+        }
         return toOurs(file.toString(), WeightFiles.read(file, manager));
     }
 

@@ -145,6 +145,7 @@ public final class EmaHook implements CheckpointedHook {
 
     /** Reads the averaged weights of a checkpoint folder, for tests and tools. */
     public static Map<String, NDArray> read(java.nio.file.Path checkpoint, NDManager manager) throws IOException {
+        org.easycv4j.core.checkpoint.Checkpoints.verify(checkpoint, FILE);
         return org.easycv4j.core.io.SafeTensors.read(checkpoint.resolve(FILE), manager);
     }
 }
