@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
@@ -284,7 +285,7 @@ public final class ConfigNode {
     }
 
     public List<Integer> integers(String key, List<Integer> fallback) {
-        return optional(key, "a list of integers", (c, k) -> c.getIntList(k), fallback);
+        return optional(key, "a list of integers", (c, k) -> c.getIntList(wholeItems(c, k)), fallback);
     }
 
     public List<String> strings(String key) {
@@ -440,7 +441,26 @@ public final class ConfigNode {
      * ({@code total_epochs = 2.5} would train 2 epochs).
      */
     private static String whole(Config c, String k) {
-        ConfigValue v = c.getValue(k);
+        requireWhole(c.getValue(k), k);
+        return k;
+    }
+
+    /** As {@link #whole} for every item of the list at {@code k} ({@code [224, 22.5]} would give 22). */
+    private static String wholeItems(Config c, String k) {
+        ConfigList list = c.getList(k);
+        for (ConfigValue item : list) {
+            if (item.valueType() == ConfigValueType.NUMBER || item.valueType() == ConfigValueType.STRING) {
+                try {
+                    requireWhole(item, k);
+                } catch (ConfigException.WrongType e) {
+                    throw new ConfigException.WrongType(list.origin(), k, "a list of integers", describe(list));
+                }
+            }
+        }
+        return k;
+    }
+
+    private static void requireWhole(ConfigValue v, String k) {
         Object raw = v.unwrapped();
         double d;
         if (raw instanceof Number n) {
@@ -449,22 +469,24 @@ public final class ConfigNode {
             try {
                 d = Double.parseDouble(text.strip());
             } catch (NumberFormatException e) {
-                return k;
+                return;
             }
         } else {
-            return k;
+            return;
         }
         if (d != Math.rint(d) || Double.isInfinite(d)) {
             throw new ConfigException.WrongType(v.origin(), k, "an integer", describe(v));
         }
-        return k;
     }
 
     static String describe(ConfigValue v) {
         String type = v.valueType().name().toLowerCase(Locale.ROOT);
         return switch (v.valueType()) {
             case OBJECT -> "an object";
-            case LIST -> "a list";
+            case LIST -> {
+                String text = v.render(ConfigRenderOptions.concise());
+                yield text.length() <= 60 ? "list " + text : "a list";
+            }
             case NULL -> "null";
             default -> type + " " + v.render();
         };

@@ -49,6 +49,17 @@ class ConfigNodeTest {
     }
 
     @Test
+    void aFractionInAnIntegerListIsRefusedNotTruncated() {
+        ConfigNode n = parse("input_shape = [3, 22.5, 224]\nsizes = [\"4\", 8.0]\nother = [1, 2.5]");
+        assertEquals(List.of(), n.integers("input_shape", List.of()));
+        assertEquals(List.of(4, 8), n.integers("sizes", List.of()));
+        List<ConfigProblem> problems = n.problems().list();
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("input_shape", problems.get(0).path());
+        assertEquals("expected a list of integers, got list [3,22.5,224]", problems.get(0).message());
+    }
+
+    @Test
     void wrongTypeNamesPathLineAndWhatWasExpected() {
         ConfigNode n = parse("model {\n  depth = twelve\n}");
         ConfigNode m = n.object("model");
