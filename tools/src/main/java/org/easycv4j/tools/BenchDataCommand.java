@@ -18,6 +18,7 @@ import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.prepare.LoaderBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -53,8 +54,19 @@ public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
     List<String> sets = new ArrayList<>();
 
+    @CommandLine.Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--batches", batches, 1);
+        OptionChecks.atLeast(spec, "--warmup", warmup, 0);
+        if (batchSize != null) {
+            OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        }
+        if (workers != null) {
+            OptionChecks.atLeast(spec, "--workers", workers, 0);
+        }
         List<String> overrides = new ArrayList<>(sets);
         if (decoder != null) {
             overrides.add("data.train.decoder=" + decoder);

@@ -20,8 +20,10 @@ import org.easycv4j.core.runner.Devices;
 import org.easycv4j.core.runner.TrainStep;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-model CONFIG_OR_PRESET [--batch N] [--steps N] [--warmup N] [--threads N]}: times full training
@@ -86,8 +88,15 @@ public final class BenchModelCommand implements Callable<Integer> {
         System.exit(new CommandLine(new BenchModelCommand()).execute(args));
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--batch", batch, 1);
+        OptionChecks.atLeast(spec, "--steps", steps, 1);
+        OptionChecks.atLeast(spec, "--warmup", warmup, 0);
+        OptionChecks.atLeast(spec, "--threads", threads, 1);
         // Read once when the engine starts, so set before anything touches it.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

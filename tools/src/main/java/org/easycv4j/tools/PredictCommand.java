@@ -16,7 +16,6 @@ import org.easycv4j.tools.export.ExportedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -49,13 +48,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Checked before the export is loaded; a batch size of 0 would never advance through the images.
-        if (topk < 1) {
-            throw new ParameterException(spec.commandLine(), "--topk: expected an integer >= 1, got " + topk);
-        }
-        if (batchSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size: expected an integer >= 1, got "
-                    + batchSize);
-        }
+        OptionChecks.atLeast(spec, "--topk", topk, 1);
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
         ExportedModel exported = ExportedModel.load(export);
         List<Map<String, Object>> results = new ArrayList<>();
         try (ZooModel<Path, Classifications> model = exported.criteria().loadModel();

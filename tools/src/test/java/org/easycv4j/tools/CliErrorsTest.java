@@ -102,6 +102,20 @@ class CliErrorsTest {
     }
 
     @Test
+    void theBenchmarksRefuseCountsThatWouldRunNothingBeforeTheyStart() {
+        String data = Path.of("..", "demo", "bench", "mae-pretrain-data.conf").toString();
+        for (String[] args : List.of(new String[] {"bench-data", data, "--batch-size", "0"},
+                new String[] {"bench-data", data, "--batches", "-1"}, new String[] {"bench-data", data, "--warmup", "-1"},
+                new String[] {"bench-data", data, "--workers", "-2"}, new String[] {"bench-model", "small32", "--steps", "0"},
+                new String[] {"bench-model", "small32", "--batch", "0"})) {
+            CliRun.Result r = CliRun.run(args);
+            assertEquals(Main.USER_ERROR, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("error: " + args[2] + ": expected an integer >= "), r.err());
+            assertFalse(r.out().contains("images/s") || r.out().contains("samples"), "nothing ran: " + r.out());
+        }
+    }
+
+    @Test
     void everyCommandPrintsTheVersion() {
         for (String command : List.of("train", "predict", "eval")) {
             CliRun.Result r = CliRun.run(command, "-V");

@@ -94,8 +94,9 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         CliRun.Result amp = run("train", TOY.toString(), "--work-dir", dir.resolve("amp").toString(), "--dry-run",
                 "--fp16");
-        assertEquals(1, amp.code(), amp.err());
-        assertTrue(amp.err().contains("has no mixed-precision support (amp = fp16)"), amp.err());
+        assertEquals(Main.USER_ERROR, amp.code(), amp.err());
+        assertEquals("error: amp = fp16: ToyMlp has no mixed-precision support (amp = fp16); set amp = none (or drop "
+                + "--amp / --fp16)", amp.err().strip());
     }
 
     @Test

@@ -101,12 +101,13 @@ public interface TaskModel {
      * Switches mixed precision: with {@code FLOAT16} or {@code BFLOAT16} the model runs its matrix products in
      * that type from its float32 weights (LayerNorm, softmax and the loss stay float32), as under
      * {@code torch.autocast}; with {@code FLOAT32} everything is float32. Models without mixed-precision support
-     * reject the half types.
+     * reject the half types: a setting of the user's, so an IllegalArgumentException saying which key to change.
      */
     default void setAutocast(DataType type) {
         if (type != DataType.FLOAT32) {
-            throw new UnsupportedOperationException(getClass().getSimpleName()
-                    + " has no mixed-precision support (amp = " + MixedPrecision.of(type).configName() + ")");
+            String amp = MixedPrecision.of(type).configName();
+            throw new IllegalArgumentException("amp = " + amp + ": " + getClass().getSimpleName()
+                    + " has no mixed-precision support (amp = " + amp + "); set amp = none (or drop --amp / --fp16)");
         }
     }
 }
