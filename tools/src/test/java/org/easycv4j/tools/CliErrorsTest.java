@@ -49,6 +49,45 @@ class CliErrorsTest {
                 ""));
     }
 
+    /** Three real 8x8 RGB images listed with the given labels, for a ToyMLP of the given input shape. */
+    private static Path rgbDataConfig(Path dir, String labels, String inShape, int numClasses) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        StringBuilder list = new StringBuilder();
+        String[] l = labels.split(",");
+        for (int i = 0; i < l.length; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 8,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            img.setRGB(i, i, 0x336699);
+            javax.imageio.ImageIO.write(img, "png", images.resolve(i + ".png").toFile());
+            list.append(i).append(".png ").append(l[i]).append('\n');
+        }
+        Path listFile = Files.writeString(dir.resolve("rgb-list.txt"), list.toString());
+        Path config = badDataConfig(dir);
+        return Files.writeString(dir.resolve("rgb.conf"), "include required(\"" + config + "\")\n"
+                + "model.in_shape = " + inShape + "\nmodel.num_classes = " + numClasses + "\n"
+                + "data.train.data_source.list_file = \"" + listFile + "\"\n");
+    }
+
+    @Test
+    void aLabelTheModelCannotPredictNamesItsListLineBeforeTraining(@TempDir Path dir) throws Exception {
+        Path config = rgbDataConfig(dir, "0,1,7,1,9", "[3, 8, 8]", 2);
+        CliRun.Result r = CliRun.run("train", config.toString(), "--dry-run");
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertEquals("error: data.train: " + dir.resolve("rgb-list.txt") + ":3: label 7 (and 1 more entries with a label"
+                + " >= 2), but the model has num_classes = 2 (labels 0 to 1): fix the label, or set model num_classes",
+                r.err().strip());
+    }
+
+    @Test
+    void imagesOfAnotherShapeThanTheModelTakesSayWhatToChange(@TempDir Path dir) throws Exception {
+        Path config = rgbDataConfig(dir, "0,1,1,0", "[1, 8, 8]", 2);
+        CliRun.Result r = CliRun.run("train", config.toString());
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: the batch's images are (3, 8, 8) per sample, but model ToyMlp takes "
+                + "(1, 8, 8); the images are RGB: give the model 3 input channels"), r.err());
+        assertNoStackTrace(r.err());
+    }
+
     @Test
     void tooManyBadSamplesEndWithTheirListAndTheTraceGoesToTheRunLog(@TempDir Path dir) throws Exception {
         Path config = badDataConfig(dir);

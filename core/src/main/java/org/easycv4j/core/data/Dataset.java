@@ -13,6 +13,15 @@ public interface Dataset {
         return List.of();
     }
 
+    /**
+     * Where the first sample whose label is {@code numClasses} or more is declared, with the label (e.g.
+     * {@code train.txt:3: label 12}) and how many such samples there are; empty when every label fits, when
+     * the dataset is unlabelled, or when labels are only known as samples are read (streamed shards).
+     */
+    default java.util.Optional<String> labelBeyond(int numClasses) {
+        return java.util.Optional.empty();
+    }
+
     /** A loader over this dataset with the given batching, shuffling and sharding. */
     DataLoader loader(LoaderSettings settings);
 }

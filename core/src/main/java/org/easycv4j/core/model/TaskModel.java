@@ -88,6 +88,11 @@ public interface TaskModel {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no features");
     }
 
+    /** The classes a classifier's head predicts ({@code num_classes}); empty for models that predict no class. */
+    default java.util.OptionalInt numClasses() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Shapes of the network's inputs for a batch of {@code batchSize}, used to initialize parameters. */
     Shape[] inputShapes(int batchSize);
 

@@ -196,6 +196,7 @@ public final class Runner {
 
         TaskModel model = experiment.model().create(ctx);
         Dataset trainSet = data.train().create(ctx);
+        requireLabelsFit(model, "data.train", trainSet);
         Optimizer optimizer = experiment.optimizer().create(ctx);
         LrSchedule schedule = experiment.lrSchedule() == null
                 ? new FixedLr(Warmup.NONE)
@@ -210,7 +211,7 @@ public final class Runner {
         if (!collective.isRoot()) {
             hooks.removeIf(Hook::rootOnly);
         }
-        List<EvalParts> evals = buildEvals(ctx);
+        List<EvalParts> evals = buildEvals(ctx, model);
         if (collective.size() > 1) {
             LOG.info("rank {} of {} (local rank {}) on {}, {} training samples, {} per batch and rank ({} in all), "
                     + "{} epochs", collective.rank(), collective.size(), collective.localRank(), device,
@@ -395,7 +396,7 @@ public final class Runner {
         BuildContext ctx = new BuildContext(experiment.workDir(), experiment.seed(), experiment.data().imgsPerGpu(),
                 false);
         TaskModel model = experiment.model().create(ctx);
-        List<EvalParts> evals = buildEvals(ctx);
+        List<EvalParts> evals = buildEvals(ctx, model);
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
             List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
             WeightLoader.load(checkpoint, params, model.nameMapping(), LoadPolicy.STRICT, manager);
@@ -414,14 +415,33 @@ public final class Runner {
         }
     }
 
-    private List<EvalParts> buildEvals(BuildContext ctx) {
+    private List<EvalParts> buildEvals(BuildContext ctx, TaskModel model) {
         List<EvalParts> evals = new ArrayList<>();
-        for (Experiment.EvalPipeline p : experiment.eval().pipelines()) {
+        List<Experiment.EvalPipeline> pipelines = experiment.eval().pipelines();
+        for (int i = 0; i < pipelines.size(); i++) {
+            Experiment.EvalPipeline p = pipelines.get(i);
             List<Evaluator> evaluators = new ArrayList<>();
             p.evaluators().forEach(e -> evaluators.add(e.create(ctx)));
-            evals.add(new EvalParts(p.data().create(ctx), evaluators));
+            Dataset set = p.data().create(ctx);
+            requireLabelsFit(model, "eval_pipelines[" + i + "].data", set);
+            evals.add(new EvalParts(set, evaluators));
         }
         return evals;
+    }
+
+    /**
+     * A label the classifier cannot predict ends the run before it starts, naming the list line; otherwise the
+     * loss fails deep in the engine ("Class values must be smaller than num_classes") on the first such batch.
+     */
+    private static void requireLabelsFit(TaskModel model, String key, Dataset set) {
+        if (model.numClasses().isEmpty()) {
+            return;
+        }
+        int n = model.numClasses().getAsInt();
+        set.labelBeyond(n).ifPresent(where -> {
+            throw new IllegalArgumentException(key + ": " + where + ", but the model has num_classes = " + n
+                    + " (labels 0 to " + (n - 1) + "): fix the label, or set model num_classes");
+        });
     }
 
     private List<ValLoop> valLoops(TaskModel model, List<EvalParts> evals, List<DataLoader> opened) {

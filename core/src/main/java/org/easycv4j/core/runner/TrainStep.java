@@ -1,6 +1,7 @@
 package org.easycv4j.core.runner;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -52,7 +53,12 @@ public final class TrainStep {
     public NDArray forwardBackward(NDManager step, Batch batch, Runnable afterForward) {
         ParameterStore parameters = new ParameterStore(step, false);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            StepOutput out = model.forward(parameters, batch, true);
+            StepOutput out;
+            try {
+                out = model.forward(parameters, batch, true);
+            } catch (EngineException e) {
+                throw InputMismatch.explain(model, batch, e);
+            }
             afterForward.run();
             NDArray loss = out.loss();
             if (updateInterval > 1) {

@@ -1,5 +1,6 @@
 package org.easycv4j.core.runner;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -88,7 +89,11 @@ public final class ValLoop {
                     ParameterStore store = new ParameterStore(step, false);
                     StepOutput out = null;
                     if (forward) {
-                        out = model.forward(store, batch, false);
+                        try {
+                            out = model.forward(store, batch, false);
+                        } catch (EngineException e) {
+                            throw InputMismatch.explain(model, batch, e);
+                        }
                         NDArray loss = out.loss();
                         if (loss != null) {
                             lossSum += loss.getFloat() * batch.size();

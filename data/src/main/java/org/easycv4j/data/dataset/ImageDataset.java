@@ -83,6 +83,11 @@ public final class ImageDataset implements Dataset {
     }
 
     @Override
+    public Optional<String> labelBeyond(int numClasses) {
+        return labelled ? source.labelBeyond(numClasses) : Optional.empty();
+    }
+
+    @Override
     public int size() {
         return source.size();
     }

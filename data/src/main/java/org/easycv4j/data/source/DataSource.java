@@ -39,6 +39,18 @@ public interface DataSource {
     /** Number of classes (0 for unlabelled sources; the largest label + 1 when no names are known). */
     int numClasses();
 
+    /**
+     * The first entry whose label is {@code numClasses} or more, as {@code where: label L} ({@code where} the
+     * list file and line it came from, or the entry), and how many there are; empty when all fit or the labels
+     * are not known before reading. By default from {@link #numClasses()}, without the entry.
+     */
+    default java.util.Optional<String> labelBeyond(int numClasses) {
+        if (!labelled() || numClasses() <= numClasses) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("its labels go up to " + (numClasses() - 1));
+    }
+
     /** Class names in index order, empty when unknown. */
     List<String> classNames();
 

@@ -74,6 +74,26 @@ public final class FileListSource implements DataSource {
     }
 
     @Override
+    public java.util.Optional<String> labelBeyond(int classes) {
+        if (labels == null) {
+            return java.util.Optional.empty();
+        }
+        int first = -1;
+        int count = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= classes) {
+                first = first < 0 ? i : first;
+                count++;
+            }
+        }
+        if (first < 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(listedAt(first) + ": label " + labels[first]
+                + (count > 1 ? " (and " + (count - 1) + " more entries with a label >= " + classes + ")" : ""));
+    }
+
+    @Override
     public Sample loadEncoded(int index, ImageBackend backend) throws BadSampleException {
         return load(index, backend, true);
     }

@@ -50,6 +50,11 @@ public final class ViTClassifier implements TaskModel {
         return network;
     }
 
+    @Override
+    public java.util.OptionalInt numClasses() {
+        return java.util.OptionalInt.of(settings.numClasses());
+    }
+
     public ViTClassifierSettings settings() {
         return settings;
     }

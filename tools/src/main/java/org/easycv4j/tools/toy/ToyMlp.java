@@ -24,6 +24,11 @@ public final class ToyMlp implements TaskModel {
     private final ToyMlpSettings settings;
     private final SequentialBlock block;
 
+    @Override
+    public java.util.OptionalInt numClasses() {
+        return java.util.OptionalInt.of(settings.numClasses());
+    }
+
     public ToyMlp(ToyMlpSettings settings) {
         this.settings = settings;
         this.block = new SequentialBlock();
