@@ -1,10 +1,8 @@
 package org.easycv4j.tools;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,9 +104,8 @@ public final class Main {
         if (!Files.isDirectory(log.toAbsolutePath().getParent())) {
             return false;
         }
-        try {
-            Files.writeString(log, Instant.now() + " ERROR " + CliErrors.stackTrace(e), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        try (java.io.BufferedWriter w = org.easycv4j.core.util.AtomicFiles.openAppend(log)) {
+            w.write(Instant.now() + " ERROR " + CliErrors.stackTrace(e));
             return true;
         } catch (IOException io) {
             return false;

@@ -89,6 +89,21 @@ class CliErrorsTest {
     }
 
     @Test
+    void logsAreNotAppendedThroughALinkPlantedInTheWorkDir(@TempDir Path dir) throws Exception {
+        for (String log : List.of("train.log", "metrics.jsonl")) {
+            Path work = Files.createDirectories(dir.resolve("work-" + log));
+            Path outside = Files.writeString(dir.resolve("outside-" + log), "precious\n");
+            Files.createSymbolicLink(work.resolve(log), outside);
+            CliRun.Result r = CliRun.run("train", TOY.toString(), "--work-dir", work.toString(), "--set",
+                    "total_epochs=1", "--set", "progress=off");
+            assertEquals(Main.USER_ERROR, r.code(), r.err());
+            assertTrue(r.err().startsWith("error: " + work.resolve(log) + ": is a symbolic link; logs are not written"
+                    + " through links"), r.err());
+            assertEquals("precious\n", Files.readString(outside), "the file outside the work dir is untouched");
+        }
+    }
+
+    @Test
     void tooManyBadSamplesEndWithTheirListAndTheTraceGoesToTheRunLog(@TempDir Path dir) throws Exception {
         Path config = badDataConfig(dir);
         CliRun.Result r = CliRun.run("train", config.toString());

@@ -84,6 +84,32 @@ public final class AtomicFiles {
      * A new, empty folder in {@code parent} named {@code prefix} plus a random part, to be filled and then moved
      * into place (how checkpoint folders appear atomically).
      */
+    /**
+     * Opens a log for appending (created when absent) without following a symbolic link at its name: a link
+     * planted in a work dir must not make a run append to a file outside it. A link is refused by name.
+     */
+    public static java.io.BufferedWriter openAppend(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw symlink(file);
+        }
+        try {
+            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(file,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.nio.file.FileSystemException e) {
+            // ELOOP: the name became a link between the check and the open
+            if (Files.isSymbolicLink(file)) {
+                throw symlink(file);
+            }
+            throw e;
+        }
+    }
+
+    private static IOException symlink(Path file) {
+        return new java.nio.file.FileSystemException(file.toString(), null, "is a symbolic link; logs are not "
+                + "written through links (remove it, or use another work dir)");
+    }
+
     public static Path tempDirectory(Path parent, String prefix) throws IOException {
         return tempBeside(parent, prefix, true);
     }

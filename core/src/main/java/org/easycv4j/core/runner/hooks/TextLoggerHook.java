@@ -9,16 +9,15 @@ import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.util.Durations;
+import org.easycv4j.core.util.AtomicFiles;
 import org.easycv4j.core.util.ProcessMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -252,7 +251,6 @@ public final class TextLoggerHook implements CheckpointedHook {
     }
 
     private static BufferedWriter open(Path p) throws IOException {
-        return Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        return AtomicFiles.openAppend(p);
     }
 }
