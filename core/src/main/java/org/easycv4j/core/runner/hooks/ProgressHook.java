@@ -27,6 +27,8 @@ public final class ProgressHook implements Hook {
     private final Mode mode;
     private final double periodSeconds;
     private ProgressBar bar;
+    private BarRow row;
+    private java.io.PrintStream console;
     private long lastLogNanos;
     private long firstIter = -1;
     private long firstNanos;
@@ -73,7 +75,11 @@ public final class ProgressHook implements Hook {
         if (mode == Mode.BAR) {
             // standard output, like the log lines: the launchers filter standard error line by line,
             // which would hold back a bar redrawn with carriage returns
-            bar = builder(c.maxIters()).setConsumer(new ConsoleProgressBarConsumer(System.out)).build();
+            // log lines go to standard output too: they share the terminal through the bar's row, never its line
+            console = System.out;
+            row = new BarRow(console, new ConsoleProgressBarConsumer(console).getMaxRenderedLength());
+            System.setOut(row.others());
+            bar = builder(c.maxIters()).setConsumer(row.consumer()).build();
         }
         lastLogNanos = System.nanoTime();
     }
@@ -105,6 +111,10 @@ public final class ProgressHook implements Hook {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+        if (row != null) {
+            System.setOut(console);
+            row = null;
         }
     }
 }
