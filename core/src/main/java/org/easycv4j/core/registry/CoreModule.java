@@ -11,6 +11,7 @@ import org.easycv4j.core.optim.schedule.FixedLrFactory;
 import org.easycv4j.core.optim.schedule.StepLrFactory;
 import org.easycv4j.core.runner.hooks.EmaHookFactory;
 import org.easycv4j.core.runner.hooks.KnnEvalHookFactory;
+import org.easycv4j.core.runner.hooks.TensorboardLoggerHookFactory;
 import org.easycv4j.core.runner.hooks.TextLoggerHookFactory;
 
 /** Declares the runner's kinds and registers the components core ships (optimizers, schedules, evaluators). */
@@ -29,6 +30,7 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                 .add("CosineAnnealing", CosineAnnealingFactory.class);
         Registrations.declare(binder(), CoreKinds.HOOK)
                 .add("TextLoggerHook", TextLoggerHookFactory.class)
+                .add("TensorboardLoggerHook", TensorboardLoggerHookFactory.class)
                 .add("EMAHook", EmaHookFactory.class)
                 .add("KNNEvalHook", KnnEvalHookFactory.class);
         Registrations.declare(binder(), CoreKinds.EVALUATOR)

@@ -44,6 +44,13 @@ public interface Hook {
     default void afterVal(RunContext context, Map<String, Double> metrics) {}
 
     /**
+     * After a logger wrote a record (one line of {@code metrics.jsonl}: {@code mode} "train" or "val", the
+     * position, the values), on rank 0 only: other loggers write the same values from it instead of computing them
+     * again.
+     */
+    default void afterLog(RunContext context, Map<String, Object> record) {}
+
+    /**
      * When a run stopped by a signal is about to write its resume checkpoint, on every rank at the same point:
      * a {@link CheckpointedHook} whose state is spread over the ranks brings it to rank 0 here (collectives are
      * allowed), since only rank 0's {@code checkpointTensors} are saved. {@code afterRun} follows as usual.

@@ -48,6 +48,10 @@ public final class Hooks {
         each(h -> h.afterVal(c, metrics));
     }
 
+    public void afterLog(RunContext c, Map<String, Object> record) {
+        each(h -> h.afterLog(c, record));
+    }
+
     public void beforeStop(RunContext c) {
         each(h -> h.beforeStop(c));
     }

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,8 @@ public final class RunContext {
     private Optional<LossScaler> lossScaler = Optional.empty();
     private Supplier<WeightSwap> evalWeights = () -> () -> {};
     private Collective collective = Collective.single();
+    private String resolvedConfig = "";
+    private long startIter;
 
     /** Weights put into the model for a validation pass; closing restores the trained ones. */
     public interface WeightSwap extends AutoCloseable {
@@ -171,6 +175,20 @@ public final class RunContext {
         hooks.afterVal(this, metrics);
     }
 
+    /** Hands a logger's record (a line of {@code metrics.jsonl}) to every hook's {@code afterLog}. */
+    public void publishLog(Map<String, Object> record) {
+        hooks.afterLog(this, Collections.unmodifiableMap(new LinkedHashMap<>(record)));
+    }
+
+    /** The run's resolved configuration as HOCON (what its checkpoints store); empty when not known. */
+    public String resolvedConfig() {
+        return resolvedConfig;
+    }
+
+    void setResolvedConfig(String config) {
+        this.resolvedConfig = config;
+    }
+
     /** The latest validation metrics (empty before the first validation). */
     public Map<String, Double> valMetrics() {
         return valMetrics;
@@ -191,6 +209,15 @@ public final class RunContext {
      */
     public boolean resumed() {
         return resumed;
+    }
+
+    /** Iterations trained before this start: 0 for a fresh run, the checkpoint's for a resumed one. */
+    public long startIter() {
+        return startIter;
+    }
+
+    void setStartIter(long startIter) {
+        this.startIter = startIter;
     }
 
     void setResumed(boolean resumed) {

@@ -275,6 +275,7 @@ public final class Runner {
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
             context.setCollective(collective);
+            context.setResolvedConfig(ConfigLoader.render(resolved));
             context.setLossScaler(scaler);
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
             CheckpointHook checkpoints = null;
@@ -303,13 +304,14 @@ public final class Runner {
                 loop.stoppable(StopSignals.process(), stopCheckpoint);
                 TrainLoop.Outcome outcome;
                 context.setResumed(!start.equals(TrainLoop.Position.START));
+                long startIter = (long) start.epoch() * context.itersPerEpoch() + start.epochIter();
+                context.setStartIter(startIter);
                 hookList.beforeRun(context);
                 try {
                     outcome = loop.run(context, start);
                 } finally {
                     hookList.afterRun(context);
                 }
-                long startIter = (long) start.epoch() * context.itersPerEpoch() + start.epochIter();
                 if (outcome == TrainLoop.Outcome.STOPPED) {
                     TrainLoop.Position at = loop.stoppedAt();
                     long done = (long) at.epoch() * context.itersPerEpoch() + at.epochIter() - startIter;

@@ -74,12 +74,9 @@ final class EasyCvMapping {
                     + "unset)}`, the backbone's `num_classes` to the model; a `ClsHead` with `with_fc = False` and "
                     + "a (soft-target) cross-entropy loss is the classifier's own head",
                     EasyCvMapping::vitClassifier),
-            new Rule("log_config.hooks[]", "TensorboardLoggerHook", "dropped with a note: `metrics.jsonl` and "
-                    + "`plots/*.png` hold the same curves", (n, p, ctx) -> {
-                        ctx.note(n, p, "TensorboardLoggerHook has no counterpart here (metrics.jsonl and plots/ "
-                                + "hold the curves); dropped");
-                        return null;
-                    }));
+            new Rule("log_config.hooks[]", "TensorboardLoggerHook", "kept with `log_dir` and `interval`; mmcv's "
+                    + "other keys (`ignore_last`, `reset_flag`, `by_epoch`, ...) are dropped with a note",
+                    EasyCvMapping::tensorboard));
 
     /**
      * A setting whose default differs: EasyCV's value, written when the config leaves it out.
@@ -171,6 +168,22 @@ final class EasyCvMapping {
     }
 
     // ------------------------------------------------------------------ actions
+
+    /** The keys of mmcv's TensorboardLoggerHook that EasyCV4J's reads. */
+    private static final Set<String> TENSORBOARD_KEYS = Set.of("type", "log_dir", "interval");
+
+    private static PyValue tensorboard(Dict hook, String path, Context ctx) {
+        Map<String, PyValue> kept = new LinkedHashMap<>();
+        for (Map.Entry<String, PyValue> e : hook.map().entrySet()) {
+            if (TENSORBOARD_KEYS.contains(e.getKey())) {
+                kept.put(e.getKey(), e.getValue());
+            } else {
+                ctx.note(e.getValue(), path + "." + e.getKey(), "TensorboardLoggerHook reads log_dir and interval "
+                        + "only; dropped");
+            }
+        }
+        return kept.size() == hook.map().size() ? hook : new Dict(kept, hook.loc());
+    }
 
     private static PyValue mixup(Dict model, String path, Context ctx) {
         PyValue cfg = model.get("mixup_cfg");

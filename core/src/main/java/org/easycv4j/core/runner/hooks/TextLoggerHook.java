@@ -248,6 +248,7 @@ public final class TextLoggerHook implements CheckpointedHook {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training log", e);
         }
+        c.publishLog(record);
     }
 
     private static BufferedWriter open(Path p) throws IOException {

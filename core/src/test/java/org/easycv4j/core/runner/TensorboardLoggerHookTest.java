@@ -1,0 +1,167 @@
+package org.easycv4j.core.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.easycv4j.core.runner.hooks.TensorboardLoggerHook;
+import org.easycv4j.core.runner.hooks.TextLoggerHook;
+import org.easycv4j.core.tensorboard.proto.DataType;
+import org.easycv4j.core.tensorboard.proto.Event;
+import org.easycv4j.core.tensorboard.proto.Summary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TensorboardLoggerHookTest {
+    private static final String HOOKS = "log_config.hooks=[{type=TextLoggerHook}, {type=TensorboardLoggerHook}]";
+
+    /** One scalar as read back: where it was written and its value. */
+    record Scalar(String tag, long step, float value) {}
+
+    @Test
+    void scalarsEqualMetricsJsonlAcrossAResume(@TempDir Path dir) throws Exception {
+        TrainRuns.runner(dir, HOOKS, "total_epochs=2").train(false);
+        List<Path> first = eventFiles(dir);
+        assertEquals(1, first.size(), "one event file per start: " + first);
+        TrainRuns.runner(dir, HOOKS, "total_epochs=4", "resume_from=\"" + dir.resolve("epoch_2") + "\"")
+                .train(false);
+        List<Path> files = eventFiles(dir);
+        assertEquals(2, files.size(), "the resumed start adds a file beside the first: " + files);
+
+        List<Scalar> fromJsonl = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve(TextLoggerHook.JSON_LOG))) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            String mode = o.get("mode").getAsString();
+            long step = o.get("global_iter").getAsLong();
+            for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+                boolean position = List.of("mode", "epoch", "iter", "global_iter").contains(e.getKey());
+                if (!position && e.getValue().getAsJsonPrimitive().isNumber()) {
+                    String tag = e.getKey().equals("lr") ? "learning_rate" : mode + "/" + e.getKey();
+                    fromJsonl.add(new Scalar(tag, step, e.getValue().getAsFloat()));
+                }
+            }
+        }
+        // 4 epochs of 4 iterations, a line each: loss, lr, time, data_time, memory per line.
+        assertEquals(16 * 5, fromJsonl.size(), fromJsonl.toString());
+
+        List<Scalar> fromEvents = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        long lastStepOfFirst = 0;
+        for (Path f : files) {
+            List<Event> events = readEvents(f);
+            assertEquals("brain.Event:2", events.get(0).getFileVersion(), f + ": the version record comes first");
+            for (Event e : events.subList(1, events.size())) {
+                for (Summary.Value v : e.getSummary().getValueList()) {
+                    switch (v.getValueCase()) {
+                        case SIMPLE_VALUE -> fromEvents.add(new Scalar(v.getTag(), e.getStep(), v.getSimpleValue()));
+                        case TENSOR -> {
+                            assertEquals("text", v.getMetadata().getPluginData().getPluginName());
+                            assertEquals(DataType.DT_STRING, v.getTensor().getDtype());
+                            texts.add(v.getTag() + "@" + e.getStep() + ":"
+                                    + v.getTensor().getStringVal(0).toString(StandardCharsets.UTF_8));
+                        }
+                        default -> throw new AssertionError("unexpected value " + v);
+                    }
+                }
+            }
+            if (f.equals(files.get(0))) {
+                lastStepOfFirst = fromEvents.get(fromEvents.size() - 1).step();
+            }
+        }
+        assertEquals(fromJsonl, fromEvents, "the same tags, steps and (float) values, in order");
+        assertEquals(8, lastStepOfFirst, "2 epochs of 4 iterations");
+        assertEquals(9, fromEvents.get(8 * 5).step(), "the resumed start continues the steps, not from 1");
+        assertEquals(2, texts.size(), "the resolved config once per start: " + texts);
+        assertTrue(texts.get(0).startsWith("config@0:") && texts.get(0).contains("\"total_epochs\"=2"), texts.get(0));
+        assertTrue(texts.get(1).startsWith("config@8:") && texts.get(1).contains("\"total_epochs\"=4"), texts.get(1));
+    }
+
+    @Test
+    void validationMetricsAreTaggedVal(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RunContext c = new RunContext(dir, manager, null, null, 3, 5, 1);
+            TextLoggerHook text = new TextLoggerHook(0);
+            TensorboardLoggerHook tb = new TensorboardLoggerHook(Optional.of(dir.resolve("tb")), 0);
+            c.setHooks(new Hooks(List.of(text, tb)));
+            c.setEpoch(1);
+            c.setIteration(4, 9);
+            c.publishValMetrics(Map.of("top1", 0.625, "knn_top1", 0.5));
+            tb.afterRun(c);
+            text.afterRun(c);
+        }
+        List<Path> files = listEvents(dir.resolve("tb"));
+        assertEquals(1, files.size());
+        List<Event> events = readEvents(files.get(0));
+        List<String> got = new ArrayList<>();
+        for (Event e : events.subList(1, events.size())) {
+            Summary.Value v = e.getSummary().getValue(0);
+            got.add(v.getTag() + "@" + e.getStep() + "=" + v.getSimpleValue());
+        }
+        got.sort(null);
+        assertEquals(List.of("val/knn_top1@10=0.5", "val/top1@10=0.625"), got);
+    }
+
+    private static List<Path> eventFiles(Path workDir) throws IOException {
+        return listEvents(workDir.resolve("tf_logs"));
+    }
+
+    private static List<Path> listEvents(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted().toList();
+        }
+    }
+
+    /**
+     * TFRecord framing read by hand: uint64 length, masked CRC32C of those 8 bytes, the data, masked CRC32C of the
+     * data, every CRC checked; the data parsed as an Event by protobuf.
+     */
+    static List<Event> readEvents(Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        List<Event> out = new ArrayList<>();
+        while (b.hasRemaining()) {
+            byte[] len = new byte[8];
+            b.get(len);
+            long length = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            assertEquals(masked(len), b.getInt(), file + ": the length's CRC at record " + out.size());
+            byte[] data = new byte[Math.toIntExact(length)];
+            b.get(data);
+            assertEquals(masked(data), b.getInt(), file + ": the data's CRC at record " + out.size());
+            out.add(Event.parseFrom(data));
+        }
+        return out;
+    }
+
+    /** CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) bit by bit, masked as TFRecord does. */
+    private static int masked(byte[] bytes) {
+        int crc = 0xffffffff;
+        for (byte x : bytes) {
+            crc ^= x & 0xff;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x82F63B78 : crc >>> 1;
+            }
+        }
+        crc = ~crc;
+        return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
+    }
+
+    @Test
+    void crcOfTheCheckValue() {
+        // CRC-32C of "123456789" is 0xE3069283 (RFC 3720's check value): the hand-written reader's CRC is right.
+        int crc = Integer.rotateLeft(masked("123456789".getBytes(StandardCharsets.US_ASCII)) - 0xa282ead8, 15);
+        assertEquals(0xE3069283, crc);
+    }
+}
