@@ -204,4 +204,15 @@ class CliErrorsTest {
         assertTrue(r.err().startsWith("error: ") && r.err().contains("nope.conf"), r.err());
         assertNoStackTrace(r.err());
     }
+
+    /** A checkpoint save on a full disk: the saver's line, not the operating system's "No space left on device". */
+    @Test
+    void aFailedCheckpointSaveShowsTheSaversLine() {
+        String line = "cannot write model.safetensors of checkpoint /w/epoch_2: no space left on the device (...); "
+                + "the newest complete checkpoint, /w/epoch_1, remains";
+        Exception e = new java.io.UncheckedIOException(new java.io.IOException(line,
+                new java.io.IOException("No space left on device")));
+        assertEquals(line, CliErrors.message(e));
+        assertTrue(CliErrors.isUserError(e));
+    }
 }

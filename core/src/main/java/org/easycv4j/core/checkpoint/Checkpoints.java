@@ -105,32 +105,56 @@ public final class Checkpoints {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = AtomicFiles.tempDirectory(parent, "." + target.getFileName() + ".");
+        Map<String, NDArray> optimizerState = new LinkedHashMap<>();
+        if (optimizer != null) {
+            optimizerState.putAll(optimizer.state());
+            optimizerState.putAll(extraState);
+        }
+        JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
+        json.addProperty("format", FORMAT);
+        json.addProperty("config", resolvedConfig);
+        json.add("provenance", JsonParser.parseString(provenanceJson));
+        byte[] stateBytes = GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
+        String writing = MODEL;
         try {
             Map<String, String> meta = Map.of("format", FORMAT);
+            testDiskFull();
             SafeTensors.write(tmp.resolve(MODEL), modelTensors(params), meta);
             testDelay();
             if (optimizer != null) {
-                Map<String, NDArray> all = new LinkedHashMap<>(optimizer.state());
-                all.putAll(extraState);
-                SafeTensors.write(tmp.resolve(OPTIMIZER), all, meta);
+                writing = OPTIMIZER;
+                SafeTensors.write(tmp.resolve(OPTIMIZER), optimizerState, meta);
             }
             for (Map.Entry<String, Map<String, NDArray>> f : extraFiles.entrySet()) {
+                writing = f.getKey();
                 SafeTensors.write(tmp.resolve(f.getKey()), f.getValue(), meta);
             }
-            JsonObject json = GSON.toJsonTree(state).getAsJsonObject();
-            json.addProperty("format", FORMAT);
             json.add(FILES, digests(tmp));
-            json.addProperty("config", resolvedConfig);
-            json.add("provenance", JsonParser.parseString(provenanceJson));
+            writing = STATE;
             AtomicFiles.write(tmp.resolve(STATE), GSON.toJson(json).getBytes(StandardCharsets.UTF_8));
             if (Files.exists(target)) {
                 throw new FileAlreadyExistsException(target + " exists; checkpoints are never overwritten");
             }
+            writing = "the folder's final name";
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target);
             }
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            // The half-written folder first: the free space reported is then what a retry would have.
+            try {
+                deleteTree(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            long needed = tensorBytes(modelTensors(params)) + tensorBytes(optimizerState) + stateBytes.length;
+            for (Map<String, NDArray> f : extraFiles.values()) {
+                needed += tensorBytes(f);
+            }
+            throw new CheckpointWriteException(target, writing, needed, usableSpace(parent), e);
         } finally {
             deleteTree(tmp);
         }
@@ -201,6 +225,35 @@ public final class Checkpoints {
         }
         if (!sha256(file).equals(want.get("sha256").getAsString())) {
             throw new IOException(file + " is damaged: its SHA-256 differs from the one " + state + " recorded" + fix);
+        }
+    }
+
+    /** The bytes of the tensors' data (a safetensors file adds a header of a few hundred bytes per tensor). */
+    static long tensorBytes(Map<String, NDArray> tensors) {
+        long n = 0;
+        for (NDArray a : tensors.values()) {
+            n += a.getShape().size() * a.getDataType().getNumOfBytes();
+        }
+        return n;
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException | SecurityException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Tests only: the first file of a checkpoint fails as a full disk makes it fail (an IOException with the
+     * operating system's text), since a test cannot fill a disk. Not a setting.
+     */
+    public static final String TEST_DISK_FULL = "easycv4j.test.checkpointDiskFull";
+
+    private static void testDiskFull() throws IOException {
+        if (Boolean.getBoolean(TEST_DISK_FULL)) {
+            throw new IOException("No space left on device");
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.easycv4j.core.checkpoint.CheckpointState;
+import org.easycv4j.core.checkpoint.CheckpointWriteException;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.eval.KnnEvaluator;
 import org.easycv4j.core.model.NamedParameter;
@@ -208,9 +209,29 @@ public final class CheckpointHook implements Hook {
             Checkpoints.save(dir, params, c.optimizer(),
                     c.lossScaler().map(LossScaler::state).orElse(Map.of()), files,
                     state, resolvedConfig, provenance);
+        } catch (CheckpointWriteException e) {
+            // One line with what failed and what the user still has: the run stops here.
+            throw new UncheckedIOException(new IOException(e.getMessage() + "; " + remaining(c.workDir()), e));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + dir, e);
         }
+    }
+
+    /** The newest complete checkpoint, which a failed save leaves in place: what the user resumes from. */
+    public static String remaining(Path workDir) {
+        Path latest = workDir.resolve(LATEST);
+        try {
+            if (Files.isRegularFile(latest)) {
+                Path dir = workDir.resolve(Files.readString(latest, StandardCharsets.UTF_8).strip());
+                if (Files.isRegularFile(dir.resolve(Checkpoints.STATE))) {
+                    return "the newest complete checkpoint, " + dir + ", remains (" + LATEST + " names it; "
+                            + "--auto-resume continues from it once there is space)";
+                }
+            }
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            // Said below: no checkpoint the user can count on.
+        }
+        return "no complete checkpoint of this run remains in " + workDir;
     }
 
     /** Deletes the oldest epoch checkpoints beyond {@code maxKeep}; best checkpoints are kept. */
