@@ -76,6 +76,11 @@ class DistributedPreemptionTest {
         assertEquals(0, resumed.exitCode(), resumed.output());
         assertTrue(resumed.output().contains("auto_resume: continuing from " + ckpt + " (epoch 2, batch 6 of 16)"),
                 resumed.output());
+        // Run-level lines once for the job (rank 0's), not once per rank.
+        for (String line : List.of("auto_resume: continuing from ", "resumed from " + ckpt, "parameter arrays")) {
+            assertEquals(1, resumed.output().split(java.util.regex.Pattern.quote(line), -1).length - 1,
+                    line + " once:\n" + resumed.output());
+        }
         assertSameRecords(records(reference), records(work), 0);
         assertEquals(0, StopRuns.maxWeightDifference(reference.resolve("epoch_3"), work.resolve("epoch_3")));
     }

@@ -168,7 +168,7 @@ public final class Runner {
         if (experiment.autoResume()) {
             Optional<AutoResume.Choice> auto = autoResume(workDir);
             if (auto.isPresent() && auto.get().state().epoch() >= experiment.totalEpochs()) {
-                LOG.info("auto_resume: {} completed total_epochs = {} already: nothing left to train",
+                runInfo("auto_resume: {} completed total_epochs = {} already: nothing left to train",
                         auto.get().checkpoint(), experiment.totalEpochs());
                 return new TrainResult(workDir, 0, auto.get().state().metrics());
             }
@@ -245,7 +245,7 @@ public final class Runner {
                     System.out.println("engine: " + engine.describe());
                     System.out.println("device: " + device + " (" + choice.reason() + ")");
                 }
-                LOG.info("dry run: every component was built; parameter groups written to {}; stopping before "
+                runInfo("dry run: every component was built; parameter groups written to {}; stopping before "
                         + "training", workDir.resolve(PARAM_GROUPS));
                 return new TrainResult(workDir, 0, Map.of());
             }
@@ -255,17 +255,17 @@ public final class Runner {
             }
             Optional<LossScaler> scaler = experiment.amp().map(s -> new LossScaler(s, manager));
             if (experiment.precision() == MixedPrecision.BF16) {
-                LOG.info("mixed precision: matrix products in bfloat16, no loss scaling");
+                runInfo("mixed precision: matrix products in bfloat16, no loss scaling");
                 if (!device.isGpu()) {
-                    LOG.warn("amp = bf16 on {}: fast only on CPUs with bfloat16 instructions (AVX512-BF16, AMX); "
+                    runWarn("amp = bf16 on {}: fast only on CPUs with bfloat16 instructions (AVX512-BF16, AMX); "
                             + "mixed precision pays off on GPUs", device);
                 }
             }
             if (scaler.isPresent()) {
-                LOG.info("mixed precision: matrix products in float16, dynamic loss scaling from {}",
+                runInfo("mixed precision: matrix products in float16, dynamic loss scaling from {}",
                         scaler.get().settings().initScale());
                 if (!device.isGpu()) {
-                    LOG.warn("amp = fp16 on {}: CPUs without native float16 arithmetic emulate it, typically 10-20x "
+                    runWarn("amp = fp16 on {}: CPUs without native float16 arithmetic emulate it, typically 10-20x "
                             + "slower than float32; mixed precision pays off on GPUs", device);
                 }
             }
@@ -345,12 +345,12 @@ public final class Runner {
             throw new IllegalArgumentException(decision.substring(1));
         }
         if (decision.equals("N")) {
-            LOG.info("auto_resume: no checkpoint in {}: starting afresh", workDir);
+            runInfo("auto_resume: no checkpoint in {}: starting afresh", workDir);
             return Optional.empty();
         }
         Path checkpoint = Path.of(decision.substring(1));
         CheckpointState state = Checkpoints.readState(checkpoint);
-        LOG.info("auto_resume: continuing from {} ({}), the newest checkpoint in {}", checkpoint, state.position(),
+        runInfo("auto_resume: continuing from {} ({}), the newest checkpoint in {}", checkpoint, state.position(),
                 workDir);
         return Optional.of(new AutoResume.Choice(checkpoint, state));
     }
@@ -461,13 +461,29 @@ public final class Runner {
         return loops;
     }
 
+    /**
+     * A line about the run as a whole (what it resumed, the model's size, the precision): rank 0's alone, so that
+     * a job of many ranks says it once. What concerns one rank (its device, its failure) each rank logs itself.
+     */
+    private void runInfo(String format, Object... args) {
+        if (collective.isRoot()) {
+            LOG.info(format, args);
+        }
+    }
+
+    private void runWarn(String format, Object... args) {
+        if (collective.isRoot()) {
+            LOG.warn(format, args);
+        }
+    }
+
     /** Initializes the parameters and lets the model load its pretrained weights. */
     private List<NamedParameter> initialize(TaskModel model, NDManager manager, int batchSize) {
         model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(batchSize));
         List<NamedParameter> params = model.namedParameters();
         long count = params.stream().filter(p -> p.parameter().requiresGradient())
                 .mapToLong(p -> p.parameter().getArray().size()).sum();
-        LOG.info("model {}: {} parameter arrays, {} trainable values", experiment.model().type(), params.size(), count);
+        runInfo("model {}: {} parameter arrays, {} trainable values", experiment.model().type(), params.size(), count);
         return params;
     }
 
@@ -499,14 +515,14 @@ public final class Runner {
                     h.restoreAbsent(resume.get());
                 }
             }
-            LOG.info("resumed from {} at {} (iteration {})", resume.get(), state.position(), state.iter());
+            runInfo("resumed from {} at {} (iteration {})", resume.get(), state.position(), state.iter());
             resumedSeconds = state.trainSeconds();
             return new TrainLoop.Position(state.epoch(), state.epochIter());
         }
         if (experiment.loadFrom().isPresent()) {
             LoadReport report = WeightLoader.load(experiment.loadFrom().get(), params, model.nameMapping(),
                     LoadPolicy.STRICT, manager);
-            LOG.info("load_from {}: {}", experiment.loadFrom().get(), report.summary());
+            runInfo("load_from {}: {}", experiment.loadFrom().get(), report.summary());
         }
         return TrainLoop.Position.START;
     }
