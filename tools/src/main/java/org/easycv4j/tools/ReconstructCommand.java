@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.easycv4j.models.mae.MaeFigure;
 import org.easycv4j.tools.reconstruct.Npy;
 import org.easycv4j.tools.reconstruct.Reconstructor;
 import picocli.CommandLine.Command;
@@ -106,13 +106,7 @@ public final class ReconstructCommand implements Callable<Integer> {
         int n = images.size();
         float[][] rows = new float[n][patches];
         if (maskNoise == null) {
-            SplittableRandom random = new SplittableRandom(seed);
-            for (float[] row : rows) {
-                for (int j = 0; j < patches; j++) {
-                    row[j] = (float) random.nextDouble();
-                }
-            }
-            return rows;
+            return MaeFigure.noise(seed, n, patches);
         }
         Npy npy = Npy.read(maskNoise);
         long[] shape = npy.shape();

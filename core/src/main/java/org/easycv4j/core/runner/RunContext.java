@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LossScaler;
@@ -32,6 +33,7 @@ public final class RunContext {
     private long iter;
     private double lr;
     private NDArray lastLoss;
+    private Batch lastBatch;
     private long dataNanos;
     private final int logInterval;
     private Hooks hooks = new Hooks(List.of());
@@ -148,6 +150,15 @@ public final class RunContext {
     /** The last iteration's loss, still on the device (read it only at log intervals to avoid host syncs). */
     public NDArray lastLoss() {
         return lastLoss;
+    }
+
+    /** The last iteration's batch, during {@code afterIter} only (it is closed with the iteration's arrays). */
+    public Batch lastBatch() {
+        return lastBatch;
+    }
+
+    void setLastBatch(Batch batch) {
+        this.lastBatch = batch;
     }
 
     /** Time spent waiting for the last batch. */

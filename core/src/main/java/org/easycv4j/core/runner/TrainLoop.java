@@ -158,10 +158,12 @@ public final class TrainLoop {
                             trainStep.update(context.lr(), step);
                         }
                         context.setLastLoss(loss);
+                        context.setLastBatch(batch);
                         long tEnd = System.nanoTime();
                         context.setTimes(tData - t0, tEnd - t0);
                         hooks.afterIter(context);
                         context.setLastLoss(null);
+                        context.setLastBatch(null);
                     }
                     inner++;
                     iter++;

@@ -3,7 +3,18 @@ package org.easycv4j.core.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.model.FigureModel;
+import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.model.TaskModel;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -95,7 +106,7 @@ class TensorboardLoggerHookTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             RunContext c = new RunContext(dir, manager, null, null, 3, 5, 1);
             TextLoggerHook text = new TextLoggerHook(0);
-            TensorboardLoggerHook tb = new TensorboardLoggerHook(Optional.of(dir.resolve("tb")), 0);
+            TensorboardLoggerHook tb = new TensorboardLoggerHook(Optional.of(dir.resolve("tb")), 0, 1, 4);
             c.setHooks(new Hooks(List.of(text, tb)));
             c.setEpoch(1);
             c.setIteration(4, 9);
@@ -113,6 +124,136 @@ class TensorboardLoggerHookTest {
         }
         got.sort(null);
         assertEquals(List.of("val/knn_top1@10=0.5", "val/top1@10=0.625"), got);
+    }
+
+    /** Draws each image's first value as a grey pixel, one per row: the figure shows which images it got. */
+    static final class DrawingModel implements TaskModel, FigureModel {
+        @Override
+        public Block block() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Shape[] inputShapes(int batchSize) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StepOutput forward(ParameterStore parameters, Batch batch, boolean training) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String figureName() {
+            return "drawing";
+        }
+
+        @Override
+        public BufferedImage figure(NDManager manager, NDArray images) {
+            float[] v = images.toFloatArray();
+            int n = (int) images.getShape().get(0);
+            int per = v.length / n;
+            BufferedImage img = new BufferedImage(1, n, BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < n; i++) {
+                int g = Math.round(v[i * per]);
+                img.setRGB(0, i, g << 16 | g << 8 | g);
+            }
+            return img;
+        }
+    }
+
+    /** Images (n, 1, 2, 2) whose first values are {@code first}, {@code first + 1}, ... */
+    private static Batch batch(NDManager m, int n, int first) {
+        float[] v = new float[n * 4];
+        for (int i = 0; i < n; i++) {
+            v[4 * i] = first + i;
+        }
+        return new Batch(new NDList(m.create(v, new Shape(n, 1, 2, 2))), new NDList(), n);
+    }
+
+    /** The grey levels of each image summary's PNG, by step. */
+    private static Map<Long, List<Integer>> figures(Path dir) throws IOException {
+        Map<Long, List<Integer>> out = new java.util.TreeMap<>();
+        for (Path f : listEvents(dir)) {
+            for (Event e : readEvents(f)) {
+                for (Summary.Value v : e.getSummary().getValueList()) {
+                    if (v.getValueCase() == Summary.Value.ValueCase.IMAGE) {
+                        assertEquals("drawing", v.getTag());
+                        BufferedImage img = ImageIO.read(v.getImage().getEncodedImageString().newInput());
+                        assertEquals(img.getHeight(), v.getImage().getHeight());
+                        assertEquals(img.getWidth(), v.getImage().getWidth());
+                        List<Integer> greys = new ArrayList<>();
+                        for (int y = 0; y < img.getHeight(); y++) {
+                            greys.add(img.getRGB(0, y) & 0xff);
+                        }
+                        out.put(e.getStep(), greys);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The figure of the first batch's first images every image_interval epochs and after the last; the images
+     * travel in the checkpoint, so a resumed start draws the same ones.
+     */
+    @Test
+    void theFigureOfTheFirstBatchEveryImageIntervalEpochsAlsoAfterAResume(@TempDir Path dir) throws Exception {
+        Path tb = dir.resolve("tb");
+        DrawingModel model = new DrawingModel();
+        Map<String, NDArray> saved;
+        try (NDManager m = NDManager.newBaseManager()) {
+            RunContext c = new RunContext(dir, m, model, null, 5, 3, 1);
+            TensorboardLoggerHook hook = new TensorboardLoggerHook(Optional.of(tb), 0, 2, 2);
+            c.setHooks(new Hooks(List.of(hook)));
+            hook.beforeRun(c);
+            for (int epoch = 0; epoch < 3; epoch++) {
+                c.setEpoch(epoch);
+                for (int it = 0; it < 3; it++) {
+                    c.setIteration(it, epoch * 3L + it);
+                    try (Batch b = batch(m, 4, 10 * (epoch * 3 + it) + 1)) {
+                        c.setLastBatch(b);
+                        hook.afterIter(c);
+                    }
+                }
+                hook.afterEpoch(c);
+            }
+            saved = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : hook.checkpointTensors().entrySet()) {
+                saved.put(e.getKey(), e.getValue().duplicate());
+                saved.get(e.getKey()).detach();
+            }
+            hook.afterRun(c);
+        }
+        assertEquals(Map.of(6L, List.of(1, 2)), figures(tb), "epoch 2 of 5 (step 6), the first 2 of the first batch");
+
+        try (NDManager m = NDManager.newBaseManager()) {
+            RunContext c = new RunContext(dir, m, model, null, 5, 3, 1);
+            TensorboardLoggerHook hook = new TensorboardLoggerHook(Optional.of(tb), 0, 2, 2);
+            Map<String, NDArray> restored = new java.util.LinkedHashMap<>();
+            saved.forEach((k, v) -> {
+                restored.put(k, v);
+                v.attach(m);
+            });
+            hook.restore(restored);
+            c.setHooks(new Hooks(List.of(hook)));
+            hook.beforeRun(c);
+            for (int epoch = 3; epoch < 5; epoch++) {
+                c.setEpoch(epoch);
+                for (int it = 0; it < 3; it++) {
+                    c.setIteration(it, epoch * 3L + it);
+                    try (Batch b = batch(m, 4, 100 + epoch * 3 + it)) {
+                        c.setLastBatch(b);
+                        hook.afterIter(c);
+                    }
+                }
+                hook.afterEpoch(c);
+            }
+            hook.afterRun(c);
+        }
+        assertEquals(Map.of(6L, List.of(1, 2), 12L, List.of(1, 2), 15L, List.of(1, 2)), figures(tb),
+                "epoch 4 and the last, 5, of the same images after the resume");
     }
 
     private static List<Path> eventFiles(Path workDir) throws IOException {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.FeaturePooling;
+import org.easycv4j.core.model.FigureModel;
 import org.easycv4j.core.model.ModelExport;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * MAE pretraining as a task: {@code batch.inputs()} = images and optionally the masking noise (N, L);
  * labels are ignored. Outputs: {@code [pred (N, L, p·p·C), mask (N, L)]}.
  */
-public final class MaeModel implements TaskModel {
+public final class MaeModel implements TaskModel, FigureModel {
     private static final Logger LOG = LoggerFactory.getLogger(MaeModel.class);
     private final MaeNetwork network;
 
@@ -161,5 +163,32 @@ public final class MaeModel implements TaskModel {
     @Override
     public void setAutocast(DataType type) {
         network.setAutocast(type);
+    }
+
+    /** The seed of the figure's masking noise: {@code tools/reconstruct}'s default, so its figures show the same. */
+    public static final long FIGURE_SEED = 0;
+
+    @Override
+    public String figureName() {
+        return "reconstruction";
+    }
+
+    /** {@link MaeFigure} of the images with masking noise from {@link #FIGURE_SEED}, each image contrast-stretched. */
+    @Override
+    public BufferedImage figure(NDManager manager, NDArray images) {
+        MaeSettings s = network.settings();
+        int n = (int) images.getShape().get(0);
+        int l = numPatches();
+        float[][] rows = MaeFigure.noise(FIGURE_SEED, n, l);
+        float[] flat = new float[n * l];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, flat, i * l, l);
+        }
+        float[][] out = MaeFigure.reconstruct(this, manager, images, manager.create(flat, new Shape(n, l)), null);
+        NDArray asFloat = images.toType(DataType.FLOAT32, true);
+        asFloat.attach(manager);
+        float[] originals = asFloat.toFloatArray();
+        return MaeFigure.draw(originals, out[0], out[1], n, s.encoder().imgSize(), s.encoder().inChans(),
+                s.encoder().patchSize(), MaeFigure.stretched(originals, n));
     }
 }

@@ -1,11 +1,8 @@
 package org.easycv4j.tools.reconstruct;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
@@ -27,8 +24,6 @@ import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.data.Batch;
-import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
@@ -36,22 +31,18 @@ import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.core.util.AtomicFiles;
+import org.easycv4j.models.mae.MaeFigure;
 import org.easycv4j.models.mae.MaeModel;
-import org.easycv4j.models.mae.MaeNetwork;
 import org.easycv4j.models.mae.MaeSettings;
 
 /**
- * Runs an MAE training checkpoint on single images and draws the figure: original | masked input |
- * reconstruction | reconstruction with the visible patches pasted back. The model and the pixel normalization
+ * Runs an MAE training checkpoint on single images and draws the figure ({@link MaeFigure}): original | masked
+ * input | reconstruction | reconstruction with the visible patches pasted back. The model and the pixel normalization
  * ({@code Normalize} in {@code data.train.pipeline}) come from the configuration stored in the checkpoint.
  * With {@code norm_pix_loss} the predictions are per-patch normalized pixels; they are mapped back with the
  * mean and (unbiased) variance of the original image's patch, as the loss normalized its target.
  */
 public final class Reconstructor {
-    /** Figures are drawn with each panel at least this many pixels wide (nearest-neighbour upscaling). */
-    public static final int MIN_PANEL = 128;
-    /** White pixels between panels. */
-    public static final int GAP = 4;
 
     private final MaeModel model;
     private final MaeSettings settings;
@@ -174,96 +165,33 @@ public final class Reconstructor {
     public Result reconstruct(Path image, float[] noise, Path figure) throws IOException {
         int size = settings.encoder().imgSize();
         int c = settings.encoder().inChans();
-        int p = settings.encoder().patchSize();
         int l = numPatches();
         if (noise.length != l) {
             throw new IllegalArgumentException("masking noise for " + image + " has " + noise.length
                     + " values, the model has " + l + " patches");
         }
         float[] pixels = preprocess(image);
-        float[] recon;
-        float[] mask;
-        double loss;
+        float[][] out;
+        double[] loss = new double[1];
         try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.create(pixels, new Shape(1, c, size, size));
-            NDArray nz = step.create(noise, new Shape(1, l));
-            StepOutput out = model.forward(new ParameterStore(step, false),
-                    new Batch(new NDList(x, nz), new NDList(), 1), false);
-            loss = out.loss().getFloat();
-            NDArray pred = out.outputs().get(0);
-            if (settings.normPixLoss()) {
-                NDArray target = MaeNetwork.patchify(x, p);
-                long dim = target.getShape().get(2);
-                NDArray m = target.mean(new int[] {-1}, true);
-                NDArray var = target.sub(m).square().sum(new int[] {-1}, true).div(dim - 1);
-                pred = pred.mul(var.add(1e-6f).sqrt()).add(m);
-            }
-            recon = MaeNetwork.unpatchify(pred, p, c).toFloatArray();
-            mask = out.outputs().get(1).toFloatArray();
+            out = MaeFigure.reconstruct(model, step, step.create(pixels, new Shape(1, c, size, size)),
+                    step.create(noise, new Shape(1, l)), loss);
         }
-        writeFigure(figure, pixels, recon, mask);
+        float[] mask = out[1];
+        BufferedImage fig = MaeFigure.draw(pixels, out[0], mask, 1, size, c, settings.encoder().patchSize(),
+                (i, ch, v) -> v * std[ch] + mean[ch]);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(fig, "png", png);
+        AtomicFiles.write(figure, png.toByteArray());
         int removed = 0;
         for (float v : mask) {
             removed += v > 0.5f ? 1 : 0;
         }
-        return new Result(loss, removed, mask);
+        return new Result(loss[0], removed, mask);
     }
 
     /** The figure's size in pixels: {width, height}. */
     public int[] figureSize() {
-        int s = panel();
-        return new int[] {4 * s + 3 * GAP, s};
-    }
-
-    private int panel() {
-        int size = settings.encoder().imgSize();
-        return size * Math.max(1, (MIN_PANEL + size - 1) / size);
-    }
-
-    private void writeFigure(Path file, float[] original, float[] recon, float[] mask) throws IOException {
-        int size = settings.encoder().imgSize();
-        int c = settings.encoder().inChans();
-        int p = settings.encoder().patchSize();
-        int grid = size / p;
-        int s = panel();
-        int scale = s / size;
-        int[] dims = figureSize();
-        BufferedImage fig = new BufferedImage(dims[0], dims[1], BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < dims[1]; y++) {
-            for (int x = 0; x < dims[0]; x++) {
-                fig.setRGB(x, y, 0xffffff);
-            }
-        }
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                boolean removed = mask[(y / p) * grid + x / p] > 0.5f;
-                int orig = rgb(original, c, size, x, y);
-                int rec = rgb(recon, c, size, x, y);
-                int[] panels = {orig, removed ? 0x808080 : orig, rec, removed ? rec : orig};
-                for (int k = 0; k < 4; k++) {
-                    int x0 = k * (s + GAP) + x * scale;
-                    int y0 = y * scale;
-                    for (int dy = 0; dy < scale; dy++) {
-                        for (int dx = 0; dx < scale; dx++) {
-                            fig.setRGB(x0 + dx, y0 + dy, panels[k]);
-                        }
-                    }
-                }
-            }
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(fig, "png", png);
-        AtomicFiles.write(file, png.toByteArray());
-    }
-
-    /** Un-normalized, clamped 8-bit RGB of pixel (x, y) of a (C, H, W) array. */
-    private int rgb(float[] a, int c, int size, int x, int y) {
-        int[] v = new int[3];
-        for (int ch = 0; ch < 3; ch++) {
-            int src = c == 1 ? 0 : ch;
-            float value = a[(src * size + y) * size + x] * std[src] + mean[src];
-            v[ch] = Math.round(Math.max(0f, Math.min(1f, value)) * 255f);
-        }
-        return v[0] << 16 | v[1] << 8 | v[2];
+        return MaeFigure.size(settings.encoder().imgSize(), 1);
     }
 }

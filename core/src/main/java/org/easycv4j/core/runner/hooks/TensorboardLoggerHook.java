@@ -1,12 +1,17 @@
 package org.easycv4j.core.runner.hooks;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.easycv4j.core.runner.Hook;
+import org.easycv4j.core.model.FigureModel;
+import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.tensorboard.EventFileWriter;
 import org.slf4j.Logger;
@@ -16,13 +21,18 @@ import org.slf4j.LoggerFactory;
  * EasyCV's (mmcv's) TensorBoard logger: every record {@link TextLoggerHook} logs (a line of {@code metrics.jsonl})
  * becomes scalars of the same values in an event file of {@code WORK_DIR/tf_logs}, tagged {@code <mode>/<key>}
  * ({@code train/loss}, {@code train/time}, {@code val/top1}) at the record's {@code global_iter}, the learning rate
- * as mmcv's {@code learning_rate}; the resolved configuration as text. Taking the text logger's records, instead
+ * as mmcv's {@code learning_rate}; the resolved configuration as text; and, for a model that draws one
+ * ({@link FigureModel}: MAE's reconstructions), the figure of a fixed batch every {@code imageInterval} epochs. Taking the text logger's records, instead
  * of summing losses again, keeps the two logs equal by construction and the device reads where they were.
  *
  * <p>Rank 0 only. The file is flushed after every record (every log interval) and closed when the run ends; a
  * resumed run adds a new file to the same folder, where TensorBoard reads it as the continuation of the run.
+ *
+ * <p>The figure's images are the first {@code numImages} of the run's first training batch; they go into every
+ * checkpoint ({@link #FILE}), so that a resumed run draws the same images and its figures compare with the earlier
+ * ones.
  */
-public final class TensorboardLoggerHook implements Hook {
+public final class TensorboardLoggerHook implements CheckpointedHook {
     private static final Logger LOG = LoggerFactory.getLogger(TensorboardLoggerHook.class);
     /** The default folder inside the work dir (EasyCV's). */
     public static final String FOLDER = "tf_logs";
@@ -30,18 +40,29 @@ public final class TensorboardLoggerHook implements Hook {
     public static final String CONFIG_TAG = "config";
     /** The record's keys that say where it belongs, not what was measured. */
     static final Set<String> POSITION = Set.of("mode", "epoch", "iter", "global_iter");
+    /** The checkpoint file with the figure's images. */
+    public static final String FILE = "tensorboard_figure.safetensors";
+    private static final String IMAGES = "images";
 
     private final Optional<Path> logDir;
     private final int interval;
+    private final int imageInterval;
+    private final int numImages;
     private EventFileWriter writer;
+    /** The figure's images, on the run's manager; null until the first batch (or for a model without figure). */
+    private NDArray images;
 
     /**
      * @param logDir the event files' folder; empty: {@code WORK_DIR/tf_logs}
      * @param interval iterations between training records written; 0 writes every one the text logger logs
+     * @param imageInterval epochs between figures (and after the last); 0 draws none
+     * @param numImages images in the figure
      */
-    public TensorboardLoggerHook(Optional<Path> logDir, int interval) {
+    public TensorboardLoggerHook(Optional<Path> logDir, int interval, int imageInterval, int numImages) {
         this.logDir = logDir;
         this.interval = interval;
+        this.imageInterval = imageInterval;
+        this.numImages = numImages;
     }
 
     /** The tag of a record's value: mmcv's {@code learning_rate} for the lr, {@code <mode>/<key>} otherwise. */
@@ -110,8 +131,68 @@ public final class TensorboardLoggerHook implements Hook {
         }
     }
 
+    /** Keeps the figure's images from the run's first batch: one copy on the device, once. */
+    @Override
+    public void afterIter(RunContext c) {
+        if (images != null || imageInterval == 0 || !(c.model() instanceof FigureModel) || c.lastBatch() == null) {
+            return;
+        }
+        NDArray batch = c.lastBatch().inputs().get(0);
+        long n = Math.min(numImages, batch.getShape().get(0));
+        images = batch.get(new NDIndex("0:{}", n)).duplicate();
+        images.attach(c.manager());
+    }
+
+    @Override
+    public void afterEpoch(RunContext c) {
+        int done = c.epoch() + 1;
+        if (images == null || !(c.model() instanceof FigureModel model)
+                || (done % imageInterval != 0 && done != c.maxEpochs())) {
+            return;
+        }
+        open(c);
+        try (NDManager scope = c.manager().newSubManager()) {
+            BufferedImage figure = model.figure(scope, images);
+            writer.image(model.figureName(), (long) done * c.itersPerEpoch(), figure);
+            writer.flush();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public String checkpointFile() {
+        return FILE;
+    }
+
+    @Override
+    public Map<String, NDArray> checkpointTensors() {
+        return images == null ? Map.of() : Map.of(IMAGES, images);
+    }
+
+    @Override
+    public void restore(Map<String, NDArray> tensors) {
+        if (!tensors.containsKey(IMAGES)) {
+            throw new IllegalStateException("the checkpoint's " + FILE + " lacks " + IMAGES);
+        }
+        tensors.forEach((k, v) -> {
+            if (!k.equals(IMAGES)) {
+                v.close();
+            }
+        });
+        images = tensors.get(IMAGES);
+    }
+
+    /** A checkpoint without the file (no figure, or written without this hook): the next batch gives the images. */
+    @Override
+    public void restoreAbsent(Path checkpoint) {}
+
     @Override
     public void afterRun(RunContext c) {
+        if (images != null) {
+            images.close();
+            images = null;
+        }
         if (writer == null) {
             return;
         }

@@ -14,17 +14,21 @@ public final class TensorboardLoggerHookFactory
     /**
      * @param logDir the event files' folder (default {@code WORK_DIR/tf_logs})
      * @param interval iterations between training records; 0 (default) writes every line of the text logger
+     * @param imageInterval epochs between figures of a model that draws one (MAE's reconstructions), and after the
+     *     last; 0 draws none
+     * @param numImages images of the first training batch in the figure
      */
-    public record Settings(Optional<Path> logDir, int interval) {
+    public record Settings(Optional<Path> logDir, int interval, int imageInterval, int numImages) {
         public static Settings fromConfig(ConfigNode node) {
-            return new Settings(node.path("log_dir"), node.integerAtLeast("interval", 0, 0));
+            return new Settings(node.path("log_dir"), node.integerAtLeast("interval", 0, 0),
+                    node.integerAtLeast("image_interval", 1, 0), node.integerAtLeast("num_images", 4, 1));
         }
     }
 
     @Override
     public String description() {
-        return "writes the text logger's values as TensorBoard scalars (and the resolved config as text) to "
-                + "WORK_DIR/tf_logs";
+        return "writes the text logger's values as TensorBoard scalars, the resolved config as text and a "
+                + "model's figure (MAE's reconstructions) as an image to WORK_DIR/tf_logs";
     }
 
     @Override
@@ -34,6 +38,7 @@ public final class TensorboardLoggerHookFactory
 
     @Override
     public Hook create(Settings settings, BuildContext context) {
-        return new TensorboardLoggerHook(settings.logDir(), settings.interval());
+        return new TensorboardLoggerHook(settings.logDir(), settings.interval(), settings.imageInterval(),
+                settings.numImages());
     }
 }
