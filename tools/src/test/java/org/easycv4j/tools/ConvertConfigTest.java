@@ -175,6 +175,25 @@ class ConvertConfigTest {
         assertTrue(none.err().startsWith("error: " + dir.resolve("none.py") + ": no such file"), none.err());
     }
 
+    /** mmcv's TensorboardLoggerHook keeps the keys EasyCV4J's reads; the others are dropped with their line. */
+    @Test
+    void tensorboardLoggerKeepsLogDirAndIntervalAndNotesTheRest(@TempDir Path dir) throws IOException {
+        Path py = dir.resolve("tb.py");
+        Files.writeString(py, "log_config = dict(interval=5, hooks=[\n    dict(type='TextLoggerHook'),\n"
+                + "    dict(type='TensorboardLoggerHook', log_dir='tb', interval=20, by_epoch=False)])\n");
+        Path out = dir.resolve("tb.conf");
+        CliRun.Result c = convert(py, out);
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.err().contains("tb.py:3: log_config.hooks[1].by_epoch: TensorboardLoggerHook reads log_dir and "
+                + "interval only; dropped"), c.err());
+        com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseFile(out.toFile());
+        com.typesafe.config.Config hook = conf.getConfigList("log_config.hooks").get(1);
+        assertEquals("TensorboardLoggerHook", hook.getString("type"));
+        assertEquals("tb", hook.getString("log_dir"));
+        assertEquals(20, hook.getInt("interval"));
+        assertFalse(hook.hasPath("by_epoch"));
+    }
+
     @Test
     void anExistingOutputIsReplacedOnlyWithForce(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("mine.conf");

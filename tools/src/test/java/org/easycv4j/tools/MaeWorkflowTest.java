@@ -20,6 +20,10 @@ import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.runner.ExperimentLoader;
+import org.easycv4j.core.tensorboard.proto.Event;
+import org.easycv4j.core.tensorboard.proto.Summary;
+import org.easycv4j.core.testing.EventFiles;
+import org.easycv4j.models.mae.MaeFigure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +46,24 @@ class MaeWorkflowTest {
         assertTrue(Double.isFinite(first.get("loss").getAsDouble()), first.toString());
         // The demo's kNN monitor: before training and after the last epoch.
         assertEquals(2, records.stream().filter(r -> r.has("knn_top1")).count(), records.toString());
+        // The default runtime's TensorBoard logger: the kNN scores and the reconstruction figure of 4 images.
+        List<Path> events = EventFiles.list(mae.resolve("tf_logs"));
+        assertEquals(1, events.size(), events.toString());
+        List<String> tags = new java.util.ArrayList<>();
+        for (Event e : EventFiles.read(events.get(0))) {
+            for (Summary.Value v : e.getSummary().getValueList()) {
+                tags.add(v.getTag());
+                if (v.getValueCase() == Summary.Value.ValueCase.IMAGE) {
+                    assertEquals("reconstruction", v.getTag());
+                    assertEquals(List.of(MaeFigure.size(28, 4)[0], MaeFigure.size(28, 4)[1], 4L),
+                            List.of(v.getImage().getWidth(), v.getImage().getHeight(), e.getStep()),
+                            "4 rows of 28-pixel images, at the end of epoch 1 (256 / 64 = 4 iterations)");
+                }
+            }
+        }
+        assertEquals(1, tags.stream().filter("reconstruction"::equals).count(), tags.toString());
+        assertEquals(2, tags.stream().filter("val/knn_top1"::equals).count(), tags.toString());
+        assertTrue(tags.contains("train/loss") && tags.contains("learning_rate"), tags.toString());
 
         Path config = DEMO.resolve("vit_tiny_p4_finetune_from_mae.conf");
         List<String> sets = List.of(ROOT, "model.pretrained=\"" + ckpt + "\"", "work_dir=\"" + dir.resolve("ft") + "\"",

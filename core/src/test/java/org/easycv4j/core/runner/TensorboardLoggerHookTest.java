@@ -34,6 +34,7 @@ import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import org.easycv4j.core.tensorboard.proto.DataType;
 import org.easycv4j.core.tensorboard.proto.Event;
 import org.easycv4j.core.tensorboard.proto.Summary;
+import org.easycv4j.core.testing.EventFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +74,7 @@ class TensorboardLoggerHookTest {
         List<String> texts = new ArrayList<>();
         long lastStepOfFirst = 0;
         for (Path f : files) {
-            List<Event> events = readEvents(f);
+            List<Event> events = EventFiles.read(f);
             assertEquals("brain.Event:2", events.get(0).getFileVersion(), f + ": the version record comes first");
             for (Event e : events.subList(1, events.size())) {
                 for (Summary.Value v : e.getSummary().getValueList()) {
@@ -114,9 +115,9 @@ class TensorboardLoggerHookTest {
             tb.afterRun(c);
             text.afterRun(c);
         }
-        List<Path> files = listEvents(dir.resolve("tb"));
+        List<Path> files = EventFiles.list(dir.resolve("tb"));
         assertEquals(1, files.size());
-        List<Event> events = readEvents(files.get(0));
+        List<Event> events = EventFiles.read(files.get(0));
         List<String> got = new ArrayList<>();
         for (Event e : events.subList(1, events.size())) {
             Summary.Value v = e.getSummary().getValue(0);
@@ -174,8 +175,8 @@ class TensorboardLoggerHookTest {
     /** The grey levels of each image summary's PNG, by step. */
     private static Map<Long, List<Integer>> figures(Path dir) throws IOException {
         Map<Long, List<Integer>> out = new java.util.TreeMap<>();
-        for (Path f : listEvents(dir)) {
-            for (Event e : readEvents(f)) {
+        for (Path f : EventFiles.list(dir)) {
+            for (Event e : EventFiles.read(f)) {
                 for (Summary.Value v : e.getSummary().getValueList()) {
                     if (v.getValueCase() == Summary.Value.ValueCase.IMAGE) {
                         assertEquals("drawing", v.getTag());
@@ -257,52 +258,13 @@ class TensorboardLoggerHookTest {
     }
 
     private static List<Path> eventFiles(Path workDir) throws IOException {
-        return listEvents(workDir.resolve("tf_logs"));
-    }
-
-    private static List<Path> listEvents(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted().toList();
-        }
-    }
-
-    /**
-     * TFRecord framing read by hand: uint64 length, masked CRC32C of those 8 bytes, the data, masked CRC32C of the
-     * data, every CRC checked; the data parsed as an Event by protobuf.
-     */
-    static List<Event> readEvents(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        List<Event> out = new ArrayList<>();
-        while (b.hasRemaining()) {
-            byte[] len = new byte[8];
-            b.get(len);
-            long length = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            assertEquals(masked(len), b.getInt(), file + ": the length's CRC at record " + out.size());
-            byte[] data = new byte[Math.toIntExact(length)];
-            b.get(data);
-            assertEquals(masked(data), b.getInt(), file + ": the data's CRC at record " + out.size());
-            out.add(Event.parseFrom(data));
-        }
-        return out;
-    }
-
-    /** CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) bit by bit, masked as TFRecord does. */
-    private static int masked(byte[] bytes) {
-        int crc = 0xffffffff;
-        for (byte x : bytes) {
-            crc ^= x & 0xff;
-            for (int k = 0; k < 8; k++) {
-                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x82F63B78 : crc >>> 1;
-            }
-        }
-        crc = ~crc;
-        return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
+        return EventFiles.list(workDir.resolve("tf_logs"));
     }
 
     @Test
     void crcOfTheCheckValue() {
         // CRC-32C of "123456789" is 0xE3069283 (RFC 3720's check value): the hand-written reader's CRC is right.
-        int crc = Integer.rotateLeft(masked("123456789".getBytes(StandardCharsets.US_ASCII)) - 0xa282ead8, 15);
+        int crc = Integer.rotateLeft(EventFiles.masked("123456789".getBytes(StandardCharsets.US_ASCII)) - 0xa282ead8, 15);
         assertEquals(0xE3069283, crc);
     }
 }
