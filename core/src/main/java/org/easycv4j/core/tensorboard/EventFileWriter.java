@@ -139,6 +139,11 @@ public final class EventFileWriter implements Closeable {
     }
 
     private static String host() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            // Without a lookup: a cluster node's resolver may take seconds to answer, or not at all.
+            return env.replaceAll("[^A-Za-z0-9._-]", "_");
+        }
         try {
             return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
         } catch (UnknownHostException e) {

@@ -49,6 +49,7 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
     private final int imageInterval;
     private final int numImages;
     private EventFileWriter writer;
+    private boolean gotRecord;
     /** The figure's images, on the run's manager; null until the first batch (or for a model without figure). */
     private NDArray images;
 
@@ -112,6 +113,7 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
 
     @Override
     public void afterLog(RunContext c, Map<String, Object> record) {
+        gotRecord = true;
         String mode = String.valueOf(record.get("mode"));
         if (interval > 0 && mode.equals("train") && record.get("iter") instanceof Number it
                 && it.intValue() % interval != 0 && it.intValue() != c.itersPerEpoch()) {
@@ -189,6 +191,10 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
 
     @Override
     public void afterRun(RunContext c) {
+        if (!gotRecord && c.iter() > c.startIter()) {
+            LOG.warn("TensorboardLoggerHook writes the lines of a TextLoggerHook and got none: add "
+                    + "{type = TextLoggerHook} to log_config.hooks");
+        }
         if (images != null) {
             images.close();
             images = null;
