@@ -29,6 +29,8 @@ public final class OptimStep {
     private final Optional<ReplicaSync> sync;
     private final double maxNorm;
     private final int maxNonFinite;
+    /** Every rank takes the same decision on the same global gradient: rank 0 alone says so. */
+    private final boolean logs;
     private int nonFiniteInARow;
     private long skipped;
 
@@ -57,6 +59,7 @@ public final class OptimStep {
                 : GradientOps.forEngine(params.get(0).parameter().getArray().getManager());
         this.maxNorm = maxNorm;
         this.maxNonFinite = maxNonFinite;
+        this.logs = sync.map(r -> r.rank() == 0).orElse(true);
     }
 
     /** Applies the step; returns the gradient norm before clipping, or NaN when the step was skipped. */
@@ -76,8 +79,10 @@ public final class OptimStep {
         if (!Double.isFinite(norm)) {
             nonFiniteInARow++;
             skipped++;
-            LOG.warn("non-finite gradients in {}: step skipped ({} in a row, {} in all)", Gradients.nonFinite(params),
-                    nonFiniteInARow, skipped);
+            if (logs) {
+                LOG.warn("non-finite gradients in {}: step skipped ({} in a row, {} in all)",
+                        Gradients.nonFinite(params), nonFiniteInARow, skipped);
+            }
             gradients.zero(params);
             if (nonFiniteInARow >= maxNonFinite) {
                 throw new NonFiniteLossException("gradients were non-finite in " + nonFiniteInARow
@@ -107,7 +112,9 @@ public final class OptimStep {
         s.update();
         gradients.zero(params);
         skipped++;
-        LOG.info("gradient overflow at loss scale {}: step skipped, scale now {}", before, s.currentScale());
+        if (logs) {
+            LOG.info("gradient overflow at loss scale {}: step skipped, scale now {}", before, s.currentScale());
+        }
         if (before < 1 && ++nonFiniteInARow >= maxNonFinite) {
             throw new NonFiniteLossException("gradients were non-finite in " + nonFiniteInARow
                     + " optimizer steps in a row with the loss scale below 1 (optimizer_config.max_nonfinite_steps = "

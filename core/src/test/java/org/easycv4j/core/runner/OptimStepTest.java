@@ -3,6 +3,7 @@ package org.easycv4j.core.runner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -10,12 +11,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
+import org.easycv4j.core.dist.Collective;
+import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.AdamW;
 import org.easycv4j.core.optim.AdamWSettings;
+import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.optim.Sgd;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class OptimStepTest {
 
@@ -58,6 +68,68 @@ class OptimStepTest {
             a.parameter().getArray().getGradient().set(new NDIndex("..."), Float.POSITIVE_INFINITY);
             assertThrows(NonFiniteLossException.class, () -> step.apply(1.0, m));
             assertEquals(2, step.skipped());
+        }
+    }
+
+    /** Rank 1 of 2: its gradients averaged with the other rank's zeros (the collective leaves them). */
+    private static final class SecondRank implements Collective {
+        @Override
+        public int rank() {
+            return 1;
+        }
+
+        @Override
+        public int size() {
+            return 2;
+        }
+
+        @Override
+        public int localRank() {
+            return 1;
+        }
+
+        @Override
+        public void allReduceSumFloats(ByteBuffer b) {}
+
+        @Override
+        public void allReduceSumDoubles(double[] values) {}
+
+        @Override
+        public void broadcast(ByteBuffer b, int root) {}
+
+        @Override
+        public void barrier() {}
+
+        @Override
+        public void abort(int code) {}
+
+        @Override
+        public void close() {}
+    }
+
+    /** A skipped step is the same decision on every rank (the global gradient): rank 0 alone logs it. */
+    @Test
+    void onlyRankZeroLogsASkippedStep() {
+        Logger logger = (Logger) LoggerFactory.getLogger(OptimStep.class);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        try (NDManager m = NDManager.newBaseManager(); GradientOps ops = GradientOps.forEngine(m)) {
+            NamedParameter a = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
+            ReplicaSync rank1 = new ReplicaSync(new SecondRank(), List.of(a), ops);
+            OptimStep step = new OptimStep(List.of(a), sgd(m, a), Optional.empty(), Optional.of(rank1), 0, 5);
+            assertEquals(Double.NaN, step.apply(1.0, m));
+            assertEquals(1, step.skipped());
+            assertEquals(List.of(), seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList(), "rank 1");
+
+            NamedParameter b = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
+            OptimStep alone = new OptimStep(List.of(b), sgd(m, b), 0, 5);
+            assertEquals(Double.NaN, alone.apply(1.0, m));
+            assertEquals(1, seen.list.size(), "one process is rank 0");
+            assertTrue(seen.list.get(0).getFormattedMessage().startsWith("non-finite gradients in [w]: step skipped"),
+                    seen.list.get(0).getFormattedMessage());
+        } finally {
+            logger.detachAppender(seen);
         }
     }
 
