@@ -80,6 +80,9 @@ public final class EmaHook implements CheckpointedHook {
                 }
                 e.getValue().set(ALL, src);
             }
+            if (c.collective().isRoot()) {
+                LOG.info("exponential moving average restored ({} tensors)", restored.size());
+            }
             restored.values().forEach(NDArray::close);
             restored = null;
         }
@@ -140,7 +143,6 @@ public final class EmaHook implements CheckpointedHook {
     @Override
     public void restore(Map<String, NDArray> tensors) {
         restored = new LinkedHashMap<>(tensors);
-        LOG.info("exponential moving average restored ({} tensors)", tensors.size());
     }
 
     /** Reads the averaged weights of a checkpoint folder, for tests and tools. */
