@@ -3,22 +3,10 @@ package org.easycv4j.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigIncludeContext;
-import com.typesafe.config.ConfigIncluder;
-import com.typesafe.config.ConfigIncluderClasspath;
-import com.typesafe.config.ConfigIncluderFile;
-import com.typesafe.config.ConfigIncluderURL;
-import com.typesafe.config.ConfigList;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigResolver;
 import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueFactory;
-import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Loads an experiment configuration the way every launcher does.
@@ -50,9 +35,6 @@ import java.util.regex.Pattern;
  * variable or system property.
  */
 public final class ConfigLoader {
-    /** How a value taken from an environment variable is told apart (its origin's description). */
-    private static final String FROM_ENVIRONMENT = "environment variable ";
-    private static final Pattern ENVIRONMENT_NAME = Pattern.compile(FROM_ENVIRONMENT + "([^,\\s]+)");
 
     private final ClassLoader classLoader;
     private final Map<String, String> environment;
@@ -87,7 +69,7 @@ public final class ConfigLoader {
         Config experiment;
         try {
             experiment = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
-                    .setSyntax(ConfigSyntax.CONF).appendIncluder(new LocalIncludes()));
+                    .setSyntax(ConfigSyntax.CONF).appendIncluder(Includers.localOnly()));
         } catch (ConfigException e) {
             throw new ConfigValidationException(List.of(fromException(e, file.toString())));
         }
@@ -104,7 +86,7 @@ public final class ConfigLoader {
         }
         Config merged = sets.withFallback(props).withFallback(experiment).withFallback(defaults);
         try {
-            return merged.resolve(ConfigResolveOptions.noSystem().appendResolver(new Environment(environment)));
+            return merged.resolve(ConfigResolveOptions.noSystem().appendResolver(EnvironmentValues.resolver(environment)));
         } catch (ConfigException e) {
             throw new ConfigValidationException(List.of(fromException(e, file.toString())));
         }
@@ -120,7 +102,7 @@ public final class ConfigLoader {
     public static Config parseStored(String text, String origin) {
         try {
             return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin)
-                    .setSyntax(ConfigSyntax.CONF).setIncluder(new NoIncludes(origin)))
+                    .setSyntax(ConfigSyntax.CONF).setIncluder(Includers.none(origin)))
                     .resolve(ConfigResolveOptions.noSystem());
         } catch (ConfigException e) {
             throw new ConfigValidationException(List.of(fromException(e, origin)));
@@ -203,156 +185,7 @@ public final class ConfigLoader {
      * (resolved configs, checkpoints, exports) record instead of the value, which may be a secret.
      */
     public static Config redact(Config config) {
-        ConfigValue r = redact(config.root());
-        return r == config.root() ? config : ((ConfigObject) r).toConfig();
-    }
-
-    private static ConfigValue redact(ConfigValue v) {
-        switch (v.valueType()) {
-            case OBJECT -> {
-                ConfigObject o = (ConfigObject) v;
-                ConfigObject out = o;
-                for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
-                    ConfigValue r = redact(e.getValue());
-                    if (r != e.getValue()) {
-                        out = out.withValue(e.getKey(), r);
-                    }
-                }
-                return out;
-            }
-            case LIST -> {
-                ConfigList l = (ConfigList) v;
-                List<ConfigValue> items = new ArrayList<>(l.size());
-                boolean changed = false;
-                for (ConfigValue item : l) {
-                    ConfigValue r = redact(item);
-                    changed |= r != item;
-                    items.add(r);
-                }
-                return changed ? ConfigValueFactory.fromIterable(items, l.origin().description()) : l;
-            }
-            default -> {
-                Set<String> names = environmentNames(v.origin());
-                if (names.isEmpty()) {
-                    return v;
-                }
-                return ConfigValueFactory.fromAnyRef("<" + FROM_ENVIRONMENT + String.join(", ", names) + ">",
-                        FROM_ENVIRONMENT + String.join(", ", names) + " (value not recorded)");
-            }
-        }
-    }
-
-    private static Set<String> environmentNames(ConfigOrigin origin) {
-        Set<String> names = new TreeSet<>();
-        if (origin != null && origin.description() != null) {
-            Matcher m = ENVIRONMENT_NAME.matcher(origin.description());
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-        }
-        return names;
-    }
-
-    /** Substitutions the configuration does not define, looked up among the given environment variables. */
-    private record Environment(Map<String, String> variables) implements ConfigResolver {
-        @Override
-        public ConfigValue lookup(String path) {
-            String value = variables.get(path);
-            return value == null ? null : ConfigValueFactory.fromAnyRef(value, FROM_ENVIRONMENT + path);
-        }
-
-        @Override
-        public ConfigResolver withFallback(ConfigResolver fallback) {
-            // the environment is the last word: nothing to fall back to
-            return this;
-        }
-    }
-
-    /** Follows includes of files and class-path resources, refuses URLs other than {@code file:}. */
-    private static final class LocalIncludes
-            implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
-        private final ConfigIncluder fallback;
-
-        LocalIncludes() {
-            this(null);
-        }
-
-        private LocalIncludes(ConfigIncluder fallback) {
-            this.fallback = fallback;
-        }
-
-        @Override
-        public ConfigIncluder withFallback(ConfigIncluder f) {
-            return fallback == f ? this : new LocalIncludes(f);
-        }
-
-        @Override
-        public ConfigObject include(ConfigIncludeContext context, String what) {
-            // an unqualified include of "http://..." is an URL include for HOCON
-            int colon = what.indexOf(':');
-            if (colon > 1 && what.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
-                    && !what.regionMatches(true, 0, "file:", 0, 5)) {
-                throw refused(what);
-            }
-            return fallback.include(context, what);
-        }
-
-        @Override
-        public ConfigObject includeURL(ConfigIncludeContext context, URL url) {
-            if (!"file".equalsIgnoreCase(url.getProtocol())) {
-                throw refused(url.toString());
-            }
-            return ((ConfigIncluderURL) fallback).includeURL(context, url);
-        }
-
-        @Override
-        public ConfigObject includeFile(ConfigIncludeContext context, File file) {
-            return ((ConfigIncluderFile) fallback).includeFile(context, file);
-        }
-
-        @Override
-        public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-            return ((ConfigIncluderClasspath) fallback).includeResources(context, what);
-        }
-
-        private static ConfigException refused(String url) {
-            return new ConfigException.Generic("include of " + url + " refused: a configuration may include files "
-                    + "and class-path resources only (download it and include the file)");
-        }
-    }
-
-    /** Every include refused: stored configurations are complete and are read as data. */
-    private record NoIncludes(String origin) implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
-            ConfigIncluderClasspath {
-        @Override
-        public ConfigIncluder withFallback(ConfigIncluder f) {
-            return this;
-        }
-
-        @Override
-        public ConfigObject include(ConfigIncludeContext context, String what) {
-            throw refused(what);
-        }
-
-        @Override
-        public ConfigObject includeURL(ConfigIncludeContext context, URL url) {
-            throw refused(url.toString());
-        }
-
-        @Override
-        public ConfigObject includeFile(ConfigIncludeContext context, File file) {
-            throw refused(file.toString());
-        }
-
-        @Override
-        public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-            throw refused(what);
-        }
-
-        private ConfigException refused(String what) {
-            return new ConfigException.Generic(origin + ": include of " + what + " refused: a stored configuration "
-                    + "is read as data, without includes");
-        }
+        return EnvironmentValues.redact(config);
     }
 
     static ConfigProblem fromException(ConfigException e, String fallbackLocation) {

@@ -6,8 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
-import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
@@ -16,14 +14,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.easycv4j.core.util.DidYouMean;
 
@@ -45,9 +41,7 @@ public final class ConfigNode {
     private final Set<String> failed = new HashSet<>();
     private boolean finished;
     /** Set on a node made by {@link #describing}: every key a settings parser asks for, in order. */
-    private Map<String, KeyInfo> described;
-    /** The path of this node inside the described component ("" for the component itself, else "key."). */
-    private String describedPrefix = "";
+    private KeyCatalog catalog;
 
     /**
      * A key that a component's settings read: what it expects and its default ({@code null} when the key is
@@ -84,36 +78,19 @@ public final class ConfigNode {
     public static ConfigNode describing(String typeKey, String type) {
         ConfigNode node = new ConfigNode(com.typesafe.config.ConfigFactory.parseMap(Map.of(typeKey, type)), "",
                 new Problems());
-        node.described = new LinkedHashMap<>();
+        node.catalog = new KeyCatalog();
         return node;
     }
 
     /** The keys read so far, in the order of first reading, when this node was made by {@link #describing}. */
     public List<KeyInfo> describedKeys() {
-        return described == null ? List.of() : List.copyOf(described.values());
+        return catalog == null ? List.of() : catalog.keys();
     }
 
     private void describe(String key, String expected, Object fallback, boolean required) {
-        if (described != null) {
-            String def = required ? null : fallback == null ? "" : render(fallback);
-            String k = describedPrefix + key;
-            described.merge(k, new KeyInfo(k, expected, def),
-                    (old, now) -> new KeyInfo(k, now.expected(), old.fallback() == null ? null : now.fallback()));
+        if (catalog != null) {
+            catalog.describe(key, expected, fallback, required);
         }
-    }
-
-    /** A default as it would be written in HOCON. */
-    private static String render(Object v) {
-        if (v instanceof Optional<?> o) {
-            return o.map(ConfigNode::render).orElse("");
-        }
-        if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15) {
-            return Long.toString(d.longValue()) + ".0";
-        }
-        if (v instanceof Collection<?> c) {
-            return c.stream().map(ConfigNode::render).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
-        }
-        return v instanceof String str ? "\"" + str + "\"" : String.valueOf(v);
     }
 
     /** The full key path of this object ("" for the root). */
@@ -141,17 +118,17 @@ public final class ConfigNode {
     }
 
     public boolean has(String key) {
-        if (described != null) {
+        if (catalog != null) {
             // keys read only when present are still keys of the component
-            described.putIfAbsent(describedPrefix + key, new KeyInfo(describedPrefix + key, "optional", ""));
+            catalog.optional(key);
         }
-        return config.hasPath(quote(key));
+        return config.hasPath(ConfigValues.quote(key));
     }
 
     /** Records a problem with one of this object's keys (at the value's file:line when it exists). */
     public void problem(String key, String message) {
         failed.add(key);
-        ConfigOrigin o = has(key) ? config.getValue(quote(key)).origin() : origin;
+        ConfigOrigin o = has(key) ? config.getValue(ConfigValues.quote(key)).origin() : origin;
         problems.add(pathOf(key), o, message);
     }
 
@@ -173,19 +150,19 @@ public final class ConfigNode {
     }
 
     public int integer(String key) {
-        return required(key, "an integer", (c, k) -> c.getInt(whole(c, k)), 0);
+        return required(key, "an integer", (c, k) -> c.getInt(ConfigValues.whole(c, k)), 0);
     }
 
     public int integer(String key, int fallback) {
-        return optional(key, "an integer", (c, k) -> c.getInt(whole(c, k)), fallback);
+        return optional(key, "an integer", (c, k) -> c.getInt(ConfigValues.whole(c, k)), fallback);
     }
 
     public long longValue(String key) {
-        return required(key, "an integer", (c, k) -> c.getLong(whole(c, k)), 0L);
+        return required(key, "an integer", (c, k) -> c.getLong(ConfigValues.whole(c, k)), 0L);
     }
 
     public long longValue(String key, long fallback) {
-        return optional(key, "an integer", (c, k) -> c.getLong(whole(c, k)), fallback);
+        return optional(key, "an integer", (c, k) -> c.getLong(ConfigValues.whole(c, k)), fallback);
     }
 
     public double number(String key) {
@@ -229,7 +206,7 @@ public final class ConfigNode {
 
     /** True when {@code key} is set to a string (for keys that take a word or a number). */
     public boolean isString(String key) {
-        return has(key) && config.getValue(quote(key)).valueType() == ConfigValueType.STRING;
+        return has(key) && config.getValue(ConfigValues.quote(key)).valueType() == ConfigValueType.STRING;
     }
 
     /** One of a fixed set of strings (compared case-sensitively, as EasyCV does). */
@@ -285,7 +262,7 @@ public final class ConfigNode {
     }
 
     public List<Integer> integers(String key, List<Integer> fallback) {
-        return optional(key, "a list of integers", (c, k) -> c.getIntList(wholeItems(c, k)), fallback);
+        return optional(key, "a list of integers", (c, k) -> c.getIntList(ConfigValues.wholeItems(c, k)), fallback);
     }
 
     public List<String> strings(String key) {
@@ -298,7 +275,7 @@ public final class ConfigNode {
 
     /** A list of strings where a single string is accepted as a one-element list (EasyCV's str-or-list). */
     public List<String> stringOrList(String key, List<String> fallback) {
-        if (has(key) && config.getValue(quote(key)).valueType() == ConfigValueType.STRING) {
+        if (has(key) && config.getValue(ConfigValues.quote(key)).valueType() == ConfigValueType.STRING) {
             return List.of(string(key));
         }
         return strings(key, fallback);
@@ -321,11 +298,11 @@ public final class ConfigNode {
         describe(key, "an object", null, false);
         if (!has(key)) {
             // described: an absent object's own keys are listed too, as key.subkey
-            return described == null ? Optional.empty() : Optional.of(emptyChild(key));
+            return catalog == null ? Optional.empty() : Optional.of(emptyChild(key));
         }
-        ConfigValue v = config.getValue(quote(key));
+        ConfigValue v = config.getValue(ConfigValues.quote(key));
         if (v.valueType() != ConfigValueType.OBJECT) {
-            problem(key, "expected an object, got " + describe(v));
+            problem(key, "expected an object, got " + ConfigValues.describe(v));
             return Optional.empty();
         }
         ConfigObject o = (ConfigObject) v;
@@ -340,9 +317,9 @@ public final class ConfigNode {
         if (!has(key)) {
             return out;
         }
-        ConfigValue v = config.getValue(quote(key));
+        ConfigValue v = config.getValue(ConfigValues.quote(key));
         if (v.valueType() != ConfigValueType.LIST) {
-            problem(key, "expected a list of objects, got " + describe(v));
+            problem(key, "expected a list of objects, got " + ConfigValues.describe(v));
             return out;
         }
         ConfigList list = (ConfigList) v;
@@ -350,7 +327,7 @@ public final class ConfigNode {
             ConfigValue e = list.get(i);
             String p = pathOf(key) + "[" + i + "]";
             if (e.valueType() != ConfigValueType.OBJECT) {
-                problems.add(p, e.origin(), "expected an object, got " + describe(e));
+                problems.add(p, e.origin(), "expected an object, got " + ConfigValues.describe(e));
                 continue;
             }
             ConfigObject o = (ConfigObject) e;
@@ -361,9 +338,8 @@ public final class ConfigNode {
 
     private ConfigNode emptyChild(String key) {
         ConfigNode child = new ConfigNode(ConfigFactory.empty(), pathOf(key), origin, problems);
-        if (described != null) {
-            child.described = described;
-            child.describedPrefix = describedPrefix + key + ".";
+        if (catalog != null) {
+            child.catalog = catalog.child(key);
         }
         return child;
     }
@@ -371,10 +347,9 @@ public final class ConfigNode {
     /** Marks keys as known without reading them (e.g. keys owned by another component). */
     public void accept(String... keys) {
         read.addAll(List.of(keys));
-        for (String key : keys) {
-            if (described != null) {
-                described.putIfAbsent(describedPrefix + key,
-                        new KeyInfo(describedPrefix + key, "read by another component", ""));
+        if (catalog != null) {
+            for (String key : keys) {
+                catalog.accept(key);
             }
         }
     }
@@ -388,14 +363,7 @@ public final class ConfigNode {
             return;
         }
         finished = true;
-        Set<String> known = new TreeSet<>(read);
-        for (String key : new TreeSet<>(config.root().keySet())) {
-            if (!read.contains(key)) {
-                ConfigValue v = config.root().get(key);
-                problems.add(pathOf(key), v.origin(), "unknown key" + DidYouMean.suffix(key, known)
-                        + (known.isEmpty() ? "" : " (known keys: " + String.join(", ", known) + ")"));
-            }
-        }
+        UnknownKeys.report(config.root(), read, this::pathOf, problems);
     }
 
     // ---------------------------------------------------------------- internals
@@ -427,74 +395,13 @@ public final class ConfigNode {
 
     private <T> T get(String key, String expected, Getter<T> getter, T fallback) {
         try {
-            return getter.get(config, quote(key));
+            return getter.get(config, ConfigValues.quote(key));
         } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-            ConfigValue v = config.getValue(quote(key));
+            ConfigValue v = config.getValue(ConfigValues.quote(key));
             failed.add(key);
-            problems.add(pathOf(key), v.origin(), "expected " + expected + ", got " + describe(v));
+            problems.add(pathOf(key), v.origin(), "expected " + expected + ", got " + ConfigValues.describe(v));
             return fallback;
         }
-    }
-
-    /**
-     * {@code k} when its value is a whole number; refused otherwise, because HOCON's getInt and getLong truncate
-     * ({@code total_epochs = 2.5} would train 2 epochs).
-     */
-    private static String whole(Config c, String k) {
-        requireWhole(c.getValue(k), k);
-        return k;
-    }
-
-    /** As {@link #whole} for every item of the list at {@code k} ({@code [224, 22.5]} would give 22). */
-    private static String wholeItems(Config c, String k) {
-        ConfigList list = c.getList(k);
-        for (ConfigValue item : list) {
-            if (item.valueType() == ConfigValueType.NUMBER || item.valueType() == ConfigValueType.STRING) {
-                try {
-                    requireWhole(item, k);
-                } catch (ConfigException.WrongType e) {
-                    throw new ConfigException.WrongType(list.origin(), k, "a list of integers", describe(list));
-                }
-            }
-        }
-        return k;
-    }
-
-    private static void requireWhole(ConfigValue v, String k) {
-        Object raw = v.unwrapped();
-        double d;
-        if (raw instanceof Number n) {
-            d = n.doubleValue();
-        } else if (raw instanceof String text) {
-            try {
-                d = Double.parseDouble(text.strip());
-            } catch (NumberFormatException e) {
-                return;
-            }
-        } else {
-            return;
-        }
-        if (d != Math.rint(d) || Double.isInfinite(d)) {
-            throw new ConfigException.WrongType(v.origin(), k, "an integer", describe(v));
-        }
-    }
-
-    static String describe(ConfigValue v) {
-        String type = v.valueType().name().toLowerCase(Locale.ROOT);
-        return switch (v.valueType()) {
-            case OBJECT -> "an object";
-            case LIST -> {
-                String text = v.render(ConfigRenderOptions.concise());
-                yield text.length() <= 60 ? "list " + text : "a list";
-            }
-            case NULL -> "null";
-            default -> type + " " + v.render();
-        };
-    }
-
-    /** Quotes a single key so that dots or special characters in it are not taken as a path. */
-    private static String quote(String key) {
-        return ConfigUtil.quoteString(key);
     }
 
     /** Applies {@code f} to this node and then {@link #finish()}es it: the usual way to parse settings. */
