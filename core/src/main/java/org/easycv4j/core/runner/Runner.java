@@ -425,25 +425,32 @@ public final class Runner {
             List<Evaluator> evaluators = new ArrayList<>();
             p.evaluators().forEach(e -> evaluators.add(e.create(ctx)));
             Dataset set = p.data().create(ctx);
-            requireLabelsFit(model, "eval_pipelines[" + i + "].data", set);
+            String key = "eval_pipelines[" + i + "].data";
+            // evaluation only compares predictions with labels: such samples count as wrong, the run goes on
+            labelsBeyond(model, set).ifPresent(why -> LOG.warn("{}: {}; those samples can never be predicted right",
+                    key, why));
             evals.add(new EvalParts(set, evaluators));
         }
         return evals;
     }
 
     /**
-     * A label the classifier cannot predict ends the run before it starts, naming the list line; otherwise the
+     * A training label the classifier cannot predict ends the run before it starts, naming the list line; otherwise the
      * loss fails deep in the engine ("Class values must be smaller than num_classes") on the first such batch.
      */
     private static void requireLabelsFit(TaskModel model, String key, Dataset set) {
+        labelsBeyond(model, set).ifPresent(why -> {
+            throw new IllegalArgumentException(key + ": " + why + ": fix the label, or set model num_classes");
+        });
+    }
+
+    private static Optional<String> labelsBeyond(TaskModel model, Dataset set) {
         if (model.numClasses().isEmpty()) {
-            return;
+            return Optional.empty();
         }
         int n = model.numClasses().getAsInt();
-        set.labelBeyond(n).ifPresent(where -> {
-            throw new IllegalArgumentException(key + ": " + where + ", but the model has num_classes = " + n
-                    + " (labels 0 to " + (n - 1) + "): fix the label, or set model num_classes");
-        });
+        return set.labelBeyond(n).map(where -> where + ", but the model has num_classes = " + n + " (labels 0 to "
+                + (n - 1) + ")");
     }
 
     private List<ValLoop> valLoops(TaskModel model, List<EvalParts> evals, List<DataLoader> opened) {
