@@ -211,7 +211,7 @@ public final class Runner {
         if (!collective.isRoot()) {
             hooks.removeIf(Hook::rootOnly);
         }
-        List<EvalParts> evals = buildEvals(ctx, model);
+        List<EvalParts> evals = buildEvals(ctx, Optional.of(model));
         if (collective.size() > 1) {
             LOG.info("rank {} of {} (local rank {}) on {}, {} training samples, {} per batch and rank ({} in all), "
                     + "{} epochs", collective.rank(), collective.size(), collective.localRank(), device,
@@ -398,7 +398,7 @@ public final class Runner {
         BuildContext ctx = new BuildContext(experiment.workDir(), experiment.seed(), experiment.data().imgsPerGpu(),
                 false);
         TaskModel model = experiment.model().create(ctx);
-        List<EvalParts> evals = buildEvals(ctx, model);
+        List<EvalParts> evals = buildEvals(ctx, Optional.empty());
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
             List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
             WeightLoader.load(checkpoint, params, model.nameMapping(), LoadPolicy.STRICT, manager);
@@ -417,7 +417,8 @@ public final class Runner {
         }
     }
 
-    private List<EvalParts> buildEvals(BuildContext ctx, TaskModel model) {
+    /** @param labelCheck the model whose num_classes the sets' labels are checked against (training runs) */
+    private List<EvalParts> buildEvals(BuildContext ctx, Optional<TaskModel> labelCheck) {
         List<EvalParts> evals = new ArrayList<>();
         List<Experiment.EvalPipeline> pipelines = experiment.eval().pipelines();
         for (int i = 0; i < pipelines.size(); i++) {
@@ -426,9 +427,10 @@ public final class Runner {
             p.evaluators().forEach(e -> evaluators.add(e.create(ctx)));
             Dataset set = p.data().create(ctx);
             String key = "eval_pipelines[" + i + "].data";
-            // evaluation only compares predictions with labels: such samples count as wrong, the run goes on
-            labelsBeyond(model, set).ifPresent(why -> LOG.warn("{}: {}; those samples can never be predicted right",
-                    key, why));
+            // evaluation only compares predictions with labels: such samples count as wrong, the run goes on;
+            // tools/eval prints its result as JSON on standard output, so it leaves logging out
+            labelCheck.flatMap(m -> labelsBeyond(m, set)).ifPresent(why -> LOG.warn("{}: {}; those samples can "
+                    + "never be predicted right", key, why));
             evals.add(new EvalParts(set, evaluators));
         }
         return evals;
