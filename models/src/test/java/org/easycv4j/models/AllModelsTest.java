@@ -54,12 +54,12 @@ class AllModelsTest {
     }
 
     static Stream<String> registered() {
-        return components().factories(CoreKinds.MODEL).keySet().stream();
+        return components().types(CoreKinds.MODEL).keySet().stream();
     }
 
     @Test
     void everyRegisteredModelHasATinyVariant() {
-        assertEquals(TINY.keySet(), components().factories(CoreKinds.MODEL).keySet());
+        assertEquals(TINY.keySet(), components().types(CoreKinds.MODEL).keySet());
     }
 
     @ParameterizedTest

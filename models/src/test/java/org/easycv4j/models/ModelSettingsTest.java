@@ -8,7 +8,6 @@ import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.models.cls.ViTClassifier;
-import org.easycv4j.models.cls.ViTClassifierFactory;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;
@@ -105,7 +104,7 @@ class ModelSettingsTest {
     @Test
     void missingPretrainedFileIsAConfigProblem() {
         ConfigNode n = Fixtures.config("type = ViTClassifier, pretrained = \"no/such/file.safetensors\"");
-        new ViTClassifierFactory().settings(n);
+        ViTClassifierSettings.fromRunConfig(n);
         n.accept("type");
         String all = problems(n);
         assertTrue(all.contains("pretrained") && all.contains("no/such/file.safetensors"), all);

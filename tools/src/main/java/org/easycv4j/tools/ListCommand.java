@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Kind;
@@ -54,7 +54,7 @@ public final class ListCommand implements Callable<Integer> {
             }
             found = true;
             out.println(k.name() + " — " + k.description());
-            for (Map.Entry<String, ComponentFactory<?, ?>> e : components.factories(k).entrySet()) {
+            for (Map.Entry<String, ComponentType<?, ?>> e : components.types(k).entrySet()) {
                 out.printf("  %-28s %s%n", e.getKey(), e.getValue().description());
             }
             out.println();
@@ -79,9 +79,9 @@ public final class ListCommand implements Callable<Integer> {
         for (String name : keys) {
             List<String> found = new ArrayList<>();
             for (Kind<?> k : components.kinds()) {
-                for (Map.Entry<String, ComponentFactory<?, ?>> e : components.factories(k).entrySet()) {
+                for (Map.Entry<String, ComponentType<?, ?>> e : components.types(k).entrySet()) {
                     if (kindMatches(k, name) || e.getKey().equals(name)) {
-                        found.add(keyTable(k, e.getKey(), e.getValue()));
+                        found.add(keyTable(components, k, e.getValue()));
                     }
                 }
             }
@@ -89,7 +89,7 @@ public final class ListCommand implements Callable<Integer> {
                 List<String> known = new ArrayList<>();
                 components.kinds().forEach(k -> {
                     known.add(k.name());
-                    known.addAll(components.factories(k).keySet());
+                    known.addAll(components.types(k).keySet());
                 });
                 spec.commandLine().getErr().println("error: no type or kind \"" + name + "\"; known: " + known
                         + DidYouMean.suffix(name, known));
@@ -103,12 +103,12 @@ public final class ListCommand implements Callable<Integer> {
     }
 
     /** One type's keys as a Markdown table, from what its settings parser reads on a config of its type alone. */
-    static String keyTable(Kind<?> kind, String type, ComponentFactory<?, ?> factory) {
-        ConfigNode node = ConfigNode.describing("type", type);
-        factory.settings(node);
+    static String keyTable(Components components, Kind<?> kind, ComponentType<?, ?> type) {
+        ConfigNode node = ConfigNode.describing("type", type.name());
+        type.settings(node, components);
         StringBuilder sb = new StringBuilder();
-        sb.append("#### ").append(type).append(" (").append(kind.name()).append(")\n\n")
-                .append(factory.description()).append("\n\n");
+        sb.append("#### ").append(type.name()).append(" (").append(kind.name()).append(")\n\n")
+                .append(type.description()).append("\n\n");
         List<ConfigNode.KeyInfo> infos = node.describedKeys().stream()
                 .filter(i -> !i.key().equals("type")).toList();
         if (infos.isEmpty()) {

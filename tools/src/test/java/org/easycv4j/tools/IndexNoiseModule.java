@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.inject.AbstractModule;
-import com.google.inject.Inject;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import org.easycv4j.core.config.ConfigNode;
@@ -13,13 +12,14 @@ import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.registry.ComponentType;
+import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.data.dataset.DatasetBuilder;
 import org.easycv4j.data.dataset.DatasetSettings;
 import org.easycv4j.data.dataset.ImageLoader;
-import org.easycv4j.data.dataset.RawDatasetFactory;
 
 /**
  * Tests only: {@code type = IndexNoise}, a RawDataset whose batches also carry MAE's masking noise (N, L), drawn
@@ -29,45 +29,31 @@ import org.easycv4j.data.dataset.RawDatasetFactory;
 public final class IndexNoiseModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.DATASET).add("IndexNoise", Factory.class);
+        Registrations.of(binder(), CoreKinds.DATASET)
+                .add(ComponentType.of("IndexNoise", "RawDataset + masking noise from the sample index (tests)",
+                        Settings::fromConfig, IndexNoiseModule::indexNoise));
     }
 
-    record Settings(int patches, DatasetSettings raw) {}
-
-    public static final class Factory implements ComponentFactory<Settings, Dataset> {
-        private final RawDatasetFactory raw;
-
-        @Inject
-        public Factory(RawDatasetFactory raw) {
-            this.raw = raw;
-        }
-
-        @Override
-        public String description() {
-            return "RawDataset + masking noise from the sample index (tests)";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
+    record Settings(int patches, DatasetSettings raw) {
+        static Settings fromConfig(ConfigNode node, Components components) {
             int patches = node.integerAtLeast("patches", 1, 1);
-            return new Settings(patches, raw.settings(node));
+            return new Settings(patches, DatasetSettings.fromConfig(node, components, false));
         }
+    }
 
-        @Override
-        public Dataset create(Settings s, BuildContext context) {
-            Dataset inner = raw.create(s.raw(), context);
-            return new Dataset() {
-                @Override
-                public int size() {
-                    return inner.size();
-                }
+    static Dataset indexNoise(Settings s, BuildContext context) {
+        Dataset inner = DatasetBuilder.build(s.raw(), context, false);
+        return new Dataset() {
+            @Override
+            public int size() {
+                return inner.size();
+            }
 
-                @Override
-                public DataLoader loader(LoaderSettings ls) {
-                    return new NoiseLoader((ImageLoader) inner.loader(ls), ls.batchSize(), s.patches());
-                }
-            };
-        }
+            @Override
+            public DataLoader loader(LoaderSettings ls) {
+                return new NoiseLoader((ImageLoader) inner.loader(ls), ls.batchSize(), s.patches());
+            }
+        };
     }
 
     private record NoiseLoader(ImageLoader inner, int batchSize, int patches) implements DataLoader {

@@ -6,8 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
@@ -29,74 +28,59 @@ import org.easycv4j.core.runner.StopSignals;
 public final class StopTestModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.HOOK).add("PauseAt", PauseFactory.class);
-        Registrations.of(binder(), CoreKinds.HOOK).add("StopAt", StopFactory.class);
+        Registrations.of(binder(), CoreKinds.HOOK)
+                .add(ComponentType.of("PauseAt", "waits for a signal after an iteration (tests)",
+                        PauseSettings::fromConfig, (s, ctx) -> pause(s)))
+                .add(ComponentType.of("StopAt", "requests a stop after an iteration (tests)",
+                        StopSettings::fromConfig, (s, ctx) -> stop(s)));
     }
 
-    record PauseSettings(long iter, int rank, int maxSeconds) {}
-
-    public static final class PauseFactory implements ComponentFactory<PauseSettings, Hook> {
-        @Override
-        public String description() {
-            return "waits for a signal after an iteration (tests)";
-        }
-
-        @Override
-        public PauseSettings settings(ConfigNode node) {
+    record PauseSettings(long iter, int rank, int maxSeconds) {
+        static PauseSettings fromConfig(ConfigNode node) {
             return new PauseSettings(node.longValue("iter"), node.integer("rank", -1), node.integer("max_seconds", 60));
         }
+    }
 
-        @Override
-        public Hook create(PauseSettings s, BuildContext context) {
-            return new Hook() {
-                @Override
-                public void afterIter(RunContext c) {
-                    int rank = c.collective().rank();
-                    if (c.iter() != s.iter() || (s.rank() >= 0 && s.rank() != rank)) {
+    static Hook pause(PauseSettings s) {
+        return new Hook() {
+            @Override
+            public void afterIter(RunContext c) {
+                int rank = c.collective().rank();
+                if (c.iter() != s.iter() || (s.rank() >= 0 && s.rank() != rank)) {
+                    return;
+                }
+                try {
+                    Files.writeString(c.workDir().resolve("paused_" + rank), Long.toString(c.iter()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                long deadline = System.nanoTime() + s.maxSeconds() * 1_000_000_000L;
+                while (!StopSignals.process().requested() && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                         return;
                     }
-                    try {
-                        Files.writeString(c.workDir().resolve("paused_" + rank), Long.toString(c.iter()));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    long deadline = System.nanoTime() + s.maxSeconds() * 1_000_000_000L;
-                    while (!StopSignals.process().requested() && System.nanoTime() < deadline) {
-                        try {
-                            Thread.sleep(10);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
                 }
-            };
+            }
+        };
+    }
+
+    record StopSettings(long iter) {
+        static StopSettings fromConfig(ConfigNode node) {
+            return new StopSettings(node.longValue("iter"));
         }
     }
 
-    record StopSettings(long iter) {}
-
-    public static final class StopFactory implements ComponentFactory<StopSettings, Hook> {
-        @Override
-        public String description() {
-            return "requests a stop after an iteration (tests)";
-        }
-
-        @Override
-        public StopSettings settings(ConfigNode node) {
-            return new StopSettings(node.longValue("iter"));
-        }
-
-        @Override
-        public Hook create(StopSettings s, BuildContext context) {
-            return new Hook() {
-                @Override
-                public void afterIter(RunContext c) {
-                    if (c.iter() == s.iter()) {
-                        StopSignals.process().request("StopAt " + s.iter());
-                    }
+    static Hook stop(StopSettings s) {
+        return new Hook() {
+            @Override
+            public void afterIter(RunContext c) {
+                if (c.iter() == s.iter()) {
+                    StopSignals.process().request("StopAt " + s.iter());
                 }
-            };
-        }
+            }
+        };
     }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
 
@@ -15,6 +16,20 @@ import org.easycv4j.core.model.StepOutput;
  * Metrics are named {@code top1}, {@code top5}, ... in percent, as EasyCV reports them.
  */
 public final class ClsEvaluator implements Evaluator {
+    /**
+     * {@code type = ClsEvaluator, topk = [1, 5]}.
+     *
+     * @param topk the k of each top-k accuracy
+     */
+    public record Settings(List<Integer> topk) {
+        public static Settings fromConfig(ConfigNode node) {
+            List<Integer> topk = node.integers("topk", List.of(1, 5));
+            node.check(!topk.isEmpty() && topk.stream().allMatch(k -> k >= 1), "topk",
+                    "expected a non-empty list of integers >= 1, got " + topk);
+            return new Settings(topk);
+        }
+    }
+
     private final List<Integer> topk;
     private final long[] correct;
     private long total;

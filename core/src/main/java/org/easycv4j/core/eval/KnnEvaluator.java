@@ -9,10 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.model.FeaturePooling;
 import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.CoreKinds;
+import org.easycv4j.core.registry.Spec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +37,54 @@ import org.slf4j.LoggerFactory;
  * read once, in {@link #compute()}.
  */
 public final class KnnEvaluator implements FeatureEvaluator {
+    /**
+     * The vote's keys.
+     *
+     * @param k neighbours per query (DINO's 20); clipped to the bank's size
+     * @param temperature the weight of a neighbour at cosine similarity s is exp(s / temperature) (DINO's 0.07)
+     * @param topk the k of each reported top-k accuracy ({@code knn_top1}, ...)
+     * @param pooling how the model pools its tokens into features
+     */
+    public record Vote(int k, double temperature, List<Integer> topk, FeaturePooling pooling) {
+        public static Vote fromConfig(ConfigNode node) {
+            int k = node.integerAtLeast("k", 20, 1);
+            double t = node.number("temperature", 0.07);
+            node.check(t > 0 && Double.isFinite(t), "temperature", "expected a number > 0, got " + t);
+            List<Integer> topk = node.integers("topk", List.of(1, 5));
+            node.check(!topk.isEmpty() && topk.stream().allMatch(x -> x >= 1), "topk",
+                    "expected a non-empty list of integers >= 1, got " + topk);
+            FeaturePooling pooling = node.choice("pooling", FeaturePooling.DEFAULT);
+            return new Vote(k, t, topk, pooling);
+        }
+    }
+
+    /**
+     * {@code type = KNNEvaluator, bank {type = ClsDataset, ...}, k = 20, temperature = 0.07, topk = [1, 5],
+     * pooling = default} in {@code eval_pipelines}, whose {@code data} are the queries. The kNN monitor hook
+     * ({@code KNNEvalHook}) reads the same keys.
+     *
+     * @param bank the labelled reference set (a dataset with labels, e.g. {@code ClsDataset})
+     */
+    public record Settings(Vote vote, Spec<Dataset> bank) {
+        public static Settings fromConfig(ConfigNode node, Components components) {
+            Vote vote = Vote.fromConfig(node);
+            return new Settings(vote, dataset(components, node, "bank").orElse(null));
+        }
+    }
+
+    /** The required dataset {@code key} (a bank or query set): one problem naming the key when it is missing. */
+    public static Optional<Spec<Dataset>> dataset(Components components, ConfigNode node, String key) {
+        ConfigNode child = node.object(key); // records "missing required object" when absent
+        return node.has(key) ? components.parse(child, CoreKinds.DATASET) : Optional.empty();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(KnnEvaluator.class);
     /** Queries scored at once. */
     public static final int CHUNK = 256;
     /** The metric names' prefix. */
     public static final String PREFIX = "knn_";
 
-    private final KnnEvaluatorFactory.Vote vote;
+    private final Vote vote;
     private final Dataset bank;
     private NDManager manager;
     private NDArray bankT;
@@ -54,13 +99,13 @@ public final class KnnEvaluator implements FeatureEvaluator {
     private boolean warned;
 
     /** @param bank the labelled reference set ({@link #bank()}); may be null when the bank is set directly */
-    public KnnEvaluator(KnnEvaluatorFactory.Vote vote, Dataset bank) {
+    public KnnEvaluator(Vote vote, Dataset bank) {
         this.vote = vote;
         this.bank = bank;
         this.hostCorrect = new long[vote.topk().size()];
     }
 
-    public KnnEvaluatorFactory.Vote vote() {
+    public Vote vote() {
         return vote;
     }
 

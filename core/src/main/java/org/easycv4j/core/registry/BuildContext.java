@@ -3,7 +3,7 @@ package org.easycv4j.core.registry;
 import java.nio.file.Path;
 
 /**
- * What a factory may need besides its settings when it builds a component.
+ * What a component type may need besides its settings when it builds a component.
  *
  * @param workDir the run's output folder
  * @param seed the global random seed

@@ -36,14 +36,14 @@ public final class Components {
         return kinds;
     }
 
-    /** The factories registered for a kind, sorted by type name. */
+    /** The types registered for a kind, sorted by name. */
     @SuppressWarnings("unchecked")
-    public Map<String, ComponentFactory<?, ?>> factories(Kind<?> kind) {
-        Key<?> key = Key.get(Types.mapOf(String.class, Registrations.FACTORY.getType()), kind.annotation());
+    public Map<String, ComponentType<?, ?>> types(Kind<?> kind) {
+        Key<?> key = Key.get(Types.mapOf(String.class, Registrations.TYPE.getType()), kind.annotation());
         if (injector.getExistingBinding(key) == null) {
             return Map.of();
         }
-        return new TreeMap<>((Map<String, ComponentFactory<?, ?>>) injector.getInstance(key));
+        return new TreeMap<>((Map<String, ComponentType<?, ?>>) injector.getInstance(key));
     }
 
     /** Parses the component described by {@code node}, whose {@code type} key names the registered type. */
@@ -62,17 +62,17 @@ public final class Components {
             return Optional.empty();
         }
         String type = node.string(typeKey);
-        Map<String, ComponentFactory<?, ?>> known = factories(kind);
-        ComponentFactory<?, ?> factory = known.get(type);
-        if (factory == null) {
+        Map<String, ComponentType<?, ?>> known = types(kind);
+        ComponentType<?, ?> registered = known.get(type);
+        if (registered == null) {
             node.problem(typeKey, "unknown " + kind.name() + " \"" + type + "\"; known: " + known.keySet()
                     + DidYouMean.suffix(type, known.keySet()));
             return Optional.empty();
         }
-        ComponentFactory<Object, ?> f = (ComponentFactory<Object, ?>) factory;
-        Object settings = f.settings(node);
+        ComponentType<Object, ?> t = (ComponentType<Object, ?>) registered;
+        Object settings = t.settings(node, this);
         node.finish();
-        return Optional.of(new Spec<>(kind, type, node.path(), f, settings));
+        return Optional.of(new Spec<>(kind, node.path(), t, settings));
     }
 
     /** Parses the optional object {@code key} of {@code parent} as a component. */

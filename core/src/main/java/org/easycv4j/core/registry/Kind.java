@@ -5,12 +5,12 @@ import com.google.inject.name.Names;
 
 /**
  * One kind of configurable component ("model", "optimizer", ...): the registry name used in messages and
- * by {@code tools/list}, the Java type its factories produce, and a one-line description.
+ * by {@code tools/list}, the Java type its registered types produce, and a one-line description.
  *
  * <p>Kinds are declared by the module that defines their Java type: {@code core} declares the ones the
  * runner consumes, {@code data} declares data sources and transforms.
  *
- * @param <T> the type of component this kind's factories build
+ * @param <T> the type of component this kind's registered types build
  */
 public final class Kind<T> implements Comparable<Kind<?>> {
     private final String name;

@@ -7,18 +7,19 @@ import com.google.inject.multibindings.Multibinder;
 
 /**
  * One-line registration helpers for Guice modules:
- * {@code Registrations.of(binder(), CoreKinds.MODEL).add("MAE", MaeFactory.class);}
+ * {@code Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("MAE", "...", MaeSettings::fromConfig,
+ * (s, ctx) -> new MaeModel(s)));}
  *
  * @param <T> the kind's component type
  */
 public final class Registrations<T> {
-    static final TypeLiteral<ComponentFactory<?, ?>> FACTORY = new TypeLiteral<>() {};
+    static final TypeLiteral<ComponentType<?, ?>> TYPE = new TypeLiteral<>() {};
     static final TypeLiteral<Kind<?>> KIND = new TypeLiteral<>() {};
 
-    private final MapBinder<String, ComponentFactory<?, ?>> map;
+    private final MapBinder<String, ComponentType<?, ?>> map;
 
     private Registrations(Binder binder, Kind<T> kind) {
-        this.map = MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), FACTORY, kind.annotation());
+        this.map = MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), TYPE, kind.annotation());
     }
 
     /** The registrations of one kind, to which this module adds entries. */
@@ -32,9 +33,9 @@ public final class Registrations<T> {
         return of(binder, kind);
     }
 
-    /** Registers {@code factory} under the config {@code type} name. A name registered twice fails at start-up. */
-    public Registrations<T> add(String name, Class<? extends ComponentFactory<?, ? extends T>> factory) {
-        map.addBinding(name).to(factory);
+    /** Registers {@code type} under its config {@code type} name. A name registered twice fails at start-up. */
+    public Registrations<T> add(ComponentType<?, ? extends T> type) {
+        map.addBinding(type.name()).toInstance(type);
         return this;
     }
 }

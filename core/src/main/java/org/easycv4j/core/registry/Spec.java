@@ -10,16 +10,14 @@ import org.easycv4j.core.config.ComponentBuildException;
  */
 public final class Spec<T> {
     private final Kind<T> kind;
-    private final String type;
     private final String path;
-    private final ComponentFactory<Object, ?> factory;
+    private final ComponentType<Object, ?> type;
     private final Object settings;
 
-    Spec(Kind<T> kind, String type, String path, ComponentFactory<Object, ?> factory, Object settings) {
+    Spec(Kind<T> kind, String path, ComponentType<Object, ?> type, Object settings) {
         this.kind = kind;
-        this.type = type;
         this.path = path;
-        this.factory = factory;
+        this.type = type;
         this.settings = settings;
     }
 
@@ -29,7 +27,7 @@ public final class Spec<T> {
 
     /** The registered name, as written in the config's {@code type}. */
     public String type() {
-        return type;
+        return type.name();
     }
 
     /** The config path of this component, e.g. {@code data.train.pipeline[2]}. */
@@ -46,15 +44,15 @@ public final class Spec<T> {
     public T create(BuildContext context) {
         Object built;
         try {
-            built = factory.create(settings, context);
+            built = type.create(settings, context);
         } catch (ComponentBuildException e) {
             throw e;
         } catch (Exception e) {
             throw new ComponentBuildException(path + " (type " + type + "): " + e.getMessage(), e);
         }
         if (!kind.type().isInstance(built)) {
-            throw new ComponentBuildException(path + " (type " + type + "): factory " + factory.getClass().getName()
-                    + " built a " + built.getClass().getName() + ", not a " + kind.type().getName());
+            throw new ComponentBuildException(path + " (type " + type + "): it built a " + built.getClass().getName()
+                    + ", not a " + kind.type().getName());
         }
         return kind.type().cast(built);
     }

@@ -46,7 +46,7 @@ class KnnEvaluatorTest {
     }
 
     private static KnnEvaluator knn(int k, double t, List<Integer> topk) {
-        return new KnnEvaluator(new KnnEvaluatorFactory.Vote(k, t, topk, FeaturePooling.DEFAULT), null);
+        return new KnnEvaluator(new KnnEvaluator.Vote(k, t, topk, FeaturePooling.DEFAULT), null);
     }
 
     @Test

@@ -16,9 +16,14 @@ import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.CoreKinds;
+import org.easycv4j.core.registry.Injectors;
+import org.easycv4j.core.registry.Spec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
 
 class AdamWTest {
     /** A few float32 ulps at magnitude 2: the native path evaluates the same formula in another order. */
@@ -84,14 +89,20 @@ class AdamWTest {
 
     @Test
     void lrIsScaledByEffectiveBatchOverBaseBatch() {
-        ConfigNode n = ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4, base_batch_size = 256"));
-        AdamWSettings s = AdamWSettings.fromConfig(n);
-        Optimizer opt = new AdamWFactory().create(s, new BuildContext(Path.of("."), 0, 4096, false));
+        // Built through the registry, as a run builds it: the registered creator applies the scaling.
+        Optimizer opt = registered("type = AdamW, lr = 1.5e-4, base_batch_size = 256", 4096);
         assertEquals(2.4e-3, opt.baseLr(), 1e-12);
-        Optimizer unscaled = new AdamWFactory().create(AdamWSettings.fromConfig(
-                ConfigNode.root(ConfigFactory.parseString("lr = 1.5e-4"))),
-                new BuildContext(Path.of("."), 0, 4096, false));
+        Optimizer unscaled = registered("type = AdamW, lr = 1.5e-4", 4096);
         assertEquals(1.5e-4, unscaled.baseLr(), 1e-15);
+    }
+
+    /** The optimizer {@code config} describes, built by its registered type for {@code effectiveBatch} samples. */
+    static Optimizer registered(String config, int effectiveBatch) {
+        ConfigNode n = ConfigNode.root(ConfigFactory.parseString(config));
+        Spec<Optimizer> spec = Injectors.create().getInstance(Components.class).parse(n, CoreKinds.OPTIMIZER)
+                .orElseThrow();
+        assertEquals(List.of(), n.problems().list());
+        return spec.create(new BuildContext(Path.of("."), 0, effectiveBatch, false));
     }
 
     /**

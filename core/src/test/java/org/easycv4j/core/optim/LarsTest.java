@@ -60,7 +60,7 @@ class LarsTest {
         Lars.Settings s = Lars.Settings.fromConfig(ConfigNode.root(ConfigFactory.parseString(
                 "lr = 0.1, base_batch_size = 256")));
         assertEquals(new Lars.Settings(0.1, 0.9, 0.0, 0.001, 256), s);
-        Optimizer opt = new LarsFactory().create(s, new BuildContext(Path.of("."), 0, 16384, false));
+        Optimizer opt = AdamWTest.registered("type = LARS, lr = 0.1, base_batch_size = 256", 16384);
         assertEquals(6.4, opt.baseLr(), 1e-12);
         // 1-D parameters show no decay in param_groups.json, matrices the configured one.
         ParamGroups g = new Lars(new Lars.Settings(0.1, 0.9, 0.05, 0.001, 0), 0.1).paramGroups().orElseThrow();

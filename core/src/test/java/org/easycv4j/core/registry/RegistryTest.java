@@ -34,7 +34,8 @@ class RegistryTest {
     public static final class FancyModule extends AbstractModule {
         @Override
         protected void configure() {
-            Registrations.of(binder(), CoreKinds.MODEL).add("Fancy", FancyFactory.class);
+            Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("Fancy", "a user's model",
+                    FancySettings::fromConfig, (s, ctx) -> fancy(s)));
         }
     }
 
@@ -42,66 +43,41 @@ class RegistryTest {
     public static final class DuplicateModule extends AbstractModule {
         @Override
         protected void configure() {
-            Registrations.of(binder(), CoreKinds.OPTIMIZER).add("AdamW", FancyOptimizerFactory.class);
+            Registrations.of(binder(), CoreKinds.OPTIMIZER).add(ComponentType.of("AdamW", "clashes with core's AdamW",
+                    AdamWSettings::fromConfig, (s, ctx) -> new AdamW(s)));
         }
     }
 
-    public record FancySettings(int width) {}
-
-    public static final class FancyFactory implements ComponentFactory<FancySettings, TaskModel> {
-        @Override
-        public String description() {
-            return "a user's model";
-        }
-
-        @Override
-        public FancySettings settings(ConfigNode node) {
+    public record FancySettings(int width) {
+        static FancySettings fromConfig(ConfigNode node) {
             return new FancySettings(node.integerAtLeast("width", 1, 1));
         }
-
-        @Override
-        public TaskModel create(FancySettings settings, BuildContext context) {
-            return new TaskModel() {
-                @Override
-                public Block block() {
-                    return Linear.builder().setUnits(settings.width()).build();
-                }
-
-                @Override
-                public Shape[] inputShapes(int batchSize) {
-                    return new Shape[] {new Shape(batchSize, 2)};
-                }
-
-                @Override
-                public StepOutput forward(ParameterStore parameters, Batch batch, boolean training) {
-                    throw new UnsupportedOperationException("not run in this test");
-                }
-            };
-        }
     }
 
-    public static final class FancyOptimizerFactory implements ComponentFactory<AdamWSettings, Optimizer> {
-        @Override
-        public String description() {
-            return "clashes with core's AdamW";
-        }
+    static TaskModel fancy(FancySettings settings) {
+        return new TaskModel() {
+            @Override
+            public Block block() {
+                return Linear.builder().setUnits(settings.width()).build();
+            }
 
-        @Override
-        public AdamWSettings settings(ConfigNode node) {
-            return AdamWSettings.fromConfig(node);
-        }
+            @Override
+            public Shape[] inputShapes(int batchSize) {
+                return new Shape[] {new Shape(batchSize, 2)};
+            }
 
-        @Override
-        public Optimizer create(AdamWSettings settings, BuildContext context) {
-            return new AdamW(settings);
-        }
+            @Override
+            public StepOutput forward(ParameterStore parameters, Batch batch, boolean training) {
+                throw new UnsupportedOperationException("not run in this test");
+            }
+        };
     }
 
     @Test
     void pluginsOnTheClassPathAreRegistered() {
         Components c = Injectors.create().getInstance(Components.class);
-        assertEquals(List.of("AdamW", "LARS", "SGD"), List.copyOf(c.factories(CoreKinds.OPTIMIZER).keySet()));
-        assertTrue(c.factories(CoreKinds.LR_SCHEDULE).containsKey("CosineAnnealing"));
+        assertEquals(List.of("AdamW", "LARS", "SGD"), List.copyOf(c.types(CoreKinds.OPTIMIZER).keySet()));
+        assertTrue(c.types(CoreKinds.LR_SCHEDULE).containsKey("CosineAnnealing"));
         assertTrue(c.kinds().containsAll(List.of(CoreKinds.MODEL, CoreKinds.DATASET, CoreKinds.HOOK)));
     }
 
@@ -139,7 +115,7 @@ class RegistryTest {
                 .load(Fixtures.config("with_module.conf"), List.of(), new Properties());
         assertEquals("Fancy", loaded.experiment().model().type());
         Injector injector = loaded.injector();
-        assertTrue(injector.getInstance(Components.class).factories(CoreKinds.MODEL).containsKey("Fancy"));
+        assertTrue(injector.getInstance(Components.class).types(CoreKinds.MODEL).containsKey("Fancy"));
     }
 
     @Test
@@ -152,11 +128,41 @@ class RegistryTest {
         assertTrue(notModule.getMessage().contains("is not a Guice module"), notModule.getMessage());
     }
 
+    /** A model whose settings hold a nested model, parsed with the registries handed to the reader. */
+    public record PairSettings(Spec<TaskModel> inner) {}
+
+    public static final class PairModule extends AbstractModule {
+        @Override
+        protected void configure() {
+            Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("Pair", "a model holding another",
+                    (node, components) -> new PairSettings(components.parseRequired(node, "inner", CoreKinds.MODEL)
+                            .orElse(null)),
+                    (s, ctx) -> s.inner().create(ctx)));
+        }
+    }
+
+    @Test
+    void aReaderGivenTheRegistriesParsesNestedComponentsWithTheirPaths() {
+        Components c = Injectors.create(new FancyModule(), new PairModule()).getInstance(Components.class);
+        ConfigNode root = ConfigNode.root(ConfigFactory.parseString(
+                "model { type = Pair, inner { type = Fancy, width = 3 } }"));
+        Spec<TaskModel> spec = c.parseRequired(root, "model", CoreKinds.MODEL).orElseThrow();
+        PairSettings s = (PairSettings) spec.settings();
+        assertEquals("Fancy", s.inner().type());
+        assertEquals("model.inner", s.inner().path());
+        assertEquals(new FancySettings(3), s.inner().settings());
+        assertInstanceOf(TaskModel.class, spec.create(new BuildContext(null, 0, 1, true)));
+
+        ConfigNode bad = ConfigNode.root(ConfigFactory.parseString("model { type = Pair, inner { type = Fancy, w = 3 } }"));
+        c.parseRequired(bad, "model", CoreKinds.MODEL);
+        assertEquals(List.of("model.inner.w"), bad.problems().list().stream().map(p -> p.path()).toList());
+    }
+
     @Test
     void eachInjectorHasItsOwnRegistries() {
         Components with = Injectors.create(new FancyModule()).getInstance(Components.class);
         Components without = Injectors.create().getInstance(Components.class);
-        assertTrue(with.factories(CoreKinds.MODEL).containsKey("Fancy"));
-        assertFalse(without.factories(CoreKinds.MODEL).containsKey("Fancy"));
+        assertTrue(with.types(CoreKinds.MODEL).containsKey("Fancy"));
+        assertFalse(without.types(CoreKinds.MODEL).containsKey("Fancy"));
     }
 }

@@ -105,8 +105,8 @@ class EmaHookTest {
         }
         // The averaged weights load wherever a weights file does (tools/eval, tools/export).
         try (NDManager m = NDManager.newBaseManager()) {
-            TaskModel model = new org.easycv4j.core.testing.TestComponents.LinearFactory().create(
-                    new org.easycv4j.core.testing.TestComponents.LinearSettings(4), null);
+            TaskModel model = org.easycv4j.core.testing.TestComponents.linear(
+                    new org.easycv4j.core.testing.TestComponents.LinearSettings(4));
             model.block().initialize(m, DataType.FLOAT32, model.inputShapes(1));
             WeightLoader.load(full.resolve("epoch_4").resolve(EmaHook.FILE), model.namedParameters(), NameMapping.IDENTITY,
                     LoadPolicy.STRICT, m);

@@ -18,8 +18,7 @@ import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
+import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.core.runner.Hook;
@@ -33,157 +32,134 @@ import org.easycv4j.core.runner.StopSignals;
 public final class TestComponents extends AbstractModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.MODEL).add("TestLinear", LinearFactory.class);
-        Registrations.of(binder(), CoreKinds.DATASET).add("TestRegression", RegressionFactory.class);
-        Registrations.of(binder(), CoreKinds.HOOK).add("TestStopAt", StopAtFactory.class);
+        Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("TestLinear", "linear regression (tests)",
+                LinearSettings::fromConfig, (s, ctx) -> linear(s)));
+        Registrations.of(binder(), CoreKinds.DATASET).add(ComponentType.of("TestRegression",
+                "generated linear regression data (tests)", RegressionSettings::fromConfig,
+                (s, ctx) -> regression(s)));
+        Registrations.of(binder(), CoreKinds.HOOK).add(ComponentType.of("TestStopAt",
+                "requests a stop after an iteration (tests)", StopAtSettings::fromConfig, (s, ctx) -> stopAt(s)));
     }
 
     /** {@code type = TestStopAt, iter = N}: requests a stop after global iteration N, as a signal would. */
-    public record StopAtSettings(long iter) {}
-
-    /** Factory of {@link StopAtSettings} hooks. */
-    public static final class StopAtFactory implements ComponentFactory<StopAtSettings, Hook> {
-        @Override
-        public String description() {
-            return "requests a stop after an iteration (tests)";
-        }
-
-        @Override
-        public StopAtSettings settings(ConfigNode node) {
+    public record StopAtSettings(long iter) {
+        static StopAtSettings fromConfig(ConfigNode node) {
             return new StopAtSettings(node.longValue("iter"));
         }
+    }
 
-        @Override
-        public Hook create(StopAtSettings s, BuildContext context) {
-            return new Hook() {
-                @Override
-                public void afterIter(RunContext c) {
-                    if (c.iter() == s.iter()) {
-                        StopSignals.process().request("TestStopAt " + s.iter());
-                    }
+    /** A hook requesting a stop after iteration {@code s.iter()}. */
+    public static Hook stopAt(StopAtSettings s) {
+        return new Hook() {
+            @Override
+            public void afterIter(RunContext c) {
+                if (c.iter() == s.iter()) {
+                    StopSignals.process().request("TestStopAt " + s.iter());
                 }
-            };
-        }
+            }
+        };
     }
 
     /** {@code type = TestLinear, in_features = 4}: y = w·x + b with a mean-squared-error loss. */
-    public record LinearSettings(int inFeatures) {}
-
-    /** Factory of {@link LinearSettings} models. */
-    public static final class LinearFactory implements ComponentFactory<LinearSettings, TaskModel> {
-        @Override
-        public String description() {
-            return "linear regression (tests)";
-        }
-
-        @Override
-        public LinearSettings settings(ConfigNode node) {
+    public record LinearSettings(int inFeatures) {
+        static LinearSettings fromConfig(ConfigNode node) {
             return new LinearSettings(node.integerAtLeast("in_features", 4, 1));
-        }
-
-        @Override
-        public TaskModel create(LinearSettings s, BuildContext context) {
-            Linear fc = Linear.builder().setUnits(1).build();
-            return new TaskModel() {
-                @Override
-                public Block block() {
-                    return fc;
-                }
-
-                @Override
-                public Shape[] inputShapes(int batchSize) {
-                    return new Shape[] {new Shape(batchSize, s.inFeatures())};
-                }
-
-                @Override
-                public StepOutput forward(ParameterStore ps, Batch batch, boolean training) {
-                    NDArray y = fc.forward(ps, new NDList(batch.inputs().get(0)), training).singletonOrThrow();
-                    NDArray diff = y.reshape(-1).sub(batch.labels().get(0));
-                    return new StepOutput(diff.square().mean(), new NDList(y));
-                }
-            };
         }
     }
 
+    /** The linear model of {@code s}. */
+    public static TaskModel linear(LinearSettings s) {
+        Linear fc = Linear.builder().setUnits(1).build();
+        return new TaskModel() {
+            @Override
+            public Block block() {
+                return fc;
+            }
+
+            @Override
+            public Shape[] inputShapes(int batchSize) {
+                return new Shape[] {new Shape(batchSize, s.inFeatures())};
+            }
+
+            @Override
+            public StepOutput forward(ParameterStore ps, Batch batch, boolean training) {
+                NDArray y = fc.forward(ps, new NDList(batch.inputs().get(0)), training).singletonOrThrow();
+                NDArray diff = y.reshape(-1).sub(batch.labels().get(0));
+                return new StepOutput(diff.square().mean(), new NDList(y));
+            }
+        };
+    }
+
     /** {@code type = TestRegression, num_samples, in_features}: y = sum(x) + 1 exactly. */
-    public record RegressionSettings(int numSamples, int inFeatures) {}
-
-    /** Factory of generated regression data. */
-    public static final class RegressionFactory implements ComponentFactory<RegressionSettings, Dataset> {
-        @Override
-        public String description() {
-            return "generated linear regression data (tests)";
-        }
-
-        @Override
-        public RegressionSettings settings(ConfigNode node) {
+    public record RegressionSettings(int numSamples, int inFeatures) {
+        static RegressionSettings fromConfig(ConfigNode node) {
             return new RegressionSettings(node.integerAtLeast("num_samples", 64, 1),
                     node.integerAtLeast("in_features", 4, 1));
         }
+    }
 
-        @Override
-        public Dataset create(RegressionSettings s, BuildContext context) {
-            float[][] x = new float[s.numSamples()][s.inFeatures()];
-            float[] y = new float[s.numSamples()];
-            Random r = new Random(7);
-            for (int i = 0; i < x.length; i++) {
-                for (int j = 0; j < s.inFeatures(); j++) {
-                    x[i][j] = (float) r.nextGaussian();
-                    y[i] += x[i][j];
-                }
-                y[i] += 1;
+    /** Generated regression data. */
+    public static Dataset regression(RegressionSettings s) {
+        float[][] x = new float[s.numSamples()][s.inFeatures()];
+        float[] y = new float[s.numSamples()];
+        Random r = new Random(7);
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < s.inFeatures(); j++) {
+                x[i][j] = (float) r.nextGaussian();
+                y[i] += x[i][j];
             }
-            return new Dataset() {
-                @Override
-                public int size() {
-                    return x.length;
-                }
-
-                @Override
-                public DataLoader loader(LoaderSettings ls) {
-                    return new DataLoader() {
-                        @Override
-                        public int batchesPerEpoch() {
-                            return ls.dropLast() ? x.length / ls.batchSize()
-                                    : (x.length + ls.batchSize() - 1) / ls.batchSize();
-                        }
-
-                        @Override
-                        public Iterator<Batch> epoch(int epoch, NDManager manager) {
-                            return epoch(epoch, manager, 0);
-                        }
-
-                        @Override
-                        public Iterator<Batch> epoch(int epoch, NDManager manager, int first) {
-                            return new Iterator<>() {
-                                int next = first;
-
-                                @Override
-                                public boolean hasNext() {
-                                    return next < batchesPerEpoch();
-                                }
-
-                                @Override
-                                public Batch next() {
-                                    if (!hasNext()) {
-                                        throw new NoSuchElementException();
-                                    }
-                                    int from = next++ * ls.batchSize();
-                                    int n = Math.min(ls.batchSize(), x.length - from);
-                                    float[] flat = new float[n * s.inFeatures()];
-                                    float[] labels = new float[n];
-                                    for (int i = 0; i < n; i++) {
-                                        System.arraycopy(x[from + i], 0, flat, i * s.inFeatures(), s.inFeatures());
-                                        labels[i] = y[from + i];
-                                    }
-                                    return new Batch(new NDList(manager.create(flat, new Shape(n, s.inFeatures()))),
-                                            new NDList(manager.create(labels)), n);
-                                }
-                            };
-                        }
-                    };
-                }
-            };
+            y[i] += 1;
         }
+        return new Dataset() {
+            @Override
+            public int size() {
+                return x.length;
+            }
+
+            @Override
+            public DataLoader loader(LoaderSettings ls) {
+                return new DataLoader() {
+                    @Override
+                    public int batchesPerEpoch() {
+                        return ls.dropLast() ? x.length / ls.batchSize()
+                                : (x.length + ls.batchSize() - 1) / ls.batchSize();
+                    }
+
+                    @Override
+                    public Iterator<Batch> epoch(int epoch, NDManager manager) {
+                        return epoch(epoch, manager, 0);
+                    }
+
+                    @Override
+                    public Iterator<Batch> epoch(int epoch, NDManager manager, int first) {
+                        return new Iterator<>() {
+                            int next = first;
+
+                            @Override
+                            public boolean hasNext() {
+                                return next < batchesPerEpoch();
+                            }
+
+                            @Override
+                            public Batch next() {
+                                if (!hasNext()) {
+                                    throw new NoSuchElementException();
+                                }
+                                int from = next++ * ls.batchSize();
+                                int n = Math.min(ls.batchSize(), x.length - from);
+                                float[] flat = new float[n * s.inFeatures()];
+                                float[] labels = new float[n];
+                                for (int i = 0; i < n; i++) {
+                                    System.arraycopy(x[from + i], 0, flat, i * s.inFeatures(), s.inFeatures());
+                                    labels[i] = y[from + i];
+                                }
+                                return new Batch(new NDList(manager.create(flat, new Shape(n, s.inFeatures()))),
+                                        new NDList(manager.create(labels)), n);
+                            }
+                        };
+                    }
+                };
+            }
+        };
     }
 }

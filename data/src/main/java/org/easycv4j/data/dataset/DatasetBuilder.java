@@ -15,10 +15,10 @@ import org.easycv4j.data.source.BadSamples;
 import org.easycv4j.data.source.DataSource;
 
 /** Builds an {@link ImageDataset} from checked settings: opens the source (missing files fail here) and the pipeline. */
-final class DatasetBuilder {
+public final class DatasetBuilder {
     private DatasetBuilder() {}
 
-    static ImageDataset build(DatasetSettings s, BuildContext context, boolean labelled) {
+    public static ImageDataset build(DatasetSettings s, BuildContext context, boolean labelled) {
         DataSource source = s.dataSource().create(context);
         if (labelled && !source.labelled()) {
             throw new IllegalArgumentException("data_source " + s.dataSource().type() + " has no labels; ClsDataset needs a"

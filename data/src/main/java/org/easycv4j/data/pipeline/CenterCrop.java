@@ -2,8 +2,6 @@ package org.easycv4j.data.pipeline;
 
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
@@ -52,23 +50,5 @@ public final class CenterCrop implements Transform {
             }
         }
         return new ByteImage(width, height, c, out);
-    }
-
-    /** {@code type = CenterCrop}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "crop the centre to size";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new CenterCrop(settings);
-        }
     }
 }

@@ -3,8 +3,6 @@ package org.easycv4j.data.pipeline;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ImageBackend;
 
@@ -35,23 +33,5 @@ public final class Collect implements Transform {
     @Override
     public boolean passesThrough() {
         return true;
-    }
-
-    /** {@code type = Collect}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "EasyCV's Collect(keys): checks the keys; samples are typed records";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new Collect();
-        }
     }
 }

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.Interpolation;
@@ -94,23 +92,5 @@ public final class MaeFtAugment implements Transform {
     @Override
     public Sample apply(Sample sample, RandomGenerator rng, ImageBackend backend) {
         return steps.apply(sample, rng, backend);
-    }
-
-    /** {@code type = MAEFtAugment}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "MAE fine-tuning transform of timm/EasyCV: crop, flip, RandAugment, ToTensor, Normalize, RandomErasing";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new MaeFtAugment(settings);
-        }
     }
 }

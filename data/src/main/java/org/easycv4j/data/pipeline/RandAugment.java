@@ -3,8 +3,6 @@ package org.easycv4j.data.pipeline;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
@@ -163,23 +161,5 @@ public final class RandAugment implements Transform {
             case RANDOM -> rng.nextBoolean() ? Interpolation.BILINEAR : Interpolation.BICUBIC;
             case BICUBIC -> Interpolation.BICUBIC;
         };
-    }
-
-    /** {@code type = RandAugment}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "timm RandAugment from a config string such as rand-m9-mstd0.5-inc1";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new RandAugment(settings);
-        }
     }
 }

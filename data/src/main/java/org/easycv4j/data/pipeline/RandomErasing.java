@@ -2,8 +2,6 @@ package org.easycv4j.data.pipeline;
 
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.ImageBackend;
@@ -103,23 +101,5 @@ public final class RandomErasing implements Transform {
             }
         }
         return erased;
-    }
-
-    /** {@code type = RandomErasing}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "erase random rectangles of a normalized tensor (timm RandomErasing)";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new RandomErasing(settings);
-        }
     }
 }

@@ -2,8 +2,6 @@ package org.easycv4j.data.pipeline;
 
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
@@ -49,23 +47,5 @@ public final class RandomHorizontalFlip implements Transform {
             }
         }
         return new FloatImage(img.channels(), img.height(), w, out);
-    }
-
-    /** {@code type = RandomHorizontalFlip}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "horizontal flip with probability p";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new RandomHorizontalFlip(settings.p());
-        }
     }
 }

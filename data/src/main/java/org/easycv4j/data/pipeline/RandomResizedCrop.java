@@ -3,8 +3,6 @@ package org.easycv4j.data.pipeline;
 import java.io.UncheckedIOException;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.EncodedImage;
@@ -102,23 +100,5 @@ public final class RandomResizedCrop implements Transform {
         ByteImage img = TransformSettings.bytes(sample.image(), "RandomResizedCrop");
         int[] c = sampleCrop(img.width(), img.height(), s.scale(), s.ratio(), rng);
         return sample.withImage(backend.resize(img, c[0], c[1], c[2], c[3], s.width(), s.height(), s.interpolation()));
-    }
-
-    /** {@code type = RandomResizedCrop}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "random area/aspect crop resized to size (torchvision RandomResizedCrop)";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new RandomResizedCrop(settings);
-        }
     }
 }

@@ -3,8 +3,6 @@ package org.easycv4j.data.pipeline;
 import com.typesafe.config.ConfigValueType;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
@@ -51,23 +49,5 @@ public final class Resize implements Transform {
             return sample;
         }
         return sample.withImage(backend.resize(img, 0, 0, img.width(), img.height(), wh[0], wh[1], s.interpolation()));
-    }
-
-    /** {@code type = Resize}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "resize the short side to size (or to [h, w] exactly)";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new Resize(settings);
-        }
     }
 }

@@ -2,8 +2,6 @@ package org.easycv4j.data.pipeline;
 
 import java.util.Arrays;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
 
@@ -45,23 +43,5 @@ public final class ToTensor implements TensorWriter {
         float[] scale = new float[channels];
         Arrays.fill(scale, 1f / 255f);
         return new float[][] {scale, new float[channels]};
-    }
-
-    /** {@code type = ToTensor}. */
-    public static final class Factory implements ComponentFactory<Settings, Transform> {
-        @Override
-        public String description() {
-            return "8-bit image to float CHW tensor in [0, 1]";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
-            return Settings.fromConfig(node);
-        }
-
-        @Override
-        public Transform create(Settings settings, BuildContext context) {
-            return new ToTensor();
-        }
     }
 }

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.source.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and for remote reads {@code retries}, {@code retry_backoff}, {@code timeout}. The epoch's order:
  * {@link ShardPlan}; reading: {@link EpochReader}.
  */
-public final class WebDatasetSource implements ComponentFactory<WebDatasetSource.Settings, DataSource> {
+public final class WebDatasetSource {
     static final Logger LOG = LoggerFactory.getLogger(WebDatasetSource.class);
     private static final List<String> IMAGE_KEYS = List.of("jpg", "jpeg", "png", "webp", "bmp", "ppm", "pgm", "pnm",
             "tif", "tiff", "gif");
@@ -79,21 +77,6 @@ public final class WebDatasetSource implements ComponentFactory<WebDatasetSource
         long backoffMillis() {
             return Math.round(retryBackoff * 1000);
         }
-    }
-
-    @Override
-    public String description() {
-        return "WebDataset tar shards on disk, over http(s):// or in S3 (s3://), streamed with a shuffle buffer";
-    }
-
-    @Override
-    public Settings settings(ConfigNode node) {
-        return Settings.fromConfig(node);
-    }
-
-    @Override
-    public DataSource create(Settings s, BuildContext context) throws IOException {
-        return open(s);
     }
 
     /** Opens the shards: checks that each exists and the store accepts the credentials, reads the index. */

@@ -11,8 +11,6 @@ import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.HostTensor;
 import org.easycv4j.core.io.Pickles;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
@@ -77,47 +75,13 @@ public final class CifarSource {
         }
     }
 
-    public record Settings(Path root, String split) {}
-
-    /** {@code ClsSourceCifar10}. */
-    public static final class Cifar10 extends Registered {
-        public Cifar10() {
-            super(Variant.CIFAR10);
-        }
-    }
-
-    /** {@code ClsSourceCifar100}. */
-    public static final class Cifar100 extends Registered {
-        public Cifar100() {
-            super(Variant.CIFAR100);
-        }
-    }
-
-    /** The factory of one variant (one registered class per EasyCV name). */
-    abstract static class Registered implements ComponentFactory<Settings, DataSource> {
-        private final Variant variant;
-
-        Registered(Variant variant) {
-            this.variant = variant;
-        }
-
-        @Override
-        public String description() {
-            return variant == Variant.CIFAR10 ? "CIFAR-10 (python or binary version) under root, split train/test"
-                    : "CIFAR-100 fine labels (python or binary version) under root, split train/test";
-        }
-
-        @Override
-        public Settings settings(ConfigNode node) {
+    /** The {@code root} folder and {@code split} ("train" or "test"). */
+    public record Settings(Path root, String split) {
+        public static Settings fromConfig(ConfigNode node, Variant variant) {
             node.check(node.has("root"), "root", "missing required key, expected the folder holding "
                     + variant.pyFolder + "/ (or " + variant.binFolder + "/)");
             return new Settings(node.path("root").orElse(Path.of("")), node.choice("split", "train",
                     List.of("train", "test")));
-        }
-
-        @Override
-        public DataSource create(Settings s, BuildContext context) throws IOException {
-            return read(variant, s.root(), s.split());
         }
     }
 

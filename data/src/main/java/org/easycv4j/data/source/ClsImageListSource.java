@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 
 /**
  * {@code type = ClsSourceImageList}: lines {@code relative/path label}. Keys: {@code list_file} (path or
@@ -16,7 +14,7 @@ import org.easycv4j.core.registry.ComponentFactory;
  * any whitespace), {@code class_list} (optional file of class names, one per line: labels may then be names,
  * and integer labels are range-checked), {@code to_rgb} (default true).
  */
-public final class ClsImageListSource implements ComponentFactory<ClsImageListSource.Settings, DataSource> {
+public final class ClsImageListSource {
 
     public record Settings(List<Path> listFiles, List<Path> roots, String delimiter, Optional<Path> classList,
             boolean toRgb) {
@@ -31,18 +29,10 @@ public final class ClsImageListSource implements ComponentFactory<ClsImageListSo
         }
     }
 
-    @Override
-    public String description() {
-        return "labelled images: list file(s) of \"relative/path label\" lines (EasyCV ClsSourceImageList)";
-    }
+    private ClsImageListSource() {}
 
-    @Override
-    public Settings settings(ConfigNode node) {
-        return Settings.fromConfig(node);
-    }
-
-    @Override
-    public DataSource create(Settings s, BuildContext context) throws IOException {
+    /** Reads the labelled list files; a missing file or folder fails naming its key. */
+    public static DataSource open(Settings s) throws IOException {
         FileListSource.Builder b = new FileListSource.Builder(true, s.toRgb());
         Map<String, Integer> classIndex = null;
         int numClasses = 0;

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
@@ -22,7 +20,7 @@ import org.easycv4j.data.image.ImageBackend;
  * (e.g. training images [0, 55000) and a validation split [55000, 60000)); {@code to_rgb} (default false:
  * 1-channel images).
  */
-public final class IdxSource implements ComponentFactory<IdxSource.Settings, DataSource> {
+public final class IdxSource {
 
     /** Fashion-MNIST's class names, index order. */
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
@@ -65,18 +63,10 @@ public final class IdxSource implements ComponentFactory<IdxSource.Settings, Dat
         }
     }
 
-    @Override
-    public String description() {
-        return "MNIST / Fashion-MNIST IDX files (gzipped or not), 28x28 grey";
-    }
+    private IdxSource() {}
 
-    @Override
-    public Settings settings(ConfigNode node) {
-        return Settings.fromConfig(node);
-    }
-
-    @Override
-    public DataSource create(Settings s, BuildContext context) throws IOException {
+    /** Reads the IDX image and label files. */
+    public static DataSource open(Settings s) throws IOException {
         Path images;
         Path labels;
         if (s.root().isPresent()) {

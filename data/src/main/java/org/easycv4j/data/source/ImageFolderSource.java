@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 
 /**
  * {@code type = ClsSourceImageFolder}: one sub-folder per class, as torchvision's ImageFolder; class index =
@@ -17,7 +15,7 @@ import org.easycv4j.core.registry.ComponentFactory;
  * (required), {@code extensions} (default jpg, jpeg, png, bmp, ppm, pgm, tif, tiff, webp; case-insensitive),
  * {@code to_rgb} (default true).
  */
-public final class ImageFolderSource implements ComponentFactory<ImageFolderSource.Settings, DataSource> {
+public final class ImageFolderSource {
     static final List<String> DEFAULT_EXTENSIONS = List.of("jpg", "jpeg", "png", "bmp", "ppm", "pgm", "tif", "tiff", "webp");
 
     public record Settings(Path root, List<String> extensions, boolean toRgb) {
@@ -31,18 +29,10 @@ public final class ImageFolderSource implements ComponentFactory<ImageFolderSour
         }
     }
 
-    @Override
-    public String description() {
-        return "labelled images in one folder per class, index = sorted folder name (torchvision ImageFolder)";
-    }
+    private ImageFolderSource() {}
 
-    @Override
-    public Settings settings(ConfigNode node) {
-        return Settings.fromConfig(node);
-    }
-
-    @Override
-    public DataSource create(Settings s, BuildContext context) throws IOException {
+    /** Lists the class folders' images. */
+    public static DataSource open(Settings s) throws IOException {
         ListFiles.requireDir(s.root(), "root");
         List<Path> classDirs;
         try (Stream<Path> st = Files.list(s.root())) {

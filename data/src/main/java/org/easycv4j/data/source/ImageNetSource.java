@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 
 /**
  * {@code type = ClsSourceImageNet1k}: EasyCV's ImageNet source. Keys, as EasyCV's: {@code root} and
@@ -20,7 +18,7 @@ import org.easycv4j.core.registry.ComponentFactory;
  * with an unknown key is reported as a bad list line; a path-and-label list belongs to
  * {@code ClsSourceImageList}.
  */
-public final class ImageNetSource implements ComponentFactory<ImageNetSource.Settings, DataSource> {
+public final class ImageNetSource {
 
     public record Settings(Path root, String split) {
         public static Settings fromConfig(ConfigNode node) {
@@ -34,19 +32,10 @@ public final class ImageNetSource implements ComponentFactory<ImageNetSource.Set
     /** A class of {@code label_name.txt}. */
     record LabelName(int label, String name) {}
 
-    @Override
-    public String description() {
-        return "ImageNet-1k as EasyCV lays it out: ROOT/meta/{train,val}.txt image paths, classes by "
-                + "ROOT/meta/label_name.txt";
-    }
+    private ImageNetSource() {}
 
-    @Override
-    public Settings settings(ConfigNode node) {
-        return Settings.fromConfig(node);
-    }
-
-    @Override
-    public DataSource create(Settings s, BuildContext context) throws IOException {
+    /** Reads the split's list under ROOT/meta. */
+    public static DataSource open(Settings s) throws IOException {
         ListFiles.requireDir(s.root(), "root");
         Path labelFile = s.root().resolve("meta").resolve("label_name.txt");
         Map<String, LabelName> labels = labelNames(labelFile);

@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.ComponentFactory;
 import org.easycv4j.data.Sample;
 
 /**
@@ -16,7 +14,7 @@ import org.easycv4j.data.Sample;
  * list file; default ""), {@code max_data_num} (keep the first N entries; 0 = all), {@code to_rgb}
  * (default true: grey images become 3-channel, as EasyCV loads everything as RGB).
  */
-public final class SslImageListSource implements ComponentFactory<SslImageListSource.Settings, DataSource> {
+public final class SslImageListSource {
 
     public record Settings(List<Path> listFiles, List<Path> roots, int maxDataNum, boolean toRgb) {
         public static Settings fromConfig(ConfigNode node) {
@@ -58,18 +56,10 @@ public final class SslImageListSource implements ComponentFactory<SslImageListSo
         return line;
     }
 
-    @Override
-    public String description() {
-        return "unlabelled images: root folder(s) + list file(s) of relative paths (EasyCV SSLSourceImageList)";
-    }
+    private SslImageListSource() {}
 
-    @Override
-    public Settings settings(ConfigNode node) {
-        return Settings.fromConfig(node);
-    }
-
-    @Override
-    public DataSource create(Settings s, BuildContext context) throws IOException {
+    /** Reads the list files; a missing file or folder fails naming its key. */
+    public static DataSource open(Settings s) throws IOException {
         FileListSource.Builder b = new FileListSource.Builder(false, s.toRgb());
         for (int i = 0; i < s.listFiles().size(); i++) {
             Path root = rootFor(s.roots(), i);

@@ -1,6 +1,7 @@
 package com.example.easycv4j;
 
 import com.google.inject.AbstractModule;
+import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
@@ -9,6 +10,9 @@ import org.easycv4j.core.registry.Registrations;
 public final class ExampleModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.MODEL).add("TinyConvNet", TinyConvNetFactory.class);
+        // model.type = TinyConvNet: the settings record read from the config node, then the model built from it.
+        Registrations.of(binder(), CoreKinds.MODEL)
+                .add(ComponentType.of("TinyConvNet", "example: a small convolutional classifier from a user's jar",
+                        TinyConvNetSettings::fromConfig, (s, ctx) -> new TinyConvNet(s)));
     }
 }

@@ -7,13 +7,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.easycv4j.core.optim.AdamWFactory;
 import org.easycv4j.core.optim.AdamWSettings;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.optim.ParamGroupTable;
 import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.CoreKinds;
+import org.easycv4j.core.registry.Injectors;
+import org.easycv4j.core.registry.Spec;
 import org.easycv4j.models.Fixtures;
 import org.junit.jupiter.api.Test;
+
 
 /**
  * The fine-tune recipe's optimizer on the real ViT-B/16 classifier (built, not initialized): layer ids, lr
@@ -25,12 +29,12 @@ class VitBaseParamGroupsTest {
     void layerDecay065GroupsMatchTheMaeRepoRule() throws Exception {
         ViTClassifier model = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(
                 "arch = base, num_classes = 1000")));
-        var node = Fixtures.config("lr = 1e-3, base_batch_size = 256, weight_decay = 0.05, betas = [0.9, 0.999], "
-                + "layer_decay = 0.65, no_decay_1d = true");
-        AdamWSettings s = AdamWSettings.fromConfig(node);
-        node.finish();
+        var node = Fixtures.config("type = AdamW, lr = 1e-3, base_batch_size = 256, weight_decay = 0.05, "
+                + "betas = [0.9, 0.999], layer_decay = 0.65, no_decay_1d = true");
+        Spec<Optimizer> spec = Injectors.create().getInstance(Components.class).parse(node, CoreKinds.OPTIMIZER)
+                .orElseThrow();
         assertEquals(List.of(), node.problems().list());
-        Optimizer opt = new AdamWFactory().create(s, new BuildContext(Path.of("."), 0, 1024, false));
+        Optimizer opt = spec.create(new BuildContext(Path.of("."), 0, 1024, false));
         assertEquals(4e-3, opt.baseLr(), 1e-15);
         ParamGroupTable table = ParamGroupTable.of(model.namedParameters(), opt);
         assertEquals(13, table.numLayers());

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
@@ -23,6 +24,22 @@ import org.slf4j.LoggerFactory;
  * validation runs on the averaged weights.
  */
 public final class EmaHook implements CheckpointedHook {
+    /**
+     * {@code custom_hooks = [{type = EMAHook, decay = 0.9999, warmup_iters = 2000, evaluate = true}]}.
+     *
+     * @param decay EasyCV's {@code decay}
+     * @param warmupIters the time constant of EasyCV's ramp {@code decay * (1 - exp(-updates / 2000))}; 0: none
+     * @param evaluate validation uses the averaged weights
+     */
+    public record Settings(double decay, double warmupIters, boolean evaluate) {
+        public static Settings fromConfig(ConfigNode node) {
+            double decay = node.numberIn("decay", 0.9999, 0.0, 1.0);
+            double warmup = node.number("warmup_iters", 2000);
+            node.check(warmup >= 0, "warmup_iters", "expected iterations >= 0 (0: no ramp), got " + warmup);
+            return new Settings(decay, warmup, node.bool("evaluate", true));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EmaHook.class);
     /** The file inside checkpoint folders. */
     public static final String FILE = "ema.safetensors";

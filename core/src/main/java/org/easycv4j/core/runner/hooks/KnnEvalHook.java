@@ -4,10 +4,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.eval.KnnEvaluator;
+import org.easycv4j.core.registry.BuildContext;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.Spec;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.runner.ValLoop;
@@ -26,6 +30,32 @@ import org.slf4j.LoggerFactory;
  * ranks; every rank ends with the same metrics and takes part in the same collectives, so no rank waits alone.
  */
 public final class KnnEvalHook implements Hook {
+    /**
+     * {@code custom_hooks = [{type = KNNEvalHook, bank {type = ClsDataset, ...}, query {type = ClsDataset, ...},
+     * interval = 1, k = 20, temperature = 0.07, topk = [1, 5], pooling = default}]}.
+     *
+     * @param vote {@code k}, {@code temperature}, {@code topk}, {@code pooling} (as {@code KNNEvaluator})
+     * @param bank the labelled reference images (e.g. the first few thousand training images)
+     * @param query the labelled images scored (e.g. a validation split or the test set)
+     * @param interval epochs between runs (it also runs after the last epoch)
+     * @param initial also before training
+     * @param imgsPerGpu images per feature-extraction batch and rank
+     * @param workersPerGpu decode threads of its loaders
+     */
+    public record Settings(KnnEvaluator.Vote vote, Spec<Dataset> bank, Spec<Dataset> query, int interval,
+            boolean initial, int imgsPerGpu, int workersPerGpu) {
+        public static Settings fromConfig(ConfigNode node, Components components) {
+            KnnEvaluator.Vote vote = KnnEvaluator.Vote.fromConfig(node);
+            Spec<Dataset> bank = KnnEvaluator.dataset(components, node, "bank").orElse(null);
+            Spec<Dataset> query = KnnEvaluator.dataset(components, node, "query").orElse(null);
+            int interval = node.integerAtLeast("interval", 1, 1);
+            boolean initial = node.bool("initial", false);
+            int imgs = node.integerAtLeast("imgs_per_gpu", 128, 1);
+            int workers = node.integerAtLeast("workers_per_gpu", 2, 0);
+            return new Settings(vote, bank, query, interval, initial, imgs, workers);
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(KnnEvalHook.class);
     private final KnnEvaluator evaluator;
     private final Dataset queries;
@@ -50,6 +80,13 @@ public final class KnnEvalHook implements Hook {
         this.initial = initial;
         this.batchSize = batchSize;
         this.workers = workers;
+    }
+
+    /** Builds the bank and query sets of {@code s}. */
+    public static KnnEvalHook create(Settings s, BuildContext context) {
+        KnnEvaluator evaluator = new KnnEvaluator(s.vote(), s.bank().create(context));
+        return new KnnEvalHook(evaluator, s.query().create(context), s.interval(), s.initial(), s.imgsPerGpu(),
+                s.workersPerGpu());
     }
 
     /** With the evaluation hook (LOW); registered before it, a custom hook runs first at equal priority. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.FigureModel;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
@@ -33,6 +34,22 @@ import org.slf4j.LoggerFactory;
  * ones.
  */
 public final class TensorboardLoggerHook implements CheckpointedHook {
+    /**
+     * {@code log_config.hooks = [{type = TextLoggerHook}, {type = TensorboardLoggerHook}]}.
+     *
+     * @param logDir the event files' folder (default {@code WORK_DIR/tf_logs})
+     * @param interval iterations between training records; 0 (default) writes every line of the text logger
+     * @param imageInterval epochs between figures of a model that draws one (MAE's reconstructions), and after the
+     *     last; 0 draws none
+     * @param numImages images of the first training batch in the figure
+     */
+    public record Settings(Optional<Path> logDir, int interval, int imageInterval, int numImages) {
+        public static Settings fromConfig(ConfigNode node) {
+            return new Settings(node.path("log_dir"), node.integerAtLeast("interval", 0, 0),
+                    node.integerAtLeast("image_interval", 1, 0), node.integerAtLeast("num_images", 4, 1));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TensorboardLoggerHook.class);
     /** The default folder inside the work dir (EasyCV's). */
     public static final String FOLDER = "tf_logs";

@@ -14,10 +14,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
-import org.easycv4j.core.util.Durations;
 import org.easycv4j.core.util.AtomicFiles;
+import org.easycv4j.core.util.Durations;
 import org.easycv4j.core.util.ProcessMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,17 @@ import org.slf4j.LoggerFactory;
  * ({@link #FILE}, each rank's own), so that the resumed run's next line is the uninterrupted run's.
  */
 public final class TextLoggerHook implements CheckpointedHook {
+    /**
+     * {@code log_config.hooks = [{type = TextLoggerHook}]}.
+     *
+     * @param interval iterations between lines; 0 (default) takes {@code log_config.interval}
+     */
+    public record Settings(int interval) {
+        public static Settings fromConfig(ConfigNode node) {
+            return new Settings(node.integerAtLeast("interval", 0, 0));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TextLoggerHook.class);
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
             .create();
