@@ -1,6 +1,11 @@
 package org.easycv4j.models;
 
 import com.google.inject.AbstractModule;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
@@ -17,9 +22,25 @@ public final class ModelsModule extends AbstractModule implements PluginModule {
         Registrations.of(binder(), CoreKinds.MODEL)
                 .add(ComponentType.of("MAE",
                         "Masked Autoencoder pretraining (ViT encoder, light decoder, norm-pix MSE on removed patches)",
-                        MaeSettings::fromRunConfig, (s, ctx) -> new MaeModel(s)))
+                        checkingPretrained(MaeSettings::fromConfig, MaeSettings::pretrained),
+                        (s, ctx) -> new MaeModel(s)))
                 .add(ComponentType.of("ViTClassifier",
                         "ViT classifier for fine-tuning (global pool + fc_norm or cls token, drop path, soft-target CE)",
-                        ViTClassifierSettings::fromRunConfig, (s, ctx) -> new ViTClassifier(s)));
+                        checkingPretrained(ViTClassifierSettings::fromConfig, ViTClassifierSettings::pretrained),
+                        (s, ctx) -> new ViTClassifier(s)));
+    }
+
+    /**
+     * {@code reader}, and a {@code pretrained} file that does not exist is a problem of the config, found before
+     * anything is built. Only in the registered reader: code that writes the weights after reading the settings
+     * (tests, tools) calls {@code fromConfig} itself.
+     */
+    static <S> Function<ConfigNode, S> checkingPretrained(Function<ConfigNode, S> reader,
+            Function<S, Optional<Path>> pretrained) {
+        return node -> {
+            S s = reader.apply(node);
+            WeightFiles.checkExists(node, "pretrained", pretrained.apply(s));
+            return s;
+        };
     }
 }

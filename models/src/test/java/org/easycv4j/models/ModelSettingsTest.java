@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.CoreKinds;
+import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
@@ -102,11 +105,13 @@ class ModelSettingsTest {
     }
 
     @Test
-    void missingPretrainedFileIsAConfigProblem() {
-        ConfigNode n = Fixtures.config("type = ViTClassifier, pretrained = \"no/such/file.safetensors\"");
-        ViTClassifierSettings.fromRunConfig(n);
-        n.accept("type");
-        String all = problems(n);
-        assertTrue(all.contains("pretrained") && all.contains("no/such/file.safetensors"), all);
+    void missingPretrainedFileIsAConfigProblemOfTheRegisteredModels() {
+        Components c = Injectors.create().getInstance(Components.class);
+        for (String type : List.of("ViTClassifier", "MAE")) {
+            ConfigNode n = Fixtures.config("type = " + type + ", pretrained = \"no/such/file.safetensors\"");
+            assertTrue(c.parse(n, CoreKinds.MODEL).isPresent(), type);
+            String all = n.problems().list().toString();
+            assertTrue(all.contains("pretrained") && all.contains("no/such/file.safetensors"), type + ": " + all);
+        }
     }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.models.vit.VitSettings;
 
 /**
@@ -26,17 +25,6 @@ public record ViTClassifierSettings(VitSettings encoder, int numClasses, boolean
 
     /** The MAE repository's fine-tuning head init; its linear probe uses 0.01. */
     public static final double FINETUNE_HEAD_STD = 2e-5;
-
-    /**
-     * The registered reader: {@link #fromConfig}, and a {@code pretrained} file that does not exist is a problem of
-     * the config, reported before anything is built. (Code that writes the weights after reading the settings
-     * calls {@code fromConfig}.)
-     */
-    public static ViTClassifierSettings fromRunConfig(ConfigNode n) {
-        ViTClassifierSettings s = fromConfig(n);
-        WeightFiles.checkExists(n, "pretrained", s.pretrained());
-        return s;
-    }
 
     public static ViTClassifierSettings fromConfig(ConfigNode n) {
         ConfigNode enc = n.optObject("backbone").orElse(n);

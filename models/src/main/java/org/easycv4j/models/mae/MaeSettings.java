@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.core.io.WeightFiles;
 import org.easycv4j.models.vit.VitSettings;
 
 /**
@@ -16,17 +15,6 @@ import org.easycv4j.models.vit.VitSettings;
  */
 public record MaeSettings(VitSettings encoder, int decoderEmbedDim, int decoderDepth, int decoderNumHeads,
         double maskRatio, boolean normPixLoss, Optional<Path> pretrained) {
-
-    /**
-     * The registered reader: {@link #fromConfig}, and a {@code pretrained} file that does not exist is a problem of
-     * the config, reported before anything is built. (Code that writes the weights after reading the settings
-     * calls {@code fromConfig}.)
-     */
-    public static MaeSettings fromRunConfig(ConfigNode n) {
-        MaeSettings s = fromConfig(n);
-        WeightFiles.checkExists(n, "pretrained", s.pretrained());
-        return s;
-    }
 
     public static MaeSettings fromConfig(ConfigNode n) {
         ConfigNode enc = n.optObject("backbone").orElse(n);
