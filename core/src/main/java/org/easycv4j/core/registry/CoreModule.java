@@ -8,6 +8,7 @@ import org.easycv4j.core.optim.LarsFactory;
 import org.easycv4j.core.optim.SgdFactory;
 import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
 import org.easycv4j.core.optim.schedule.FixedLrFactory;
+import org.easycv4j.core.optim.schedule.PolyLrFactory;
 import org.easycv4j.core.optim.schedule.StepLrFactory;
 import org.easycv4j.core.runner.hooks.EmaHookFactory;
 import org.easycv4j.core.runner.hooks.KnnEvalHookFactory;
@@ -26,6 +27,7 @@ public final class CoreModule extends AbstractModule implements PluginModule {
         Registrations.declare(binder(), CoreKinds.LR_SCHEDULE)
                 .add("Fixed", FixedLrFactory.class)
                 .add("Step", StepLrFactory.class)
+                .add("Poly", PolyLrFactory.class)
                 .add("CosineAnnealing", CosineAnnealingFactory.class);
         Registrations.declare(binder(), CoreKinds.HOOK)
                 .add("TextLoggerHook", TextLoggerHookFactory.class)

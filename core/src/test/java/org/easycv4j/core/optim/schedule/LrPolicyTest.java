@@ -75,6 +75,26 @@ class LrPolicyTest {
     }
 
     @Test
+    void polyPolicyFollowsMmcvsFormula() {
+        PolyLr linear = PolyLr.fromConfig(node("min_lr = 0.0"));
+        // by epoch (mmcv's default): epoch 3 of 10 -> 1 * (1 - 0.3)
+        assertEquals(0.7, linear.lr(1.0, 35, 10, 100), 1e-15);
+        PolyLr squared = PolyLr.fromConfig(node("power = 2.0, min_lr = 0.1, by_epoch = false"));
+        // (1 - 0.1) * (1 - 25/100)^2 + 0.1 = 0.9 * 0.5625 + 0.1
+        assertEquals(0.60625, squared.lr(1.0, 25, 10, 100), 1e-15);
+        assertEquals(0.1, squared.lr(1.0, 100, 10, 100), 1e-15);
+    }
+
+    @Test
+    void policyNamesAreReadAsMmcvReadsThem() {
+        assertEquals("Step", LrPolicyNames.mmcv("step"));
+        assertEquals("Cosineannealing", LrPolicyNames.mmcv("cosineannealing"));
+        assertEquals("Cosine_Annealing", LrPolicyNames.mmcv("cosine_annealing"));
+        assertEquals("CosineAnnealing", LrPolicyNames.mmcv("CosineAnnealing"));
+        assertEquals("cosineAnnealing", LrPolicyNames.mmcv("cosineAnnealing"));
+    }
+
+    @Test
     void badSettingsAreReported() {
         ConfigNode n = node("warmup = linar, warmup_ratio = 2, min_lr = 0, min_lr_ratio = 0.1");
         CosineAnnealing.fromConfig(n);
