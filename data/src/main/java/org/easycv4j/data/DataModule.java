@@ -9,6 +9,7 @@ import org.easycv4j.data.dataset.RawDatasetFactory;
 import org.easycv4j.data.pipeline.CenterCrop;
 import org.easycv4j.data.pipeline.Collect;
 import org.easycv4j.data.pipeline.MaeFtAugment;
+import org.easycv4j.data.pipeline.MmAutoAugment;
 import org.easycv4j.data.pipeline.Normalize;
 import org.easycv4j.data.pipeline.RandAugment;
 import org.easycv4j.data.pipeline.RandomErasing;
@@ -47,7 +48,8 @@ public final class DataModule extends AbstractModule implements PluginModule {
                 .add("Collect", Collect.Factory.class)
                 .add("RandAugment", RandAugment.Factory.class)
                 .add("RandomErasing", RandomErasing.Factory.class)
-                .add("MAEFtAugment", MaeFtAugment.Factory.class);
+                .add("MAEFtAugment", MaeFtAugment.Factory.class)
+                .add("MMAutoAugment", MmAutoAugment.Factory.class);
         Registrations.of(binder(), CoreKinds.DATASET)
                 .add("RawDataset", RawDatasetFactory.class)
                 .add("ClsDataset", ClsDatasetFactory.class);
