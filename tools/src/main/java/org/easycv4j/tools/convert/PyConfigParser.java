@@ -15,6 +15,7 @@ import org.easycv4j.tools.convert.PyValue.Loc;
 import org.easycv4j.tools.convert.PyValue.None;
 import org.easycv4j.tools.convert.PyValue.PyList;
 import org.easycv4j.tools.convert.PyValue.Str;
+import org.easycv4j.tools.convert.PyEval.Unsupported;
 
 /**
  * Reads one EasyCV python config as data, without executing it: a sequence of {@code name = expression}
@@ -39,16 +40,6 @@ final class PyConfigParser {
 
     /** The file's assignments in first-assignment order (Python's module dict order), and its problems. */
     record Result(Map<String, PyValue> names, Set<String> used, List<Problem> problems) {}
-
-    private static final class Unsupported extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int line;
-
-        Unsupported(int line, String message) {
-            super(message, null, false, false);
-            this.line = line;
-        }
-    }
 
     private final String file;
     private final List<Token> tokens;
@@ -205,7 +196,7 @@ final class PyConfigParser {
         PyValue v = term();
         while (peek().kind() == Kind.OP && (peek().is("+") || peek().is("-"))) {
             Token op = next();
-            v = Arith.apply(op.text(), v, term(), loc(op));
+            v = PyEval.apply(op.text(), v, term(), loc(op));
         }
         return v;
     }
@@ -214,7 +205,7 @@ final class PyConfigParser {
         PyValue v = factor();
         while (peek().kind() == Kind.OP && (peek().is("*") || peek().is("/") || peek().is("//") || peek().is("%"))) {
             Token op = next();
-            v = Arith.apply(op.text(), v, factor(), loc(op));
+            v = PyEval.apply(op.text(), v, factor(), loc(op));
         }
         return v;
     }
@@ -223,7 +214,7 @@ final class PyConfigParser {
         Token t = peek();
         if (t.kind() == Kind.OP && (t.is("-") || t.is("+"))) {
             next();
-            return Arith.unary(t.text(), factor(), loc(t));
+            return PyEval.unary(t.text(), factor(), loc(t));
         }
         if (t.kind() == Kind.NAME && t.text().equals("not")) {
             throw new Unsupported(t.line(), "'not': outside the literal subset");
@@ -235,7 +226,7 @@ final class PyConfigParser {
         PyValue v = primary();
         if (peek().kind() == Kind.OP && peek().is("**")) {
             Token op = next();
-            v = Arith.apply("**", v, factor(), loc(op));
+            v = PyEval.apply("**", v, factor(), loc(op));
         }
         return v;
     }
@@ -266,28 +257,9 @@ final class PyConfigParser {
                 throw new Unsupported(op.line(), "slices: outside the literal subset");
             }
             expect("]");
-            v = subscript(v, key, keyTok);
+            v = PyEval.subscript(v, key, keyTok.line());
         }
         return v;
-    }
-
-    private PyValue subscript(PyValue v, PyValue key, Token at) {
-        if (v instanceof Dict d && key instanceof Str s) {
-            PyValue r = d.get(s.value());
-            if (r == null) {
-                throw new Unsupported(at.line(), "KeyError: '" + s.value() + "' (the dict has " + d.map().keySet()
-                        + ")");
-            }
-            return r;
-        }
-        if (v instanceof PyList l && key instanceof Int k) {
-            long idx = k.value() < 0 ? l.items().size() + k.value() : k.value();
-            if (idx < 0 || idx >= l.items().size()) {
-                throw new Unsupported(at.line(), "IndexError: index " + k.value() + " of a list of " + l.items().size());
-            }
-            return l.items().get((int) idx);
-        }
-        throw new Unsupported(at.line(), "cannot subscript a " + PyValue.typeOf(v) + " with a " + PyValue.typeOf(key));
     }
 
     private PyValue atom() {
@@ -525,134 +497,10 @@ final class PyConfigParser {
                 if (!kwargs.isEmpty() || args.size() != 1) {
                     throw new Unsupported(name.line(), name.text() + "() takes one number");
                 }
-                return Arith.convert(name.text(), args.get(0), loc);
+                return PyEval.convert(name.text(), args.get(0), loc);
             }
             default -> throw new Unsupported(name.line(), "call of '" + name.text() + "': only dict(), list(), "
                     + "tuple(), int() and float() are translated (other calls run code)");
-        }
-    }
-
-    /** Arithmetic with Python's rules on the subset's values; errors carry the operator's line. */
-    static final class Arith {
-        private Arith() {}
-
-        static PyValue unary(String op, PyValue v, Loc loc) {
-            if (v instanceof Float x) {
-                return new Float(op.equals("-") ? -x.value() : x.value(), loc);
-            }
-            if (!isIntLike(v)) {
-                throw new Unsupported(loc.line(), "bad operand type for unary " + op + ": " + PyValue.typeOf(v));
-            }
-            long n = (long) num(v);
-            return new Int(op.equals("-") ? -n : n, loc);
-        }
-
-        static PyValue convert(String to, PyValue v, Loc loc) {
-            if (!isNumber(v)) {
-                throw new Unsupported(loc.line(), to + "() of a " + PyValue.typeOf(v) + ": outside the literal subset");
-            }
-            double d = num(v);
-            if (to.equals("float")) {
-                return new Float(d, loc);
-            }
-            return v instanceof Int x ? new Int(x.value(), loc) : new Int((long) d, loc); // int() truncates
-        }
-
-        static PyValue apply(String op, PyValue a, PyValue b, Loc loc) {
-            if (op.equals("+") && a instanceof Str x && b instanceof Str y) {
-                return new Str(x.value() + y.value(), loc);
-            }
-            if (op.equals("+") && a instanceof PyList x && b instanceof PyList y) {
-                List<PyValue> items = new ArrayList<>(x.items());
-                items.addAll(y.items());
-                return new PyList(items, loc);
-            }
-            if (op.equals("*") && (a instanceof PyList || b instanceof PyList)
-                    && (a instanceof Int || b instanceof Int)) {
-                PyList l = a instanceof PyList x ? x : (PyList) b;
-                long n = a instanceof Int x ? x.value() : ((Int) b).value();
-                List<PyValue> items = new ArrayList<>();
-                for (long k = 0; k < n; k++) {
-                    items.addAll(l.items());
-                }
-                return new PyList(items, loc);
-            }
-            boolean ints = isIntLike(a) && isIntLike(b);
-            if (!isNumber(a) || !isNumber(b)) {
-                throw new Unsupported(loc.line(), "unsupported operand types for " + op + ": " + PyValue.typeOf(a)
-                        + " and " + PyValue.typeOf(b));
-            }
-            double x = num(a);
-            double y = num(b);
-            if (ints && !op.equals("/") && !(op.equals("**") && y < 0)) {
-                long p = (long) x;
-                long q = (long) y;
-                return switch (op) {
-                    case "+" -> new Int(Math.addExact(p, q), loc);
-                    case "-" -> new Int(Math.subtractExact(p, q), loc);
-                    case "*" -> new Int(Math.multiplyExact(p, q), loc);
-                    case "//" -> new Int(Math.floorDiv(p, nonZero(q, loc)), loc);
-                    case "%" -> new Int(Math.floorMod(p, nonZero(q, loc)), loc);
-                    case "**" -> new Int(pow(p, q, loc), loc);
-                    default -> throw new IllegalStateException(op);
-                };
-            }
-            return switch (op) {
-                case "+" -> new Float(x + y, loc);
-                case "-" -> new Float(x - y, loc);
-                case "*" -> new Float(x * y, loc);
-                case "/" -> new Float(x / nonZero(y, loc), loc);
-                case "//" -> new Float(Math.floor(x / nonZero(y, loc)), loc);
-                case "%" -> new Float(x - Math.floor(x / nonZero(y, loc)) * y, loc);
-                case "**" -> new Float(Math.pow(x, y), loc);
-                default -> throw new IllegalStateException(op);
-            };
-        }
-
-        private static long pow(long base, long exp, Loc loc) {
-            if (base == 0 || base == 1) {
-                return exp == 0 ? 1 : base;
-            }
-            if (base == -1) {
-                return exp % 2 == 0 ? 1 : -1;
-            }
-            long r = 1;
-            for (long k = 0; k < exp; k++) {
-                r = Math.multiplyExact(r, base);
-            }
-            return r;
-        }
-
-        private static long nonZero(long v, Loc loc) {
-            if (v == 0) {
-                throw new Unsupported(loc.line(), "division by zero");
-            }
-            return v;
-        }
-
-        private static double nonZero(double v, Loc loc) {
-            if (v == 0) {
-                throw new Unsupported(loc.line(), "division by zero");
-            }
-            return v;
-        }
-
-        private static boolean isNumber(PyValue v) {
-            return v instanceof Int || v instanceof Float || v instanceof Bool;
-        }
-
-        private static boolean isIntLike(PyValue v) {
-            return v instanceof Int || v instanceof Bool;
-        }
-
-        private static double num(PyValue v) {
-            if (v instanceof Int x) {
-                return x.value();
-            }
-            if (v instanceof Float x) {
-                return x.value();
-            }
-            return ((Bool) v).value() ? 1 : 0;
         }
     }
 }
