@@ -44,15 +44,31 @@ final class PyConfigParser {
     private final String file;
     private final List<Token> tokens;
     private int i;
-    private final Map<String, PyValue> names = new LinkedHashMap<>();
+    private final Map<String, PyValue> names;
     private final List<Problem> problems = new ArrayList<>();
-    private final Set<String> used = new java.util.HashSet<>();
+    private final Set<String> used;
     /** Names whose assignment was reported, and its line: a later use is not a second problem of its own. */
-    private final Map<String, Integer> untranslated = new java.util.HashMap<>();
+    private final Map<String, Integer> untranslated;
+    /** The variables of the comprehensions being evaluated, innermost first; they hide the file's names. */
+    private final java.util.Deque<Map<String, PyValue>> scopes;
 
     private PyConfigParser(String file, List<Token> tokens) {
         this.file = file;
         this.tokens = tokens;
+        this.names = new LinkedHashMap<>();
+        this.used = new java.util.HashSet<>();
+        this.untranslated = new java.util.HashMap<>();
+        this.scopes = new java.util.ArrayDeque<>();
+    }
+
+    /** A parser of one f-string field's expression, seeing the names (and comprehension variables) of {@code outer}. */
+    private PyConfigParser(PyConfigParser outer, List<Token> tokens) {
+        this.file = outer.file;
+        this.tokens = tokens;
+        this.names = outer.names;
+        this.used = outer.used;
+        this.untranslated = outer.untranslated;
+        this.scopes = outer.scopes;
     }
 
     static Result parse(String file, String source) {
@@ -184,12 +200,20 @@ final class PyConfigParser {
 
     private PyValue expr() {
         PyValue v = arith();
+        rejectOperators(false);
+        return v;
+    }
+
+    /** After a value: conditions, comparisons and bit operators are outside the subset ('for' too, unless it may follow). */
+    private void rejectOperators(boolean forMayFollow) {
         Token n = peek();
+        if (forMayFollow && n.kind() == Kind.NAME && n.text().equals("for")) {
+            return;
+        }
         if (n.kind() == Kind.NAME && Set.of("if", "and", "or", "not", "in", "is", "for", "lambda").contains(n.text())
                 || n.kind() == Kind.OP && Set.of("==", "!=", "<", ">", "<=", ">=", "|", "&", "^", "@").contains(n.text())) {
             throw new Unsupported(n.line(), "'" + n.text() + "' expression: outside the literal subset");
         }
-        return v;
     }
 
     private PyValue arith() {
@@ -234,7 +258,7 @@ final class PyConfigParser {
     private PyValue primary() {
         Token t = peek();
         PyValue v;
-        if (t.kind() == Kind.NAME && peek(1).is("(") && peek(1).kind() == Kind.OP) {
+        if (t.kind() == Kind.NAME && peek(1).is("(") && peek(1).kind() == Kind.OP && !isLocal(t.text())) {
             v = call();
         } else {
             v = atom();
@@ -242,22 +266,34 @@ final class PyConfigParser {
         while (peek().kind() == Kind.OP && (peek().is("[") || peek().is(".") || peek().is("("))) {
             Token op = next();
             if (op.is(".")) {
-                throw new Unsupported(op.line(), "attribute access '." + peek().text() + "': outside the literal "
-                        + "subset");
+                Token name = next();
+                if (name.kind() != Kind.NAME || !(peek().is("(") && peek().kind() == Kind.OP)) {
+                    throw new Unsupported(op.line(), "attribute access '." + name.text() + "': outside the literal "
+                            + "subset");
+                }
+                next();
+                Args a = arguments(")");
+                v = PyEval.method(v, name.text(), a.positional(), a.keywords(), loc(name));
+                continue;
             }
             if (op.is("(")) {
                 throw new Unsupported(op.line(), "calling a value: outside the literal subset");
             }
-            Token keyTok = peek();
-            if (peek().is(":")) {
-                throw new Unsupported(op.line(), "slices: outside the literal subset");
-            }
-            PyValue key = expr();
-            if (peek().is(":")) {
-                throw new Unsupported(op.line(), "slices: outside the literal subset");
+            PyValue start = peek().is(":") ? null : expr();
+            if (peek().is(":") && peek().kind() == Kind.OP) {
+                next();
+                PyValue stop = peek().is(":") || peek().is("]") ? null : expr();
+                PyValue step = null;
+                if (peek().is(":") && peek().kind() == Kind.OP) {
+                    next();
+                    step = peek().is("]") ? null : expr();
+                }
+                expect("]");
+                v = PyEval.slice(v, start, stop, step, loc(op));
+                continue;
             }
             expect("]");
-            v = PyEval.subscript(v, key, keyTok.line());
+            v = PyEval.subscript(v, start, op.line());
         }
         return v;
     }
@@ -283,14 +319,14 @@ final class PyConfigParser {
             case FLOAT -> {
                 return new Float(Double.parseDouble(t.text()), loc);
             }
-            case STRING -> {
-                StringBuilder b = new StringBuilder(t.text());
-                while (peek().kind() == Kind.STRING) { // 'a' 'b' is 'ab' in Python
+            case STRING, FSTRING -> {
+                StringBuilder b = new StringBuilder(piece(t));
+                while (peek().kind() == Kind.STRING || peek().kind() == Kind.FSTRING) { // 'a' 'b' is 'ab' in Python
                     Token n = next();
                     if (n.bad() != null) {
                         throw new Unsupported(n.line(), n.bad());
                     }
-                    b.append(n.text());
+                    b.append(piece(n));
                 }
                 return new Str(b.toString(), loc);
             }
@@ -302,6 +338,10 @@ final class PyConfigParser {
                     case "lambda", "yield", "await" -> throw new Unsupported(t.line(), "'" + t.text()
                             + "': outside the literal subset");
                     default -> {
+                        PyValue local = local(t.text());
+                        if (local != null) {
+                            yield local;
+                        }
                         PyValue v = names.get(t.text());
                         used.add(t.text());
                         if (v == null && untranslated.containsKey(t.text())) {
@@ -317,7 +357,13 @@ final class PyConfigParser {
                 };
             }
             case OP -> {
-                if (t.is("(") || t.is("[") || t.is("{")) {
+                if (t.is("[") || t.is("{")) {
+                    int[] at = comprehensionAt();
+                    if (at != null) {
+                        return comprehension(loc, at[0], at[1], t.is("{"));
+                    }
+                }
+                if (t.is("(")) {
                     rejectComprehension();
                 }
                 if (t.is("(")) {
@@ -333,6 +379,155 @@ final class PyConfigParser {
                 throw new Unsupported(t.line(), "unexpected '" + t.text() + "'");
             }
             default -> throw new Unsupported(t.line(), "expected a value, found " + describe(t));
+        }
+    }
+
+    private PyValue local(String name) {
+        for (Map<String, PyValue> scope : scopes) {
+            PyValue v = scope.get(name);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private boolean isLocal(String name) {
+        return local(name) != null;
+    }
+
+    /** A string literal's text; an f-string's fields evaluated. */
+    private String piece(Token t) {
+        if (t.kind() != Kind.FSTRING) {
+            return t.text();
+        }
+        return PyEval.format(t.text(), true, List.of(), Map.of(), field -> field(field, t.line()), t.line());
+    }
+
+    /** One f-string field's expression, evaluated with the names visible where the f-string is. */
+    private PyValue field(String expression, int line) {
+        try {
+            List<Token> sub = PyLexer.tokenize(expression);
+            PyConfigParser p = new PyConfigParser(this, sub);
+            PyValue v = p.expr();
+            if (p.peek().kind() != Kind.NEWLINE && p.peek().kind() != Kind.END) {
+                throw new Unsupported(line, "unexpected " + describe(p.peek()) + " in the f-string field {"
+                        + expression + "}");
+            }
+            return v;
+        } catch (PyLexer.LexError e) {
+            throw new Unsupported(line, "in the f-string field {" + expression + "}: " + e.getMessage());
+        } catch (Unsupported e) {
+            throw new Unsupported(line, e.getMessage());
+        }
+    }
+
+    /**
+     * Just after '[' or '{': when a 'for' stands directly inside the brackets, the token indices of that 'for'
+     * and of the closing bracket; null otherwise.
+     */
+    private int[] comprehensionAt() {
+        int depth = 0;
+        int forAt = -1;
+        for (int k = i; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (t.kind() == Kind.END || t.kind() == Kind.NEWLINE) {
+                return null;
+            }
+            if (t.kind() == Kind.OP && (t.is("(") || t.is("[") || t.is("{"))) {
+                depth++;
+            } else if (t.kind() == Kind.OP && (t.is(")") || t.is("]") || t.is("}"))) {
+                if (depth-- == 0) {
+                    return forAt < 0 ? null : new int[] {forAt, k};
+                }
+            } else if (depth == 0 && forAt < 0 && t.kind() == Kind.NAME && t.text().equals("for")) {
+                forAt = k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code [element for target in iterable ...]} or {@code {key: value for ...}}: the clauses bind their
+     * variables in turn (an inner iterable sees the outer variables, as in Python) and the element is read
+     * again for each binding. Filters ({@code if}) are outside the subset: they need comparisons.
+     */
+    private PyValue comprehension(Loc loc, int firstFor, int close, boolean dict) {
+        int element = i;
+        List<PyValue> items = new ArrayList<>();
+        Map<String, PyValue> map = new LinkedHashMap<>();
+        clause(firstFor, element, firstFor, close, dict, items, map);
+        i = close + 1;
+        return dict ? new Dict(map, loc) : new PyList(items, loc);
+    }
+
+    private void clause(int forAt, int element, int firstFor, int close, boolean dict, List<PyValue> items,
+            Map<String, PyValue> map) {
+        i = forAt;
+        Token f = next();
+        List<String> targets = new ArrayList<>();
+        boolean paren = peek().is("(") && peek().kind() == Kind.OP;
+        if (paren) {
+            next();
+        }
+        while (true) {
+            Token n = next();
+            if (n.kind() != Kind.NAME || Set.of("in", "for", "if").contains(n.text())) {
+                throw new Unsupported(n.line(), "a comprehension's variables must be names, found " + describe(n));
+            }
+            targets.add(n.text());
+            if (!(peek().is(",") && peek().kind() == Kind.OP)) {
+                break;
+            }
+            next();
+        }
+        if (paren) {
+            expect(")");
+        }
+        if (!(peek().is("in") && peek().kind() == Kind.NAME)) {
+            throw new Unsupported(peek().line(), "expected 'in' in the comprehension, found " + describe(peek()));
+        }
+        next();
+        PyValue iterable = arith();
+        Token after = peek();
+        if (after.is("if") && after.kind() == Kind.NAME) {
+            throw new Unsupported(after.line(), "comprehensions with an 'if' filter: outside the literal subset "
+                    + "(comparisons are)");
+        }
+        boolean last = i == close;
+        if (!last && !(after.is("for") && after.kind() == Kind.NAME)) {
+            throw new Unsupported(after.line(), "unexpected " + describe(after) + " in the comprehension");
+        }
+        int nextFor = i;
+        for (PyValue v : PyEval.iterate(iterable, f.line())) {
+            scopes.push(PyEval.bind(targets, v, f.line()));
+            try {
+                if (last) {
+                    i = element;
+                    if (dict) {
+                        Token k = peek();
+                        PyValue key = arith();
+                        expect(":");
+                        PyValue value = arith();
+                        rejectOperators(true);
+                        if (!(key instanceof Str s)) {
+                            throw new Unsupported(k.line(), "dict keys must be strings to become HOCON keys, found a "
+                                    + PyValue.typeOf(key));
+                        }
+                        map.put(s.value(), value);
+                    } else {
+                        items.add(arith());
+                        rejectOperators(true);
+                    }
+                    if (i != firstFor) {
+                        throw new Unsupported(peek().line(), "unexpected " + describe(peek()) + " in the comprehension");
+                    }
+                } else {
+                    clause(nextFor, element, firstFor, close, dict, items, map);
+                }
+            } finally {
+                scopes.pop();
+            }
         }
     }
 
@@ -377,9 +572,11 @@ final class PyConfigParser {
         List<PyValue> items = new ArrayList<>();
         while (!(peek().is(close) && peek().kind() == Kind.OP)) {
             if (peek().is("*") && peek().kind() == Kind.OP) {
-                throw new Unsupported(peek().line(), "'*' unpacking: outside the literal subset");
+                Token star = next();
+                items.addAll(PyEval.iterate(element(), star.line()));
+            } else {
+                items.add(element());
             }
-            items.add(element());
             if (peek().is(",") && peek().kind() == Kind.OP) {
                 next();
             } else if (!(peek().is(close) && peek().kind() == Kind.OP)) {
@@ -437,21 +634,22 @@ final class PyConfigParser {
         into.putAll(d.map());
     }
 
-    /** dict(...), list(...), tuple(...), int(...), float(...). */
-    private PyValue call() {
-        Token name = next();
-        Loc loc = loc(name);
-        next(); // (
+    /** A call's arguments: positional ones, then keywords. */
+    record Args(List<PyValue> positional, Map<String, PyValue> keywords) {}
+
+    /** The arguments up to {@code close} (just after the opening bracket). */
+    private Args arguments(String close) {
         rejectComprehension();
         List<PyValue> args = new ArrayList<>();
         Map<String, PyValue> kwargs = new LinkedHashMap<>();
-        while (!(peek().is(")") && peek().kind() == Kind.OP)) {
+        while (!(peek().is(close) && peek().kind() == Kind.OP)) {
             Token t = peek();
             if (t.is("**") && t.kind() == Kind.OP) {
                 next();
                 unpack(kwargs, expr(), t);
             } else if (t.is("*") && t.kind() == Kind.OP) {
-                throw new Unsupported(t.line(), "'*' unpacking: outside the literal subset");
+                next();
+                args.addAll(PyEval.iterate(element(), t.line()));
             } else if (t.kind() == Kind.NAME && peek(1).is("=") && peek(1).kind() == Kind.OP) {
                 i += 2;
                 kwargs.put(t.text(), element());
@@ -463,44 +661,30 @@ final class PyConfigParser {
             }
             if (peek().is(",") && peek().kind() == Kind.OP) {
                 next();
-            } else if (!(peek().is(")") && peek().kind() == Kind.OP)) {
-                throw new Unsupported(peek().line(), "expected ',' or ')', found " + describe(peek()));
+            } else if (!(peek().is(close) && peek().kind() == Kind.OP)) {
+                throw new Unsupported(peek().line(), "expected ',' or '" + close + "', found " + describe(peek()));
             }
         }
         next();
-        switch (name.text()) {
-            case "dict" -> {
-                Map<String, PyValue> m = new LinkedHashMap<>();
-                if (args.size() > 1) {
-                    throw new Unsupported(name.line(), "dict() takes at most one positional argument");
-                }
-                if (args.size() == 1) {
-                    unpack(m, args.get(0), name);
-                }
-                m.putAll(kwargs);
-                return new Dict(m, loc);
+        return new Args(args, kwargs);
+    }
+
+    /** A call of a builtin the subset knows: dict(), list(), range(), str(), ... ({@link PyEval#call}). */
+    private PyValue call() {
+        Token name = next();
+        next(); // (
+        Args a = arguments(")");
+        if (name.text().equals("dict")) {
+            Map<String, PyValue> m = new LinkedHashMap<>();
+            if (a.positional().size() > 1) {
+                throw new Unsupported(name.line(), "dict() takes at most one positional argument");
             }
-            case "list", "tuple" -> {
-                if (!kwargs.isEmpty() || args.size() > 1) {
-                    throw new Unsupported(name.line(), name.text() + "() takes one list or tuple");
-                }
-                if (args.isEmpty()) {
-                    return new PyList(List.of(), loc);
-                }
-                if (args.get(0) instanceof PyList l) {
-                    return new PyList(l.items(), loc);
-                }
-                throw new Unsupported(name.line(), name.text() + "() of a " + PyValue.typeOf(args.get(0))
-                        + ": outside the literal subset");
+            if (a.positional().size() == 1) {
+                unpack(m, a.positional().get(0), name);
             }
-            case "int", "float" -> {
-                if (!kwargs.isEmpty() || args.size() != 1) {
-                    throw new Unsupported(name.line(), name.text() + "() takes one number");
-                }
-                return PyEval.convert(name.text(), args.get(0), loc);
-            }
-            default -> throw new Unsupported(name.line(), "call of '" + name.text() + "': only dict(), list(), "
-                    + "tuple(), int() and float() are translated (other calls run code)");
+            m.putAll(a.keywords());
+            return new Dict(m, loc(name));
         }
+        return PyEval.call(name.text(), a.positional(), a.keywords(), loc(name));
     }
 }

@@ -1,17 +1,27 @@
 package org.easycv4j.tools.convert;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.easycv4j.tools.convert.PyValue.Bool;
 import org.easycv4j.tools.convert.PyValue.Dict;
 import org.easycv4j.tools.convert.PyValue.Float;
 import org.easycv4j.tools.convert.PyValue.Int;
 import org.easycv4j.tools.convert.PyValue.Loc;
+import org.easycv4j.tools.convert.PyValue.None;
 import org.easycv4j.tools.convert.PyValue.PyList;
 import org.easycv4j.tools.convert.PyValue.Str;
 
 /**
- * The operations of the config subset on its values, with Python's rules: arithmetic, subscripts. The parser
+ * The operations of the config subset on its values, with Python's rules: arithmetic, subscripts and slices,
+ * iteration, the builtins and str / dict methods it knows, str() and string formatting. The parser
  * ({@link PyConfigParser}) reads the syntax and calls these; a value or operation outside the subset is an
  * {@link Unsupported} at the line it was written.
  */
@@ -73,6 +83,9 @@ final class PyEval {
     }
 
     static PyValue apply(String op, PyValue a, PyValue b, Loc loc) {
+        if (op.equals("%") && a instanceof Str fmt) {
+            return new Str(percent(fmt.value(), b, loc.line()), loc);
+        }
         if (op.equals("+") && a instanceof Str x && b instanceof Str y) {
             return new Str(x.value() + y.value(), loc);
         }
@@ -167,5 +180,677 @@ final class PyEval {
             return x.value();
         }
         return ((Bool) v).value() ? 1 : 0;
+    }
+
+    // ------------------------------------------------------------ iteration, slices
+
+    /** The items a for loop over {@code v} sees: a list's items, a string's characters, a dict's keys. */
+    static List<PyValue> iterate(PyValue v, int line) {
+        if (v instanceof PyList l) {
+            return l.items();
+        }
+        if (v instanceof Str s) {
+            List<PyValue> out = new ArrayList<>();
+            s.value().codePoints().forEach(c -> out.add(new Str(new String(Character.toChars(c)), s.loc())));
+            return out;
+        }
+        if (v instanceof Dict d) {
+            return d.map().keySet().stream().<PyValue>map(k -> new Str(k, d.loc())).toList();
+        }
+        throw new Unsupported(line, "'" + PyValue.typeOf(v) + "' object is not iterable");
+    }
+
+    /** A comprehension's variables bound to one item ({@code for a, b in ...} unpacks it). */
+    static Map<String, PyValue> bind(List<String> targets, PyValue item, int line) {
+        Map<String, PyValue> scope = new LinkedHashMap<>();
+        if (targets.size() == 1) {
+            scope.put(targets.get(0), item);
+            return scope;
+        }
+        List<PyValue> parts = iterate(item, line);
+        if (parts.size() != targets.size()) {
+            throw new Unsupported(line, "cannot unpack " + parts.size() + " values into " + targets.size()
+                    + " variables");
+        }
+        for (int k = 0; k < targets.size(); k++) {
+            scope.put(targets.get(k), parts.get(k));
+        }
+        return scope;
+    }
+
+    /** {@code v[start:stop:step]} of a list or a string, bounds as Python's slice.indices computes them. */
+    static PyValue slice(PyValue v, PyValue start, PyValue stop, PyValue step, Loc loc) {
+        List<PyValue> items = v instanceof PyList l ? l.items() : v instanceof Str ? iterate(v, loc.line()) : null;
+        if (items == null) {
+            throw new Unsupported(loc.line(), "cannot slice a " + PyValue.typeOf(v));
+        }
+        long n = items.size();
+        long st = index(step, 1, loc);
+        if (st == 0) {
+            throw new Unsupported(loc.line(), "slice step cannot be zero");
+        }
+        long lo = bound(start, st < 0 ? n - 1 : 0, n, st, loc);
+        long hi = bound(stop, st < 0 ? -1 : n, n, st, loc);
+        List<PyValue> out = new ArrayList<>();
+        for (long k = lo; st > 0 ? k < hi : k > hi; k += st) {
+            out.add(items.get((int) k));
+        }
+        if (v instanceof Str) {
+            StringBuilder b = new StringBuilder();
+            out.forEach(c -> b.append(((Str) c).value()));
+            return new Str(b.toString(), loc);
+        }
+        return new PyList(out, loc);
+    }
+
+    private static long index(PyValue v, long fallback, Loc loc) {
+        if (v == null || v instanceof None) {
+            return fallback;
+        }
+        if (!isIntLike(v)) {
+            throw new Unsupported(loc.line(), "slice indices must be integers or None, found a " + PyValue.typeOf(v));
+        }
+        return (long) num(v);
+    }
+
+    private static long bound(PyValue v, long fallback, long n, long step, Loc loc) {
+        if (v == null || v instanceof None) {
+            return fallback;
+        }
+        long k = index(v, 0, loc);
+        if (k < 0) {
+            k += n;
+            if (k < 0) {
+                k = step < 0 ? -1 : 0;
+            }
+        } else if (k >= n) {
+            k = step < 0 ? n - 1 : n;
+        }
+        return k;
+    }
+
+    // ------------------------------------------------------------ builtins and methods
+
+    /**
+     * The builtins without side effects EasyCV configs call: list, tuple, int, float, str, bool, range, len,
+     * round, abs, min, max, sum, sorted, enumerate, zip. Any other call is refused: it could run code.
+     */
+    static PyValue call(String name, List<PyValue> args, Map<String, PyValue> kwargs, Loc loc) {
+        int line = loc.line();
+        if (!kwargs.isEmpty() && !name.equals("sorted")) {
+            throw new Unsupported(line, name + "() with keyword arguments: outside the literal subset");
+        }
+        switch (name) {
+            case "list", "tuple" -> {
+                arity(name, args, 0, 1, line);
+                return new PyList(args.isEmpty() ? List.of() : iterate(args.get(0), line), loc);
+            }
+            case "int", "float" -> {
+                arity(name, args, 1, 1, line);
+                PyValue v = args.get(0);
+                if (v instanceof Str s) {
+                    try {
+                        return name.equals("int") ? new Int(Long.parseLong(s.value().strip().replace("_", "")), loc)
+                                : new Float(Double.parseDouble(s.value().strip()), loc);
+                    } catch (NumberFormatException e) {
+                        throw new Unsupported(line, "invalid literal for " + name + "(): " + repr(v));
+                    }
+                }
+                return convert(name, v, loc);
+            }
+            case "str" -> {
+                arity(name, args, 0, 1, line);
+                return new Str(args.isEmpty() ? "" : str(args.get(0)), loc);
+            }
+            case "bool" -> {
+                arity(name, args, 0, 1, line);
+                return new Bool(!args.isEmpty() && truthy(args.get(0)), loc);
+            }
+            case "range" -> {
+                arity(name, args, 1, 3, line);
+                long start = args.size() == 1 ? 0 : integer(args.get(0), name, line);
+                long stop = integer(args.get(args.size() == 1 ? 0 : 1), name, line);
+                long step = args.size() == 3 ? integer(args.get(2), name, line) : 1;
+                if (step == 0) {
+                    throw new Unsupported(line, "range() arg 3 must not be zero");
+                }
+                List<PyValue> out = new ArrayList<>();
+                for (long k = start; step > 0 ? k < stop : k > stop; k += step) {
+                    if (out.size() >= 1_000_000) {
+                        throw new Unsupported(line, "range() of more than a million values: not a config value");
+                    }
+                    out.add(new Int(k, loc));
+                }
+                return new PyList(out, loc);
+            }
+            case "len" -> {
+                arity(name, args, 1, 1, line);
+                return new Int(iterate(args.get(0), line).size(), loc);
+            }
+            case "round" -> {
+                arity(name, args, 1, 2, line);
+                PyValue v = args.get(0);
+                if (!isNumber(v)) {
+                    throw new Unsupported(line, "round() of a " + PyValue.typeOf(v));
+                }
+                if (args.size() == 1 || args.get(1) instanceof None) {
+                    // Python rounds half to even, on the exact binary value
+                    return isIntLike(v) ? new Int((long) num(v), loc)
+                            : new Int(new BigDecimal(num(v)).setScale(0, RoundingMode.HALF_EVEN).longValueExact(), loc);
+                }
+                int digits = (int) integer(args.get(1), name, line);
+                if (isIntLike(v)) {
+                    return new Int(new BigDecimal((long) num(v)).setScale(digits, RoundingMode.HALF_EVEN)
+                            .setScale(0, RoundingMode.HALF_EVEN).longValue(), loc);
+                }
+                return new Float(new BigDecimal(num(v)).setScale(digits, RoundingMode.HALF_EVEN).doubleValue(), loc);
+            }
+            case "abs" -> {
+                arity(name, args, 1, 1, line);
+                PyValue v = args.get(0);
+                if (v instanceof Float f) {
+                    return new Float(Math.abs(f.value()), loc);
+                }
+                if (!isIntLike(v)) {
+                    throw new Unsupported(line, "bad operand type for abs(): " + PyValue.typeOf(v));
+                }
+                return new Int(Math.abs((long) num(v)), loc);
+            }
+            case "min", "max", "sum" -> {
+                arity(name, args, 1, Integer.MAX_VALUE, line);
+                List<PyValue> items = args.size() == 1 ? iterate(args.get(0), line) : args;
+                if (name.equals("sum")) {
+                    PyValue total = new Int(0, loc);
+                    for (PyValue v : items) {
+                        total = apply("+", total, v, loc);
+                    }
+                    return total;
+                }
+                if (items.isEmpty()) {
+                    throw new Unsupported(line, name + "() arg is an empty sequence");
+                }
+                PyValue best = items.get(0);
+                for (PyValue v : items.subList(1, items.size())) {
+                    int c = compare(v, best, line);
+                    if (name.equals("min") ? c < 0 : c > 0) {
+                        best = v;
+                    }
+                }
+                return best;
+            }
+            case "sorted" -> {
+                arity(name, args, 1, 1, line);
+                boolean reverse = false;
+                for (Map.Entry<String, PyValue> e : kwargs.entrySet()) {
+                    if (!e.getKey().equals("reverse")) {
+                        throw new Unsupported(line, "sorted() with " + e.getKey() + "=: outside the literal subset");
+                    }
+                    reverse = truthy(e.getValue());
+                }
+                List<PyValue> items = new ArrayList<>(iterate(args.get(0), line));
+                items.sort((x, y) -> compare(x, y, line));
+                if (reverse) {
+                    java.util.Collections.reverse(items);
+                }
+                return new PyList(items, loc);
+            }
+            case "enumerate" -> {
+                arity(name, args, 1, 2, line);
+                long k = args.size() == 2 ? integer(args.get(1), name, line) : 0;
+                List<PyValue> out = new ArrayList<>();
+                for (PyValue v : iterate(args.get(0), line)) {
+                    out.add(new PyList(List.of(new Int(k++, loc), v), loc));
+                }
+                return new PyList(out, loc);
+            }
+            case "zip" -> {
+                List<List<PyValue>> lists = args.stream().map(a -> iterate(a, line)).toList();
+                int n = lists.stream().mapToInt(List::size).min().orElse(0);
+                List<PyValue> out = new ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    int at = k;
+                    out.add(new PyList(lists.stream().map(l -> l.get(at)).toList(), loc));
+                }
+                return new PyList(out, loc);
+            }
+            default -> throw new Unsupported(line, "call of '" + name + "': only dict(), list(), tuple(), int(), "
+                    + "float(), str(), bool(), range(), len(), round(), abs(), min(), max(), sum(), sorted(), "
+                    + "enumerate() and zip() are translated (other calls run code)");
+        }
+    }
+
+    private static void arity(String name, List<PyValue> args, int min, int max, int line) {
+        if (args.size() < min || args.size() > max) {
+            throw new Unsupported(line, name + "() takes " + (min == max ? "" + min : max == Integer.MAX_VALUE
+                    ? "at least " + min : min + " to " + max) + " argument" + (max == 1 ? "" : "s") + ", got "
+                    + args.size());
+        }
+    }
+
+    private static long integer(PyValue v, String what, int line) {
+        if (!isIntLike(v)) {
+            throw new Unsupported(line, what + "(): expected an integer, found a " + PyValue.typeOf(v));
+        }
+        return (long) num(v);
+    }
+
+    private static boolean truthy(PyValue v) {
+        if (v instanceof None) {
+            return false;
+        }
+        if (isNumber(v)) {
+            return num(v) != 0;
+        }
+        return v instanceof Str s ? !s.value().isEmpty() : v instanceof PyList l ? !l.items().isEmpty()
+                : !((Dict) v).map().isEmpty();
+    }
+
+    private static int compare(PyValue a, PyValue b, int line) {
+        if (isNumber(a) && isNumber(b)) {
+            return Double.compare(num(a), num(b));
+        }
+        if (a instanceof Str x && b instanceof Str y) {
+            return x.value().compareTo(y.value());
+        }
+        throw new Unsupported(line, "cannot compare a " + PyValue.typeOf(a) + " with a " + PyValue.typeOf(b));
+    }
+
+    /** The str methods (format, join, replace, split, strip, upper, ...) and dict's keys / values / items / get. */
+    static PyValue method(PyValue v, String name, List<PyValue> args, Map<String, PyValue> kwargs, Loc loc) {
+        int line = loc.line();
+        if (v instanceof Str s) {
+            String t = s.value();
+            if (name.equals("format")) {
+                return new Str(format(t, false, args, kwargs, null, line), loc);
+            }
+            if (!kwargs.isEmpty()) {
+                throw new Unsupported(line, "str." + name + "() with keyword arguments: outside the literal subset");
+            }
+            switch (name) {
+                case "upper" -> {
+                    arity("str.upper", args, 0, 0, line);
+                    return new Str(t.toUpperCase(Locale.ROOT), loc);
+                }
+                case "lower" -> {
+                    arity("str.lower", args, 0, 0, line);
+                    return new Str(t.toLowerCase(Locale.ROOT), loc);
+                }
+                case "strip", "lstrip", "rstrip" -> {
+                    arity("str." + name, args, 0, 1, line);
+                    String chars = args.isEmpty() || args.get(0) instanceof None ? null : string(args.get(0), name, line);
+                    return new Str(strip(t, chars, !name.equals("rstrip"), !name.equals("lstrip")), loc);
+                }
+                case "replace" -> {
+                    arity("str.replace", args, 2, 2, line);
+                    return new Str(t.replace(string(args.get(0), name, line), string(args.get(1), name, line)), loc);
+                }
+                case "startswith", "endswith" -> {
+                    arity("str." + name, args, 1, 1, line);
+                    String x = string(args.get(0), name, line);
+                    return new Bool(name.equals("startswith") ? t.startsWith(x) : t.endsWith(x), loc);
+                }
+                case "join" -> {
+                    arity("str.join", args, 1, 1, line);
+                    List<String> parts = new ArrayList<>();
+                    for (PyValue p : iterate(args.get(0), line)) {
+                        parts.add(string(p, "join", line));
+                    }
+                    return new Str(String.join(t, parts), loc);
+                }
+                case "split" -> {
+                    arity("str.split", args, 0, 1, line);
+                    List<PyValue> out = new ArrayList<>();
+                    if (args.isEmpty() || args.get(0) instanceof None) {
+                        for (String p : t.strip().split("\\s+")) {
+                            if (!p.isEmpty()) {
+                                out.add(new Str(p, loc));
+                            }
+                        }
+                    } else {
+                        String sep = string(args.get(0), name, line);
+                        if (sep.isEmpty()) {
+                            throw new Unsupported(line, "empty separator");
+                        }
+                        for (String p : t.split(Pattern.quote(sep), -1)) {
+                            out.add(new Str(p, loc));
+                        }
+                    }
+                    return new PyList(out, loc);
+                }
+                default -> throw new Unsupported(line, "str." + name + "(): outside the literal subset");
+            }
+        }
+        if (v instanceof Dict d) {
+            switch (name) {
+                case "keys", "values", "items" -> {
+                    arity("dict." + name, args, 0, 0, line);
+                    List<PyValue> out = new ArrayList<>();
+                    d.map().forEach((k, x) -> out.add(name.equals("keys") ? new Str(k, loc) : name.equals("values")
+                            ? x : new PyList(List.of(new Str(k, loc), x), loc)));
+                    return new PyList(out, loc);
+                }
+                case "get" -> {
+                    arity("dict.get", args, 1, 2, line);
+                    PyValue r = d.get(string(args.get(0), name, line));
+                    return r != null ? r : args.size() == 2 ? args.get(1) : new None(loc);
+                }
+                default -> throw new Unsupported(line, "dict." + name + "(): outside the literal subset");
+            }
+        }
+        throw new Unsupported(line, PyValue.typeOf(v) + "." + name + "(): outside the literal subset");
+    }
+
+    private static String string(PyValue v, String what, int line) {
+        if (!(v instanceof Str s)) {
+            throw new Unsupported(line, what + "(): expected a str, found a " + PyValue.typeOf(v));
+        }
+        return s.value();
+    }
+
+    private static String strip(String t, String chars, boolean left, boolean right) {
+        int a = 0;
+        int b = t.length();
+        while (left && a < b && (chars == null ? Character.isWhitespace(t.charAt(a)) : chars.indexOf(t.charAt(a)) >= 0)) {
+            a++;
+        }
+        while (right && b > a && (chars == null ? Character.isWhitespace(t.charAt(b - 1))
+                : chars.indexOf(t.charAt(b - 1)) >= 0)) {
+            b--;
+        }
+        return t.substring(a, b);
+    }
+
+    // ------------------------------------------------------------ str(), repr() and formatting
+
+    /** Python's str(). */
+    static String str(PyValue v) {
+        return v instanceof Str s ? s.value() : repr(v);
+    }
+
+    /** Python's repr() of the subset's values. */
+    static String repr(PyValue v) {
+        if (v instanceof Str s) {
+            String t = s.value();
+            char q = t.contains("'") && !t.contains("\"") ? '"' : '\'';
+            StringBuilder b = new StringBuilder().append(q);
+            for (char c : t.toCharArray()) {
+                switch (c) {
+                    case '\\' -> b.append("\\\\");
+                    case '\n' -> b.append("\\n");
+                    case '\t' -> b.append("\\t");
+                    case '\r' -> b.append("\\r");
+                    default -> b.append(c == q ? "\\" + c : String.valueOf(c));
+                }
+            }
+            return b.append(q).toString();
+        }
+        if (v instanceof Int x) {
+            return Long.toString(x.value());
+        }
+        if (v instanceof Float x) {
+            return floatRepr(x.value());
+        }
+        if (v instanceof Bool x) {
+            return x.value() ? "True" : "False";
+        }
+        if (v instanceof PyList l) {
+            return "[" + String.join(", ", l.items().stream().map(PyEval::repr).toList()) + "]";
+        }
+        if (v instanceof Dict d) {
+            List<String> parts = new ArrayList<>();
+            d.map().forEach((k, x) -> parts.add(repr(new Str(k, d.loc())) + ": " + repr(x)));
+            return "{" + String.join(", ", parts) + "}";
+        }
+        return "None";
+    }
+
+    /** Python's repr of a float: the shortest digits, scientific below 1e-4 and from 1e16. */
+    static String floatRepr(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return 1 / d < 0 ? "-0.0" : "0.0";
+        }
+        BigDecimal b = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = b.unscaledValue().toString();
+        int exp = digits.length() - 1 - b.scale();
+        String sign = d < 0 ? "-" : "";
+        if (exp < -4 || exp >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exp));
+        }
+        String plain = b.toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
+    }
+
+    private static final Pattern SPEC = Pattern.compile("(0?)(\\d*)(?:\\.(\\d+))?([dfes%]?)");
+
+    /** One formatted field: {@code !r} / {@code !s} and a spec of width, precision and type d f e s %. */
+    static String field(PyValue v, String conversion, String spec, int line) {
+        if (conversion != null) {
+            if (!conversion.equals("r") && !conversion.equals("s")) {
+                throw new Unsupported(line, "conversion !" + conversion + ": outside the literal subset");
+            }
+            v = new Str(conversion.equals("r") ? repr(v) : str(v), v.loc());
+        }
+        if (spec.isEmpty()) {
+            return str(v);
+        }
+        Matcher m = SPEC.matcher(spec);
+        if (!m.matches()) {
+            throw new Unsupported(line, "format spec '" + spec + "': only width, precision and the types d f e s % "
+                    + "are translated");
+        }
+        String type = m.group(4);
+        Integer precision = m.group(3) == null ? null : Integer.parseInt(m.group(3));
+        String body;
+        if (type.equals("d")) {
+            if (!isIntLike(v)) {
+                throw new Unsupported(line, "format spec 'd' of a " + PyValue.typeOf(v));
+            }
+            body = Long.toString((long) num(v));
+        } else if (type.equals("f") || type.equals("e") || type.equals("%") || (type.isEmpty() && precision != null)) {
+            if (!isNumber(v)) {
+                throw new Unsupported(line, "format spec '" + spec + "' of a " + PyValue.typeOf(v));
+            }
+            double x = type.equals("%") ? num(v) * 100 : num(v);
+            int p = precision == null ? 6 : precision;
+            if (type.isEmpty()) {
+                throw new Unsupported(line, "format spec '" + spec + "' (general format): outside the literal subset");
+            }
+            body = type.equals("e") ? pyExp(x, p) : new BigDecimal(x).setScale(p, RoundingMode.HALF_EVEN).toPlainString()
+                    + (type.equals("%") ? "%" : "");
+        } else {
+            body = str(v);
+            if (precision != null) {
+                body = body.substring(0, Math.min(precision, body.length()));
+            }
+        }
+        int width = m.group(2).isEmpty() ? 0 : Integer.parseInt(m.group(2));
+        boolean number = !(v instanceof Str) && !type.equals("s");
+        if (body.length() < width) {
+            String pad = (m.group(1).isEmpty() ? " " : "0").repeat(width - body.length());
+            boolean neg = body.startsWith("-");
+            body = number ? (m.group(1).isEmpty() ? pad + body : (neg ? "-" + pad + body.substring(1) : pad + body))
+                    : body + pad;
+        }
+        return body;
+    }
+
+    private static String pyExp(double x, int p) {
+        String s = String.format(Locale.ROOT, "%." + p + "e", x);
+        int e = s.indexOf('e');
+        String exp = s.substring(e + 1);
+        char sign = exp.charAt(0) == '-' ? '-' : '+';
+        String digits = exp.replaceFirst("^[+-]", "");
+        return s.substring(0, e) + "e" + sign + (digits.length() < 2 ? "0" + digits : digits);
+    }
+
+    /**
+     * The fields of a format string: {@code {}} / {@code {0}} / {@code {name}} from the arguments (str.format), or
+     * each field's expression through {@code evaluate} (an f-string); {@code {{} and {@code }}} are braces.
+     */
+    static String format(String t, boolean fstring, List<PyValue> args, Map<String, PyValue> kwargs,
+            Function<String, PyValue> evaluate, int line) {
+        StringBuilder b = new StringBuilder();
+        int auto = 0;
+        for (int k = 0; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (c == '}') {
+                if (k + 1 < t.length() && t.charAt(k + 1) == '}') {
+                    b.append('}');
+                    k++;
+                    continue;
+                }
+                throw new Unsupported(line, "single '}' in a format string");
+            }
+            if (c != '{') {
+                b.append(c);
+                continue;
+            }
+            if (k + 1 < t.length() && t.charAt(k + 1) == '{') {
+                b.append('{');
+                k++;
+                continue;
+            }
+            int end = fieldEnd(t, k + 1, line);
+            String inner = t.substring(k + 1, end);
+            k = end;
+            // the field: expression [!conversion] [:spec], split outside brackets and quotes
+            int colon = topLevel(inner, ':');
+            String head = colon < 0 ? inner : inner.substring(0, colon);
+            String spec = colon < 0 ? "" : inner.substring(colon + 1);
+            if (spec.contains("{")) {
+                throw new Unsupported(line, "nested fields in a format spec: outside the literal subset");
+            }
+            int bang = topLevel(head, '!');
+            String conversion = null;
+            if (bang >= 0 && !(bang + 1 < head.length() && head.charAt(bang + 1) == '=')) {
+                conversion = head.substring(bang + 1).strip();
+                head = head.substring(0, bang);
+            }
+            String expression = head.strip();
+            if (fstring && expression.endsWith("=") && !expression.endsWith("==")) {
+                throw new Unsupported(line, "self-documenting f-string fields ('=') are outside the literal subset");
+            }
+            PyValue v;
+            if (fstring) {
+                if (expression.isEmpty()) {
+                    throw new Unsupported(line, "empty expression in an f-string");
+                }
+                v = evaluate.apply(expression);
+            } else if (expression.isEmpty()) {
+                v = positional(args, auto++, line);
+            } else if (expression.chars().allMatch(Character::isDigit)) {
+                v = positional(args, Integer.parseInt(expression), line);
+            } else {
+                v = kwargs.get(expression);
+                if (v == null) {
+                    throw new Unsupported(line, "KeyError: '" + expression + "' in str.format()");
+                }
+            }
+            b.append(field(v, conversion, spec, line));
+        }
+        return b.toString();
+    }
+
+    private static PyValue positional(List<PyValue> args, int k, int line) {
+        if (k >= args.size()) {
+            throw new Unsupported(line, "IndexError: format field {" + k + "} of " + args.size() + " arguments");
+        }
+        return args.get(k);
+    }
+
+    /** The index of the '}' closing a field that starts at {@code from}, skipping brackets and quoted strings. */
+    private static int fieldEnd(String t, int from, int line) {
+        int depth = 0;
+        char quote = 0;
+        for (int k = from; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || (c == '}' && depth > 0)) {
+                depth--;
+            } else if (c == '}') {
+                return k;
+            }
+        }
+        throw new Unsupported(line, "unclosed '{' in a format string");
+    }
+
+    /** The first {@code sep} outside brackets and quotes, or -1. */
+    private static int topLevel(String s, char sep) {
+        int depth = 0;
+        char quote = 0;
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == sep && depth == 0) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code fmt % args}: %s %r %d %i %f %e with width and precision, and %%. */
+    static String percent(String fmt, PyValue args, int line) {
+        List<PyValue> values = args instanceof PyList l ? l.items() : List.of(args);
+        Matcher m = Pattern.compile("%(0?)(\\d*)(?:\\.(\\d+))?([sridfe%])").matcher(fmt);
+        StringBuilder b = new StringBuilder();
+        int next = 0;
+        int last = 0;
+        while (m.find()) {
+            b.append(fmt, last, m.start());
+            last = m.end();
+            String type = m.group(4);
+            if (type.equals("%")) {
+                b.append('%');
+                continue;
+            }
+            if (next >= values.size()) {
+                throw new Unsupported(line, "not enough arguments for format string");
+            }
+            PyValue v = values.get(next++);
+            String spec = m.group(1) + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3));
+            switch (type) {
+                case "s", "r" -> b.append(field(v, type.equals("r") ? "r" : null, spec, line));
+                case "d", "i" -> {
+                    if (!isNumber(v)) {
+                        throw new Unsupported(line, "%" + type + " format: a number is required, not "
+                                + PyValue.typeOf(v));
+                    }
+                    b.append(field(new Int((long) num(v), v.loc()), null, spec.replaceAll("\\..*", "") + "d", line));
+                }
+                default -> b.append(field(v, null, spec + type, line));
+            }
+        }
+        String rest = fmt.substring(last);
+        if (rest.contains("%")) {
+            throw new Unsupported(line, "format '" + fmt + "': only %s %r %d %i %f %e and %% are translated");
+        }
+        b.append(rest);
+        if (next < values.size()) {
+            throw new Unsupported(line, "not all arguments converted during string formatting");
+        }
+        return b.toString();
     }
 }
