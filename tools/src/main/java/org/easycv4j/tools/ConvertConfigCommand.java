@@ -56,6 +56,12 @@ public final class ConvertConfigCommand implements Callable<Integer> {
             }
             System.err.println("wrote " + out);
         }
+        if (!t.toSet().isEmpty()) {
+            System.err.println("to set before training:");
+            for (String n : t.toSet()) {
+                System.err.println("  " + n);
+            }
+        }
         return 0;
     }
 }
