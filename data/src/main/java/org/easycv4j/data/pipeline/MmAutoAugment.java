@@ -92,6 +92,7 @@ public final class MmAutoAugment implements Transform {
     public record Settings(int[] fill, Interpolation rotateInterpolation, Interpolation shearInterpolation) {
         public static Settings fromConfig(ConfigNode node) {
             if (node.has("policies")) {
+                node.accept("policies");
                 node.problem("policies", "only EasyCV's default ImageNet policy is built; leave policies unset");
             }
             int[] fill = {128, 128, 128};

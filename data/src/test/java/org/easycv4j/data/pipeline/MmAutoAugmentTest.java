@@ -107,6 +107,8 @@ class MmAutoAugmentTest {
         assertEquals(Interpolation.BICUBIC, s.rotateInterpolation());
         ConfigNode custom = Fixtures.node("policies = [[{type = Invert}]]");
         MmAutoAugment.Settings.fromConfig(custom);
+        custom.finish();
+        assertEquals(1, custom.problems().list().size(), custom.problems().list().toString());
         assertTrue(custom.problems().list().get(0).toString().contains("only EasyCV's default ImageNet policy"),
                 custom.problems().list().toString());
     }

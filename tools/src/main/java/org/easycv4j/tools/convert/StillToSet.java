@@ -33,7 +33,7 @@ final class StillToSet {
     }
 
     /**
-     * One line per data path: the {@code vars.} name that holds it when the config names it (setting it moves
+     * One line per data path (and per checkpoint the run starts from): the {@code vars.} name that holds it when the config names it (setting it moves
      * every use), otherwise the key's place; each with EasyCV's value.
      */
     static List<String> dataPaths(Dict config, Map<String, PyValue> vars) {
@@ -41,6 +41,17 @@ final class StillToSet {
         vars.forEach((name, v) -> varOf.putIfAbsent(v, "vars." + name));
         Set<String> lines = new LinkedHashSet<>();
         walk(config, "", varOf, lines);
+        // the checkpoints a run starts from are inputs too (a fine-tuning config's pretrained encoder)
+        if (config.get("model") instanceof Dict model && model.get("pretrained") instanceof Str s
+                && !s.value().isEmpty()) {
+            lines.add("checkpoint " + varOf.getOrDefault(s, "model.pretrained") + " = " + PyEval.repr(s)
+                    .replace('\'', '"'));
+        }
+        for (String key : List.of("load_from", "resume_from")) {
+            if (config.get(key) instanceof Str s && !s.value().isEmpty()) {
+                lines.add("checkpoint " + varOf.getOrDefault(s, key) + " = " + PyEval.repr(s).replace('\'', '"'));
+            }
+        }
         return new ArrayList<>(lines);
     }
 
