@@ -401,7 +401,7 @@ final class PyConfigParser {
         if (t.kind() != Kind.FSTRING) {
             return t.text();
         }
-        return PyEval.format(t.text(), true, List.of(), Map.of(), field -> field(field, t.line()), t.line());
+        return PyFormat.format(t.text(), true, List.of(), Map.of(), field -> field(field, t.line()), t.line());
     }
 
     /** One f-string field's expression, evaluated with the names visible where the f-string is. */

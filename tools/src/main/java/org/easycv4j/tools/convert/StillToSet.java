@@ -44,12 +44,12 @@ final class StillToSet {
         // the checkpoints a run starts from are inputs too (a fine-tuning config's pretrained encoder)
         if (config.get("model") instanceof Dict model && model.get("pretrained") instanceof Str s
                 && !s.value().isEmpty()) {
-            lines.add("checkpoint " + varOf.getOrDefault(s, "model.pretrained") + " = " + PyEval.repr(s)
+            lines.add("checkpoint " + varOf.getOrDefault(s, "model.pretrained") + " = " + PyFormat.repr(s)
                     .replace('\'', '"'));
         }
         for (String key : List.of("load_from", "resume_from")) {
             if (config.get(key) instanceof Str s && !s.value().isEmpty()) {
-                lines.add("checkpoint " + varOf.getOrDefault(s, key) + " = " + PyEval.repr(s).replace('\'', '"'));
+                lines.add("checkpoint " + varOf.getOrDefault(s, key) + " = " + PyFormat.repr(s).replace('\'', '"'));
             }
         }
         return new ArrayList<>(lines);
@@ -65,7 +65,7 @@ final class StillToSet {
                         if (isPathKey(k.getKey()) && isPaths(k.getValue())
                                 && !(k.getKey().equals("class_list") && k.getValue() instanceof PyList)) {
                             String where = varOf.getOrDefault(k.getValue(), p + "." + k.getKey());
-                            out.add("data path " + where + " = " + PyEval.repr(k.getValue()).replace('\'', '"'));
+                            out.add("data path " + where + " = " + PyFormat.repr(k.getValue()).replace('\'', '"'));
                         }
                     }
                 } else {
@@ -105,7 +105,7 @@ final class StillToSet {
         if (m.find() && (perGpu < 0 || Long.parseLong(m.group(2)) == perGpu)) {
             gpus = Long.parseLong(m.group(1));
         }
-        String lrText = PyEval.repr(lr);
+        String lrText = PyFormat.repr(lr);
         if (perGpu < 0) {
             return Optional.of("optimizer.lr = " + lrText + " is EasyCV's absolute lr for its global batch; set "
                     + "optimizer.base_batch_size to that batch to scale the lr to yours (lr x your batch / "

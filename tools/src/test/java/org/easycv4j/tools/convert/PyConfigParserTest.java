@@ -202,7 +202,7 @@ class PyConfigParserTest {
                 """;
         for (String line : cpython.strip().split("\n")) {
             String name = line.substring(0, line.indexOf(' '));
-            assertEquals(line.substring(name.length() + 1), PyEval.repr(n.get(name)), name);
+            assertEquals(line.substring(name.length() + 1), PyFormat.repr(n.get(name)), name);
         }
         assertEquals(Int.class, ((PyList) n.get("pad")).items().get(0).getClass(), "round(x) is an int");
     }
