@@ -19,11 +19,13 @@ import org.easycv4j.tools.convert.PyEval.Unsupported;
 
 /**
  * Reads one EasyCV python config as data, without executing it: a sequence of {@code name = expression}
- * statements whose expressions are literals (str, int, float, bool, None, list, tuple, dict), {@code dict(...)}
- * calls with keywords and {@code **}, names assigned earlier in the same file, subscripts of them
- * ({@code data['val']}), {@code int()} / {@code float()}, and arithmetic (+ - * / // % **, unary minus) on
- * numbers, + on strings and lists, list * int. Anything else is a problem at its line; all problems of a file
- * are collected before giving up.
+ * statements whose expressions are literals (str, int, float, bool, None, list, tuple, dict), f-strings,
+ * {@code dict(...)} calls with keywords and {@code **}, names assigned earlier in the same file, subscripts and
+ * slices of them ({@code data['val']}), list and dict comprehensions, {@code *} in lists and calls, calls of the
+ * side-effect-free builtins and methods {@link PyEval} knows, and arithmetic (+ - * / // % **, unary minus).
+ * The parser reads the syntax and evaluates as it goes (a comprehension's element is read again for each
+ * binding); the operations on values are {@link PyEval}'s and {@link PyFormat}'s. Anything else is a problem at
+ * its line; all problems of a file are collected before giving up.
  */
 final class PyConfigParser {
 
