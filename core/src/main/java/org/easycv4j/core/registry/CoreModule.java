@@ -7,6 +7,7 @@ import org.easycv4j.core.optim.AdamWFactory;
 import org.easycv4j.core.optim.LarsFactory;
 import org.easycv4j.core.optim.SgdFactory;
 import org.easycv4j.core.optim.schedule.CosineAnnealingFactory;
+import org.easycv4j.core.optim.schedule.CosineAnnealingWarmupByEpochFactory;
 import org.easycv4j.core.optim.schedule.FixedLrFactory;
 import org.easycv4j.core.optim.schedule.PolyLrFactory;
 import org.easycv4j.core.optim.schedule.StepLrFactory;
@@ -28,7 +29,8 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                 .add("Fixed", FixedLrFactory.class)
                 .add("Step", StepLrFactory.class)
                 .add("Poly", PolyLrFactory.class)
-                .add("CosineAnnealing", CosineAnnealingFactory.class);
+                .add("CosineAnnealing", CosineAnnealingFactory.class)
+                .add("CosineAnnealingWarmupByEpoch", CosineAnnealingWarmupByEpochFactory.class);
         Registrations.declare(binder(), CoreKinds.HOOK)
                 .add("TextLoggerHook", TextLoggerHookFactory.class)
                 .add("EMAHook", EmaHookFactory.class)
