@@ -7,6 +7,7 @@ import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.data.dataset.ClsDatasetFactory;
 import org.easycv4j.data.dataset.RawDatasetFactory;
 import org.easycv4j.data.pipeline.CenterCrop;
+import org.easycv4j.data.pipeline.ColorJitter;
 import org.easycv4j.data.pipeline.Collect;
 import org.easycv4j.data.pipeline.MaeFtAugment;
 import org.easycv4j.data.pipeline.MmAutoAugment;
@@ -49,7 +50,8 @@ public final class DataModule extends AbstractModule implements PluginModule {
                 .add("RandAugment", RandAugment.Factory.class)
                 .add("RandomErasing", RandomErasing.Factory.class)
                 .add("MAEFtAugment", MaeFtAugment.Factory.class)
-                .add("MMAutoAugment", MmAutoAugment.Factory.class);
+                .add("MMAutoAugment", MmAutoAugment.Factory.class)
+                .add("ColorJitter", ColorJitter.Factory.class);
         Registrations.of(binder(), CoreKinds.DATASET)
                 .add("RawDataset", RawDatasetFactory.class)
                 .add("ClsDataset", ClsDatasetFactory.class);
