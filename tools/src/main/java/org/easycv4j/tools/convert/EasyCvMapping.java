@@ -103,7 +103,7 @@ final class EasyCvMapping {
                 out.put(e.getKey(), v);
             }
         }
-        Dict d = new Dict(out, root.loc());
+        Dict d = ema(new Dict(out, root.loc()), ctx);
         for (Map.Entry<List<String>, PyValue> m : ctx.moves.entrySet()) {
             d = set(d, m.getKey(), 0, m.getValue());
         }
@@ -117,6 +117,29 @@ final class EasyCvMapping {
             }
         }
         return d;
+    }
+
+    /**
+     * EasyCV's top-level {@code ema = dict(decay=...)}: its tools/train.py registers {@code EMAHook(decay)},
+     * which this project's {@code EMAHook} in {@code custom_hooks} is (EasyCV's ramp, evaluated weights).
+     */
+    static Dict ema(Dict root, Context ctx) {
+        if (!(root.get("ema") instanceof Dict ema)) {
+            return root;
+        }
+        Map<String, PyValue> hook = new LinkedHashMap<>();
+        hook.put("type", new Str("EMAHook", ema.loc()));
+        if (ema.get("decay") != null) {
+            hook.put("decay", ema.get("decay"));
+        }
+        for (String k : ema.map().keySet()) {
+            if (!k.equals("decay")) {
+                ctx.note(ema.get(k), "ema." + k, "EasyCV's tools/train.py reads only ema.decay; dropped");
+            }
+        }
+        List<PyValue> hooks = new ArrayList<>(root.get("custom_hooks") instanceof PyList l ? l.items() : List.of());
+        hooks.add(new Dict(hook, ema.loc()));
+        return root.without("ema").with("custom_hooks", new PyList(hooks, ema.loc()));
     }
 
     private static PyValue walk(PyValue v, String path, Context ctx) {
