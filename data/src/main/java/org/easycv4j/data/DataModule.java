@@ -11,6 +11,7 @@ import org.easycv4j.data.pipeline.ColorJitter;
 import org.easycv4j.data.pipeline.Collect;
 import org.easycv4j.data.pipeline.MaeFtAugment;
 import org.easycv4j.data.pipeline.MmAutoAugment;
+import org.easycv4j.data.pipeline.MmRandAugment;
 import org.easycv4j.data.pipeline.MmRandomErasing;
 import org.easycv4j.data.pipeline.Normalize;
 import org.easycv4j.data.pipeline.RandAugment;
@@ -53,7 +54,8 @@ public final class DataModule extends AbstractModule implements PluginModule {
                 .add("MAEFtAugment", MaeFtAugment.Factory.class)
                 .add("MMAutoAugment", MmAutoAugment.Factory.class)
                 .add("ColorJitter", ColorJitter.Factory.class)
-                .add("MMRandomErasing", MmRandomErasing.Factory.class);
+                .add("MMRandomErasing", MmRandomErasing.Factory.class)
+                .add("MMRandAugment", MmRandAugment.Factory.class);
         Registrations.of(binder(), CoreKinds.DATASET)
                 .add("RawDataset", RawDatasetFactory.class)
                 .add("ClsDataset", ClsDatasetFactory.class);

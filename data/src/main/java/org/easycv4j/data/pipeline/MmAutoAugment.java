@@ -23,15 +23,16 @@ import org.easycv4j.data.image.Interpolation;
  */
 public final class MmAutoAugment implements Transform {
 
-    /** mmcls' operations used by the ImageNet policy. */
+    /** mmcls' operations of the ImageNet policy and of RandAugment's (MMRandAugment). */
     enum OpType { POSTERIZE, ROTATE, SOLARIZE, AUTO_CONTRAST, EQUALIZE, COLOR_TRANSFORM, INVERT, CONTRAST,
-        SHARPNESS, SHEAR_X }
+        SHARPNESS, SHEAR_X, SHEAR_Y, SOLARIZE_ADD, BRIGHTNESS, TRANSLATE_X, TRANSLATE_Y }
 
     /** One operation of a sub-policy: its probability and its argument (bits, degrees, threshold, magnitude). */
     record Op(OpType type, double prob, double value) {
         boolean negates() {
             return switch (type) {
-                case ROTATE, SHEAR_X, COLOR_TRANSFORM, CONTRAST, SHARPNESS -> true;
+                case ROTATE, SHEAR_X, SHEAR_Y, COLOR_TRANSFORM, CONTRAST, SHARPNESS, BRIGHTNESS, TRANSLATE_X,
+                        TRANSLATE_Y -> true;
                 default -> false;
             };
         }
@@ -93,8 +94,13 @@ public final class MmAutoAugment implements Transform {
         public static Settings fromConfig(ConfigNode node) {
             if (node.has("policies")) {
                 node.accept("policies");
-                node.problem("policies", "only EasyCV's default ImageNet policy is built; leave policies unset");
+                node.problem("policies", "only EasyCV's default policy is built; leave policies unset");
             }
+            return hparams(node);
+        }
+
+        /** {@code hparams}: what mmcls merges into the operations that take it. */
+        static Settings hparams(ConfigNode node) {
             int[] fill = {128, 128, 128};
             Interpolation rotate = Interpolation.NEAREST;
             Interpolation shear = Interpolation.BICUBIC;
@@ -161,6 +167,15 @@ public final class MmAutoAugment implements Transform {
             case ROTATE -> ImageOps.rotate(img, -v, s.rotateInterpolation(), s.fill());
             // cv2.warpAffine([[1, m, 0], [0, 1, 0]]): the output at (x, y) comes from (x - m y, y)
             case SHEAR_X -> ImageOps.affine(img, new double[] {1, -v, 0, 0, 1, 0}, s.shearInterpolation(), s.fill());
+            case SHEAR_Y -> ImageOps.affine(img, new double[] {1, 0, 0, -v, 1, 0}, s.shearInterpolation(), s.fill());
+            // mmcv: values below 128 get the magnitude added (clipped), the uint8 cast floors a fraction
+            case SOLARIZE_ADD -> ImageOps.solarizeAdd(img, (int) Math.floor(v), 128);
+            case BRIGHTNESS -> ImageOps.brightness(img, 1 + v);
+            // mmcv's offset is the magnitude times the width (height); Translate samples as Rotate does
+            case TRANSLATE_X -> ImageOps.affine(img, new double[] {1, 0, -v * img.width(), 0, 1, 0},
+                    s.rotateInterpolation(), s.fill());
+            case TRANSLATE_Y -> ImageOps.affine(img, new double[] {1, 0, 0, 0, 1, -v * img.height()},
+                    s.rotateInterpolation(), s.fill());
         };
     }
 

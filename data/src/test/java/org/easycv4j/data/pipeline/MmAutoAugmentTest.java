@@ -109,7 +109,7 @@ class MmAutoAugmentTest {
         MmAutoAugment.Settings.fromConfig(custom);
         custom.finish();
         assertEquals(1, custom.problems().list().size(), custom.problems().list().toString());
-        assertTrue(custom.problems().list().get(0).toString().contains("only EasyCV's default ImageNet policy"),
+        assertTrue(custom.problems().list().get(0).toString().contains("only EasyCV's default policy is built"),
                 custom.problems().list().toString());
     }
 }
