@@ -233,11 +233,11 @@ class ConvertConfigTest {
     @Test
     void unusedHelperNamesAreNotedAndTheRootCanBeGiven(@TempDir Path dir) throws IOException {
         Path py = dir.resolve("cfg.py");
-        Files.writeString(py, "_base_ = 'configs/base.py'\nema = dict(decay=0.9999)\nwidth = 8\n"
+        Files.writeString(py, "_base_ = 'configs/base.py'\nextra = dict(decay=0.9999)\nwidth = 8\n"
                 + "model = dict(type='ToyMLP', hidden=width)\n");
         CliRun.Result r = CliRun.run("convert-config", py.toString(), "--easycv-root", EASYCV.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("cfg.py:2: ema: not a key EasyCV4J reads and not used by another value; kept "
+        assertTrue(r.err().contains("cfg.py:2: extra: not a key EasyCV4J reads and not used by another value; kept "
                 + "under vars, without effect"), r.err());
         assertFalse(r.err().contains("width:"), r.err());
         assertTrue(r.out().contains("hidden = ${vars.width}"), r.out());

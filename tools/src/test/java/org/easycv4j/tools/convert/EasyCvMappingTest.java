@@ -36,4 +36,30 @@ class EasyCvMappingTest {
         Dict none = mapped("ema = dict(decay=0.9)\n", new EasyCvMapping.Context());
         assertEquals(1, ((PyList) none.get("custom_hooks")).items().size(), "custom_hooks made when absent");
     }
+
+    /** EasyCV's own VisionTransformer backbone (DeiT): ViTClassifier, the preset named, its defaults checked. */
+    @Test
+    void easyCvsOwnVisionTransformerBecomesAViTClassifier() {
+        String deit = "model = dict(type='Classification', pretrained=False, backbone=dict(type='VisionTransformer', img_size=[224], "
+                + "num_classes=1000, patch_size=16, embed_dim=384, depth=12, num_heads=6, mlp_ratio=4, "
+                + "qkv_bias=True, drop_rate=0., drop_path_rate=0.1), head=dict(type='ClsHead', "
+                + "loss_config={'type': 'SoftTargetCrossEntropy'}, with_fc=False))\n";
+        Dict m = (Dict) mapped(deit, new EasyCvMapping.Context()).get("model");
+        assertEquals("ViTClassifier", m.typeName());
+        assertNull(m.get("head"), "the classifier's own head");
+        assertNull(m.get("pretrained"), "pretrained = False: no checkpoint");
+        assertEquals(1000L, ((PyValue.Int) m.get("num_classes")).value());
+        Dict bb = (Dict) m.get("backbone");
+        assertEquals(List.of("type", "arch", "use_global_pool", "img_size", "patch_size", "embed_dim", "depth",
+                "num_heads", "mlp_ratio", "drop_path_rate"), List.copyOf(bb.map().keySet()));
+        assertEquals("small", ((PyValue.Str) bb.get("arch")).value());
+        assertEquals(224L, ((PyValue.Int) bb.get("img_size")).value());
+        assertEquals(false, ((PyValue.Bool) bb.get("use_global_pool")).value(), "EasyCV's default: the cls token");
+        // what this encoder does not have stays, for validation to name: no qkv bias (EasyCV's default), hydra
+        Dict other = (Dict) ((Dict) mapped("model = dict(type='Classification', backbone=dict(type="
+                + "'VisionTransformer', hydra_attention=True))\n", new EasyCvMapping.Context()).get("model"))
+                .get("backbone");
+        assertEquals(false, ((PyValue.Bool) other.get("qkv_bias")).value());
+        assertEquals(true, ((PyValue.Bool) other.get("hydra_attention")).value());
+    }
 }
