@@ -8,8 +8,12 @@ import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.data.dataset.DatasetBuilder;
 import org.easycv4j.data.dataset.DatasetSettings;
 import org.easycv4j.data.pipeline.CenterCrop;
+import org.easycv4j.data.pipeline.ColorJitter;
 import org.easycv4j.data.pipeline.Collect;
 import org.easycv4j.data.pipeline.MaeFtAugment;
+import org.easycv4j.data.pipeline.MmAutoAugment;
+import org.easycv4j.data.pipeline.MmRandAugment;
+import org.easycv4j.data.pipeline.MmRandomErasing;
 import org.easycv4j.data.pipeline.Normalize;
 import org.easycv4j.data.pipeline.RandAugment;
 import org.easycv4j.data.pipeline.RandomErasing;
@@ -83,7 +87,19 @@ public final class DataModule extends AbstractModule implements PluginModule {
                 .add(ComponentType.of("MAEFtAugment",
                         "MAE fine-tuning transform of timm/EasyCV: crop, flip, RandAugment, ToTensor, Normalize, "
                                 + "RandomErasing",
-                        MaeFtAugment.Settings::fromConfig, (s, ctx) -> new MaeFtAugment(s)));
+                        MaeFtAugment.Settings::fromConfig, (s, ctx) -> new MaeFtAugment(s)))
+                .add(ComponentType.of("MMAutoAugment",
+                        "EasyCV's MMAutoAugment: AutoAugment's ImageNet policy, one random sub-policy per image",
+                        MmAutoAugment.Settings::fromConfig, (s, ctx) -> new MmAutoAugment(s)))
+                .add(ComponentType.of("ColorJitter",
+                        "torchvision's ColorJitter: random brightness, contrast and saturation factors in random order",
+                        ColorJitter.Settings::fromConfig, (s, ctx) -> new ColorJitter(s)))
+                .add(ComponentType.of("MMRandomErasing",
+                        "EasyCV's MMRandomErasing: erase one random rectangle with a constant or random fill",
+                        MmRandomErasing.Settings::fromConfig, (s, ctx) -> new MmRandomErasing(s)))
+                .add(ComponentType.of("MMRandAugment",
+                        "EasyCV's MMRandAugment: mmcls' RandAugment over timm's increasing policies",
+                        MmRandAugment.Settings::fromConfig, (s, ctx) -> new MmRandAugment(s)));
         // A dataset's settings hold its data source and pipeline, parsed with the registries handed to the reader.
         Registrations.of(binder(), CoreKinds.DATASET)
                 .add(ComponentType.of("RawDataset",

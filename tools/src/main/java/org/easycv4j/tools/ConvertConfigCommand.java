@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tools/convert-config EASYCV_CONFIG.py [--out FILE.conf] [--easycv-root DIR] [--force]}. */
 @Command(name = "convert-config", mixinStandardHelpOptions = true,
-        description = "Translate an EasyCV python config (its literal subset, with _base_ inheritance) into HOCON "
-                + "without running it; lists what it cannot translate.")
+        description = "Translate an EasyCV python config (its side-effect-free Python, with _base_ inheritance) into "
+                + "HOCON without running it; lists what it cannot translate and what is still to set (data paths, "
+                + "the lr's batch).")
 public final class ConvertConfigCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "EASYCV_CONFIG", description = "EasyCV python config (.py)")
@@ -55,6 +56,12 @@ public final class ConvertConfigCommand implements Callable<Integer> {
                 throw new ComponentBuildException("cannot write " + out + ": " + e, e);
             }
             System.err.println("wrote " + out);
+        }
+        if (!t.toSet().isEmpty()) {
+            System.err.println("to set before training:");
+            for (String n : t.toSet()) {
+                System.err.println("  " + n);
+            }
         }
         return 0;
     }

@@ -80,6 +80,13 @@ class ConvertConfigTest {
         assertTrue(hocon.contains("mean = ${vars.img_norm_cfg.mean}"), hocon);
         assertTrue(hocon.contains("workflow = [[\"train\", 1]]"), hocon);
         assertTrue(hocon.contains("drop_last = true"), hocon); // EasyCV's default, not EasyCV4J's
+        // what is still to set: the data paths with EasyCV's values, the lr's batch (64 x 8 GPUs x update_interval 8)
+        assertTrue(c.err().contains("to set before training:\n  data path vars.data_train_list = "
+                + "\"data/imagenet/meta/train.txt\"\n  data path vars.data_train_root = \"data/imagenet\"\n"), c.err());
+        assertTrue(c.err().contains("optimizer.lr = 0.0024 is EasyCV's absolute lr for its global batch of 4096 "
+                + "(imgs_per_gpu 64 x 8 GPUs (\"8xb64\" in the file name) x update_interval 8); set "
+                + "optimizer.base_batch_size = 4096"), c.err());
+        assertTrue(hocon.contains("# To set before training:\n#   data path vars.data_train_list"), hocon);
 
         Path work = dir.resolve("work");
         CliRun.Result r = dryRun(conf, work, "vars.data_train_list=" + q(imagenet.resolve("meta/train.txt")),
@@ -98,6 +105,40 @@ class ConvertConfigTest {
         assertEquals(rows(port), translated);
         assertEquals(0.0, translated.get("mask_token").get("weight_decay").getAsDouble());
         assertEquals(0.05, translated.get("blocks.0.attn.qkv.weight").get("weight_decay").getAsDouble());
+    }
+
+    /**
+     * A ViT classification config in EasyCV's format with what EasyCV's ImageNet ViT configs use (a class_list
+     * of names, MMAutoAugment, a lower-case lr policy, ClsEvaluator's class_list, comprehensions, f-strings):
+     * it translates and dry-runs with its data paths as the only change.
+     */
+    @Test
+    void aVitClassificationConfigInEasyCvsFormatDryRunsWithOnlyItsDataPathsSet(@TempDir Path dir) throws IOException {
+        Path py = Path.of("src", "test", "resources", "easycv-format", "vit", "vit_tiny_patch16_mmautoaug_4xb8.py");
+        Path conf = dir.resolve("vit.conf");
+        CliRun.Result c = convert(py, conf);
+        assertEquals(0, c.code(), c.err());
+        String hocon = Files.readString(conf);
+        // round(x * 255) over the mean reversed, as EasyCV's DeiT configs compute pad_val
+        assertTrue(hocon.contains("type = \"MMAutoAugment\"\n      hparams { pad_val = [104, 116, 124] }"), hocon);
+        assertTrue(hocon.contains("policy = \"step\""), hocon);
+        assertTrue(hocon.contains("class_list = [\n    \"0\"\n    \"1\"\n"), hocon);
+        assertTrue(hocon.contains("\"999\"\n  ]"), hocon);
+        List<String> toSet = c.err().lines().dropWhile(l -> !l.equals("to set before training:")).skip(1).toList();
+        assertEquals(List.of(
+                "  data path vars.data_train_list = \"data/imagenet_raw/meta/train_labeled.txt\"",
+                "  data path vars.data_train_root = \"data/imagenet_raw/train/\"",
+                "  data path vars.data_test_list = \"data/imagenet_raw/meta/val_labeled.txt\"",
+                "  data path vars.data_test_root = \"data/imagenet_raw/validation/\"",
+                "  optimizer.lr = 0.003 is EasyCV's absolute lr for its global batch of 64 (imgs_per_gpu 8 x 4 GPUs "
+                        + "(\"4xb8\" in the file name) x update_interval 2); set optimizer.base_batch_size = 64 to "
+                        + "scale it to your global batch (lr x your batch / 64)"), toSet);
+        CliRun.Result r = dryRun(conf, dir.resolve("work"),
+                "vars.data_train_list=" + q(imagenet.resolve("meta/train_labeled.txt")),
+                "vars.data_train_root=" + q(imagenet.resolve("train")),
+                "vars.data_test_list=" + q(imagenet.resolve("meta/val_labeled.txt")),
+                "vars.data_test_root=" + q(imagenet.resolve("validation")));
+        assertEquals(0, r.code(), r.err());
     }
 
     /**
@@ -212,11 +253,11 @@ class ConvertConfigTest {
     @Test
     void unusedHelperNamesAreNotedAndTheRootCanBeGiven(@TempDir Path dir) throws IOException {
         Path py = dir.resolve("cfg.py");
-        Files.writeString(py, "_base_ = 'configs/base.py'\nema = dict(decay=0.9999)\nwidth = 8\n"
+        Files.writeString(py, "_base_ = 'configs/base.py'\nextra = dict(decay=0.9999)\nwidth = 8\n"
                 + "model = dict(type='ToyMLP', hidden=width)\n");
         CliRun.Result r = CliRun.run("convert-config", py.toString(), "--easycv-root", EASYCV.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("cfg.py:2: ema: not a key EasyCV4J reads and not used by another value; kept "
+        assertTrue(r.err().contains("cfg.py:2: extra: not a key EasyCV4J reads and not used by another value; kept "
                 + "under vars, without effect"), r.err());
         assertFalse(r.err().contains("width:"), r.err());
         assertTrue(r.out().contains("hidden = ${vars.width}"), r.out());

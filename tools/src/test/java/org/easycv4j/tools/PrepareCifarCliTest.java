@@ -28,4 +28,20 @@ class PrepareCifarCliTest {
                 "--out", dir.resolve("c100").toString());
         assertNotEquals(0, missing.code());
     }
+
+    /** An archive cut anywhere is one "error:" line and exit 2, never an internal error, and leaves no folder. */
+    @Test
+    void aCutArchiveIsOneUserErrorLineWhereverItIsCut() throws Exception {
+        byte[] whole = Files.readAllBytes(ARCHIVES.resolve("cifar-10-python.tar.gz"));
+        Path cut = dir.resolve("cut.tar.gz");
+        for (int n : new int[] {10, whole.length / 4, whole.length / 2, whole.length - 30}) {
+            Files.write(cut, java.util.Arrays.copyOf(whole, n));
+            Path out = dir.resolve("out" + n);
+            CliRun.Result r = CliRun.run("prepare-data", "cifar10", "--from", cut.toString(), "--out", out.toString());
+            assertEquals(Main.USER_ERROR, r.code(), "cut at " + n + ": " + r.err());
+            assertTrue(r.err().startsWith("error: ") && r.err().strip().lines().count() == 1
+                    && !r.err().contains("internal error"), "cut at " + n + ": " + r.err());
+            assertTrue(!Files.exists(out.resolve("cifar-10-batches-py")), "cut at " + n);
+        }
+    }
 }

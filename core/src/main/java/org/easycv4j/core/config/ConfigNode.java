@@ -209,6 +209,11 @@ public final class ConfigNode {
         return has(key) && config.getValue(ConfigValues.quote(key)).valueType() == ConfigValueType.STRING;
     }
 
+    /** True when {@code key} is set to a list (for keys that take a path or a list, as EasyCV's class_list). */
+    public boolean isList(String key) {
+        return has(key) && config.getValue(ConfigValues.quote(key)).valueType() == ConfigValueType.LIST;
+    }
+
     /** One of a fixed set of strings (compared case-sensitively, as EasyCV does). */
     public String choice(String key, String fallback, Collection<String> allowed) {
         String v = string(key, fallback);

@@ -35,6 +35,11 @@ public final class Pickles {
             throw new IOException(file + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IOException(file + ": " + (e.getMessage() == null ? "truncated pickle" : e.getMessage()), e);
+        } catch (RuntimeException e) {
+            // A cut or corrupted pickle makes the unpickler read a length or an opcode from the wrong bytes
+            // (NegativeArraySizeException, ...): the file is damaged, whatever the exception.
+            throw new IOException(file + ": damaged or truncated pickle (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
     }
 }

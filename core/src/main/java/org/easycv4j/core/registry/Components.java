@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.util.DidYouMean;
 
@@ -55,13 +56,21 @@ public final class Components {
      * Parses a component whose registered name is under {@code typeKey} (EasyCV's {@code lr_config} uses
      * {@code policy}). Problems are recorded in the node; empty when the type is missing or unknown.
      */
-    @SuppressWarnings("unchecked")
     public <T> Optional<Spec<T>> parse(ConfigNode node, Kind<T> kind, String typeKey) {
+        return parse(node, kind, typeKey, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #parse(ConfigNode, Kind, String)}, with the written name turned into the registered one by
+     * {@code spelling} first (mmcv's lr policies: {@code step} is {@code Step}).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<Spec<T>> parse(ConfigNode node, Kind<T> kind, String typeKey, UnaryOperator<String> spelling) {
         if (!node.has(typeKey)) {
             node.string(typeKey); // records "missing required key"
             return Optional.empty();
         }
-        String type = node.string(typeKey);
+        String type = spelling.apply(node.string(typeKey));
         Map<String, ComponentType<?, ?>> known = types(kind);
         ComponentType<?, ?> registered = known.get(type);
         if (registered == null) {

@@ -8,7 +8,9 @@ import org.easycv4j.core.optim.AdamWSettings;
 import org.easycv4j.core.optim.Lars;
 import org.easycv4j.core.optim.Sgd;
 import org.easycv4j.core.optim.schedule.CosineAnnealing;
+import org.easycv4j.core.optim.schedule.CosineAnnealingWarmupByEpoch;
 import org.easycv4j.core.optim.schedule.FixedLr;
+import org.easycv4j.core.optim.schedule.PolyLr;
 import org.easycv4j.core.optim.schedule.StepLr;
 import org.easycv4j.core.runner.hooks.EmaHook;
 import org.easycv4j.core.runner.hooks.KnnEvalHook;
@@ -38,8 +40,13 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                         FixedLr::fromConfig, (s, ctx) -> s))
                 .add(ComponentType.of("Step", "multiplies the lr by gamma at listed epochs",
                         StepLr::fromConfig, (s, ctx) -> s))
+                .add(ComponentType.of("Poly", "decays the lr polynomially to min_lr over the run",
+                        PolyLr::fromConfig, (s, ctx) -> s))
                 .add(ComponentType.of("CosineAnnealing", "cosine decay to min_lr with linear, constant or exp warmup",
-                        CosineAnnealing::fromConfig, (s, ctx) -> s));
+                        CosineAnnealing::fromConfig, (s, ctx) -> s))
+                .add(ComponentType.of("CosineAnnealingWarmupByEpoch",
+                        "EasyCV's cosine decay whose warmup lr changes once per epoch",
+                        CosineAnnealingWarmupByEpoch::fromConfig, (s, ctx) -> s));
         Registrations.declare(binder(), CoreKinds.HOOK)
                 .add(ComponentType.of("TextLoggerHook",
                         "logs lr, loss, timings, memory and ETA to the console, train.log and metrics.jsonl",
@@ -60,7 +67,7 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                         KnnEvalHook.Settings::fromConfig, KnnEvalHook::create));
         Registrations.declare(binder(), CoreKinds.EVALUATOR)
                 .add(ComponentType.of("ClsEvaluator", "top-k classification accuracy in percent",
-                        ClsEvaluator.Settings::fromConfig, (s, ctx) -> new ClsEvaluator(s.topk())))
+                        ClsEvaluator.Settings::fromConfig, (s, ctx) -> s.create()))
                 .add(ComponentType.of("KNNEvaluator",
                         "weighted kNN accuracy (percent) of frozen features against a labelled bank (DINO's kNN "
                                 + "probe)",

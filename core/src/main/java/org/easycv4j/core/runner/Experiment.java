@@ -10,6 +10,7 @@ import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
+import org.easycv4j.core.optim.schedule.LrPolicyNames;
 import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.registry.Components;
@@ -134,7 +135,7 @@ public record Experiment(
         OptimizerConfig optimizerConfig = new OptimizerConfig(updateInterval, maxNorm, maxNonFinite);
 
         Spec<LrSchedule> lr = root.optObject("lr_config")
-                .flatMap(n -> components.parse(n, CoreKinds.LR_SCHEDULE, "policy"))
+                .flatMap(n -> components.parse(n, CoreKinds.LR_SCHEDULE, "policy", LrPolicyNames::mmcv))
                 .orElse(null);
 
         ConfigNode lc = root.object("log_config");

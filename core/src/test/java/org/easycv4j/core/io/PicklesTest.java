@@ -97,4 +97,30 @@ class PicklesTest {
         e = assertThrows(IOException.class, () -> Pickles.read(text));
         assertTrue(e.getMessage().contains("not a Python pickle"), e.getMessage());
     }
+
+    /** Cut anywhere (or with a byte flipped), a pickle is an IOException naming the file, never another exception. */
+    @Test
+    void aPickleCutOrCorruptedAnywhereIsAnIoError() throws IOException {
+        for (String name : new String[] {"values.pkl", "values_p4.pkl"}) {
+            byte[] whole = Files.readAllBytes(resource(name));
+            Path bad = dir.resolve("bad.pkl");
+            for (int n = 2; n < whole.length; n++) {
+                Files.write(bad, Arrays.copyOf(whole, n));
+                assertDamaged(bad, name + " cut at " + n);
+                byte[] flipped = whole.clone();
+                flipped[n] = (byte) (flipped[n] ^ 0xFF);
+                Files.write(bad, flipped);
+                try {
+                    Pickles.read(bad);
+                } catch (IOException e) {
+                    assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void assertDamaged(Path file, String what) {
+        IOException e = assertThrows(IOException.class, () -> Pickles.read(file), what);
+        assertTrue(e.getMessage().startsWith(file.toString()), what + ": " + e.getMessage());
+    }
 }

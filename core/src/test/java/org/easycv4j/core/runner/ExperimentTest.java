@@ -60,6 +60,19 @@ class ExperimentTest {
                 e.getMessage());
     }
 
+    @Test
+    void lowerCaseLrPoliciesAreTitleCasedAsMmcvDoesAndOtherSpellingsAreNot() {
+        Experiment step = load("lr_config.policy=step", "lr_config.step=[1]");
+        assertEquals("Step", step.lrSchedule().type());
+        assertEquals("Poly", load("lr_config.policy=poly").lrSchedule().type());
+        assertEquals("Fixed", load("lr_config.policy=fixed").lrSchedule().type());
+        assertEquals("CosineAnnealing", load("lr_config.policy=CosineAnnealing").lrSchedule().type());
+        // mmcv turns "cosineannealing" into "Cosineannealing", which it does not know either.
+        ConfigValidationException bad = assertThrows(ConfigValidationException.class,
+                () -> load("lr_config.policy=cosineannealing"));
+        assertTrue(bad.getMessage().contains("unknown lr schedule \"Cosineannealing\""), bad.getMessage());
+    }
+
     private Experiment load(String... overrides) {
         return loader.load(Fixtures.config("child.conf"), List.of(overrides), new Properties()).experiment();
     }

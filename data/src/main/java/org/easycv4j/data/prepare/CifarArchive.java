@@ -22,7 +22,8 @@ import org.easycv4j.data.source.DataSource;
  * {@code cifar-100-python.tar.gz}, {@code cifar-100-binary.tar.gz}) into a folder that
  * {@code ClsSourceCifar10} / {@code ClsSourceCifar100} read as {@code root}, then reads both splits back as a
  * check. Nothing is downloaded. Only regular files and folders under the archive's one expected top folder
- * are written; the folder appears in one rename, and an existing one is never overwritten.
+ * are written, into a temporary folder that is read back and only then renamed into place; an existing one
+ * is never overwritten, and a damaged archive leaves nothing behind.
  */
 public final class CifarArchive {
     private static final int BLOCK = 512;
@@ -45,13 +46,21 @@ public final class CifarArchive {
             if (Files.exists(target)) {
                 throw new IOException(target.toAbsolutePath() + " already exists; remove it or choose another --out");
             }
+            // Read back before the rename: a damaged batch leaves nothing behind, so a rerun starts clean.
+            DataSource train;
+            DataSource test;
+            try {
+                train = CifarSource.read(variant, tmp, "train");
+                test = CifarSource.read(variant, tmp, "test");
+            } catch (IOException e) {
+                String why = String.valueOf(e.getMessage()).replace(tmp + java.io.File.separator, "");
+                throw new IOException(archive + ": member " + why, e);
+            }
             try {
                 Files.move(tmp.resolve(top), target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp.resolve(top), target);
             }
-            DataSource train = CifarSource.read(variant, out, "train");
-            DataSource test = CifarSource.read(variant, out, "test");
             return new Result(out, target, train.size(), test.size(), train.numClasses());
         } finally {
             Checkpoints.deleteTree(tmp);

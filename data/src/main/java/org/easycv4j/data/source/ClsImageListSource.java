@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.data.ClassList;
 
 /**
  * {@code type = ClsSourceImageList}: lines {@code relative/path label}. Keys: {@code list_file} (path or
  * list), {@code root} (path or list, default ""), {@code delimeter} (EasyCV's spelling; default " ", meaning
- * any whitespace), {@code class_list} (optional file of class names, one per line: labels may then be names,
- * and integer labels are range-checked), {@code to_rgb} (default true).
+ * any whitespace), {@code class_list} (optional: the class names as a list, as EasyCV's configs write them, or a
+ * file of one per line; labels may then be names, and integer labels are range-checked), {@code to_rgb} (default true).
  */
 public final class ClsImageListSource {
 
-    public record Settings(List<Path> listFiles, List<Path> roots, String delimiter, Optional<Path> classList,
+    public record Settings(List<Path> listFiles, List<Path> roots, String delimiter, Optional<ClassList> classList,
             boolean toRgb) {
         public static Settings fromConfig(ConfigNode node) {
             node.check(node.has("list_file"), "list_file", "missing required key, expected a path or a list of paths");
@@ -25,7 +26,7 @@ public final class ClsImageListSource {
             SslImageListSource.checkRoots(node, lists, roots);
             String delimiter = node.string("delimeter", " ");
             node.check(!delimiter.isEmpty(), "delimeter", "expected a non-empty delimiter");
-            return new Settings(lists, roots, delimiter, node.path("class_list"), node.bool("to_rgb", true));
+            return new Settings(lists, roots, delimiter, ClassList.fromConfig(node, "class_list"), node.bool("to_rgb", true));
         }
     }
 
@@ -37,7 +38,7 @@ public final class ClsImageListSource {
         Map<String, Integer> classIndex = null;
         int numClasses = 0;
         if (s.classList().isPresent()) {
-            List<String> names = ListFiles.classNames(s.classList().get(), "class_list");
+            List<String> names = s.classList().get().names("class_list");
             b.classNames(names);
             classIndex = index(names);
             numClasses = names.size();

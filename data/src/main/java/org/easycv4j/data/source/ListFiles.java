@@ -56,20 +56,7 @@ final class ListFiles {
 
     /** Class names, one per line (EasyCV's class_list file). Duplicates are an error. */
     static List<String> classNames(Path file, String key) throws IOException {
-        List<String> names = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        for (Line l : read(file, key)) {
-            Integer before = seen.putIfAbsent(l.text(), l.number());
-            if (before != null) {
-                throw new IOException(file + ":" + l.number() + ": class \"" + l.text()
-                        + "\" already named at line " + before);
-            }
-            names.add(l.text());
-        }
-        if (names.isEmpty()) {
-            throw new IOException(key + ": class list " + file + " names no class");
-        }
-        return names;
+        return org.easycv4j.core.data.ClassList.read(file, key);
     }
 
     /**

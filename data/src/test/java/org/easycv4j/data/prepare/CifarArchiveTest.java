@@ -62,4 +62,68 @@ class CifarArchiveTest {
                 CifarSourceTest.resource("cifar-10-python.tar.gz"), dir.resolve("z")));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     }
+
+    /** A damaged batch (cut short, as an interrupted copy leaves it) is one line naming the member, and nothing stays. */
+    @Test
+    void aDamagedBatchNamesTheMemberAndLeavesNoFolder() throws IOException {
+        Path good = dir.resolve("good");
+        CifarArchive.extract(CifarSource.Variant.CIFAR10, CifarSourceTest.resource("cifar-10-python.tar.gz"), good);
+        Path batch = good.resolve("cifar-10-batches-py/data_batch_3");
+        byte[] b = Files.readAllBytes(batch);
+        Files.write(batch, Arrays.copyOf(b, b.length / 2));
+        Path damaged = dir.resolve("damaged.tar.gz");
+        writeTarGz(good, "cifar-10-batches-py", damaged);
+        Path out = dir.resolve("out");
+        IOException e = assertThrows(IOException.class,
+                () -> CifarArchive.extract(CifarSource.Variant.CIFAR10, damaged, out));
+        assertTrue(e.getMessage().startsWith(damaged + ": member cifar-10-batches-py" + java.io.File.separator
+                + "data_batch_3: "), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("damaged"), e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+        try (var left = Files.list(out)) {
+            assertEquals(0, left.count(), "neither the folder nor the temporary one is left behind");
+        }
+        // the rerun with a good archive is not told the folder "already exists"
+        CifarArchive.Result r = CifarArchive.extract(CifarSource.Variant.CIFAR10,
+                CifarSourceTest.resource("cifar-10-python.tar.gz"), out);
+        assertEquals(10, r.train());
+    }
+
+    /** A plain ustar archive of {@code top} under {@code root}, gzipped. */
+    private static void writeTarGz(Path root, String top, Path to) throws IOException {
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(to));
+                var files = Files.walk(root.resolve(top))) {
+            for (Path f : files.sorted().toList()) {
+                boolean folder = Files.isDirectory(f);
+                String name = root.relativize(f).toString().replace('\\', '/') + (folder ? "/" : "");
+                byte[] data = folder ? new byte[0] : Files.readAllBytes(f);
+                byte[] h = new byte[512];
+                put(h, 0, name);
+                put(h, 100, "0000644");
+                put(h, 108, "0000000");
+                put(h, 116, "0000000");
+                put(h, 124, String.format("%011o", data.length));
+                put(h, 136, "00000000000");
+                h[156] = (byte) (folder ? '5' : '0');
+                put(h, 257, "ustar");
+                put(h, 263, "00");
+                Arrays.fill(h, 148, 156, (byte) ' ');
+                int sum = 0;
+                for (byte x : h) {
+                    sum += x & 0xFF;
+                }
+                put(h, 148, String.format("%06o", sum));
+                h[154] = 0;
+                out.write(h);
+                out.write(data);
+                out.write(new byte[(512 - data.length % 512) % 512]);
+            }
+            out.write(new byte[1024]);
+        }
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
 }

@@ -115,6 +115,25 @@ class SourcesTest {
     }
 
     @Test
+    void clsListTakesTheClassListAsAListAsEasyCvsImageNetConfigsWriteIt() throws Exception {
+        Fixtures.writeImage(dir.resolve("a.png"), 4, 4, 0);
+        // EasyCV's ImageNet bases list the names '0' ... '999': a label is looked up by name.
+        Path list = Fixtures.writeText(dir.resolve("l.txt"), "a.png 2\na.png dog\na.png 3\n");
+        DataSource s = build("type = ClsSourceImageList, list_file = " + q(list) + ", root = " + q(dir)
+                + ", class_list = [\"0\", dog, \"2\"]");
+        assertEquals(List.of("0", "dog", "2"), s.classNames());
+        assertEquals(2, s.size());
+        assertEquals(2, s.load(0, IMAGEIO).label());
+        assertEquals(1, s.load(1, IMAGEIO).label());
+        assertTrue(s.listProblems().get(0).reason().contains("out of range [0, 3)"), s.listProblems().toString());
+        ConfigNode[] n = new ConfigNode[1];
+        Fixtures.parse(COMPONENTS, "type = ClsSourceImageList, list_file = " + q(list) + ", class_list = [a, b, a]",
+                DataKinds.DATA_SOURCE, n);
+        assertTrue(n[0].problems().list().toString().contains("class \"a\" at index 2 already named at index 0"),
+                n[0].problems().list().toString());
+    }
+
+    @Test
     void missingCorruptAndTruncatedImagesAreBadSamplesWithPathAndReason() throws Exception {
         Fixtures.writeImage(dir.resolve("ok.jpg"), 8, 8, 0);
         byte[] jpeg = Fixtures.encode(Fixtures.gradient(16, 16, 0), "jpg");

@@ -20,8 +20,11 @@ import org.easycv4j.tools.convert.PyValue.Dict;
  */
 public final class ConfigConverter {
 
-    /** The HOCON text and what was not translated, as {@code file:line: path: why}. */
-    public record Translation(String hocon, List<String> notes) {}
+    /**
+     * The HOCON text, what was not translated (as {@code file:line: path: why}) and what the user must still
+     * set: the data paths found, with EasyCV's values, and how EasyCV's absolute lr relates to its batch.
+     */
+    public record Translation(String hocon, List<String> notes, List<String> toSet) {}
 
     private ConfigConverter() {}
 
@@ -33,7 +36,8 @@ public final class ConfigConverter {
         if (!read.problems().isEmpty()) {
             StringBuilder b = new StringBuilder(read.problems().size() + " problem"
                     + (read.problems().size() == 1 ? "" : "s") + " reading " + file
-                    + " (only assignments of literals, dict(...), earlier names and arithmetic are translated):");
+                    + " (only name = value assignments of side-effect-free Python are translated, see the EasyCV"
+                    + " section of docs/config.md):");
             for (Problem p : read.problems()) {
                 b.append("\n  ").append(p);
             }
@@ -51,11 +55,17 @@ public final class ConfigConverter {
                         + "another value; kept under vars, without effect");
             }
         }
+        List<String> toSet = new ArrayList<>(StillToSet.dataPaths(mapped, vars));
+        StillToSet.lr(mapped, file.getFileName().toString()).ifPresent(toSet::add);
         List<String> header = new ArrayList<>();
         header.add("Translated from " + file.getFileName() + " by tools/convert-config.");
         if (!notes.isEmpty()) {
             header.add("Not translated:");
             notes.forEach(n -> header.add("  " + n));
+        }
+        if (!toSet.isEmpty()) {
+            header.add("To set before training:");
+            toSet.forEach(n -> header.add("  " + n));
         }
         String hocon = HoconWriter.write(header, keys, vars, List.copyOf(mapped.map().keySet()));
         try {
@@ -64,6 +74,6 @@ public final class ConfigConverter {
             throw new IllegalStateException("translation of " + file + " is not valid HOCON: " + e.getMessage()
                     + "\n" + hocon, e);
         }
-        return new Translation(hocon, List.copyOf(notes));
+        return new Translation(hocon, List.copyOf(notes), List.copyOf(toSet));
     }
 }

@@ -72,7 +72,11 @@ final class EasyCvMapping {
                     + "backbone `{type = VisionTransformer, arch, patch_size, img_size (224 when the name has none), "
                     + "drop_path_rate (timm's 0 when unset), use_global_pool = global_pool (timm's cls token when "
                     + "unset)}`, the backbone's `num_classes` to the model; a `ClsHead` with `with_fc = False` and "
-                    + "a (soft-target) cross-entropy loss is the classifier's own head",
+                    + "a (soft-target) cross-entropy loss is the classifier's own head; with EasyCV's own "
+                    + "`VisionTransformer` backbone (DeiT): the same, its keys kept, `img_size = [224]` as 224, "
+                    + "`arch` the preset of its width / depth / heads, `use_global_pool = global_pool` (EasyCV's "
+                    + "cls token when unset); `qkv_bias = True`, `drop_rate = 0`, `hydra_attention = False` dropped "
+                    + "as this encoder's own, other values kept for validation to name",
                     EasyCvMapping::vitClassifier),
             new Rule("log_config.hooks[]", "TensorboardLoggerHook", "kept with `log_dir` and `interval`; mmcv's "
                     + "other keys (`ignore_last`, `reset_flag`, `by_epoch`, ...) are dropped with a note",
@@ -100,7 +104,7 @@ final class EasyCvMapping {
                 out.put(e.getKey(), v);
             }
         }
-        Dict d = new Dict(out, root.loc());
+        Dict d = ema(new Dict(out, root.loc()), ctx);
         for (Map.Entry<List<String>, PyValue> m : ctx.moves.entrySet()) {
             d = set(d, m.getKey(), 0, m.getValue());
         }
@@ -114,6 +118,29 @@ final class EasyCvMapping {
             }
         }
         return d;
+    }
+
+    /**
+     * EasyCV's top-level {@code ema = dict(decay=...)}: its tools/train.py registers {@code EMAHook(decay)},
+     * which this project's {@code EMAHook} in {@code custom_hooks} is (EasyCV's ramp, evaluated weights).
+     */
+    static Dict ema(Dict root, Context ctx) {
+        if (!(root.get("ema") instanceof Dict ema)) {
+            return root;
+        }
+        Map<String, PyValue> hook = new LinkedHashMap<>();
+        hook.put("type", new Str("EMAHook", ema.loc()));
+        if (ema.get("decay") != null) {
+            hook.put("decay", ema.get("decay"));
+        }
+        for (String k : ema.map().keySet()) {
+            if (!k.equals("decay")) {
+                ctx.note(ema.get(k), "ema." + k, "EasyCV's tools/train.py reads only ema.decay; dropped");
+            }
+        }
+        List<PyValue> hooks = new ArrayList<>(root.get("custom_hooks") instanceof PyList l ? l.items() : List.of());
+        hooks.add(new Dict(hook, ema.loc()));
+        return root.without("ema").with("custom_hooks", new PyList(hooks, ema.loc()));
     }
 
     private static PyValue walk(PyValue v, String path, Context ctx) {
@@ -208,6 +235,19 @@ final class EasyCvMapping {
     }
 
     private static PyValue vitClassifier(Dict model, String path, Context ctx) {
+        boolean vit = model.get("backbone") instanceof Dict b && ("VisionTransformer".equals(b.typeName())
+                || "PytorchImageModelWrapper".equals(b.typeName()));
+        // EasyCV's Classification takes pretrained = False for "none"; ViTClassifier's names a checkpoint
+        if (vit && model.get("pretrained") instanceof Bool p) {
+            if (p.value()) {
+                ctx.note(p, path + ".pretrained", "True (EasyCV's model zoo download) has no counterpart; dropped "
+                        + "(model.pretrained names the checkpoint to start from)");
+            }
+            model = model.without("pretrained");
+        }
+        if (model.get("backbone") instanceof Dict own && "VisionTransformer".equals(own.typeName())) {
+            return ownHead(easyCvVit(model, own, path, ctx), path, ctx);
+        }
         if (!(model.get("backbone") instanceof Dict bb) || !"PytorchImageModelWrapper".equals(bb.typeName())
                 || !(bb.get("model_name") instanceof Str name)) {
             return model;
@@ -244,6 +284,59 @@ final class EasyCvMapping {
         if (bb.get("num_classes") != null) {
             out = out.with("num_classes", bb.get("num_classes"));
         }
+        return ownHead(out, path, ctx);
+    }
+
+    /**
+     * EasyCV's own VisionTransformer backbone (its DeiT configs): the same encoder keys, {@code img_size} as a
+     * one-element list, {@code global_pool} (EasyCV's default false: the cls token), {@code qkv_bias = True}
+     * (this encoder's), {@code drop_rate = 0} and {@code hydra_attention = False} as this encoder is; anything
+     * else (hydra attention, layer scale, no qkv bias) is kept, so that validation names it.
+     */
+    private static Dict easyCvVit(Dict model, Dict bb, String path, Context ctx) {
+        Loc loc = bb.loc();
+        Map<String, PyValue> enc = new LinkedHashMap<>();
+        enc.put("type", new Str("VisionTransformer", loc));
+        long dim = bb.get("embed_dim") instanceof Int d ? d.value() : 768;
+        long depth = bb.get("depth") instanceof Int d ? d.value() : 12;
+        long heads = bb.get("num_heads") instanceof Int d ? d.value() : 12;
+        String arch = "base";
+        for (Map.Entry<String, org.easycv4j.models.vit.VitSettings.Preset> e
+                : new java.util.TreeMap<>(org.easycv4j.models.vit.VitSettings.PRESETS).entrySet()) {
+            var pr = e.getValue();
+            if (pr.embedDim() == dim && pr.depth() == depth && pr.numHeads() == heads) {
+                arch = e.getKey();
+            }
+        }
+        enc.put("arch", new Str(arch, loc));
+        enc.put("use_global_pool", bb.get("global_pool") != null ? bb.get("global_pool") : new Bool(false, loc));
+        if (!(bb.get("qkv_bias") instanceof Bool q && q.value())) {
+            enc.put("qkv_bias", bb.get("qkv_bias") != null ? bb.get("qkv_bias") : new Bool(false, loc));
+        }
+        for (Map.Entry<String, PyValue> e : bb.map().entrySet()) {
+            String k = e.getKey();
+            PyValue v = e.getValue();
+            if (Set.of("type", "num_classes", "global_pool", "qkv_bias").contains(k)
+                    || k.equals("drop_rate") && v instanceof Float f && f.value() == 0
+                    || k.equals("drop_rate") && v instanceof Int i && i.value() == 0
+                    || k.equals("hydra_attention") && v instanceof Bool b && !b.value()) {
+                continue;
+            }
+            if (k.equals("img_size") && v instanceof PyList l && l.items().size() == 1) {
+                enc.put(k, l.items().get(0));
+                continue;
+            }
+            enc.put(k, v); // checked, with the known keys, by the dry run
+        }
+        Dict out = model.with("type", new Str("ViTClassifier", model.loc())).with("backbone", new Dict(enc, loc));
+        if (bb.get("num_classes") != null) {
+            out = out.with("num_classes", bb.get("num_classes"));
+        }
+        return out;
+    }
+
+    /** A ClsHead without its own fc and with a (soft-target) cross-entropy loss is ViTClassifier's own head. */
+    private static Dict ownHead(Dict out, String path, Context ctx) {
         if (out.get("head") instanceof Dict head) {
             String loss = head.get("loss_config") instanceof Dict l ? l.typeName() : null;
             boolean ownHead = "ClsHead".equals(head.typeName()) && head.get("with_fc") instanceof Bool f && !f.value()

@@ -15,14 +15,17 @@ import org.easycv4j.tools.convert.PyValue.Loc;
 import org.easycv4j.tools.convert.PyValue.None;
 import org.easycv4j.tools.convert.PyValue.PyList;
 import org.easycv4j.tools.convert.PyValue.Str;
+import org.easycv4j.tools.convert.PyEval.Unsupported;
 
 /**
  * Reads one EasyCV python config as data, without executing it: a sequence of {@code name = expression}
- * statements whose expressions are literals (str, int, float, bool, None, list, tuple, dict), {@code dict(...)}
- * calls with keywords and {@code **}, names assigned earlier in the same file, subscripts of them
- * ({@code data['val']}), {@code int()} / {@code float()}, and arithmetic (+ - * / // % **, unary minus) on
- * numbers, + on strings and lists, list * int. Anything else is a problem at its line; all problems of a file
- * are collected before giving up.
+ * statements whose expressions are literals (str, int, float, bool, None, list, tuple, dict), f-strings,
+ * {@code dict(...)} calls with keywords and {@code **}, names assigned earlier in the same file, subscripts and
+ * slices of them ({@code data['val']}), list and dict comprehensions, {@code *} in lists and calls, calls of the
+ * side-effect-free builtins and methods {@link PyEval} knows, and arithmetic (+ - * / // % **, unary minus).
+ * The parser reads the syntax and evaluates as it goes (a comprehension's element is read again for each
+ * binding); the operations on values are {@link PyEval}'s and {@link PyFormat}'s. Anything else is a problem at
+ * its line; all problems of a file are collected before giving up.
  */
 final class PyConfigParser {
 
@@ -40,28 +43,34 @@ final class PyConfigParser {
     /** The file's assignments in first-assignment order (Python's module dict order), and its problems. */
     record Result(Map<String, PyValue> names, Set<String> used, List<Problem> problems) {}
 
-    private static final class Unsupported extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int line;
-
-        Unsupported(int line, String message) {
-            super(message, null, false, false);
-            this.line = line;
-        }
-    }
-
     private final String file;
     private final List<Token> tokens;
     private int i;
-    private final Map<String, PyValue> names = new LinkedHashMap<>();
+    private final Map<String, PyValue> names;
     private final List<Problem> problems = new ArrayList<>();
-    private final Set<String> used = new java.util.HashSet<>();
+    private final Set<String> used;
     /** Names whose assignment was reported, and its line: a later use is not a second problem of its own. */
-    private final Map<String, Integer> untranslated = new java.util.HashMap<>();
+    private final Map<String, Integer> untranslated;
+    /** The variables of the comprehensions being evaluated, innermost first; they hide the file's names. */
+    private final java.util.Deque<Map<String, PyValue>> scopes;
 
     private PyConfigParser(String file, List<Token> tokens) {
         this.file = file;
         this.tokens = tokens;
+        this.names = new LinkedHashMap<>();
+        this.used = new java.util.HashSet<>();
+        this.untranslated = new java.util.HashMap<>();
+        this.scopes = new java.util.ArrayDeque<>();
+    }
+
+    /** A parser of one f-string field's expression, seeing the names (and comprehension variables) of {@code outer}. */
+    private PyConfigParser(PyConfigParser outer, List<Token> tokens) {
+        this.file = outer.file;
+        this.tokens = tokens;
+        this.names = outer.names;
+        this.used = outer.used;
+        this.untranslated = outer.untranslated;
+        this.scopes = outer.scopes;
     }
 
     static Result parse(String file, String source) {
@@ -193,19 +202,27 @@ final class PyConfigParser {
 
     private PyValue expr() {
         PyValue v = arith();
+        rejectOperators(false);
+        return v;
+    }
+
+    /** After a value: conditions, comparisons and bit operators are outside the subset ('for' too, unless it may follow). */
+    private void rejectOperators(boolean forMayFollow) {
         Token n = peek();
+        if (forMayFollow && n.kind() == Kind.NAME && n.text().equals("for")) {
+            return;
+        }
         if (n.kind() == Kind.NAME && Set.of("if", "and", "or", "not", "in", "is", "for", "lambda").contains(n.text())
                 || n.kind() == Kind.OP && Set.of("==", "!=", "<", ">", "<=", ">=", "|", "&", "^", "@").contains(n.text())) {
             throw new Unsupported(n.line(), "'" + n.text() + "' expression: outside the literal subset");
         }
-        return v;
     }
 
     private PyValue arith() {
         PyValue v = term();
         while (peek().kind() == Kind.OP && (peek().is("+") || peek().is("-"))) {
             Token op = next();
-            v = Arith.apply(op.text(), v, term(), loc(op));
+            v = PyEval.apply(op.text(), v, term(), loc(op));
         }
         return v;
     }
@@ -214,7 +231,7 @@ final class PyConfigParser {
         PyValue v = factor();
         while (peek().kind() == Kind.OP && (peek().is("*") || peek().is("/") || peek().is("//") || peek().is("%"))) {
             Token op = next();
-            v = Arith.apply(op.text(), v, factor(), loc(op));
+            v = PyEval.apply(op.text(), v, factor(), loc(op));
         }
         return v;
     }
@@ -223,7 +240,7 @@ final class PyConfigParser {
         Token t = peek();
         if (t.kind() == Kind.OP && (t.is("-") || t.is("+"))) {
             next();
-            return Arith.unary(t.text(), factor(), loc(t));
+            return PyEval.unary(t.text(), factor(), loc(t));
         }
         if (t.kind() == Kind.NAME && t.text().equals("not")) {
             throw new Unsupported(t.line(), "'not': outside the literal subset");
@@ -235,7 +252,7 @@ final class PyConfigParser {
         PyValue v = primary();
         if (peek().kind() == Kind.OP && peek().is("**")) {
             Token op = next();
-            v = Arith.apply("**", v, factor(), loc(op));
+            v = PyEval.apply("**", v, factor(), loc(op));
         }
         return v;
     }
@@ -243,7 +260,7 @@ final class PyConfigParser {
     private PyValue primary() {
         Token t = peek();
         PyValue v;
-        if (t.kind() == Kind.NAME && peek(1).is("(") && peek(1).kind() == Kind.OP) {
+        if (t.kind() == Kind.NAME && peek(1).is("(") && peek(1).kind() == Kind.OP && !isLocal(t.text())) {
             v = call();
         } else {
             v = atom();
@@ -251,43 +268,36 @@ final class PyConfigParser {
         while (peek().kind() == Kind.OP && (peek().is("[") || peek().is(".") || peek().is("("))) {
             Token op = next();
             if (op.is(".")) {
-                throw new Unsupported(op.line(), "attribute access '." + peek().text() + "': outside the literal "
-                        + "subset");
+                Token name = next();
+                if (name.kind() != Kind.NAME || !(peek().is("(") && peek().kind() == Kind.OP)) {
+                    throw new Unsupported(op.line(), "attribute access '." + name.text() + "': outside the literal "
+                            + "subset");
+                }
+                next();
+                Args a = arguments(")");
+                v = PyEval.method(v, name.text(), a.positional(), a.keywords(), loc(name));
+                continue;
             }
             if (op.is("(")) {
                 throw new Unsupported(op.line(), "calling a value: outside the literal subset");
             }
-            Token keyTok = peek();
-            if (peek().is(":")) {
-                throw new Unsupported(op.line(), "slices: outside the literal subset");
-            }
-            PyValue key = expr();
-            if (peek().is(":")) {
-                throw new Unsupported(op.line(), "slices: outside the literal subset");
+            PyValue start = peek().is(":") ? null : expr();
+            if (peek().is(":") && peek().kind() == Kind.OP) {
+                next();
+                PyValue stop = peek().is(":") || peek().is("]") ? null : expr();
+                PyValue step = null;
+                if (peek().is(":") && peek().kind() == Kind.OP) {
+                    next();
+                    step = peek().is("]") ? null : expr();
+                }
+                expect("]");
+                v = PyEval.slice(v, start, stop, step, loc(op));
+                continue;
             }
             expect("]");
-            v = subscript(v, key, keyTok);
+            v = PyEval.subscript(v, start, op.line());
         }
         return v;
-    }
-
-    private PyValue subscript(PyValue v, PyValue key, Token at) {
-        if (v instanceof Dict d && key instanceof Str s) {
-            PyValue r = d.get(s.value());
-            if (r == null) {
-                throw new Unsupported(at.line(), "KeyError: '" + s.value() + "' (the dict has " + d.map().keySet()
-                        + ")");
-            }
-            return r;
-        }
-        if (v instanceof PyList l && key instanceof Int k) {
-            long idx = k.value() < 0 ? l.items().size() + k.value() : k.value();
-            if (idx < 0 || idx >= l.items().size()) {
-                throw new Unsupported(at.line(), "IndexError: index " + k.value() + " of a list of " + l.items().size());
-            }
-            return l.items().get((int) idx);
-        }
-        throw new Unsupported(at.line(), "cannot subscript a " + PyValue.typeOf(v) + " with a " + PyValue.typeOf(key));
     }
 
     private PyValue atom() {
@@ -311,14 +321,14 @@ final class PyConfigParser {
             case FLOAT -> {
                 return new Float(Double.parseDouble(t.text()), loc);
             }
-            case STRING -> {
-                StringBuilder b = new StringBuilder(t.text());
-                while (peek().kind() == Kind.STRING) { // 'a' 'b' is 'ab' in Python
+            case STRING, FSTRING -> {
+                StringBuilder b = new StringBuilder(piece(t));
+                while (peek().kind() == Kind.STRING || peek().kind() == Kind.FSTRING) { // 'a' 'b' is 'ab' in Python
                     Token n = next();
                     if (n.bad() != null) {
                         throw new Unsupported(n.line(), n.bad());
                     }
-                    b.append(n.text());
+                    b.append(piece(n));
                 }
                 return new Str(b.toString(), loc);
             }
@@ -330,6 +340,10 @@ final class PyConfigParser {
                     case "lambda", "yield", "await" -> throw new Unsupported(t.line(), "'" + t.text()
                             + "': outside the literal subset");
                     default -> {
+                        PyValue local = local(t.text());
+                        if (local != null) {
+                            yield local;
+                        }
                         PyValue v = names.get(t.text());
                         used.add(t.text());
                         if (v == null && untranslated.containsKey(t.text())) {
@@ -345,7 +359,13 @@ final class PyConfigParser {
                 };
             }
             case OP -> {
-                if (t.is("(") || t.is("[") || t.is("{")) {
+                if (t.is("[") || t.is("{")) {
+                    int[] at = comprehensionAt();
+                    if (at != null) {
+                        return comprehension(loc, at[0], at[1], t.is("{"));
+                    }
+                }
+                if (t.is("(")) {
                     rejectComprehension();
                 }
                 if (t.is("(")) {
@@ -361,6 +381,155 @@ final class PyConfigParser {
                 throw new Unsupported(t.line(), "unexpected '" + t.text() + "'");
             }
             default -> throw new Unsupported(t.line(), "expected a value, found " + describe(t));
+        }
+    }
+
+    private PyValue local(String name) {
+        for (Map<String, PyValue> scope : scopes) {
+            PyValue v = scope.get(name);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private boolean isLocal(String name) {
+        return local(name) != null;
+    }
+
+    /** A string literal's text; an f-string's fields evaluated. */
+    private String piece(Token t) {
+        if (t.kind() != Kind.FSTRING) {
+            return t.text();
+        }
+        return PyFormat.format(t.text(), true, List.of(), Map.of(), field -> field(field, t.line()), t.line());
+    }
+
+    /** One f-string field's expression, evaluated with the names visible where the f-string is. */
+    private PyValue field(String expression, int line) {
+        try {
+            List<Token> sub = PyLexer.tokenize(expression);
+            PyConfigParser p = new PyConfigParser(this, sub);
+            PyValue v = p.expr();
+            if (p.peek().kind() != Kind.NEWLINE && p.peek().kind() != Kind.END) {
+                throw new Unsupported(line, "unexpected " + describe(p.peek()) + " in the f-string field {"
+                        + expression + "}");
+            }
+            return v;
+        } catch (PyLexer.LexError e) {
+            throw new Unsupported(line, "in the f-string field {" + expression + "}: " + e.getMessage());
+        } catch (Unsupported e) {
+            throw new Unsupported(line, e.getMessage());
+        }
+    }
+
+    /**
+     * Just after '[' or '{': when a 'for' stands directly inside the brackets, the token indices of that 'for'
+     * and of the closing bracket; null otherwise.
+     */
+    private int[] comprehensionAt() {
+        int depth = 0;
+        int forAt = -1;
+        for (int k = i; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (t.kind() == Kind.END || t.kind() == Kind.NEWLINE) {
+                return null;
+            }
+            if (t.kind() == Kind.OP && (t.is("(") || t.is("[") || t.is("{"))) {
+                depth++;
+            } else if (t.kind() == Kind.OP && (t.is(")") || t.is("]") || t.is("}"))) {
+                if (depth-- == 0) {
+                    return forAt < 0 ? null : new int[] {forAt, k};
+                }
+            } else if (depth == 0 && forAt < 0 && t.kind() == Kind.NAME && t.text().equals("for")) {
+                forAt = k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code [element for target in iterable ...]} or {@code {key: value for ...}}: the clauses bind their
+     * variables in turn (an inner iterable sees the outer variables, as in Python) and the element is read
+     * again for each binding. Filters ({@code if}) are outside the subset: they need comparisons.
+     */
+    private PyValue comprehension(Loc loc, int firstFor, int close, boolean dict) {
+        int element = i;
+        List<PyValue> items = new ArrayList<>();
+        Map<String, PyValue> map = new LinkedHashMap<>();
+        clause(firstFor, element, firstFor, close, dict, items, map);
+        i = close + 1;
+        return dict ? new Dict(map, loc) : new PyList(items, loc);
+    }
+
+    private void clause(int forAt, int element, int firstFor, int close, boolean dict, List<PyValue> items,
+            Map<String, PyValue> map) {
+        i = forAt;
+        Token f = next();
+        List<String> targets = new ArrayList<>();
+        boolean paren = peek().is("(") && peek().kind() == Kind.OP;
+        if (paren) {
+            next();
+        }
+        while (true) {
+            Token n = next();
+            if (n.kind() != Kind.NAME || Set.of("in", "for", "if").contains(n.text())) {
+                throw new Unsupported(n.line(), "a comprehension's variables must be names, found " + describe(n));
+            }
+            targets.add(n.text());
+            if (!(peek().is(",") && peek().kind() == Kind.OP)) {
+                break;
+            }
+            next();
+        }
+        if (paren) {
+            expect(")");
+        }
+        if (!(peek().is("in") && peek().kind() == Kind.NAME)) {
+            throw new Unsupported(peek().line(), "expected 'in' in the comprehension, found " + describe(peek()));
+        }
+        next();
+        PyValue iterable = arith();
+        Token after = peek();
+        if (after.is("if") && after.kind() == Kind.NAME) {
+            throw new Unsupported(after.line(), "comprehensions with an 'if' filter: outside the literal subset "
+                    + "(comparisons are)");
+        }
+        boolean last = i == close;
+        if (!last && !(after.is("for") && after.kind() == Kind.NAME)) {
+            throw new Unsupported(after.line(), "unexpected " + describe(after) + " in the comprehension");
+        }
+        int nextFor = i;
+        for (PyValue v : PyEval.iterate(iterable, f.line())) {
+            scopes.push(PyEval.bind(targets, v, f.line()));
+            try {
+                if (last) {
+                    i = element;
+                    if (dict) {
+                        Token k = peek();
+                        PyValue key = arith();
+                        expect(":");
+                        PyValue value = arith();
+                        rejectOperators(true);
+                        if (!(key instanceof Str s)) {
+                            throw new Unsupported(k.line(), "dict keys must be strings to become HOCON keys, found a "
+                                    + PyValue.typeOf(key));
+                        }
+                        map.put(s.value(), value);
+                    } else {
+                        items.add(arith());
+                        rejectOperators(true);
+                    }
+                    if (i != firstFor) {
+                        throw new Unsupported(peek().line(), "unexpected " + describe(peek()) + " in the comprehension");
+                    }
+                } else {
+                    clause(nextFor, element, firstFor, close, dict, items, map);
+                }
+            } finally {
+                scopes.pop();
+            }
         }
     }
 
@@ -405,9 +574,11 @@ final class PyConfigParser {
         List<PyValue> items = new ArrayList<>();
         while (!(peek().is(close) && peek().kind() == Kind.OP)) {
             if (peek().is("*") && peek().kind() == Kind.OP) {
-                throw new Unsupported(peek().line(), "'*' unpacking: outside the literal subset");
+                Token star = next();
+                items.addAll(PyEval.iterate(element(), star.line()));
+            } else {
+                items.add(element());
             }
-            items.add(element());
             if (peek().is(",") && peek().kind() == Kind.OP) {
                 next();
             } else if (!(peek().is(close) && peek().kind() == Kind.OP)) {
@@ -465,21 +636,22 @@ final class PyConfigParser {
         into.putAll(d.map());
     }
 
-    /** dict(...), list(...), tuple(...), int(...), float(...). */
-    private PyValue call() {
-        Token name = next();
-        Loc loc = loc(name);
-        next(); // (
+    /** A call's arguments: positional ones, then keywords. */
+    record Args(List<PyValue> positional, Map<String, PyValue> keywords) {}
+
+    /** The arguments up to {@code close} (just after the opening bracket). */
+    private Args arguments(String close) {
         rejectComprehension();
         List<PyValue> args = new ArrayList<>();
         Map<String, PyValue> kwargs = new LinkedHashMap<>();
-        while (!(peek().is(")") && peek().kind() == Kind.OP)) {
+        while (!(peek().is(close) && peek().kind() == Kind.OP)) {
             Token t = peek();
             if (t.is("**") && t.kind() == Kind.OP) {
                 next();
                 unpack(kwargs, expr(), t);
             } else if (t.is("*") && t.kind() == Kind.OP) {
-                throw new Unsupported(t.line(), "'*' unpacking: outside the literal subset");
+                next();
+                args.addAll(PyEval.iterate(element(), t.line()));
             } else if (t.kind() == Kind.NAME && peek(1).is("=") && peek(1).kind() == Kind.OP) {
                 i += 2;
                 kwargs.put(t.text(), element());
@@ -491,168 +663,30 @@ final class PyConfigParser {
             }
             if (peek().is(",") && peek().kind() == Kind.OP) {
                 next();
-            } else if (!(peek().is(")") && peek().kind() == Kind.OP)) {
-                throw new Unsupported(peek().line(), "expected ',' or ')', found " + describe(peek()));
+            } else if (!(peek().is(close) && peek().kind() == Kind.OP)) {
+                throw new Unsupported(peek().line(), "expected ',' or '" + close + "', found " + describe(peek()));
             }
         }
         next();
-        switch (name.text()) {
-            case "dict" -> {
-                Map<String, PyValue> m = new LinkedHashMap<>();
-                if (args.size() > 1) {
-                    throw new Unsupported(name.line(), "dict() takes at most one positional argument");
-                }
-                if (args.size() == 1) {
-                    unpack(m, args.get(0), name);
-                }
-                m.putAll(kwargs);
-                return new Dict(m, loc);
-            }
-            case "list", "tuple" -> {
-                if (!kwargs.isEmpty() || args.size() > 1) {
-                    throw new Unsupported(name.line(), name.text() + "() takes one list or tuple");
-                }
-                if (args.isEmpty()) {
-                    return new PyList(List.of(), loc);
-                }
-                if (args.get(0) instanceof PyList l) {
-                    return new PyList(l.items(), loc);
-                }
-                throw new Unsupported(name.line(), name.text() + "() of a " + PyValue.typeOf(args.get(0))
-                        + ": outside the literal subset");
-            }
-            case "int", "float" -> {
-                if (!kwargs.isEmpty() || args.size() != 1) {
-                    throw new Unsupported(name.line(), name.text() + "() takes one number");
-                }
-                return Arith.convert(name.text(), args.get(0), loc);
-            }
-            default -> throw new Unsupported(name.line(), "call of '" + name.text() + "': only dict(), list(), "
-                    + "tuple(), int() and float() are translated (other calls run code)");
-        }
+        return new Args(args, kwargs);
     }
 
-    /** Arithmetic with Python's rules on the subset's values; errors carry the operator's line. */
-    static final class Arith {
-        private Arith() {}
-
-        static PyValue unary(String op, PyValue v, Loc loc) {
-            if (v instanceof Float x) {
-                return new Float(op.equals("-") ? -x.value() : x.value(), loc);
+    /** A call of a builtin the subset knows: dict(), list(), range(), str(), ... ({@link PyEval#call}). */
+    private PyValue call() {
+        Token name = next();
+        next(); // (
+        Args a = arguments(")");
+        if (name.text().equals("dict")) {
+            Map<String, PyValue> m = new LinkedHashMap<>();
+            if (a.positional().size() > 1) {
+                throw new Unsupported(name.line(), "dict() takes at most one positional argument");
             }
-            if (!isIntLike(v)) {
-                throw new Unsupported(loc.line(), "bad operand type for unary " + op + ": " + PyValue.typeOf(v));
+            if (a.positional().size() == 1) {
+                unpack(m, a.positional().get(0), name);
             }
-            long n = (long) num(v);
-            return new Int(op.equals("-") ? -n : n, loc);
+            m.putAll(a.keywords());
+            return new Dict(m, loc(name));
         }
-
-        static PyValue convert(String to, PyValue v, Loc loc) {
-            if (!isNumber(v)) {
-                throw new Unsupported(loc.line(), to + "() of a " + PyValue.typeOf(v) + ": outside the literal subset");
-            }
-            double d = num(v);
-            if (to.equals("float")) {
-                return new Float(d, loc);
-            }
-            return v instanceof Int x ? new Int(x.value(), loc) : new Int((long) d, loc); // int() truncates
-        }
-
-        static PyValue apply(String op, PyValue a, PyValue b, Loc loc) {
-            if (op.equals("+") && a instanceof Str x && b instanceof Str y) {
-                return new Str(x.value() + y.value(), loc);
-            }
-            if (op.equals("+") && a instanceof PyList x && b instanceof PyList y) {
-                List<PyValue> items = new ArrayList<>(x.items());
-                items.addAll(y.items());
-                return new PyList(items, loc);
-            }
-            if (op.equals("*") && (a instanceof PyList || b instanceof PyList)
-                    && (a instanceof Int || b instanceof Int)) {
-                PyList l = a instanceof PyList x ? x : (PyList) b;
-                long n = a instanceof Int x ? x.value() : ((Int) b).value();
-                List<PyValue> items = new ArrayList<>();
-                for (long k = 0; k < n; k++) {
-                    items.addAll(l.items());
-                }
-                return new PyList(items, loc);
-            }
-            boolean ints = isIntLike(a) && isIntLike(b);
-            if (!isNumber(a) || !isNumber(b)) {
-                throw new Unsupported(loc.line(), "unsupported operand types for " + op + ": " + PyValue.typeOf(a)
-                        + " and " + PyValue.typeOf(b));
-            }
-            double x = num(a);
-            double y = num(b);
-            if (ints && !op.equals("/") && !(op.equals("**") && y < 0)) {
-                long p = (long) x;
-                long q = (long) y;
-                return switch (op) {
-                    case "+" -> new Int(Math.addExact(p, q), loc);
-                    case "-" -> new Int(Math.subtractExact(p, q), loc);
-                    case "*" -> new Int(Math.multiplyExact(p, q), loc);
-                    case "//" -> new Int(Math.floorDiv(p, nonZero(q, loc)), loc);
-                    case "%" -> new Int(Math.floorMod(p, nonZero(q, loc)), loc);
-                    case "**" -> new Int(pow(p, q, loc), loc);
-                    default -> throw new IllegalStateException(op);
-                };
-            }
-            return switch (op) {
-                case "+" -> new Float(x + y, loc);
-                case "-" -> new Float(x - y, loc);
-                case "*" -> new Float(x * y, loc);
-                case "/" -> new Float(x / nonZero(y, loc), loc);
-                case "//" -> new Float(Math.floor(x / nonZero(y, loc)), loc);
-                case "%" -> new Float(x - Math.floor(x / nonZero(y, loc)) * y, loc);
-                case "**" -> new Float(Math.pow(x, y), loc);
-                default -> throw new IllegalStateException(op);
-            };
-        }
-
-        private static long pow(long base, long exp, Loc loc) {
-            if (base == 0 || base == 1) {
-                return exp == 0 ? 1 : base;
-            }
-            if (base == -1) {
-                return exp % 2 == 0 ? 1 : -1;
-            }
-            long r = 1;
-            for (long k = 0; k < exp; k++) {
-                r = Math.multiplyExact(r, base);
-            }
-            return r;
-        }
-
-        private static long nonZero(long v, Loc loc) {
-            if (v == 0) {
-                throw new Unsupported(loc.line(), "division by zero");
-            }
-            return v;
-        }
-
-        private static double nonZero(double v, Loc loc) {
-            if (v == 0) {
-                throw new Unsupported(loc.line(), "division by zero");
-            }
-            return v;
-        }
-
-        private static boolean isNumber(PyValue v) {
-            return v instanceof Int || v instanceof Float || v instanceof Bool;
-        }
-
-        private static boolean isIntLike(PyValue v) {
-            return v instanceof Int || v instanceof Bool;
-        }
-
-        private static double num(PyValue v) {
-            if (v instanceof Int x) {
-                return x.value();
-            }
-            if (v instanceof Float x) {
-                return x.value();
-            }
-            return ((Bool) v).value() ? 1 : 0;
-        }
+        return PyEval.call(name.text(), a.positional(), a.keywords(), loc(name));
     }
 }

@@ -10,11 +10,11 @@ import java.util.List;
  */
 final class PyLexer {
 
-    enum Kind { NAME, INT, FLOAT, STRING, OP, NEWLINE, END }
+    enum Kind { NAME, INT, FLOAT, STRING, FSTRING, OP, NEWLINE, END }
 
     /**
      * One token; {@code indent} is the column of the first token of its logical line (0 at the top level),
-     * {@code bad} a reason when the token cannot be part of the subset (an f-string, a bytes literal).
+     * {@code bad} a reason when the token cannot be part of the subset (a bytes literal).
      */
     record Token(Kind kind, String text, int line, int indent, String bad) {
         boolean is(String op) {
@@ -247,9 +247,10 @@ final class PyLexer {
             b.append(c);
             pos++;
         }
-        String bad = prefix.contains("f") ? "f-strings are evaluated code, outside the literal subset"
-                : prefix.contains("b") ? "bytes literals have no HOCON counterpart" : null;
-        out.add(new Token(Kind.STRING, b.toString(), startLine, lineIndent, bad));
+        String bad = prefix.contains("b") ? "bytes literals have no HOCON counterpart" : null;
+        // An f-string keeps its text with the {fields}; the parser evaluates them.
+        out.add(new Token(prefix.contains("f") ? Kind.FSTRING : Kind.STRING, b.toString(), startLine, lineIndent,
+                bad));
     }
 
     private char[] hex(int n, int startLine) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A value of an EasyCV python config's literal subset. Values are never mutated once built, so that two places
+ * A value of the Python subset EasyCV's configs are written in. Values are never mutated once built, so that two places
  * holding the same object (a name used twice) can be told apart from equal copies: that identity is what
  * becomes a HOCON substitution.
  */

@@ -124,8 +124,8 @@ class PyConfigParserTest {
                 "z = foo(1)",                       // 5
                 "w = x.real",                       // 6
                 "v = undefined",                    // 7
-                "u = [i for i in [1, 2]]",          // 8
-                "t = f'{x}'",                       // 9
+                "u = (i for i in [1, 2])",          // 8
+                "t = b'x'",                         // 9
                 "x += 1",                           // 10
                 "s = {1, 2}",                       // 11
                 "d = dict(a=1)",                    // 12
@@ -143,7 +143,7 @@ class PyConfigParserTest {
         assertTrue(p.get(3).startsWith("bad.py:6: attribute access '.real'"), p.get(3));
         assertTrue(p.get(4).startsWith("bad.py:7: name 'undefined' is not assigned earlier"), p.get(4));
         assertTrue(p.get(5).startsWith("bad.py:8: comprehensions"), p.get(5));
-        assertTrue(p.get(6).startsWith("bad.py:9: f-strings"), p.get(6));
+        assertTrue(p.get(6).startsWith("bad.py:9: bytes literals"), p.get(6));
         assertTrue(p.get(7).startsWith("bad.py:10: augmented assignment '+='"), p.get(7));
         assertTrue(p.get(8).startsWith("bad.py:11: sets"), p.get(8));
         assertTrue(p.get(9).startsWith("bad.py:13: expected 'name = value'") && p.get(9).contains("assigning into"),
@@ -155,6 +155,81 @@ class PyConfigParserTest {
         assertEquals(3L, plain(r.names().get("ok")));
         PyConfigParser.Result unterminated = PyConfigParser.parse("u.py", "a = 1\nb = 'abc\n");
         assertEquals("u.py:2: unterminated string", unterminated.problems().get(0).toString());
+    }
+
+    /**
+     * The side-effect-free Python of EasyCV's configs: comprehensions, f-strings, str.format and %, slices,
+     * '*' in a list, range / len / round, str and dict methods. The expected reprs are CPython 3's output for
+     * the same file.
+     */
+    @Test
+    void comprehensionsFormattingAndBuiltinsGiveCPythonsValues() {
+        Map<String, PyValue> n = parse("""
+                img_norm_cfg = dict(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])
+                mean = [x * 255 for x in img_norm_cfg['mean']]
+                pad = [round(x * 255) for x in img_norm_cfg['mean'][::-1]]
+                fill = [x * 255 for x in img_norm_cfg['std'][::-1]]
+                data_root = 'data/coco'
+                ann = f'{data_root}/annotations/train.json'
+                split_at = [*range(0, 10, 4), 10]
+                names = ['part%d' % i for i in range(len(split_at))] + ['val']
+                table = {k: v * 2 for k, v in dict(a=1, b=2).items()}
+                pairs = [[i, j] for i in range(2) for j in range(i, 3)]
+                s = '{}-{:.2f}-{name}'.format('a', 0.125, name='n')
+                u = 'A,b'.lower().split(',')
+                j = '/'.join(['x', 'y'])
+                fmt = f'{0.1 + 0.2!r} {3:03d} {1e-5} {1e16} {[1, "a"]} {{x}} {2.5:.0f} {True}'
+                channels = list(range(3))
+                half = [round(0.5), round(1.5), round(2.675, 2), 7 // 2]
+                sl = [list(range(6))[1:5:2], 'abcdef'[-2:], list(range(5))[::-2]]
+                """);
+        String cpython = """
+                mean [123.675, 116.28, 103.53]
+                pad [104, 116, 124]
+                fill [57.375, 57.120000000000005, 58.395]
+                ann 'data/coco/annotations/train.json'
+                split_at [0, 4, 8, 10]
+                names ['part0', 'part1', 'part2', 'part3', 'val']
+                table {'a': 2, 'b': 4}
+                pairs [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2]]
+                s 'a-0.12-n'
+                u ['a', 'b']
+                j 'x/y'
+                fmt "0.30000000000000004 003 1e-05 1e+16 [1, 'a'] {x} 2 True"
+                channels [0, 1, 2]
+                half [0, 2, 2.67, 3]
+                sl [[1, 3], 'ef', [4, 2, 0]]
+                """;
+        for (String line : cpython.strip().split("\n")) {
+            String name = line.substring(0, line.indexOf(' '));
+            assertEquals(line.substring(name.length() + 1), PyFormat.repr(n.get(name)), name);
+        }
+        assertEquals(Int.class, ((PyList) n.get("pad")).items().get(0).getClass(), "round(x) is an int");
+    }
+
+    /** Constructs still outside the subset keep their file:line refusals. */
+    @Test
+    void whatTheEvaluatorDoesNotKnowIsStillRefusedWithItsLine() {
+        PyConfigParser.Result r = PyConfigParser.parse("e.py", String.join("\n",
+                "a = [i for i in range(3) if i]",   // 1
+                "b = f'{open(\"x\")}'",              // 2
+                "c = 'x'.encode()",                  // 3
+                "d = [i for i in 5]",                // 4
+                "e = f'{a!x}'",                      // 5
+                "f = '%q' % 1",                      // 6
+                "g = (i for i in [1])",              // 7
+                "h = [j for j in [1]] + [j]",        // 8
+                ""));
+        List<String> p = r.problems().stream().map(Object::toString).toList();
+        assertEquals(8, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("e.py:1: comprehensions with an 'if' filter"), p.get(0));
+        assertTrue(p.get(1).startsWith("e.py:2: call of 'open'"), p.get(1));
+        assertTrue(p.get(2).startsWith("e.py:3: str.encode(): outside"), p.get(2));
+        assertTrue(p.get(3).startsWith("e.py:4: 'int' object is not iterable"), p.get(3));
+        assertTrue(p.get(4).startsWith("e.py:5: uses 'a', whose assignment (line 1)"), p.get(4));
+        assertTrue(p.get(5).startsWith("e.py:6: format '%q'"), p.get(5));
+        assertTrue(p.get(6).startsWith("e.py:7: comprehensions"), p.get(6));
+        assertTrue(p.get(7).startsWith("e.py:8: name 'j' is not assigned earlier"), p.get(7));
     }
 
     /** mmcv's merge: dicts merge key by key, lists and scalars replace, _delete_ replaces a dict. */

@@ -75,6 +75,46 @@ class LrPolicyTest {
     }
 
     @Test
+    void polyPolicyFollowsMmcvsFormula() {
+        PolyLr linear = PolyLr.fromConfig(node("min_lr = 0.0"));
+        // by epoch (mmcv's default): epoch 3 of 10 -> 1 * (1 - 0.3)
+        assertEquals(0.7, linear.lr(1.0, 35, 10, 100), 1e-15);
+        PolyLr squared = PolyLr.fromConfig(node("power = 2.0, min_lr = 0.1, by_epoch = false"));
+        // (1 - 0.1) * (1 - 25/100)^2 + 0.1 = 0.9 * 0.5625 + 0.1
+        assertEquals(0.60625, squared.lr(1.0, 25, 10, 100), 1e-15);
+        assertEquals(0.1, squared.lr(1.0, 100, 10, 100), 1e-15);
+    }
+
+    @Test
+    void easyCvsWarmupByEpochHoldsTheWarmupLrForEachEpoch() {
+        // EasyCV's DeiT schedule, 10 iterations an epoch, 10 epochs, 5 of warmup
+        String cfg = "by_epoch = true, min_lr_ratio = 0.01, warmup = linear, warmup_by_epoch = true, "
+                + "warmup_iters = 5, warmup_ratio = 1e-3";
+        CosineAnnealingWarmupByEpoch w = CosineAnnealingWarmupByEpoch.fromConfig(node(cfg));
+        double base = 1e-3;
+        double min = base * 0.01;
+        // epoch 2: the cosine of epoch 2 (0.2 of the run), warmed up as at its first iteration, 20 of 50
+        double regular = min + 0.5 * (base - min) * (1 + Math.cos(Math.PI * 0.2));
+        double expected = regular * (1 - (1 - 0.4) * (1 - 1e-3));
+        assertEquals(expected, w.lr(base, 20, 10, 100), 1e-18);
+        assertEquals(expected, w.lr(base, 29, 10, 100), 1e-18, "held for the epoch");
+        CosineAnnealing plain = CosineAnnealing.fromConfig(node(cfg));
+        assertTrue(plain.lr(base, 29, 10, 100) > expected, "mmcv's own warmup rises every iteration");
+        // after warmup: the plain cosine
+        assertEquals(plain.lr(base, 57, 10, 100), w.lr(base, 57, 10, 100), 0);
+        assertEquals(min + 0.5 * (base - min) * (1 + Math.cos(Math.PI * 0.5)), w.lr(base, 57, 10, 100), 1e-18);
+    }
+
+    @Test
+    void policyNamesAreReadAsMmcvReadsThem() {
+        assertEquals("Step", LrPolicyNames.mmcv("step"));
+        assertEquals("Cosineannealing", LrPolicyNames.mmcv("cosineannealing"));
+        assertEquals("Cosine_Annealing", LrPolicyNames.mmcv("cosine_annealing"));
+        assertEquals("CosineAnnealing", LrPolicyNames.mmcv("CosineAnnealing"));
+        assertEquals("cosineAnnealing", LrPolicyNames.mmcv("cosineAnnealing"));
+    }
+
+    @Test
     void badSettingsAreReported() {
         ConfigNode n = node("warmup = linar, warmup_ratio = 2, min_lr = 0, min_lr_ratio = 0.1");
         CosineAnnealing.fromConfig(n);

@@ -1,0 +1,65 @@
+package org.easycv4j.tools.convert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.easycv4j.tools.convert.PyValue.Dict;
+import org.easycv4j.tools.convert.PyValue.Loc;
+import org.easycv4j.tools.convert.PyValue.PyList;
+import org.junit.jupiter.api.Test;
+
+class EasyCvMappingTest {
+
+    private static Dict mapped(String src, EasyCvMapping.Context ctx) {
+        PyConfigParser.Result r = PyConfigParser.parse("m.py", src);
+        assertEquals(List.of(), r.problems());
+        return EasyCvMapping.apply(new Dict(r.names(), new Loc("m.py", 1)), ctx);
+    }
+
+    /** EasyCV's tools/train.py turns a top-level ema into EMAHook(decay): here an EMAHook in custom_hooks. */
+    @Test
+    void aTopLevelEmaBecomesAnEmaHookAfterTheCustomHooks() {
+        EasyCvMapping.Context ctx = new EasyCvMapping.Context();
+        Dict d = mapped("custom_hooks = [dict(type='TextLoggerHook')]\nema = dict(decay=0.99996, momentum=1)\n", ctx);
+        assertNull(d.get("ema"));
+        List<PyValue> hooks = ((PyList) d.get("custom_hooks")).items();
+        assertEquals(2, hooks.size());
+        Dict ema = (Dict) hooks.get(1);
+        assertEquals("EMAHook", ema.typeName());
+        assertEquals(0.99996, ((PyValue.Float) ema.get("decay")).value());
+        assertEquals(List.of("type", "decay"), List.copyOf(ema.map().keySet()));
+        assertEquals(1, ctx.notes.size());
+        assertTrue(ctx.notes.get(0).toString().contains("ema.momentum: EasyCV's tools/train.py reads only ema.decay"),
+                ctx.notes.toString());
+        Dict none = mapped("ema = dict(decay=0.9)\n", new EasyCvMapping.Context());
+        assertEquals(1, ((PyList) none.get("custom_hooks")).items().size(), "custom_hooks made when absent");
+    }
+
+    /** EasyCV's own VisionTransformer backbone (DeiT): ViTClassifier, the preset named, its defaults checked. */
+    @Test
+    void easyCvsOwnVisionTransformerBecomesAViTClassifier() {
+        String deit = "model = dict(type='Classification', pretrained=False, backbone=dict(type='VisionTransformer', img_size=[224], "
+                + "num_classes=1000, patch_size=16, embed_dim=384, depth=12, num_heads=6, mlp_ratio=4, "
+                + "qkv_bias=True, drop_rate=0., drop_path_rate=0.1), head=dict(type='ClsHead', "
+                + "loss_config={'type': 'SoftTargetCrossEntropy'}, with_fc=False))\n";
+        Dict m = (Dict) mapped(deit, new EasyCvMapping.Context()).get("model");
+        assertEquals("ViTClassifier", m.typeName());
+        assertNull(m.get("head"), "the classifier's own head");
+        assertNull(m.get("pretrained"), "pretrained = False: no checkpoint");
+        assertEquals(1000L, ((PyValue.Int) m.get("num_classes")).value());
+        Dict bb = (Dict) m.get("backbone");
+        assertEquals(List.of("type", "arch", "use_global_pool", "img_size", "patch_size", "embed_dim", "depth",
+                "num_heads", "mlp_ratio", "drop_path_rate"), List.copyOf(bb.map().keySet()));
+        assertEquals("small", ((PyValue.Str) bb.get("arch")).value());
+        assertEquals(224L, ((PyValue.Int) bb.get("img_size")).value());
+        assertEquals(false, ((PyValue.Bool) bb.get("use_global_pool")).value(), "EasyCV's default: the cls token");
+        // what this encoder does not have stays, for validation to name: no qkv bias (EasyCV's default), hydra
+        Dict other = (Dict) ((Dict) mapped("model = dict(type='Classification', backbone=dict(type="
+                + "'VisionTransformer', hydra_attention=True))\n", new EasyCvMapping.Context()).get("model"))
+                .get("backbone");
+        assertEquals(false, ((PyValue.Bool) other.get("qkv_bias")).value());
+        assertEquals(true, ((PyValue.Bool) other.get("hydra_attention")).value());
+    }
+}
