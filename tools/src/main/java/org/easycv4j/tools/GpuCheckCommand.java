@@ -26,7 +26,6 @@ import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.dist.Launcher;
 import org.easycv4j.core.dist.Nccl;
 import org.easycv4j.core.dist.TensorMemory;
 import org.easycv4j.core.engine.TorchEngine;
@@ -142,7 +141,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
                             .replaceFirst("; using the CPU$", "") + "); nothing to check");
             return 2;
         }
-        Collective collective = Launcher.parse(launcher).connect();
+        Collective collective = RankJob.join(launcher);
         boolean lead = collective.rank() == 0;
         // One rank per GPU under mpirun, as in training.
         Device dev = Devices.choose(collective.size() > 1 && device.trim().equalsIgnoreCase("gpu")

@@ -2,8 +2,10 @@ package org.easycv4j.tools;
 
 import java.util.Optional;
 import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.dist.Launcher;
+import org.easycv4j.core.dist.Launchers;
 import org.easycv4j.core.dist.MpiUnavailableException;
+import org.easycv4j.core.registry.Components;
+import org.easycv4j.core.registry.Injectors;
 
 /**
  * How a command takes part in a data-parallel job ({@code --launcher}): joining it, and leaving it when this rank
@@ -17,14 +19,22 @@ final class RankJob {
         T run(Collective collective) throws Exception;
     }
 
-    /** Joins the job {@code launcher} names; empty after printing its one error line when it cannot. */
-    static Optional<Collective> connect(String launcher) {
+    /**
+     * Joins the job through the launcher registered as {@code launcher} ({@code none}, {@code mpi}, or a plugin's);
+     * empty after printing its one error line when it cannot.
+     */
+    static Optional<Collective> connect(String launcher) throws Exception {
         try {
-            return Optional.of(Launcher.parse(launcher).connect());
+            return Optional.of(join(launcher));
         } catch (IllegalArgumentException | MpiUnavailableException e) {
             System.err.println("error: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** Joins the job through the launcher registered as {@code launcher}; failures as they are. */
+    static Collective join(String launcher) throws Exception {
+        return Launchers.connect(Injectors.create().getInstance(Components.class), launcher);
     }
 
     /**

@@ -67,8 +67,8 @@ public final class SweepCommand implements Callable<Integer> {
             description = "sweep folder (default: work_dirs/sweeps/<config name>)")
     Path out;
 
-    @Option(names = "--launcher", paramLabel = "none|mpi", defaultValue = "none",
-            description = "mpi: this process is one rank of a data-parallel job started by mpirun (every stage runs "
+    @Option(names = "--launcher", paramLabel = "NAME", defaultValue = "none",
+            description = "none, mpi or a launcher a plugin registers (tools/list launcher); mpi: this process is one rank of a data-parallel job started by mpirun (every stage runs "
                     + "on all ranks, imgs_per_gpu images each; rank 0 writes); default: ${DEFAULT-VALUE}")
     String launcher;
 

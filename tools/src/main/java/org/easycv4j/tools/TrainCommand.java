@@ -57,8 +57,8 @@ public final class TrainCommand implements Callable<Integer>, Main.HasRunLog {
                     + "bfloat16, no loss scaling) or none; overrides amp. --fp16 is EasyCV's spelling")
     String amp;
 
-    @Option(names = "--launcher", paramLabel = "none|mpi", defaultValue = "none",
-            description = "mpi: this process is one rank of a data-parallel job started by mpirun, srun --mpi=pmix "
+    @Option(names = "--launcher", paramLabel = "NAME", defaultValue = "none",
+            description = "none, mpi or a launcher a plugin registers (tools/list launcher); mpi: this process is one rank of a data-parallel job started by mpirun, srun --mpi=pmix "
                     + "or an MPIJob (one process per device, imgs_per_gpu images each); default: ${DEFAULT-VALUE}")
     String launcher;
 

@@ -76,7 +76,7 @@ class CliTest {
         assertTrue(err.contains("bad.conf:2: model.hiden: unknown key; did you mean \"hidden\"?"), err);
         assertTrue(err.contains("bad.conf:3: optimizer.lr: expected a number, got string \"fast\""), err);
         assertTrue(err.contains("bad.conf:4: lr_config.policy: unknown lr schedule \"Cosine\"; known: "
-                + "[CosineAnnealing, Fixed, Step]; did you mean \"CosineAnnealing\"?"), err);
+                + "[CosineAnnealing, CosineAnnealingWarmupByEpoch, Fixed, Poly, Step]; did you mean \"CosineAnnealing\"?"), err);
         assertTrue(Files.notExists(Path.of("work_dirs", "toy_mlp_synthetic", "never")), "nothing ran");
     }
 
@@ -123,6 +123,20 @@ class CliTest {
         CliRun.Result launcher = run("train", TOY.toString(), "--work-dir", dir.toString(), "--dry-run",
                 "--launcher", "slurm");
         assertEquals(Main.USER_ERROR, launcher.code(), launcher.err());
-        assertTrue(launcher.err().contains("--launcher: expected none or mpi, got \"slurm\""), launcher.err());
+        assertTrue(launcher.err().startsWith("error: --launcher: unknown launcher \"slurm\"; known: [")
+                && launcher.err().contains("mpi") && launcher.err().contains("none"), launcher.err());
+    }
+
+    /** The extension point of distribution: a backend registered outside core is picked by --launcher. */
+    @Test
+    void aLauncherRegisteredByAPluginJoinsTheJob(@TempDir Path dir) {
+        int before = CountingLauncherModule.JOINED.get();
+        CliRun.Result r = run("train", TOY.toString(), "--work-dir", dir.toString(), "--launcher", "counting-single",
+                "--set", "total_epochs=1", "--set", "progress=off");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(before + 1, CountingLauncherModule.JOINED.get(), "the plugin's backend joined the job");
+        assertTrue(Files.isDirectory(dir.resolve("epoch_1")));
+        CliRun.Result listed = run("list", "launcher");
+        assertTrue(listed.out().contains("counting-single") && listed.out().contains("mpi"), listed.out());
     }
 }

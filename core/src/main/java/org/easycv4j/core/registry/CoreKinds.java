@@ -1,6 +1,7 @@
 package org.easycv4j.core.registry;
 
 import org.easycv4j.core.data.Dataset;
+import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
@@ -21,6 +22,8 @@ public final class CoreKinds {
             "the learning rate as a function of the iteration (lr_config.policy)");
     public static final Kind<Hook> HOOK = Kind.of("hook", Hook.class,
             "runs code at points of the training loop (logging, checkpoints, evaluation, ...)");
+    public static final Kind<Collective> LAUNCHER = Kind.of("launcher", Collective.class,
+            "how the processes of a job were started and join each other (--launcher)");
     public static final Kind<Evaluator> EVALUATOR = Kind.of("evaluator", Evaluator.class,
             "turns model outputs on a validation set into metrics");
 }

@@ -1,6 +1,7 @@
 package org.easycv4j.core.registry;
 
 import com.google.inject.AbstractModule;
+import org.easycv4j.core.dist.Launchers;
 import org.easycv4j.core.eval.ClsEvaluator;
 import org.easycv4j.core.eval.KnnEvaluator;
 import org.easycv4j.core.optim.AdamW;
@@ -65,6 +66,9 @@ public final class CoreModule extends AbstractModule implements PluginModule {
                         "kNN monitor: weighted kNN accuracy of frozen features every interval epochs (knn_top1, "
                                 + "knn_top5)",
                         KnnEvalHook.Settings::fromConfig, KnnEvalHook::create));
+        Registrations.declare(binder(), CoreKinds.LAUNCHER)
+                .add(Launchers.NONE)
+                .add(Launchers.MPI);
         Registrations.declare(binder(), CoreKinds.EVALUATOR)
                 .add(ComponentType.of("ClsEvaluator", "top-k classification accuracy in percent",
                         ClsEvaluator.Settings::fromConfig, (s, ctx) -> s.create()))

@@ -7,7 +7,7 @@ public final class CollectiveProbe {
     private CollectiveProbe() {}
 
     public static void main(String[] args) {
-        try (Collective c = Launcher.MPI.connect()) {
+        try (Collective c = OpenMpi.init()) {
             int r = c.rank();
             System.out.println("rank " + r + " size " + c.size() + " local " + c.localRank());
             // 5 floats: element i of rank r is (r + 1) * (i + 1); the sum over 2 ranks is 3 * (i + 1).

@@ -5,7 +5,7 @@ public final class HangProbe {
     private HangProbe() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Collective c = Launcher.MPI.connect();
+        Collective c = OpenMpi.init();
         System.out.println("rank " + c.rank() + " started");
         if (c.rank() == 1) {
             Thread.sleep(600_000);
