@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.dist.Launcher;
 import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.optim.GradientOps;
 import org.easycv4j.core.model.NamedParameter;
@@ -43,7 +42,7 @@ public final class BenchAllReduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Collective c = Launcher.MPI.connect()) {
+        try (Collective c = RankJob.join("mpi")) {
             if (c.isRoot()) {
                 System.out.printf(Locale.ROOT, "%d ranks; %d timed rounds after %d warm-up; times are the slowest "
                         + "rank's median%n", c.size(), rounds, warmup);
@@ -118,7 +117,7 @@ public final class BenchAllReduceCommand implements Callable<Integer> {
                 p.setArray(a);
                 params.add(new NamedParameter("p" + i, p));
             }
-            ReplicaSync sync = new ReplicaSync(c, params, ops);
+            ReplicaSync sync = new ReplicaSync(c, params, ops, LaunchEnvironment.deviceCollective(System.getenv()));
             double[] times = new double[rounds];
             for (int r = -warmup; r < rounds; r++) {
                 c.barrier();

@@ -17,9 +17,13 @@ final class ExperimentArgs {
             description = "override a config value; the value is parsed as HOCON (repeatable)")
     List<String> sets = new ArrayList<>();
 
-    /** Loads and checks the experiment with the {@code --set}s followed by {@code more} overrides. */
+    /**
+     * Loads and checks the experiment with the launch environment's settings ({@link LaunchEnvironment}), then
+     * the {@code --set}s, then {@code more} overrides (later ones win).
+     */
     ExperimentLoader.Loaded load(List<String> more) {
-        List<String> all = new ArrayList<>(sets);
+        List<String> all = new ArrayList<>(LaunchEnvironment.overrides(System.getenv()));
+        all.addAll(sets);
         all.addAll(more);
         ExperimentLoader.Loaded loaded = new ExperimentLoader().load(config, all, System.getProperties());
         RuntimeKeys.apply(loaded.runtime());

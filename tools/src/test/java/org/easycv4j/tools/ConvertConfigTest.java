@@ -95,7 +95,7 @@ class ConvertConfigTest {
         // base.py's runtime keys: accepted, the ones without effect named in one note.
         List<String> note = (r.out() + r.err()).lines().filter(l -> l.contains("EasyCV keys without effect")).toList();
         assertEquals(1, note.size(), r.out() + r.err());
-        assertTrue(note.get(0).endsWith("ignored: workflow, dist_params, train_cfg, test_cfg (docs/config.md, EasyCV "
+        assertTrue(note.get(0).endsWith("ignored: workflow, train_cfg, test_cfg (docs/config.md, EasyCV "
                 + "compatibility)"), note.get(0));
         Path port = dir.resolve("port");
         CliRun.Result p = dryRun(PORTS.resolve("selfsup/mae/mae_vit_base_patch16_8xb64_400e.conf"), port,

@@ -46,8 +46,8 @@ public final class Nccl {
     /** What a nonblocking communicator reports while an operation is still being set up: no error. */
     private static final int NCCL_IN_PROGRESS = 7;
     static final String INSTALL_HINT = "install NCCL (NVIDIA's CUDA repository: apt-get install libnccl2; or "
-            + "pip's nvidia-nccl-cu12 wheel) or set " + LIBRARY_ENV + " to libnccl.so.2, or set " + MODE_ENV
-            + "=0 to all-reduce through MPI";
+            + "pip's nvidia-nccl-cu12 wheel) or set " + LIBRARY_ENV + " to libnccl.so.2, or set dist_params.backend = host ("
+            + MODE_ENV + "=0) to all-reduce through MPI";
 
     /** Communicators to abort when the job is aborted (a rank failed) or to destroy when it ends. */
     private static final List<Communicator> OPEN = new ArrayList<>();
@@ -340,7 +340,7 @@ public final class Nccl {
             return Optional.empty();
         }
         if (mode == Mode.OFF) {
-            why[0] = MODE_ENV + "=0";
+            why[0] = "dist_params.backend = host";
             return Optional.empty();
         }
         Nccl nccl;
@@ -348,7 +348,7 @@ public final class Nccl {
             nccl = loader.get();
         } catch (NcclUnavailableException e) {
             if (mode == Mode.ON) {
-                throw new NcclUnavailableException(MODE_ENV + "=1 on rank " + collective.rank() + ": "
+                throw new NcclUnavailableException("dist_params.backend = nccl on rank " + collective.rank() + ": "
                         + e.getMessage());
             }
             why[0] = e.getMessage();

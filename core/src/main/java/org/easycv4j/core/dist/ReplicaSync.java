@@ -42,7 +42,12 @@ public final class ReplicaSync {
      * @param ops the engine's flatten / copy-back kernels
      */
     public ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops) {
-        this(collective, params, ops, true, Nccl.Mode.parse(System.getenv(Nccl.MODE_ENV)), Nccl::load);
+        this(collective, params, ops, DeviceCollective.AUTO);
+    }
+
+    /** @param backend how GPU tensors are averaged ({@code dist_params.backend}) */
+    public ReplicaSync(Collective collective, List<NamedParameter> params, GradientOps ops, DeviceCollective backend) {
+        this(collective, params, ops, true, backend.ncclMode(), Nccl::load);
     }
 
     /** @param allowInPlace false: always stage through host memory, as on a GPU without NCCL (tests) */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Dataset;
+import org.easycv4j.core.dist.DeviceCollective;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.TaskModel;
@@ -44,7 +45,8 @@ public record Experiment(
         Optional<Path> resumeFrom,
         boolean autoResume,
         Optional<LossScaleSettings> amp,
-        MixedPrecision precision) {
+        MixedPrecision precision,
+        DeviceCollective deviceCollective) {
 
     /**
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
@@ -186,13 +188,15 @@ public record Experiment(
         }
         MixedPrecision precision = root.has("fp16") ? MixedPrecision.FP16 : root.choice("amp", MixedPrecision.NONE);
         Optional<LossScaleSettings> amp = parseAmp(root, precision);
+        // EasyCV's dist_params = dict(backend='nccl'): how GPU tensors are averaged across ranks
+        DeviceCollective deviceCollective = root.object("dist_params").choice("backend", DeviceCollective.class);
         // Helper values that other keys substitute (EasyCV's img_norm_cfg, train_pipeline, ...) live under vars.
         root.accept("vars");
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
                 new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, autoResume,
-                amp, precision);
+                amp, precision, deviceCollective);
     }
 
     /**

@@ -297,7 +297,7 @@ public final class Runner {
                 Hooks hookList = new Hooks(hooks);
                 context.setHooks(hookList);
                 // Every rank starts from rank 0's weights: after restore and pretrained loading.
-                ReplicaSync sync = new ReplicaSync(collective, params, ops);
+                ReplicaSync sync = new ReplicaSync(collective, params, ops, experiment.deviceCollective());
                 sync.broadcastWeights(manager);
                 TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, sync, loader, hookList,
                         experiment.optimizerConfig(), experiment.seed());

@@ -33,7 +33,6 @@ public record RuntimeSettings(Optional<LogLevel> logLevel, boolean cudnnBenchmar
     private static Map<String, String> ignoredKeys() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("workflow", "validation runs from eval_config; EasyCV accepts only [('train', 1)] too");
-        m.put("dist_params", "the distributed backend comes from the launcher");
         m.put("mp_start_method", "the data loader uses threads, not processes");
         m.put("train_cfg", "empty in EasyCV's base config; no model here reads it");
         m.put("test_cfg", "empty in EasyCV's base config; no model here reads it");

@@ -86,15 +86,15 @@ class NcclTest {
         String[] why = new String[1];
         assertTrue(Nccl.select(rankOf2(1, (byte) 0), Optional.of(0), Nccl.Mode.AUTO, MISSING, why).isEmpty());
         assertTrue(why[0].startsWith("cannot load NCCL's library libnccl.so.2"), why[0]);
-        assertTrue(why[0].contains("EASYCV4J_NCCL=0"), why[0]);
+        assertTrue(why[0].contains("dist_params.backend = host"), why[0]);
     }
 
     @Test
     void forcedNcclWithoutTheLibraryIsAnErrorNamingTheRank() {
         NcclUnavailableException e = assertThrows(NcclUnavailableException.class,
                 () -> Nccl.select(rankOf2(1, (byte) 0), Optional.of(1), Nccl.Mode.ON, MISSING, new String[1]));
-        assertTrue(e.getMessage().startsWith("EASYCV4J_NCCL=1 on rank 1: cannot load NCCL's library libnccl.so.2"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("dist_params.backend = nccl on rank 1: cannot load NCCL's library "
+                + "libnccl.so.2"), e.getMessage());
         assertTrue(e.getMessage().contains("apt-get install libnccl2"), e.getMessage());
     }
 
@@ -106,7 +106,7 @@ class NcclTest {
         assertTrue(Nccl.select(Collective.single(), Optional.of(0), Nccl.Mode.ON, NOT_CALLED, why).isEmpty());
         assertEquals("one process", why[0]);
         assertTrue(Nccl.select(rankOf2(0, (byte) 0), Optional.of(0), Nccl.Mode.OFF, NOT_CALLED, why).isEmpty());
-        assertEquals("EASYCV4J_NCCL=0", why[0]);
+        assertEquals("dist_params.backend = host", why[0]);
     }
 
     @Test

@@ -31,6 +31,19 @@ class ExperimentTest {
     }
 
     @Test
+    void distParamsBackendChoosesTheDeviceCollectiveAsEasyCvWritesIt() {
+        assertEquals(org.easycv4j.core.dist.DeviceCollective.AUTO,
+                loader.load(Fixtures.config("child.conf"), List.of(), new Properties()).experiment().deviceCollective());
+        assertEquals(org.easycv4j.core.dist.DeviceCollective.NCCL, loader.load(Fixtures.config("child.conf"),
+                List.of("dist_params={backend=nccl}"), new Properties()).experiment().deviceCollective());
+        ConfigValidationException e = assertThrows(ConfigValidationException.class, () -> loader.load(
+                Fixtures.config("child.conf"), List.of("dist_params.backend=ncl"), new Properties()));
+        assertEquals("dist_params.backend", e.problems().get(0).path());
+        assertEquals("expected one of [auto, nccl, host], got \"ncl\"; did you mean \"nccl\"?",
+                e.problems().get(0).message());
+    }
+
+    @Test
     void threeMistakesAreReportedTogetherWithFileAndLine() {
         ConfigValidationException e = assertThrows(ConfigValidationException.class,
                 () -> loader.load(Fixtures.config("error_three.conf"), List.of(), new Properties()));

@@ -31,12 +31,14 @@ class RuntimeSettingsTest {
         assertEquals(Optional.of(RuntimeSettings.LogLevel.WARNING), r.logLevel());
         assertTrue(r.cudnnBenchmark());
         assertEquals(java.util.OptionalInt.of(0), r.opencvNumThreads());
-        assertEquals(List.of("workflow", "dist_params", "mp_start_method", "train_cfg", "test_cfg", "evaluation",
+        assertEquals(List.of("workflow", "mp_start_method", "train_cfg", "test_cfg", "evaluation",
                 "oss_io_config", "export", "predict"), r.ignored());
-        assertEquals("EasyCV keys without effect here, ignored: workflow, dist_params, mp_start_method, "
+        assertEquals("EasyCV keys without effect here, ignored: workflow, mp_start_method, "
                 + "train_cfg, test_cfg, evaluation, oss_io_config, export, predict "
                 + "(docs/config.md, EasyCV compatibility)", r.note().orElseThrow());
         assertEquals(2, l.experiment().totalEpochs()); // the experiment itself is unchanged
+        // dist_params is no longer ignored: its backend chooses how GPU gradients are averaged
+        assertEquals(org.easycv4j.core.dist.DeviceCollective.NCCL, l.experiment().deviceCollective());
     }
 
     @Test

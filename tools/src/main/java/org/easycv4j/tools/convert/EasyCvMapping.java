@@ -32,7 +32,7 @@ final class EasyCvMapping {
         Set<String> k = new java.util.LinkedHashSet<>(List.of("model", "data", "optimizer", "optimizer_config",
                 "lr_config", "total_epochs", "checkpoint_config", "log_config", "eval_config", "eval_pipelines",
                 "custom_hooks", "load_from", "resume_from", "work_dir", "seed", "fp16", "log_level",
-                "cudnn_benchmark"));
+                "cudnn_benchmark", "dist_params"));
         k.addAll(RuntimeSettings.IGNORED.keySet());
         return java.util.Collections.unmodifiableSet(k);
     }
