@@ -5,6 +5,7 @@ import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.data.dataset.DataKinds;
 import org.easycv4j.data.dataset.DatasetBuilder;
 import org.easycv4j.data.dataset.DatasetSettings;
 import org.easycv4j.data.pipeline.CenterCrop;

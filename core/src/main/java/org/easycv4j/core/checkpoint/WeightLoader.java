@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.io.WeightFiles;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.model.NamedParameter;
 
 /**

@@ -9,7 +9,6 @@ import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import org.easycv4j.core.checkpoint.NameMapping;
 import org.easycv4j.core.data.Batch;
 
 /**

@@ -18,7 +18,7 @@ import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
-import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.DataLoader;

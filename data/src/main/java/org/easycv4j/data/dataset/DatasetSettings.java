@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Spec;
-import org.easycv4j.data.DataKinds;
 import org.easycv4j.data.image.ImageBackends;
 import org.easycv4j.data.pipeline.MakesTensor;
 import org.easycv4j.data.pipeline.Mixup;

@@ -1,7 +1,7 @@
 package org.easycv4j.data.dataset;
 
 import org.easycv4j.core.data.LoaderSettings;
-import org.easycv4j.data.Seeds;
+import org.easycv4j.data.sample.Seeds;
 import org.easycv4j.data.source.StreamedSource;
 
 /**

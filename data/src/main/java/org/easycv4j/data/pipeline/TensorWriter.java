@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.ImageBackend;

@@ -1,7 +1,7 @@
 package org.easycv4j.data.pipeline;
 
 import java.util.random.RandomGenerator;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageDecodeException;

@@ -1,5 +1,5 @@
 /**
- * Transforms (registry kind "transform") applied to one {@link org.easycv4j.data.Sample} at a time with EasyCV /
+ * Transforms (registry kind "transform") applied to one {@link org.easycv4j.data.sample.Sample} at a time with EasyCV /
  * torchvision / timm names and semantics, the {@link org.easycv4j.data.pipeline.Pipeline} composing them, and
  * batch-level {@link org.easycv4j.data.pipeline.Mixup} / CutMix.
  */

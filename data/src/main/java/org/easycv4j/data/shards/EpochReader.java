@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.source.BadSampleException;
 import org.easycv4j.data.source.SampleAccess;

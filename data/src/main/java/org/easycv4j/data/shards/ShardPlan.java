@@ -2,7 +2,7 @@ package org.easycv4j.data.shards;
 
 import java.util.Arrays;
 import org.easycv4j.core.data.LoaderSettings;
-import org.easycv4j.data.Seeds;
+import org.easycv4j.data.sample.Seeds;
 
 /**
  * The order of one epoch over tar shards, a function of (seed, epoch) and of the stream count, never of the world

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.data.LoaderSettings;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.image.ImageFormats;

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.HostTensor;
 import org.easycv4j.core.io.Pickles;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
 

@@ -1,7 +1,7 @@
 package org.easycv4j.data.source;
 
 import java.util.List;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ImageBackend;
 
 /** Where samples come from: an indexed collection of (image, label) entries. Thread-safe for reads. */

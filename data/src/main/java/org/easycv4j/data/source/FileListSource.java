@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.EncodedImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageFiles;

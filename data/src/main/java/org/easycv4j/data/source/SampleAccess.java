@@ -1,6 +1,6 @@
 package org.easycv4j.data.source;
 
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ImageBackend;
 
 /**

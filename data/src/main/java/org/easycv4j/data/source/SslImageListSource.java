@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 
 /**
  * {@code type = SSLSourceImageList}: unlabelled images listed one relative path per line. As in EasyCV, a

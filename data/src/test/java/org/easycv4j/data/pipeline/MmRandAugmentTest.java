@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.data.Fixtures;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.pipeline.MmAutoAugment.Op;
 import org.easycv4j.data.pipeline.MmAutoAugment.OpType;

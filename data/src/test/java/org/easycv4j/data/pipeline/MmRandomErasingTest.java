@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.data.Fixtures;
-import org.easycv4j.data.Sample;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.junit.jupiter.api.Test;
 

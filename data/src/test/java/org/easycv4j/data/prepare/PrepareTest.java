@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.data.DataKinds;
+import org.easycv4j.data.dataset.DataKinds;
 import org.easycv4j.data.Fixtures;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageIoBackend;

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
-import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.FeaturePooling;

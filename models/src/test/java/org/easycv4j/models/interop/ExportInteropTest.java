@@ -14,7 +14,7 @@ import java.util.Map;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
-import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.io.TorchCheckpoint;

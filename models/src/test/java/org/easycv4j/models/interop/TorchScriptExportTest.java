@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.LoadPolicy;
-import org.easycv4j.core.checkpoint.NameMapping;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.engine.TorchScriptArchive;

@@ -1,4 +1,4 @@
-package org.easycv4j.data;
+package org.easycv4j.data.sample;
 
 import java.util.SplittableRandom;
 

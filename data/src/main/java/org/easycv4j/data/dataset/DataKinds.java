@@ -1,4 +1,4 @@
-package org.easycv4j.data;
+package org.easycv4j.data.dataset;
 
 import org.easycv4j.core.registry.Kind;
 import org.easycv4j.data.pipeline.Transform;
