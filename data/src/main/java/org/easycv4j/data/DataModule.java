@@ -1,16 +1,16 @@
 package org.easycv4j.data;
 
 import com.google.inject.AbstractModule;
+import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.data.dataset.DataKinds;
 import org.easycv4j.data.dataset.DatasetBuilder;
 import org.easycv4j.data.dataset.DatasetSettings;
 import org.easycv4j.data.pipeline.CenterCrop;
-import org.easycv4j.data.pipeline.ColorJitter;
 import org.easycv4j.data.pipeline.Collect;
+import org.easycv4j.data.pipeline.ColorJitter;
 import org.easycv4j.data.pipeline.MaeFtAugment;
 import org.easycv4j.data.pipeline.MmAutoAugment;
 import org.easycv4j.data.pipeline.MmRandAugment;
@@ -102,7 +102,7 @@ public final class DataModule extends AbstractModule implements PluginModule {
                         "EasyCV's MMRandAugment: mmcls' RandAugment over timm's increasing policies",
                         MmRandAugment.Settings::fromConfig, (s, ctx) -> new MmRandAugment(s)));
         // A dataset's settings hold its data source and pipeline, parsed with the registries handed to the reader.
-        Registrations.of(binder(), CoreKinds.DATASET)
+        Registrations.of(binder(), Dataset.KIND)
                 .add(ComponentType.of("RawDataset",
                         "self-supervised: data_source + pipeline, batches without labels (EasyCV RawDataset)",
                         (node, components) -> DatasetSettings.fromConfig(node, components, false),

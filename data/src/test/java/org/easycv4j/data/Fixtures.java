@@ -1,7 +1,5 @@
 package org.easycv4j.data;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
@@ -17,7 +15,7 @@ import javax.imageio.ImageIO;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreModule;
+import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Kind;
 import org.easycv4j.core.registry.Spec;
 
@@ -26,8 +24,7 @@ public final class Fixtures {
     private Fixtures() {}
 
     public static Components components() {
-        Injector injector = Guice.createInjector(new CoreModule(), new DataModule());
-        return injector.getInstance(Components.class);
+        return Injectors.create().getInstance(Components.class);
     }
 
     public static BuildContext context(Path dir) {

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.WeightFiles;
+import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.models.cls.ViTClassifier;
@@ -19,7 +19,7 @@ import org.easycv4j.models.mae.MaeSettings;
 public final class ModelsModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.MODEL)
+        Registrations.of(binder(), TaskModel.KIND)
                 .add(ComponentType.of("MAE",
                         "Masked Autoencoder pretraining (ViT encoder, light decoder, norm-pix MSE on removed patches)",
                         checkingPretrained(MaeSettings::fromConfig, MaeSettings::pretrained),

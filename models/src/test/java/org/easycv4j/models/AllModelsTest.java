@@ -29,7 +29,6 @@ import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Spec;
 import org.junit.jupiter.api.Test;
@@ -54,19 +53,19 @@ class AllModelsTest {
     }
 
     static Stream<String> registered() {
-        return components().types(CoreKinds.MODEL).keySet().stream();
+        return components().types(TaskModel.KIND).keySet().stream();
     }
 
     @Test
     void everyRegisteredModelHasATinyVariant() {
-        assertEquals(TINY.keySet(), components().types(CoreKinds.MODEL).keySet());
+        assertEquals(TINY.keySet(), components().types(TaskModel.KIND).keySet());
     }
 
     @ParameterizedTest
     @MethodSource("registered")
     void forwardAndBackwardOfTheTinyVariant(String type) {
         ConfigNode root = ConfigNode.root(ConfigFactory.parseString("model { " + TINY.get(type) + " }"));
-        Spec<TaskModel> spec = components().parse(root.object("model"), CoreKinds.MODEL).orElseThrow();
+        Spec<TaskModel> spec = components().parse(root.object("model"), TaskModel.KIND).orElseThrow();
         assertTrue(root.problems().isEmpty(), root.problems().list().toString());
         TaskModel model = spec.create(new BuildContext(Path.of("."), 0, 2, false));
         Engine.getInstance().setRandomSeed(1);

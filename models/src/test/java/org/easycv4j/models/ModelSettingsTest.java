@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
@@ -109,7 +109,7 @@ class ModelSettingsTest {
         Components c = Injectors.create().getInstance(Components.class);
         for (String type : List.of("ViTClassifier", "MAE")) {
             ConfigNode n = Fixtures.config("type = " + type + ", pretrained = \"no/such/file.safetensors\"");
-            assertTrue(c.parse(n, CoreKinds.MODEL).isPresent(), type);
+            assertTrue(c.parse(n, TaskModel.KIND).isPresent(), type);
             String all = n.problems().list().toString();
             assertTrue(all.contains("pretrained") && all.contains("no/such/file.safetensors"), type + ": " + all);
         }

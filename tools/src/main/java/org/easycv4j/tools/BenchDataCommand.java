@@ -12,7 +12,6 @@ import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.prepare.LoaderBench;
@@ -77,7 +76,7 @@ public final class BenchDataCommand implements Callable<Integer> {
         // Only data.train is built: a data-only config (no model, no optimizer) is enough to benchmark.
         ConfigNode root = ConfigNode.root(cfg);
         Components components = Injectors.create().getInstance(Components.class);
-        Spec<Dataset> spec = components.parse(root.object("data").object("train"), CoreKinds.DATASET).orElse(null);
+        Spec<Dataset> spec = components.parse(root.object("data").object("train"), Dataset.KIND).orElse(null);
         root.problems().throwIfAny();
         Path work = Files.createTempDirectory("bench-data");
         // opening is timed on its own: the index of a large set (a list file, a shard index) is read here

@@ -33,7 +33,6 @@ import org.easycv4j.core.optim.ParamGroups;
 import org.easycv4j.core.optim.ParamRule;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.core.runner.TrainStep;
@@ -149,7 +148,7 @@ final class BenchRig implements AutoCloseable {
         }
         Injector injector = Injectors.create();
         ConfigNode root = ConfigNode.root(ConfigFactory.empty().withValue("model", modelConfig.root()));
-        Spec<TaskModel> spec = injector.getInstance(Components.class).parse(root.object("model"), CoreKinds.MODEL)
+        Spec<TaskModel> spec = injector.getInstance(Components.class).parse(root.object("model"), TaskModel.KIND)
                 .orElse(null);
         root.problems().throwIfAny();
         if (spec == null) {

@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.dist.Launchers;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 
@@ -18,7 +17,7 @@ public final class CountingLauncherModule extends AbstractModule implements Plug
 
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.LAUNCHER)
+        Registrations.of(binder(), Collective.KIND)
                 .add(ComponentType.of("counting-single", "one process; counts the joins (tests)",
                         Launchers.Settings::fromConfig, (s, ctx) -> {
                             JOINED.incrementAndGet();

@@ -19,7 +19,7 @@ import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.dist.MpiRun;
 import org.easycv4j.core.runner.StopSignals;
-import org.easycv4j.core.runner.hooks.CheckpointHook;
+import org.easycv4j.core.runner.CheckpointHook;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

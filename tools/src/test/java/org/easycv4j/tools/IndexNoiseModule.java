@@ -14,7 +14,6 @@ import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.data.dataset.DatasetBuilder;
@@ -29,7 +28,7 @@ import org.easycv4j.data.dataset.ImageLoader;
 public final class IndexNoiseModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.DATASET)
+        Registrations.of(binder(), Dataset.KIND)
                 .add(ComponentType.of("IndexNoise", "RawDataset + masking noise from the sample index (tests)",
                         Settings::fromConfig, IndexNoiseModule::indexNoise));
     }

@@ -27,7 +27,7 @@ import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.runner.Runner;
 import org.easycv4j.core.runner.StopSignals;
-import org.easycv4j.core.runner.hooks.CheckpointHook;
+import org.easycv4j.core.runner.CheckpointHook;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

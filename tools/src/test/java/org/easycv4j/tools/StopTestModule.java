@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.core.runner.Hook;
@@ -28,7 +27,7 @@ import org.easycv4j.core.runner.StopSignals;
 public final class StopTestModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.HOOK)
+        Registrations.of(binder(), Hook.KIND)
                 .add(ComponentType.of("PauseAt", "waits for a signal after an iteration (tests)",
                         PauseSettings::fromConfig, (s, ctx) -> pause(s)))
                 .add(ComponentType.of("StopAt", "requests a stop after an iteration (tests)",

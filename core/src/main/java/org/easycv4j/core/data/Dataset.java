@@ -1,9 +1,13 @@
 package org.easycv4j.core.data;
 
 import java.util.List;
+import org.easycv4j.core.registry.Kind;
 
 /** A dataset the runner can iterate in batches (registry kind "dataset"). */
 public interface Dataset {
+    /** The registry kind of {@code Dataset}s (tools/list dataset): what a config's {@code type} names here. */
+    Kind<Dataset> KIND = Kind.of("dataset", Dataset.class, "a dataset: a data source plus a pipeline, iterated in batches");
+
 
     /** Number of usable samples. */
     int size();

@@ -1,6 +1,7 @@
 package org.easycv4j.core.dist;
 
 import java.nio.ByteBuffer;
+import org.easycv4j.core.registry.Kind;
 
 /**
  * The processes of one data-parallel job and the collective operations the trainer needs: every process
@@ -8,6 +9,9 @@ import java.nio.ByteBuffer;
  * in place. {@link #single()} is the one-process job; {@link OpenMpi} runs over MPI.
  */
 public interface Collective extends AutoCloseable {
+    /** The registry kind of {@code Collective}s (tools/list launcher): what a config's {@code type} names here. */
+    Kind<Collective> KIND = Kind.of("launcher", Collective.class, "how the processes of a job were started and join each other (--launcher)");
+
 
     /** This process's index in {@code [0, size())}; rank 0 writes the run's files. */
     int rank();

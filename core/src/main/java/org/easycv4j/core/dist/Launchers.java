@@ -7,14 +7,13 @@ import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.util.DidYouMean;
 
 /**
  * The launchers {@code --launcher NAME} picks from (kind {@code launcher}): how the processes of a job were
  * started, and so how this one joins the others. Core registers {@code none} and {@code mpi}; a plugin adds
  * another backend (Gloo, UCC, another MPI) with one registration of the same shape, without editing core:
- * {@code Registrations.of(binder(), CoreKinds.LAUNCHER).add(ComponentType.of("ucc", "...",
+ * {@code Registrations.of(binder(), Collective.KIND).add(ComponentType.of("ucc", "...",
  * Launchers.Settings::fromConfig, (s, ctx) -> MyUcc.join()))}.
  */
 public final class Launchers {
@@ -40,7 +39,7 @@ public final class Launchers {
      * is.
      */
     public static Collective connect(Components components, String name) throws Exception {
-        Map<String, ComponentType<?, ?>> known = components.types(CoreKinds.LAUNCHER);
+        Map<String, ComponentType<?, ?>> known = components.types(Collective.KIND);
         ComponentType<?, ?> type = known.get(name.trim());
         if (type == null) {
             throw new IllegalArgumentException("--launcher: unknown launcher \"" + name + "\"; known: "

@@ -3,9 +3,13 @@ package org.easycv4j.core.eval;
 import java.util.Map;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.StepOutput;
+import org.easycv4j.core.registry.Kind;
 
 /** Accumulates model outputs over a validation pass and turns them into named metrics. */
 public interface Evaluator {
+    /** The registry kind of {@code Evaluator}s (tools/list evaluator): what a config's {@code type} names here. */
+    Kind<Evaluator> KIND = Kind.of("evaluator", Evaluator.class, "turns model outputs on a validation set into metrics");
+
 
     /** Forgets everything accumulated. */
     void reset();

@@ -15,7 +15,6 @@ import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.model.FeaturePooling;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Spec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +74,7 @@ public final class KnnEvaluator implements FeatureEvaluator {
     /** The required dataset {@code key} (a bank or query set): one problem naming the key when it is missing. */
     public static Optional<Spec<Dataset>> dataset(Components components, ConfigNode node, String key) {
         ConfigNode child = node.object(key); // records "missing required object" when absent
-        return node.has(key) ? components.parse(child, CoreKinds.DATASET) : Optional.empty();
+        return node.has(key) ? components.parse(child, Dataset.KIND) : Optional.empty();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(KnnEvaluator.class);

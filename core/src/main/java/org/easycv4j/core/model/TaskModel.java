@@ -3,19 +3,23 @@ package org.easycv4j.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.registry.Kind;
 
 /**
  * A trainable model as the runner sees it (registry kind "model"): a DJL block with stable, timm-style
  * parameter names, plus the task logic that turns a batch into a loss.
  */
 public interface TaskModel {
+    /** The registry kind of {@code TaskModel}s (tools/list model): what a config's {@code type} names here. */
+    Kind<TaskModel> KIND = Kind.of("model", TaskModel.class, "a network plus the task logic that turns a batch into a loss");
+
 
     /** The network. */
     Block block();

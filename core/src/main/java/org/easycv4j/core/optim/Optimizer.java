@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.model.NamedParameter;
+import org.easycv4j.core.registry.Kind;
 
 /** Updates a model's parameters from their gradients (registry kind "optimizer"). */
 public interface Optimizer extends AutoCloseable {
+    /** The registry kind of {@code Optimizer}s (tools/list optimizer): what a config's {@code type} names here. */
+    Kind<Optimizer> KIND = Kind.of("optimizer", Optimizer.class, "updates parameters from gradients");
+
 
     /** The configured base learning rate; the lr schedule scales it. */
     double baseLr();

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.optim.Optimizer;
 
 /**
  * One registered component type: its config {@code type} name, the line {@code tools/list} prints, and the
@@ -13,7 +14,7 @@ import org.easycv4j.core.config.ConfigNode;
  *
  * <p>Every component is registered in this one shape, next to the others of its module:
  * <pre>{@code
- * Registrations.declare(binder(), CoreKinds.OPTIMIZER)
+ * Registrations.declare(binder(), Optimizer.KIND)
  *         .add(ComponentType.of("SGD", "SGD with momentum, Nesterov and L2 weight decay",
  *                 Sgd.Settings::fromConfig, (s, ctx) -> new Sgd(s)));
  * }</pre>

@@ -4,10 +4,11 @@ import com.google.inject.Binder;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import org.easycv4j.core.model.TaskModel;
 
 /**
  * One-line registration helpers for Guice modules:
- * {@code Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("MAE", "...", MaeSettings::fromConfig,
+ * {@code Registrations.of(binder(), TaskModel.KIND).add(ComponentType.of("MAE", "...", MaeSettings::fromConfig,
  * (s, ctx) -> new MaeModel(s)));}
  *
  * @param <T> the kind's component type

@@ -20,7 +20,6 @@ import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigValidationException;
-import org.easycv4j.core.runner.hooks.CheckpointHook;
 
 /**
  * {@code auto_resume = true} ({@code tools/train --auto-resume}): which checkpoint of the work dir a run continues

@@ -15,9 +15,7 @@ import org.easycv4j.core.optim.schedule.LrPolicyNames;
 import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Spec;
-import org.easycv4j.core.runner.hooks.ProgressHook;
 
 /**
  * A whole experiment configuration, parsed and checked but not built: EasyCV's top-level keys
@@ -108,18 +106,18 @@ public record Experiment(
             root.problem("total_epochs", "missing required key, expected the number of training epochs");
         }
 
-        Spec<TaskModel> model = components.parseRequired(root, "model", CoreKinds.MODEL).orElse(null);
+        Spec<TaskModel> model = components.parseRequired(root, "model", TaskModel.KIND).orElse(null);
 
         ConfigNode d = root.object("data");
         int imgs = d.integerAtLeast("imgs_per_gpu", 32, 1);
         int workers = d.integerAtLeast("workers_per_gpu", 2, 0);
         boolean dropLast = d.bool("drop_last", false);
-        Spec<Dataset> train = components.parseRequired(d, "train", CoreKinds.DATASET).orElse(null);
-        Optional<Spec<Dataset>> val = components.parseChild(d, "val", CoreKinds.DATASET);
+        Spec<Dataset> train = components.parseRequired(d, "train", Dataset.KIND).orElse(null);
+        Optional<Spec<Dataset>> val = components.parseChild(d, "val", Dataset.KIND);
         d.finish();
         DataSettings data = new DataSettings(imgs, workers, dropLast, train, val);
 
-        Spec<Optimizer> optimizer = components.parseRequired(root, "optimizer", CoreKinds.OPTIMIZER).orElse(null);
+        Spec<Optimizer> optimizer = components.parseRequired(root, "optimizer", Optimizer.KIND).orElse(null);
 
         ConfigNode oc = root.object("optimizer_config");
         int updateInterval = oc.integerAtLeast("update_interval", 1);
@@ -137,12 +135,12 @@ public record Experiment(
         OptimizerConfig optimizerConfig = new OptimizerConfig(updateInterval, maxNorm, maxNonFinite);
 
         Spec<LrSchedule> lr = root.optObject("lr_config")
-                .flatMap(n -> components.parse(n, CoreKinds.LR_SCHEDULE, "policy", LrPolicyNames::mmcv))
+                .flatMap(n -> components.parse(n, LrSchedule.KIND, "policy", LrPolicyNames::mmcv))
                 .orElse(null);
 
         ConfigNode lc = root.object("log_config");
         int logInterval = lc.integerAtLeast("interval", 1);
-        List<Spec<Hook>> logHooks = components.parseList(lc, "hooks", CoreKinds.HOOK);
+        List<Spec<Hook>> logHooks = components.parseList(lc, "hooks", Hook.KIND);
         lc.finish();
 
         ConfigNode cc = root.object("checkpoint_config");
@@ -162,8 +160,8 @@ public record Experiment(
         List<EvalPipeline> pipelines = new ArrayList<>();
         for (ConfigNode p : root.objects("eval_pipelines")) {
             EvalMode mode = p.choice("mode", EvalMode.TEST);
-            Spec<Dataset> ds = components.parseRequired(p, "data", CoreKinds.DATASET).orElse(null);
-            List<Spec<Evaluator>> evaluators = components.parseList(p, "evaluators", CoreKinds.EVALUATOR);
+            Spec<Dataset> ds = components.parseRequired(p, "data", Dataset.KIND).orElse(null);
+            List<Spec<Evaluator>> evaluators = components.parseList(p, "evaluators", Evaluator.KIND);
             p.check(!evaluators.isEmpty() || !p.has("evaluators"), "evaluators", "expected at least one evaluator");
             p.accept("dist_eval");
             p.finish();
@@ -175,7 +173,7 @@ public record Experiment(
         if (saveBest.isPresent() && pipelines.isEmpty()) {
             ec.problem("save_best", "save_best needs eval_pipelines to produce metrics");
         }
-        List<Spec<Hook>> custom = components.parseList(root, "custom_hooks", CoreKinds.HOOK);
+        List<Spec<Hook>> custom = components.parseList(root, "custom_hooks", Hook.KIND);
         Optional<Path> loadFrom = root.path("load_from");
         Optional<Path> resumeFrom = root.path("resume_from");
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {

@@ -1,12 +1,16 @@
 package org.easycv4j.core.runner;
 
 import java.util.Map;
+import org.easycv4j.core.registry.Kind;
 
 /**
  * Code that runs at fixed points of a run (registry kind "hook"). Every method does nothing by default, so
  * a hook overrides only what it needs. Hooks run in ascending {@link #priority()}.
  */
 public interface Hook {
+    /** The registry kind of {@code Hook}s (tools/list hook): what a config's {@code type} names here. */
+    Kind<Hook> KIND = Kind.of("hook", Hook.class, "runs code at points of the training loop (logging, checkpoints, evaluation, ...)");
+
     int VERY_HIGH = 10;
     int HIGH = 30;
     int NORMAL = 50;

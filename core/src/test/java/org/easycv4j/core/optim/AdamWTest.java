@@ -17,7 +17,6 @@ import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.junit.jupiter.api.Test;
@@ -99,7 +98,7 @@ class AdamWTest {
     /** The optimizer {@code config} describes, built by its registered type for {@code effectiveBatch} samples. */
     static Optimizer registered(String config, int effectiveBatch) {
         ConfigNode n = ConfigNode.root(ConfigFactory.parseString(config));
-        Spec<Optimizer> spec = Injectors.create().getInstance(Components.class).parse(n, CoreKinds.OPTIMIZER)
+        Spec<Optimizer> spec = Injectors.create().getInstance(Components.class).parse(n, Optimizer.KIND)
                 .orElseThrow();
         assertEquals(List.of(), n.problems().list());
         return spec.create(new BuildContext(Path.of("."), 0, effectiveBatch, false));

@@ -18,12 +18,15 @@ import java.util.Optional;
 import java.util.Properties;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.AdamW;
 import org.easycv4j.core.optim.AdamWSettings;
+import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.runner.ExperimentLoader;
+import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.testing.Fixtures;
 import org.easycv4j.core.testing.TestComponents;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,7 @@ class RegistryTest {
     public static final class FancyModule extends AbstractModule {
         @Override
         protected void configure() {
-            Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("Fancy", "a user's model",
+            Registrations.of(binder(), TaskModel.KIND).add(ComponentType.of("Fancy", "a user's model",
                     FancySettings::fromConfig, (s, ctx) -> fancy(s)));
         }
     }
@@ -43,7 +46,7 @@ class RegistryTest {
     public static final class DuplicateModule extends AbstractModule {
         @Override
         protected void configure() {
-            Registrations.of(binder(), CoreKinds.OPTIMIZER).add(ComponentType.of("AdamW", "clashes with core's AdamW",
+            Registrations.of(binder(), Optimizer.KIND).add(ComponentType.of("AdamW", "clashes with core's AdamW",
                     AdamWSettings::fromConfig, (s, ctx) -> new AdamW(s)));
         }
     }
@@ -76,16 +79,16 @@ class RegistryTest {
     @Test
     void pluginsOnTheClassPathAreRegistered() {
         Components c = Injectors.create().getInstance(Components.class);
-        assertEquals(List.of("AdamW", "LARS", "SGD"), List.copyOf(c.types(CoreKinds.OPTIMIZER).keySet()));
-        assertTrue(c.types(CoreKinds.LR_SCHEDULE).containsKey("CosineAnnealing"));
-        assertTrue(c.kinds().containsAll(List.of(CoreKinds.MODEL, CoreKinds.DATASET, CoreKinds.HOOK)));
+        assertEquals(List.of("AdamW", "LARS", "SGD"), List.copyOf(c.types(Optimizer.KIND).keySet()));
+        assertTrue(c.types(LrSchedule.KIND).containsKey("CosineAnnealing"));
+        assertTrue(c.kinds().containsAll(List.of(TaskModel.KIND, Dataset.KIND, Hook.KIND)));
     }
 
     @Test
     void aTestModuleRegistersAComponentUsableFromAConfig() {
         Components c = Injectors.create(new FancyModule()).getInstance(Components.class);
         ConfigNode root = ConfigNode.root(ConfigFactory.parseString("model { type = Fancy, width = 5 }"));
-        Spec<TaskModel> spec = c.parseRequired(root, "model", CoreKinds.MODEL).orElseThrow();
+        Spec<TaskModel> spec = c.parseRequired(root, "model", TaskModel.KIND).orElseThrow();
         assertEquals("Fancy", spec.type());
         assertEquals(new FancySettings(5), spec.settings());
         assertInstanceOf(TaskModel.class, spec.create(new BuildContext(null, 0, 1, true)));
@@ -95,7 +98,7 @@ class RegistryTest {
     void unknownTypeListsKnownNamesAndTheClosest() {
         Components c = Injectors.create().getInstance(Components.class);
         ConfigNode root = ConfigNode.root(ConfigFactory.parseString("optimizer { type = AdamW_, lr = 1 }"));
-        assertEquals(Optional.empty(), c.parseRequired(root, "optimizer", CoreKinds.OPTIMIZER));
+        assertEquals(Optional.empty(), c.parseRequired(root, "optimizer", Optimizer.KIND));
         var p = root.problems().list().get(0);
         assertEquals("optimizer.type", p.path());
         assertEquals("unknown optimizer \"AdamW_\"; known: [AdamW, LARS, SGD]; did you mean \"AdamW\"?", p.message());
@@ -105,7 +108,7 @@ class RegistryTest {
     void aNameRegisteredTwiceFailsNamingBothBindings() {
         RegistryException e = assertThrows(RegistryException.class, () -> Injectors.create(new DuplicateModule()));
         assertTrue(e.getMessage().contains("\"AdamW\""), e.getMessage());
-        assertTrue(e.getMessage().contains("CoreModule"), e.getMessage());
+        assertTrue(e.getMessage().contains("OptimizerRegistrations"), e.getMessage());
         assertTrue(e.getMessage().contains("DuplicateModule"), e.getMessage());
     }
 
@@ -115,7 +118,7 @@ class RegistryTest {
                 .load(Fixtures.config("with_module.conf"), List.of(), new Properties());
         assertEquals("Fancy", loaded.experiment().model().type());
         Injector injector = loaded.injector();
-        assertTrue(injector.getInstance(Components.class).types(CoreKinds.MODEL).containsKey("Fancy"));
+        assertTrue(injector.getInstance(Components.class).types(TaskModel.KIND).containsKey("Fancy"));
     }
 
     @Test
@@ -134,8 +137,8 @@ class RegistryTest {
     public static final class PairModule extends AbstractModule {
         @Override
         protected void configure() {
-            Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("Pair", "a model holding another",
-                    (node, components) -> new PairSettings(components.parseRequired(node, "inner", CoreKinds.MODEL)
+            Registrations.of(binder(), TaskModel.KIND).add(ComponentType.of("Pair", "a model holding another",
+                    (node, components) -> new PairSettings(components.parseRequired(node, "inner", TaskModel.KIND)
                             .orElse(null)),
                     (s, ctx) -> s.inner().create(ctx)));
         }
@@ -146,7 +149,7 @@ class RegistryTest {
         Components c = Injectors.create(new FancyModule(), new PairModule()).getInstance(Components.class);
         ConfigNode root = ConfigNode.root(ConfigFactory.parseString(
                 "model { type = Pair, inner { type = Fancy, width = 3 } }"));
-        Spec<TaskModel> spec = c.parseRequired(root, "model", CoreKinds.MODEL).orElseThrow();
+        Spec<TaskModel> spec = c.parseRequired(root, "model", TaskModel.KIND).orElseThrow();
         PairSettings s = (PairSettings) spec.settings();
         assertEquals("Fancy", s.inner().type());
         assertEquals("model.inner", s.inner().path());
@@ -154,7 +157,7 @@ class RegistryTest {
         assertInstanceOf(TaskModel.class, spec.create(new BuildContext(null, 0, 1, true)));
 
         ConfigNode bad = ConfigNode.root(ConfigFactory.parseString("model { type = Pair, inner { type = Fancy, w = 3 } }"));
-        c.parseRequired(bad, "model", CoreKinds.MODEL);
+        c.parseRequired(bad, "model", TaskModel.KIND);
         assertEquals(List.of("model.inner.w"), bad.problems().list().stream().map(p -> p.path()).toList());
     }
 
@@ -162,7 +165,7 @@ class RegistryTest {
     void eachInjectorHasItsOwnRegistries() {
         Components with = Injectors.create(new FancyModule()).getInstance(Components.class);
         Components without = Injectors.create().getInstance(Components.class);
-        assertTrue(with.types(CoreKinds.MODEL).containsKey("Fancy"));
-        assertFalse(without.types(CoreKinds.MODEL).containsKey("Fancy"));
+        assertTrue(with.types(TaskModel.KIND).containsKey("Fancy"));
+        assertFalse(without.types(TaskModel.KIND).containsKey("Fancy"));
     }
 }

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.easycv4j.core.checkpoint.CheckpointWriteException;
 import org.easycv4j.core.checkpoint.Checkpoints;
-import org.easycv4j.core.runner.hooks.CheckpointHook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -19,7 +19,6 @@ import java.util.Map;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.io.SafeTensors;
-import org.easycv4j.core.runner.hooks.CheckpointHook;
 import org.easycv4j.core.runner.hooks.EmaHook;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,6 @@ import org.easycv4j.core.config.ConfigProblem;
 import org.easycv4j.core.config.ConfigValidationException;
 import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.optim.LossScaleSettings;
-import org.easycv4j.core.runner.hooks.ProgressHook;
 import org.easycv4j.core.testing.Fixtures;
 import org.easycv4j.core.testing.TestComponents;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,6 @@ import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
@@ -32,12 +31,12 @@ import org.easycv4j.core.runner.StopSignals;
 public final class TestComponents extends AbstractModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.MODEL).add(ComponentType.of("TestLinear", "linear regression (tests)",
+        Registrations.of(binder(), TaskModel.KIND).add(ComponentType.of("TestLinear", "linear regression (tests)",
                 LinearSettings::fromConfig, (s, ctx) -> linear(s)));
-        Registrations.of(binder(), CoreKinds.DATASET).add(ComponentType.of("TestRegression",
+        Registrations.of(binder(), Dataset.KIND).add(ComponentType.of("TestRegression",
                 "generated linear regression data (tests)", RegressionSettings::fromConfig,
                 (s, ctx) -> regression(s)));
-        Registrations.of(binder(), CoreKinds.HOOK).add(ComponentType.of("TestStopAt",
+        Registrations.of(binder(), Hook.KIND).add(ComponentType.of("TestStopAt",
                 "requests a stop after an iteration (tests)", StopAtSettings::fromConfig, (s, ctx) -> stopAt(s)));
     }
 

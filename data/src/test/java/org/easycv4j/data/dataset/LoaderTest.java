@@ -26,7 +26,6 @@ import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.Fixtures;
 import org.easycv4j.data.source.Idx;
@@ -75,7 +74,7 @@ class LoaderTest {
 
     static Dataset dataset(String hocon) {
         ConfigNode n = Fixtures.node(hocon);
-        Spec<Dataset> spec = COMPONENTS.parse(n, CoreKinds.DATASET).orElseThrow(() -> new AssertionError(n.problems().list()));
+        Spec<Dataset> spec = COMPONENTS.parse(n, Dataset.KIND).orElseThrow(() -> new AssertionError(n.problems().list()));
         assertTrue(n.problems().isEmpty(), () -> n.problems().list().toString());
         return spec.create(Fixtures.context(dir));
     }
@@ -436,7 +435,7 @@ class LoaderTest {
                 + "{type = RandomResizedCrop, size = 6, scal = [0.2, 1.0]}, {type = RandomResisedCrop, size = 6},"
                 + "{type = ToTensor}], decoder = turbo, workers = 2 } }");
         ConfigNode train = n.object("data").object("train");
-        COMPONENTS.parse(train, CoreKinds.DATASET);
+        COMPONENTS.parse(train, Dataset.KIND);
         List<String> msgs = n.problems().list().stream().map(Object::toString).toList();
         assertEquals(4, msgs.size(), String.join("\n", msgs));
         assertTrue(msgs.stream().anyMatch(m -> m.contains("data.train.pipeline[0].scal") && m.contains("scale")), msgs.toString());
@@ -449,7 +448,7 @@ class LoaderTest {
     @Test
     void pipelineWithoutToTensorAndUnlabelledClsSourceAreRejected() {
         ConfigNode n = Fixtures.node("type = ClsDataset, " + idxSource() + ", pipeline = [{type = CenterCrop, size = 4}]");
-        COMPONENTS.parse(n, CoreKinds.DATASET);
+        COMPONENTS.parse(n, Dataset.KIND);
         assertTrue(n.problems().list().toString().contains("expected a ToTensor step"), n.problems().list().toString());
         Fixtures.writeImage(dir.resolve("ssl/a.png"), 4, 4, 0);
         Path list = Fixtures.writeText(dir.resolve("ssl/l.txt"), "a.png\n");

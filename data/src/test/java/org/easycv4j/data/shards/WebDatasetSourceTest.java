@@ -23,7 +23,6 @@ import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.Fixtures;
 import org.easycv4j.data.dataset.ImageDataset;
@@ -61,7 +60,7 @@ class WebDatasetSourceTest {
     static Dataset dataset(String source) {
         ConfigNode n = Fixtures.node("type = ClsDataset, data_source { type = WebDatasetSource, " + source + " }, "
                 + "pipeline = [ {type = ToTensor}, {type = Collect, keys = [img, gt_labels]} ]");
-        Spec<Dataset> spec = COMPONENTS.parse(n, CoreKinds.DATASET).orElseThrow(() -> new AssertionError(n.problems().list()));
+        Spec<Dataset> spec = COMPONENTS.parse(n, Dataset.KIND).orElseThrow(() -> new AssertionError(n.problems().list()));
         assertTrue(n.problems().isEmpty(), () -> n.problems().list().toString());
         return spec.create(Fixtures.context(dir));
     }

@@ -1,8 +1,8 @@
 package com.example.easycv4j;
 
 import com.google.inject.AbstractModule;
+import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 
@@ -11,7 +11,7 @@ public final class ExampleModule extends AbstractModule implements PluginModule 
     @Override
     protected void configure() {
         // model.type = TinyConvNet: the settings record read from the config node, then the model built from it.
-        Registrations.of(binder(), CoreKinds.MODEL)
+        Registrations.of(binder(), TaskModel.KIND)
                 .add(ComponentType.of("TinyConvNet", "example: a small convolutional classifier from a user's jar",
                         TinyConvNetSettings::fromConfig, (s, ctx) -> new TinyConvNet(s)));
     }

@@ -12,7 +12,6 @@ import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.optim.ParamGroupTable;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.models.Fixtures;
@@ -31,7 +30,7 @@ class VitBaseParamGroupsTest {
                 "arch = base, num_classes = 1000")));
         var node = Fixtures.config("type = AdamW, lr = 1e-3, base_batch_size = 256, weight_decay = 0.05, "
                 + "betas = [0.9, 0.999], layer_decay = 0.65, no_decay_1d = true");
-        Spec<Optimizer> spec = Injectors.create().getInstance(Components.class).parse(node, CoreKinds.OPTIMIZER)
+        Spec<Optimizer> spec = Injectors.create().getInstance(Components.class).parse(node, Optimizer.KIND)
                 .orElseThrow();
         assertEquals(List.of(), node.problems().list());
         Optimizer opt = spec.create(new BuildContext(Path.of("."), 0, 1024, false));

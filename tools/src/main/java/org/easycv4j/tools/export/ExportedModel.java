@@ -30,7 +30,6 @@ import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.data.dataset.DataKinds;
@@ -83,7 +82,7 @@ public final class ExportedModel {
         }
         Injector injector = Injectors.create();
         Components components = injector.getInstance(Components.class);
-        Spec<TaskModel> modelSpec = components.parseRequired(root, "model", CoreKinds.MODEL).orElse(null);
+        Spec<TaskModel> modelSpec = components.parseRequired(root, "model", TaskModel.KIND).orElse(null);
         List<Spec<Transform>> steps = components.parseList(root, "preprocess", DataKinds.TRANSFORM);
         List<String> classes = root.strings("class_names", List.of());
         List<Integer> shape = root.integers("input_shape", List.of());

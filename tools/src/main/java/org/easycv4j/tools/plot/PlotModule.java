@@ -3,15 +3,15 @@ package org.easycv4j.tools.plot;
 import com.google.inject.AbstractModule;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.core.runner.Hook;
 
 /** Registers the hook {@code PlotHook}. */
 public final class PlotModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.HOOK)
+        Registrations.of(binder(), Hook.KIND)
                 .add(ComponentType.of("PlotHook",
                         "renders loss, lr and accuracy curves from metrics.jsonl to WORK_DIR/plots/*.png when the run "
                                 + "ends",

@@ -27,7 +27,6 @@ import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.core.util.AtomicFiles;
@@ -75,7 +74,7 @@ public final class Reconstructor {
         }
         ConfigNode root = ConfigNode.root(config);
         Injector injector = Injectors.create();
-        Spec<TaskModel> spec = injector.getInstance(Components.class).parseRequired(root, "model", CoreKinds.MODEL)
+        Spec<TaskModel> spec = injector.getInstance(Components.class).parseRequired(root, "model", TaskModel.KIND)
                 .orElse(null);
         root.problems().throwIfAny();
         TaskModel built = spec.create(new BuildContext(checkpoint, 0, 1, false));

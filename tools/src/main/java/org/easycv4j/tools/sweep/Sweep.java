@@ -22,7 +22,7 @@ import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.Runner;
-import org.easycv4j.core.runner.hooks.CheckpointHook;
+import org.easycv4j.core.runner.CheckpointHook;
 import org.easycv4j.core.util.AtomicFiles;
 import org.easycv4j.tools.plot.MetricsLog;
 import org.easycv4j.tools.plot.Plots;

@@ -1,8 +1,9 @@
 package org.easycv4j.tools.toy;
 
 import com.google.inject.AbstractModule;
+import org.easycv4j.core.data.Dataset;
+import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.ComponentType;
-import org.easycv4j.core.registry.CoreKinds;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 
@@ -10,10 +11,10 @@ import org.easycv4j.core.registry.Registrations;
 public final class ToyModule extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.of(binder(), CoreKinds.MODEL)
+        Registrations.of(binder(), TaskModel.KIND)
                 .add(ComponentType.of("ToyMLP", "two-layer perceptron classifier for smoke tests",
                         ToyMlpSettings::fromConfig, (s, ctx) -> new ToyMlp(s)));
-        Registrations.of(binder(), CoreKinds.DATASET)
+        Registrations.of(binder(), Dataset.KIND)
                 .add(ComponentType.of("SyntheticClassification", "generated class patterns plus noise, no files needed",
                         SyntheticSettings::fromConfig, (s, ctx) -> new SyntheticClassification(s)));
     }

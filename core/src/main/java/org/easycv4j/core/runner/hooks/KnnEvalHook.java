@@ -12,6 +12,7 @@ import org.easycv4j.core.eval.KnnEvaluator;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.EvalHook;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.runner.ValLoop;

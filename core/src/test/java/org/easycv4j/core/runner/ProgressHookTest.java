@@ -1,4 +1,4 @@
-package org.easycv4j.core.runner.hooks;
+package org.easycv4j.core.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

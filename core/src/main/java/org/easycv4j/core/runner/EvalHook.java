@@ -1,4 +1,4 @@
-package org.easycv4j.core.runner.hooks;
+package org.easycv4j.core.runner;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class EvalHook implements Hook {
     }
 
     /** Whether an evaluation every {@code interval} epochs falls after the epoch just ended (always after the last). */
-    static boolean due(RunContext c, int interval) {
+    public static boolean due(RunContext c, int interval) {
         return (c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs();
     }
 

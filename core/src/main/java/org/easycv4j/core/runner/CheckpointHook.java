@@ -1,4 +1,4 @@
-package org.easycv4j.core.runner.hooks;
+package org.easycv4j.core.runner;
 
 import ai.djl.ndarray.NDArray;
 import java.io.IOException;

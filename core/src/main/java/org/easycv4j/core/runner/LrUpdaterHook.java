@@ -1,4 +1,4 @@
-package org.easycv4j.core.runner.hooks;
+package org.easycv4j.core.runner;
 
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.runner.Hook;

@@ -1,4 +1,4 @@
-package org.easycv4j.core.runner.hooks;
+package org.easycv4j.core.runner;
 
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
