@@ -1,9 +1,6 @@
 package org.easycv4j.core.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -48,27 +45,15 @@ public record ClassList(Optional<Path> file, List<String> inline) {
 
     /** Class names, one per line. A repeated name or a file without any is an error naming file and line. */
     public static List<String> read(Path file, String key) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(key + ": " + (Files.exists(file) ? file.toAbsolutePath() + " is not a file"
-                    : "file " + file.toAbsolutePath() + " does not exist"));
-        }
         List<String> names = new java.util.ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String s;
-            int n = 0;
-            while ((s = r.readLine()) != null) {
-                n++;
-                String t = s.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                Integer before = seen.putIfAbsent(t, n);
-                if (before != null) {
-                    throw new IOException(file + ":" + n + ": class \"" + t + "\" already named at line " + before);
-                }
-                names.add(t);
+        for (ListLines.Line l : ListLines.read(file, key)) {
+            Integer before = seen.putIfAbsent(l.text(), l.number());
+            if (before != null) {
+                throw new IOException(file + ":" + l.number() + ": class \"" + l.text() + "\" already named at line "
+                        + before);
             }
+            names.add(l.text());
         }
         if (names.isEmpty()) {
             throw new IOException(key + ": class list " + file + " names no class");

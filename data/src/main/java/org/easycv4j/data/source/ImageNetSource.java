@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.data.ListLines;
 
 /**
  * {@code type = ClsSourceImageNet1k}: EasyCV's ImageNet source. Keys, as EasyCV's: {@code root} and
@@ -44,7 +45,7 @@ public final class ImageNetSource {
         b.classNames(classNames(labelFile, labels));
         int root = b.addRoot(s.root());
         int listId = b.addList(list.toString());
-        for (ListFiles.Line l : ListFiles.read(list, "root (meta list of split " + s.split() + ")")) {
+        for (ListLines.Line l : ListFiles.read(list, "root (meta list of split " + s.split() + ")")) {
             String where = list + ":" + l.number();
             String path = l.text();
             String[] parts = path.split("/");
@@ -67,7 +68,7 @@ public final class ImageNetSource {
     static Map<String, LabelName> labelNames(Path file) throws IOException {
         Map<String, LabelName> out = new HashMap<>();
         Map<Integer, String> byLabel = new HashMap<>();
-        for (ListFiles.Line l : ListFiles.read(file, "root (meta/label_name.txt)")) {
+        for (ListLines.Line l : ListFiles.read(file, "root (meta/label_name.txt)")) {
             String where = file + ":" + l.number();
             String[] f = l.text().split("\\s+", 3);
             if (f.length < 3) {

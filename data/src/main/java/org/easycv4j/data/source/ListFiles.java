@@ -1,48 +1,23 @@
 package org.easycv4j.data.source;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.easycv4j.core.data.ListLines;
 
 /** Reading list files: one entry per line, blank lines and lines starting with '#' ignored. */
 final class ListFiles {
     private ListFiles() {}
 
-    /** One meaningful line of a list file. */
-    record Line(int number, String text) {}
-
     /** The meaningful lines of a list file (trimmed), with their 1-based numbers. */
-    static List<Line> read(Path file, String key) throws IOException {
-        requireFile(file, key);
-        List<Line> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String s;
-            int n = 0;
-            while ((s = r.readLine()) != null) {
-                n++;
-                String t = s.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                out.add(new Line(n, t));
-            }
-        }
-        return out;
+    static List<ListLines.Line> read(Path file, String key) throws IOException {
+        return ListLines.read(file, key);
     }
 
     static void requireFile(Path file, String key) throws IOException {
-        if (!Files.exists(file)) {
-            throw new IOException(key + ": file " + file.toAbsolutePath() + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(key + ": " + file.toAbsolutePath() + " is not a file");
-        }
+        ListLines.requireFile(file, key);
     }
 
     static void requireDir(Path dir, String key) throws IOException {
@@ -66,7 +41,7 @@ final class ListFiles {
     static void readLabelled(Path listFile, String key, int root, FileListSource.Builder b, String delimiter,
             Map<String, Integer> classIndex, int numClasses) throws IOException {
         int list = b.addList(listFile.toString());
-        for (Line l : read(listFile, key)) {
+        for (ListLines.Line l : read(listFile, key)) {
             String where = listFile + ":" + l.number();
             String text = l.text();
             int cut = delimiter.isBlank() ? lastWhitespace(text) : text.lastIndexOf(delimiter);

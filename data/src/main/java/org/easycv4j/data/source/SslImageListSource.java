@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.data.ListLines;
 import org.easycv4j.data.sample.Sample;
 
 /**
@@ -69,7 +70,7 @@ public final class SslImageListSource {
             int r = b.addRoot(root);
             Path listFile = s.listFiles().get(i);
             int list = b.addList(listFile.toString());
-            for (ListFiles.Line l : ListFiles.read(listFile, "list_file")) {
+            for (ListLines.Line l : ListFiles.read(listFile, "list_file")) {
                 if (s.maxDataNum() > 0 && b.size() >= s.maxDataNum()) {
                     break;
                 }
