@@ -3,7 +3,6 @@ package org.easycv4j.core.runner;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.checkpoint.TrainedModels;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
 import org.easycv4j.core.model.NameMapping;
@@ -393,11 +393,10 @@ public final class Runner {
         Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
         BuildContext ctx = new BuildContext(experiment.workDir(), experiment.seed(), experiment.data().imgsPerGpu(),
                 false);
-        TaskModel model = experiment.model().create(ctx);
         List<EvalParts> evals = buildEvals(ctx, Optional.empty());
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
-            List<NamedParameter> params = initialize(model, manager, experiment.data().imgsPerGpu());
-            WeightLoader.load(checkpoint, params, model.nameMapping(), LoadPolicy.STRICT, manager);
+            TaskModel model = TrainedModels.load(experiment.model(), ctx, checkpoint, manager,
+                    experiment.data().imgsPerGpu());
             List<DataLoader> loaders = new ArrayList<>();
             try {
                 Map<String, Double> metrics = new LinkedHashMap<>();
@@ -484,7 +483,7 @@ public final class Runner {
 
     /** Initializes the parameters and lets the model load its pretrained weights. */
     private List<NamedParameter> initialize(TaskModel model, NDManager manager, int batchSize) {
-        model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(batchSize));
+        TrainedModels.initialize(model, manager, batchSize);
         List<NamedParameter> params = model.namedParameters();
         long count = params.stream().filter(p -> p.parameter().requiresGradient())
                 .mapToLong(p -> p.parameter().getArray().size()).sum();

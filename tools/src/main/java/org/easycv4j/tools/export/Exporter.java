@@ -2,7 +2,6 @@ package org.easycv4j.tools.export;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -20,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.Checkpoints;
-import org.easycv4j.core.checkpoint.LoadPolicy;
+import org.easycv4j.core.checkpoint.TrainedModels;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.Dataset;
@@ -60,14 +59,12 @@ public final class Exporter {
             boolean torchScript) throws IOException {
         Experiment e = loaded.experiment();
         BuildContext ctx = new BuildContext(out, e.seed(), e.data().imgsPerGpu(), false);
-        TaskModel model = e.model().create(ctx);
         Config config = loaded.config();
         Spec<Dataset> testSpec = e.data().val()
                 .or(() -> e.eval().pipelines().stream().findFirst().map(Experiment.EvalPipeline::data))
                 .orElse(null);
         try (NDManager manager = NDManager.newBaseManager()) {
-            model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(1));
-            loadWeights(checkpoint, model, manager);
+            TaskModel model = TrainedModels.load(e.model(), ctx, checkpoint, manager, 1);
             ModelExport export = model.export();
             ScriptModule script = null;
             if (torchScript) {
@@ -109,14 +106,6 @@ public final class Exporter {
                     .create().toJson(info).getBytes(StandardCharsets.UTF_8));
             return export.task().id();
         }
-    }
-
-    /**
-     * Loads a checkpoint folder, our safetensors, or a PyTorch {@code .pth} / Hugging Face / EasyCV file (names
-     * mapped by the model) strictly: every parameter, nothing else.
-     */
-    static void loadWeights(Path checkpoint, TaskModel model, NDManager manager) throws IOException {
-        WeightLoader.load(checkpoint, model.namedParameters(), model.nameMapping(), LoadPolicy.STRICT, manager);
     }
 
     /**

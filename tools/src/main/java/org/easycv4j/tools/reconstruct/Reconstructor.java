@@ -1,7 +1,6 @@
 package org.easycv4j.tools.reconstruct;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
@@ -20,8 +19,7 @@ import java.util.List;
 import java.util.OptionalDouble;
 import javax.imageio.ImageIO;
 import org.easycv4j.core.checkpoint.Checkpoints;
-import org.easycv4j.core.checkpoint.LoadPolicy;
-import org.easycv4j.core.checkpoint.WeightLoader;
+import org.easycv4j.core.checkpoint.TrainedModels;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.TaskModel;
@@ -81,10 +79,8 @@ public final class Reconstructor {
         if (!(built instanceof MaeModel mae)) {
             throw new IOException(checkpoint + ": model.type is " + spec.type() + "; reconstructions need an MAE");
         }
-        this.model = mae;
+        this.model = TrainedModels.load(mae, checkpoint, manager, 1);
         this.settings = mae.network().settings();
-        model.block().initialize(manager, DataType.FLOAT32, model.inputShapes(1));
-        WeightLoader.load(checkpoint, model.namedParameters(), model.nameMapping(), LoadPolicy.STRICT, manager);
         int c = settings.encoder().inChans();
         float[][] norm = normalization(config, c, checkpoint);
         this.mean = norm[0];

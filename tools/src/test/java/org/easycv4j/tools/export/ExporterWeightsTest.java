@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.easycv4j.core.checkpoint.TrainedModels;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.io.TorchCheckpoint;
 import org.easycv4j.core.model.NamedParameter;
@@ -31,8 +31,7 @@ class ExporterWeightsTest {
     void fineTunedPthLoadsStrictly() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             ViTClassifier model = classifier(5);
-            model.block().initialize(m, DataType.FLOAT32, model.inputShapes(1));
-            Exporter.loadWeights(FIXTURES.resolve("vit_tiny_cls.pth"), model, m);
+            TrainedModels.load(model, FIXTURES.resolve("vit_tiny_cls.pth"), m, 1);
             Map<String, NDArray> pth = TorchCheckpoint.readStateDict(FIXTURES.resolve("vit_tiny_cls.pth"), m);
             for (NamedParameter p : model.namedParameters()) {
                 assertArrayEquals(pth.get(p.name()).toFloatArray(), p.parameter().getArray().toFloatArray(), p.name());
@@ -44,9 +43,8 @@ class ExporterWeightsTest {
     void pretrainingFileIsNotAClassifierCheckpoint() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             ViTClassifier model = classifier(5);
-            model.block().initialize(m, DataType.FLOAT32, model.inputShapes(1));
             IOException e = assertThrows(IOException.class,
-                    () -> Exporter.loadWeights(FIXTURES.resolve("mae_tiny_hf.safetensors"), model, m));
+                    () -> TrainedModels.load(model, FIXTURES.resolve("mae_tiny_hf.safetensors"), m, 1));
             assertTrue(e.getMessage().contains("mae_tiny_hf.safetensors") && e.getMessage().contains("missing head.weight")
                     && e.getMessage().contains("unexpected decoder_pred.weight"), e.getMessage());
         }
