@@ -74,7 +74,7 @@ final class BenchRig implements AutoCloseable {
         ParamGroups groups = new ParamGroups(0.05, List.of(new ParamRule(Pattern.compile("token$"),
                 OptionalDouble.empty(), OptionalDouble.of(0.0), OptionalDouble.empty())), true, Set.of(), 1.0);
         AdamW optimizer = new AdamW(new AdamWSettings(lr, 0.9, 0.95, 1e-8, 0.05, groups, 0));
-        optimizer.init(trainable, manager);
+        optimizer.init(trainable, model.layerIds(), manager);
         MixedPrecision precision = MixedPrecision.of(amp.name());
         Optional<LossScaler> scaler = precision.scalesLoss()
                 ? Optional.of(new LossScaler(LossScaleSettings.DEFAULT, manager)) : Optional.empty();

@@ -91,6 +91,11 @@ public interface TaskModel {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no features");
     }
 
+    /** The layers of this model's parameters for layer-wise lr decay; {@link LayerIds#NONE} for a flat model. */
+    default LayerIds layerIds() {
+        return LayerIds.NONE;
+    }
+
     /** The classes a classifier's head predicts ({@code num_classes}); empty for models that predict no class. */
     default java.util.OptionalInt numClasses() {
         return java.util.OptionalInt.empty();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.engine.TorchFusedOps;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 
 /**
@@ -60,15 +61,14 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void init(List<NamedParameter> parameters, NDManager manager) {
-        int numLayers = ParamGroups.depthFromNames(parameters.stream().map(NamedParameter::name).toList()) + 1;
+    public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
         for (NamedParameter p : parameters) {
             if (!p.parameter().requiresGradient()) {
                 continue;
             }
             NDArray w = p.parameter().getArray();
             params.add(p);
-            assignments.add(settings.groups().assign(p.name(), w.getShape(), numLayers));
+            assignments.add(settings.groups().assign(p.name(), w.getShape(), layers));
             expAvg.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
             expAvgSq.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
             ParamGroups.Assignment a = assignments.get(assignments.size() - 1);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 
 /**
@@ -69,7 +70,7 @@ public final class Lars implements Optimizer {
     }
 
     @Override
-    public void init(List<NamedParameter> parameters, NDManager manager) {
+    public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
         for (NamedParameter p : parameters) {
             if (!p.parameter().requiresGradient()) {
                 continue;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.registry.Kind;
 
@@ -17,8 +18,16 @@ public interface Optimizer extends AutoCloseable {
     /** The configured base learning rate; the lr schedule scales it. */
     double baseLr();
 
-    /** Binds the optimizer to the trainable parameters; state arrays are created in {@code manager}. */
-    void init(List<NamedParameter> parameters, NDManager manager);
+    /**
+     * Binds the optimizer to the trainable parameters of a model whose layers are {@code layers} (for layer-wise
+     * lr decay); state arrays are created in {@code manager}.
+     */
+    void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager);
+
+    /** {@link #init(List, LayerIds, NDManager)} for parameters without layer structure. */
+    default void init(List<NamedParameter> parameters, NDManager manager) {
+        init(parameters, LayerIds.NONE, manager);
+    }
 
     /** Applies one update with learning rate {@code lr}, reading each parameter's gradient. */
     void step(double lr);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.util.AtomicFiles;
 
@@ -38,17 +39,17 @@ public final class ParamGroupTable {
     }
 
     /**
-     * The table for {@code params} under {@code optimizer}. Optimizers without per-parameter options get lr
+     * The table for {@code params} of a model whose layers are {@code layers} under {@code optimizer}. Optimizers without per-parameter options get lr
      * scale 1 and NaN weight decay (their own single setting applies).
      */
-    public static ParamGroupTable of(List<NamedParameter> params, Optimizer optimizer) {
-        int numLayers = ParamGroups.depthFromNames(params.stream().map(NamedParameter::name).toList()) + 1;
+    public static ParamGroupTable of(List<NamedParameter> params, LayerIds layers, Optimizer optimizer) {
+        int numLayers = layers.numLayers();
         ParamGroups groups = optimizer.paramGroups().orElse(ParamGroups.uniform(Double.NaN));
         List<Row> rows = new ArrayList<>();
         for (NamedParameter p : params) {
             Shape shape = p.parameter().getShape() != null ? p.parameter().getShape()
                     : p.parameter().getArray().getShape();
-            ParamGroups.Assignment a = groups.assign(p.name(), shape, numLayers);
+            ParamGroups.Assignment a = groups.assign(p.name(), shape, layers);
             boolean trainable = p.parameter().requiresGradient();
             rows.add(new Row(p.name(), shape, trainable, a.layerId(), a.lrScale(), trainable ? a.weightDecay() : 0.0));
         }

@@ -7,11 +7,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.easycv4j.core.config.ComponentBuildException;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.LayerIds;
 
 /**
  * Per-parameter learning-rate scale and weight decay, from parameter names and shapes.
@@ -22,10 +22,9 @@ import org.easycv4j.core.config.ConfigNode;
  * {@code paramwise_options} entry in list order. The lr scale is the product of the layer-wise decay and the
  * matching rules' {@code lr_mult}s.
  *
- * <p>Layer-wise lr decay ({@code layer_decay}, 1 = off) follows the MAE repo: with {@code depth} = the number of
- * {@code blocks.i} found in the names and {@code num_layers = depth + 1}, layer id 0 is {@code cls_token},
- * {@code pos_embed} and {@code patch_embed.*}, {@code blocks.i.*} is i + 1, everything else is num_layers; the
- * scale is {@code layer_decay^(num_layers − id)}.
+ * <p>Layer-wise lr decay ({@code layer_decay}, 1 = off): the model says which layer each parameter is in
+ * ({@link LayerIds}, from {@code TaskModel.layerIds()}: for a ViT the MAE repo's rule, see the models module), and
+ * the scale of layer id i is {@code layer_decay^(num_layers − i)}.
  *
  * <p>EasyCV's rule is {@code paramwise_options = [{pattern = "(bias|norm|pos_embed|mask_token)",
  * weight_decay = 0}]}; the MAE repo's is {@code no_decay_1d = true}.
@@ -47,8 +46,6 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
             double layerDecay) {
         this(weightDecay, rules, noDecay1d, noDecayNames, layerDecay, List.of());
     }
-
-    private static final Pattern BLOCK = Pattern.compile("^blocks\\.(\\d+)\\.");
 
     /** What one parameter gets. */
     public record Assignment(int layerId, double lrScale, double weightDecay) {}
@@ -157,34 +154,10 @@ public record ParamGroups(double weightDecay, List<ParamRule> rules, boolean noD
         return n.has(key) ? OptionalDouble.of(n.number(key)) : OptionalDouble.empty();
     }
 
-    /** Encoder depth from the names: one more than the largest i of {@code blocks.i.*} (0 when there is none). */
-    public static int depthFromNames(List<String> names) {
-        int depth = 0;
-        for (String name : names) {
-            Matcher m = BLOCK.matcher(name);
-            if (m.find()) {
-                depth = Math.max(depth, Integer.parseInt(m.group(1)) + 1);
-            }
-        }
-        return depth;
-    }
-
-    /** The MAE repo's layer id of a parameter for an encoder with {@code numLayers = depth + 1}. */
-    public static int layerId(String name, int numLayers) {
-        if (name.equals("cls_token") || name.equals("pos_embed") || name.startsWith("patch_embed")) {
-            return 0;
-        }
-        Matcher m = BLOCK.matcher(name);
-        if (m.find()) {
-            return Integer.parseInt(m.group(1)) + 1;
-        }
-        return numLayers;
-    }
-
-    /** Assignment of one parameter; {@code numLayers} = depth + 1 of the model it belongs to. */
-    public Assignment assign(String name, Shape shape, int numLayers) {
-        int id = layerId(name, numLayers);
-        double scale = layerDecay == 1.0 ? 1.0 : Math.pow(layerDecay, numLayers - id);
+    /** Assignment of one parameter; {@code layers} are those of the model it belongs to. */
+    public Assignment assign(String name, Shape shape, LayerIds layers) {
+        int id = layers.of(name);
+        double scale = layerDecay == 1.0 ? 1.0 : Math.pow(layerDecay, layers.numLayers() - id);
         double wd = weightDecay;
         if (noDecay1d && (shape.dimension() == 1 || name.endsWith(".bias") || noDecayNames.contains(name))) {
             wd = 0.0;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 
 /** SGD with momentum, Nesterov and L2 weight decay, as PyTorch's {@code torch.optim.SGD}. */
@@ -40,7 +41,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void init(List<NamedParameter> parameters, NDManager manager) {
+    public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
         for (NamedParameter p : parameters) {
             NDArray w = p.parameter().getArray();
             params.add(p);

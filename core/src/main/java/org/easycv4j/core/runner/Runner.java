@@ -15,10 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
-import org.easycv4j.core.checkpoint.TrainedModels;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
-import org.easycv4j.core.model.NameMapping;
+import org.easycv4j.core.checkpoint.TrainedModels;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.data.DataLoader;
@@ -28,9 +27,11 @@ import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.dist.RankCheck;
 import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.engine.TorchEngine;
-import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.eval.Evaluator;
+import org.easycv4j.core.io.SafeTensors;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.MixedPrecision;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.GradientOps;
@@ -222,7 +223,12 @@ public final class Runner {
                         data.dropLast(), experiment.seed(), collective.rank(), collective.size()))) {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
-            optimizer.init(trainable, manager);
+            optimizer.init(trainable, model.layerIds(), manager);
+            if (model.layerIds() == LayerIds.NONE
+                    && optimizer.paramGroups().map(g -> g.layerDecay() != 1.0).orElse(false)) {
+                runInfo("layer_decay has no effect: model {} gives no layer ids (TaskModel.layerIds)",
+                        experiment.model().type());
+            }
             if (resume.isEmpty()) {
                 // Before the dry-run exit too: a pretrained file that does not fit fails the check, not the run.
                 model.afterInitialize(manager);
@@ -231,7 +237,7 @@ public final class Runner {
                 // Before the dry-run exit: a model without mixed-precision support fails the check.
                 model.setAutocast(experiment.precision().matmulType());
             }
-            ParamGroupTable table = ParamGroupTable.of(params, optimizer);
+            ParamGroupTable table = ParamGroupTable.of(params, model.layerIds(), optimizer);
             if (collective.isRoot()) {
                 table.writeJson(workDir.resolve(PARAM_GROUPS));
             }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.registry.BuildContext;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class LarsTest {
         assertEquals(6.4, opt.baseLr(), 1e-12);
         // 1-D parameters show no decay in param_groups.json, matrices the configured one.
         ParamGroups g = new Lars(new Lars.Settings(0.1, 0.9, 0.05, 0.001, 0), 0.1).paramGroups().orElseThrow();
-        assertEquals(0.0, g.assign("head.bias", new Shape(10), 1).weightDecay());
-        assertEquals(0.05, g.assign("head.weight", new Shape(10, 4), 1).weightDecay());
+        assertEquals(0.0, g.assign("head.bias", new Shape(10), LayerIds.NONE).weightDecay());
+        assertEquals(0.05, g.assign("head.weight", new Shape(10, 4), LayerIds.NONE).weightDecay());
     }
 }

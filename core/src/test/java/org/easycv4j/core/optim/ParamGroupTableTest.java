@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,20 @@ class ParamGroupTableTest {
             ConfigNode n = ConfigNode.root(ConfigFactory.parseString("lr = 0.004, weight_decay = 0.05,"
                     + " layer_decay = 0.5, no_decay_1d = true"));
             AdamW opt = new AdamW(AdamWSettings.fromConfig(n));
-            ParamGroupTable t = ParamGroupTable.of(ps, opt);
+            // the model's layers, as a two-block ViT names them: embeddings 0, block i at i + 1, the head 3
+            LayerIds layers = new LayerIds() {
+                @Override
+                public int numLayers() {
+                    return 3;
+                }
+
+                @Override
+                public int of(String name) {
+                    return name.startsWith("blocks.0.") ? 1 : name.startsWith("blocks.1.") ? 2
+                            : name.startsWith("head") ? 3 : 0;
+                }
+            };
+            ParamGroupTable t = ParamGroupTable.of(ps, layers, opt);
             assertEquals(3, t.numLayers());
             assertEquals(new ParamGroupTable.Row("blocks.0.norm1.weight", new Shape(4), true, 1, 0.25, 0.0),
                     t.rows().get(2));

@@ -13,15 +13,17 @@ import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
-import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.FeaturePooling;
+import org.easycv4j.core.model.LayerIds;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
+import org.easycv4j.models.vit.VitLayerIds;
 import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +95,12 @@ public final class ViTClassifier implements TaskModel {
                 return name.equals("pos_embed") ? PosEmbedInterpolation.adapt(src, target) : null;
             }
         };
+    }
+
+    /** The MAE repository's layer ids of the encoder, for layer-wise lr decay in fine-tuning. */
+    @Override
+    public LayerIds layerIds() {
+        return new VitLayerIds(settings.encoder().depth());
     }
 
     /** timm, MAE-repository, Hugging Face and EasyCV names (see {@link CheckpointNames}). */

@@ -14,17 +14,19 @@ import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.checkpoint.LoadPolicy;
 import org.easycv4j.core.checkpoint.LoadReport;
-import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.model.FeaturePooling;
 import org.easycv4j.core.model.FigureModel;
+import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.ModelExport;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
 import org.easycv4j.models.vit.VitFeatures;
+import org.easycv4j.models.vit.VitLayerIds;
 import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +107,12 @@ public final class MaeModel implements TaskModel, FigureModel {
 
     private static boolean isDecoder(String name) {
         return name.startsWith("decoder_") || name.equals("mask_token");
+    }
+
+    /** The encoder's layer ids (the MAE repository's); the decoder counts as after the last block. */
+    @Override
+    public LayerIds layerIds() {
+        return new VitLayerIds(network.settings().encoder().depth());
     }
 
     /** timm, MAE-repository, Hugging Face and EasyCV names (see {@link CheckpointNames}). */

@@ -65,7 +65,7 @@ class FrozenStagesTest {
             // Weight decay on: a frozen parameter reached by the update would shrink.
             AdamW opt = new AdamW(AdamWSettings.fromConfig(ConfigNode.root(ConfigFactory.parseString(
                     "lr = 1e-2, weight_decay = 0.5, layer_decay = 0.75"))));
-            opt.init(trainable, manager);
+            opt.init(trainable, model.layerIds(), manager);
             Map<String, float[]> before = values(model);
             OptimStep step = new OptimStep(trainable, opt, 1.0, 3);
             for (int i = 0; i < 3; i++) {
@@ -87,7 +87,7 @@ class FrozenStagesTest {
             assertEquals(trainableNames, stateNames);
 
             // param_groups.json's table: frozen rows, and the trainable blocks keep full fine-tuning's lr scales.
-            ParamGroupTable table = ParamGroupTable.of(model.namedParameters(), opt);
+            ParamGroupTable table = ParamGroupTable.of(model.namedParameters(), model.layerIds(), opt);
             ParamGroupTable.Row frozen = table.rows().stream().filter(r -> r.name().equals("blocks.1.attn.qkv.weight"))
                     .findFirst().orElseThrow();
             assertFalse(frozen.trainable());

@@ -35,7 +35,7 @@ class VitBaseParamGroupsTest {
         assertEquals(List.of(), node.problems().list());
         Optimizer opt = spec.create(new BuildContext(Path.of("."), 0, 1024, false));
         assertEquals(4e-3, opt.baseLr(), 1e-15);
-        ParamGroupTable table = ParamGroupTable.of(model.namedParameters(), opt);
+        ParamGroupTable table = ParamGroupTable.of(model.namedParameters(), model.layerIds(), opt);
         assertEquals(13, table.numLayers());
 
         JsonObject golden = Fixtures.goldenJson().getAsJsonObject("vit_b_lrd_065");
