@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tools/train CONFIG [--work-dir DIR] [--resume-from CKPT | --auto-resume] [--load-from CKPT] [--seed N]
- * [--set key=value]... [--launcher none|mpi] [--dry-run]}. Exits with {@link StopSignals#EXIT_STATUS} when SIGTERM
+ * [--set key=value]... [--launcher NAME] [--dry-run]}. Exits with {@link StopSignals#EXIT_STATUS} when SIGTERM
  * or SIGUSR1 stopped the run after it saved a checkpoint to resume from.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
