@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.FigureModel;
+import org.easycv4j.core.optim.ParamGroupTable;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.tensorboard.EventFileWriter;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * EasyCV's (mmcv's) TensorBoard logger: every record {@link TextLoggerHook} logs (a line of {@code metrics.jsonl})
  * becomes scalars of the same values in an event file of {@code WORK_DIR/tf_logs}, tagged {@code <mode>/<key>}
  * ({@code train/loss}, {@code train/time}, {@code val/top1}) at the record's {@code global_iter}, the learning rate
- * as mmcv's {@code learning_rate}; the resolved configuration as text; and, for a model that draws one
+ * as mmcv's {@code learning_rate} (and each param group's lr when they differ); the resolved configuration as text; and, for a model that draws one
  * ({@link FigureModel}: MAE's reconstructions), the figure of a fixed batch every {@code imageInterval} epochs. Taking the text logger's records, instead
  * of summing losses again, keeps the two logs equal by construction and the device reads where they were.
  *
@@ -67,6 +68,8 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
     private final int numImages;
     private EventFileWriter writer;
     private boolean gotRecord;
+    /** Tag to lr scale of each param group whose lr differs (layer-wise decay, lr_mult); empty for one lr. */
+    private Map<String, Double> lrGroups = Map.of();
     /** The figure's images, on the run's manager; null until the first batch (or for a model without figure). */
     private NDArray images;
 
@@ -99,8 +102,38 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
         return VERY_LOW + 1;
     }
 
+    /**
+     * The param groups' lr tags and scales: {@code learning_rate/layer_<id>} when each layer id has one scale (the
+     * layer-wise decay of fine-tuning), else {@code learning_rate/group_<k>} over the distinct (layer, scale)
+     * pairs; empty when every trainable parameter has the same lr, which {@code learning_rate} already shows.
+     */
+    static Map<String, Double> lrGroups(ParamGroupTable table) {
+        Map<Integer, java.util.Set<Double>> byLayer = new java.util.TreeMap<>();
+        for (ParamGroupTable.Row r : table.rows()) {
+            if (r.trainable()) {
+                byLayer.computeIfAbsent(r.layerId(), k -> new java.util.TreeSet<>()).add(r.lrScale());
+            }
+        }
+        long distinct = byLayer.values().stream().flatMap(java.util.Set::stream).distinct().count();
+        if (distinct <= 1) {
+            return Map.of();
+        }
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        boolean perLayer = byLayer.values().stream().allMatch(s -> s.size() == 1);
+        int k = 0;
+        for (Map.Entry<Integer, java.util.Set<Double>> e : byLayer.entrySet()) {
+            for (double scale : e.getValue()) {
+                out.put("learning_rate/" + (perLayer ? "layer_" + e.getKey() : "group_" + k++), scale);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void beforeRun(RunContext c) {
+        if (c.model() != null && c.optimizer() != null) {
+            lrGroups = lrGroups(ParamGroupTable.of(c.model().namedParameters(), c.model().layerIds(), c.optimizer()));
+        }
         open(c);
         if (!c.resolvedConfig().isEmpty()) {
             try {
@@ -142,6 +175,11 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
             for (Map.Entry<String, Object> e : record.entrySet()) {
                 if (!POSITION.contains(e.getKey()) && e.getValue() instanceof Number v) {
                     writer.scalar(tag(mode, e.getKey()), step, v.doubleValue());
+                    if (e.getKey().equals("lr")) {
+                        for (Map.Entry<String, Double> g : lrGroups.entrySet()) {
+                            writer.scalar(g.getKey(), step, v.doubleValue() * g.getValue());
+                        }
+                    }
                 }
             }
             writer.flush();
