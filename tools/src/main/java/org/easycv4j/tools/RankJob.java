@@ -23,7 +23,7 @@ final class RankJob {
      * Joins the job through the launcher registered as {@code launcher} ({@code none}, {@code mpi}, or a plugin's);
      * empty after printing its one error line when it cannot.
      */
-    static Optional<Collective> connect(String launcher) throws Exception {
+    static Optional<Collective> connect(String launcher) {
         try {
             return Optional.of(join(launcher));
         } catch (IllegalArgumentException | MpiUnavailableException e) {
@@ -33,7 +33,7 @@ final class RankJob {
     }
 
     /** Joins the job through the launcher registered as {@code launcher}; failures as they are. */
-    static Collective join(String launcher) throws Exception {
+    static Collective join(String launcher) {
         return Launchers.connect(Injectors.create().getInstance(Components.class), launcher);
     }
 

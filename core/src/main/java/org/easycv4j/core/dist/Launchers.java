@@ -3,11 +3,13 @@ package org.easycv4j.core.dist;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import org.easycv4j.core.config.ComponentBuildException;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.util.DidYouMean;
+import org.easycv4j.core.registry.Spec;
 
 /**
  * The launchers {@code --launcher NAME} picks from (kind {@code launcher}): how the processes of a job were
@@ -35,30 +37,23 @@ public final class Launchers {
 
     /**
      * Joins the job through the launcher registered as {@code name}; an unknown name is an
-     * IllegalArgumentException listing the known ones. A backend's own failure (no MPI library) is rethrown as it
-     * is.
+     * IllegalArgumentException listing the known ones (the registry's own message). A backend's own failure (no
+     * MPI library) is rethrown as it is.
      */
-    public static Collective connect(Components components, String name) throws Exception {
-        Map<String, ComponentType<?, ?>> known = components.types(Collective.KIND);
-        ComponentType<?, ?> type = known.get(name.trim());
-        if (type == null) {
-            throw new IllegalArgumentException("--launcher: unknown launcher \"" + name + "\"; known: "
-                    + known.keySet() + DidYouMean.suffix(name, known.keySet()));
+    public static Collective connect(Components components, String name) {
+        ConfigNode node = ConfigNode.root(ConfigFactory.parseMap(Map.of("type", name.trim())));
+        Optional<Spec<Collective>> spec = components.parse(node, Collective.KIND);
+        if (spec.isEmpty() || !node.problems().isEmpty()) {
+            throw new IllegalArgumentException("--launcher: " + node.problems().list().get(0).message());
         }
-        return create(type, components);
-    }
-
-    private static <S> Collective create(ComponentType<S, ?> type, Components components) throws Exception {
-        ConfigNode node = ConfigNode.root(ConfigFactory.parseMap(Map.of("type", type.name())));
-        node.accept("type");
-        S settings = type.settings(node, components);
-        node.finish();
-        node.problems().throwIfAny();
-        Object built = type.create(settings, new BuildContext(Path.of(""), 0, 1, false));
-        if (!(built instanceof Collective c)) {
-            throw new IllegalStateException("launcher " + type.name() + " built a " + built.getClass().getName()
-                    + ", not a Collective");
+        try {
+            return spec.get().create(new BuildContext(Path.of(""), 0, 1, false));
+        } catch (ComponentBuildException e) {
+            // the backend's own words (MpiUnavailableException names the packages), not the config path's
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
-        return c;
     }
 }
