@@ -180,13 +180,13 @@ final class PyFormat {
             String inner = t.substring(k + 1, end);
             k = end;
             // the field: expression [!conversion] [:spec], split outside brackets and quotes
-            int colon = topLevel(inner, ':');
+            int colon = topLevel(inner, 0, ':');
             String head = colon < 0 ? inner : inner.substring(0, colon);
             String spec = colon < 0 ? "" : inner.substring(colon + 1);
             if (spec.contains("{")) {
                 throw new Unsupported(line, "nested fields in a format spec: outside the literal subset");
             }
-            int bang = topLevel(head, '!');
+            int bang = topLevel(head, 0, '!');
             String conversion = null;
             if (bang >= 0 && !(bang + 1 < head.length() && head.charAt(bang + 1) == '=')) {
                 conversion = head.substring(bang + 1).strip();
@@ -226,32 +226,18 @@ final class PyFormat {
 
     /** The index of the '}' closing a field that starts at {@code from}, skipping brackets and quoted strings. */
     private static int fieldEnd(String t, int from, int line) {
-        int depth = 0;
-        char quote = 0;
-        for (int k = from; k < t.length(); k++) {
-            char c = t.charAt(k);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || (c == '}' && depth > 0)) {
-                depth--;
-            } else if (c == '}') {
-                return k;
-            }
+        int end = topLevel(t, from, '}');
+        if (end < 0) {
+            throw new Unsupported(line, "unclosed '{' in a format string");
         }
-        throw new Unsupported(line, "unclosed '{' in a format string");
+        return end;
     }
 
-    /** The first {@code sep} outside brackets and quotes, or -1. */
-    private static int topLevel(String s, char sep) {
+    /** The first {@code sep} at or after {@code from} outside brackets and quotes, or -1. */
+    private static int topLevel(String s, int from, char sep) {
         int depth = 0;
         char quote = 0;
-        for (int k = 0; k < s.length(); k++) {
+        for (int k = from; k < s.length(); k++) {
             char c = s.charAt(k);
             if (quote != 0) {
                 if (c == quote) {
@@ -259,12 +245,12 @@ final class PyFormat {
                 }
             } else if (c == '\'' || c == '"') {
                 quote = c;
+            } else if (c == sep && depth == 0) {
+                return k;
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
                 depth--;
-            } else if (c == sep && depth == 0) {
-                return k;
             }
         }
         return -1;
