@@ -23,7 +23,7 @@ class MmAutoAugmentTest {
             Interpolation.NEAREST, Interpolation.BICUBIC);
 
     /** Returns the given doubles in turn from nextDouble(). */
-    private static RandomGenerator draws(double... values) {
+    static RandomGenerator draws(double... values) {
         return new RandomGenerator() {
             int k;
 

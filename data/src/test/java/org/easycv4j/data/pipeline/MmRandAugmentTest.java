@@ -49,20 +49,7 @@ class MmRandAugmentTest {
         MmAutoAugment ops = new MmAutoAugment(s.ops(), java.util.List.of());
         ByteImage row = new ByteImage(4, 1, 1, new byte[] {1, 2, 3, 4});
         // gate draw 0 (applied), sign draw 0.9 (kept): +0.5 x 4 = 2 pixels to the right
-        RandomGenerator draws = new RandomGenerator() {
-            final double[] v = {0, 0.9};
-            int k;
-
-            @Override
-            public long nextLong() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public double nextDouble() {
-                return v[k++];
-            }
-        };
+        RandomGenerator draws = MmAutoAugmentTest.draws(0, 0.9);
         ByteImage out = ops.apply(new Op(OpType.TRANSLATE_X, 1, 0.5), row, draws);
         assertArrayEquals(new byte[] {9, 9, 1, 2}, out.pixels());
     }
