@@ -61,6 +61,8 @@ public final class Runner {
 
     private final Experiment experiment;
     private final Config resolved;
+    /** {@link #resolved} as run outputs record it (environment values by name): rendered once. */
+    private final String resolvedText;
     private final List<String> commandLine;
     private final Path configFile;
     private final Collective collective;
@@ -88,6 +90,7 @@ public final class Runner {
         this.collective = collective;
         this.experiment = experiment;
         this.resolved = resolved;
+        this.resolvedText = ConfigLoader.render(resolved);
         this.commandLine = List.copyOf(commandLine);
         this.configFile = configFile;
     }
@@ -160,7 +163,7 @@ public final class Runner {
     private TrainResult trainLocked(boolean dryRun) throws IOException {
         Path workDir = experiment.workDir();
         Provenance origin = Provenance.collect(experiment.seed(), commandLine, configFile.toString());
-        RankCheck.requireSameRun(collective, ConfigLoader.render(resolved), origin.codeVersion());
+        RankCheck.requireSameRun(collective, resolvedText, origin.codeVersion());
         resume = experiment.resumeFrom().map(AutoResume::followLatest);
         if (experiment.autoResume()) {
             Optional<AutoResume.Choice> auto = autoResume(workDir);
@@ -277,14 +280,14 @@ public final class Runner {
             RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
                     loader.batchesPerEpoch(), experiment.log().interval());
             context.setCollective(collective);
-            context.setResolvedConfig(ConfigLoader.render(resolved));
+            context.setResolvedConfig(resolvedText);
             context.setLossScaler(scaler);
             hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
             CheckpointHook checkpoints = null;
             if (collective.isRoot()) {
                 hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
                 checkpoints = new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
-                        experiment.eval().saveBest(), params, ConfigLoader.render(resolved), provenance,
+                        experiment.eval().saveBest(), params, resolvedText, provenance,
                         experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds).globalBatch(globalBatch);
                 hooks.add(checkpoints);
             }
@@ -565,7 +568,7 @@ public final class Runner {
     String writeRunRecords(Path workDir, Provenance provenance) throws IOException {
         Files.createDirectories(workDir);
         AtomicFiles.write(workDir.resolve(RESOLVED_CONFIG),
-                ConfigLoader.render(resolved).getBytes(StandardCharsets.UTF_8));
+                resolvedText.getBytes(StandardCharsets.UTF_8));
         provenance.write(workDir.resolve(PROVENANCE));
         return provenance.toJson();
     }
