@@ -81,10 +81,6 @@ public final class AtomicFiles {
     }
 
     /**
-     * A new, empty folder in {@code parent} named {@code prefix} plus a random part, to be filled and then moved
-     * into place (how checkpoint folders appear atomically).
-     */
-    /**
      * Opens a log for appending (created when absent) without following a symbolic link at its name: a link
      * planted in a work dir must not make a run append to a file outside it. A link is refused by name.
      */
@@ -110,6 +106,10 @@ public final class AtomicFiles {
                 + "written through links (remove it, or use another work dir)");
     }
 
+    /**
+     * A new, empty folder in {@code parent} named {@code prefix} plus a random part, to be filled and then moved
+     * into place (how checkpoint folders appear atomically).
+     */
     public static Path tempDirectory(Path parent, String prefix) throws IOException {
         return tempBeside(parent, prefix, true);
     }

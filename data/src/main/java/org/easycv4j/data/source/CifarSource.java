@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.data.ClassList;
+import org.easycv4j.core.data.ListLines;
 import org.easycv4j.core.io.HostTensor;
 import org.easycv4j.core.io.Pickles;
-import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.sample.Sample;
 
 /**
  * {@code type = ClsSourceCifar10} / {@code ClsSourceCifar100}: EasyCV's CIFAR sources (torchvision's layout).
@@ -99,7 +101,7 @@ public final class CifarSource {
         if (Files.isDirectory(py)) {
             for (String b : variant.batches(split)) {
                 Path file = py.resolve(b);
-                ListFiles.requireFile(file, "root (" + variant.pyFolder + " batch)");
+                ListLines.requireFile(file, "root (" + variant.pyFolder + " batch)");
                 readPythonBatch(variant, file, pixels, labels);
             }
             names = pythonNames(variant, py.resolve(variant.meta));
@@ -107,11 +109,11 @@ public final class CifarSource {
         } else if (Files.isDirectory(bin)) {
             for (String b : variant.batches(split)) {
                 Path file = bin.resolve(b + ".bin");
-                ListFiles.requireFile(file, "root (" + variant.binFolder + " batch)");
+                ListLines.requireFile(file, "root (" + variant.binFolder + " batch)");
                 readBinaryBatch(variant, file, pixels, labels);
             }
             Path namesFile = bin.resolve(variant.binNames);
-            names = Files.isRegularFile(namesFile) ? ListFiles.classNames(namesFile, "root (class names)") : List.of();
+            names = Files.isRegularFile(namesFile) ? ClassList.read(namesFile, "root (class names)") : List.of();
             origin = bin.toString();
         } else {
             throw new IOException("root: " + root.toAbsolutePath() + " holds neither " + variant.pyFolder + "/ (python "

@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
-import org.easycv4j.data.sample.Sample;
+import org.easycv4j.core.data.ListLines;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
+import org.easycv4j.data.sample.Sample;
 
 /**
  * {@code type = ClsSourceIdx}: MNIST / Fashion-MNIST IDX files, gzipped or not, held in memory.
@@ -77,8 +78,8 @@ public final class IdxSource {
         } else {
             images = s.images().orElseThrow();
             labels = s.labels().orElseThrow();
-            ListFiles.requireFile(images, "images");
-            ListFiles.requireFile(labels, "labels");
+            ListLines.requireFile(images, "images");
+            ListLines.requireFile(labels, "labels");
         }
         Idx.Images img = Idx.readImages(images);
         byte[] lab = Idx.readLabels(labels);

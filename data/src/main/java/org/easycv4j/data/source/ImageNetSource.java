@@ -45,7 +45,7 @@ public final class ImageNetSource {
         b.classNames(classNames(labelFile, labels));
         int root = b.addRoot(s.root());
         int listId = b.addList(list.toString());
-        for (ListLines.Line l : ListFiles.read(list, "root (meta list of split " + s.split() + ")")) {
+        for (ListLines.Line l : ListLines.read(list, "root (meta list of split " + s.split() + ")")) {
             String where = list + ":" + l.number();
             String path = l.text();
             String[] parts = path.split("/");
@@ -68,7 +68,7 @@ public final class ImageNetSource {
     static Map<String, LabelName> labelNames(Path file) throws IOException {
         Map<String, LabelName> out = new HashMap<>();
         Map<Integer, String> byLabel = new HashMap<>();
-        for (ListLines.Line l : ListFiles.read(file, "root (meta/label_name.txt)")) {
+        for (ListLines.Line l : ListLines.read(file, "root (meta/label_name.txt)")) {
             String where = file + ":" + l.number();
             String[] f = l.text().split("\\s+", 3);
             if (f.length < 3) {

@@ -3,22 +3,12 @@ package org.easycv4j.data.source;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.data.ListLines;
 
-/** Reading list files: one entry per line, blank lines and lines starting with '#' ignored. */
+/** The data sources' list files: labelled lines, class lists, folders (the lines themselves: {@link ListLines}). */
 final class ListFiles {
     private ListFiles() {}
-
-    /** The meaningful lines of a list file (trimmed), with their 1-based numbers. */
-    static List<ListLines.Line> read(Path file, String key) throws IOException {
-        return ListLines.read(file, key);
-    }
-
-    static void requireFile(Path file, String key) throws IOException {
-        ListLines.requireFile(file, key);
-    }
 
     static void requireDir(Path dir, String key) throws IOException {
         if (!Files.exists(dir)) {
@@ -29,11 +19,6 @@ final class ListFiles {
         }
     }
 
-    /** Class names, one per line (EasyCV's class_list file). Duplicates are an error. */
-    static List<String> classNames(Path file, String key) throws IOException {
-        return org.easycv4j.core.data.ClassList.read(file, key);
-    }
-
     /**
      * Parses "relative/path label" lines into the builder. The label is the last field (so paths may
      * contain the delimiter); it is an integer, or a class name when {@code classIndex} is given.
@@ -41,7 +26,7 @@ final class ListFiles {
     static void readLabelled(Path listFile, String key, int root, FileListSource.Builder b, String delimiter,
             Map<String, Integer> classIndex, int numClasses) throws IOException {
         int list = b.addList(listFile.toString());
-        for (ListLines.Line l : read(listFile, key)) {
+        for (ListLines.Line l : ListLines.read(listFile, key)) {
             String where = listFile + ":" + l.number();
             String text = l.text();
             int cut = delimiter.isBlank() ? lastWhitespace(text) : text.lastIndexOf(delimiter);

@@ -70,7 +70,7 @@ public final class SslImageListSource {
             int r = b.addRoot(root);
             Path listFile = s.listFiles().get(i);
             int list = b.addList(listFile.toString());
-            for (ListLines.Line l : ListFiles.read(listFile, "list_file")) {
+            for (ListLines.Line l : ListLines.read(listFile, "list_file")) {
                 if (s.maxDataNum() > 0 && b.size() >= s.maxDataNum()) {
                     break;
                 }
