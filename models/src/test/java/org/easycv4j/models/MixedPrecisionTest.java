@@ -64,7 +64,7 @@ class MixedPrecisionTest {
             float[] first = null;
             long[] live = new long[2];
             for (int i = 0; i < steps; i++) {
-                losses[i] = TrainingHarness.step(model, optimStep, scaler, 1e-3, manager, batch);
+                losses[i] = TrainingHarness.step(model, optimStep, scaler, manager, batch);
                 if (i == 0) {
                     first = trainable.get(trainable.size() - 1).parameter().getArray().toFloatArray();
                     live[0] = liveArrays(manager);

@@ -66,7 +66,7 @@ class ModelTrainingTest {
             opt.init(params, manager);
             float before = fixedMaskLoss(model, manager, pixels);
             for (int i = 0; i < 100; i++) {
-                TrainingHarness.step(model, params, opt, 2e-3, manager,
+                TrainingHarness.step(model, params, opt, manager,
                         m -> TrainingHarness.images(m, pixels, new Shape(8, 3, 32, 32)));
             }
             float after = fixedMaskLoss(model, manager, pixels);
@@ -112,7 +112,7 @@ class ModelTrainingTest {
             float first = 0;
             float last = 0;
             for (int i = 0; i < 60; i++) {
-                last = TrainingHarness.step(model, params, opt, 1e-3, manager,
+                last = TrainingHarness.step(model, params, opt, manager,
                         m -> TrainingHarness.images(m, pixels, new Shape(n, 3, 32, 32), m.create(labels)));
                 if (i == 0) {
                     first = last;
@@ -210,9 +210,9 @@ class ModelTrainingTest {
             long[] floor = new long[4];
             Arrays.fill(floor, Long.MAX_VALUE);
             for (int i = 0; i < 200; i++) {
-                TrainingHarness.step(mae, trainable(mae), maeOpt, 1e-4, manager,
+                TrainingHarness.step(mae, trainable(mae), maeOpt, manager,
                         m -> TrainingHarness.images(m, pixels, new Shape(8, 3, 32, 32)));
-                TrainingHarness.step(cls, trainable(cls), clsOpt, 1e-4, manager,
+                TrainingHarness.step(cls, trainable(cls), clsOpt, manager,
                         m -> TrainingHarness.images(m, pixels, new Shape(8, 3, 32, 32), m.create(labels)));
                 if (i % 5 == 0) {
                     int window = i / 50;

@@ -38,12 +38,12 @@ public final class TrainingHarness {
     /**
      * One optimizer step; {@code batch} builds the step's batch in the given step manager. Returns the loss.
      */
-    public static float step(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, double lr,
+    public static float step(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
             NDManager manager, Function<NDManager, Batch> batch) {
         try (NDManager step = manager.newSubManager()) {
             float loss = forwardBackward(model, manager, step, batch, Optional.empty());
             Gradients.clipGlobalNorm(trainable, 1.0, step);
-            optimizer.step(lr);
+            optimizer.step();
             Gradients.zero(trainable);
             return loss;
         }
@@ -53,11 +53,11 @@ public final class TrainingHarness {
      * One step through the train loop's own {@link OptimStep} (clipping to 1.0; with a scaler: scaled loss,
      * unscaling, overflow skips). Returns the unscaled loss.
      */
-    public static float step(TaskModel model, OptimStep optimStep, Optional<LossScaler> scaler, double lr,
+    public static float step(TaskModel model, OptimStep optimStep, Optional<LossScaler> scaler,
             NDManager manager, Function<NDManager, Batch> batch) {
         try (NDManager step = manager.newSubManager()) {
             float loss = forwardBackward(model, manager, step, batch, scaler);
-            optimStep.apply(lr, step);
+            optimStep.apply(step);
             return loss;
         }
     }

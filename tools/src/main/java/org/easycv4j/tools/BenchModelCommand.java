@@ -139,7 +139,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                     // The host read that ends the backward phase (and the loss for the log line).
                     loss = l.getFloat();
                     t3 = System.nanoTime();
-                    double norm = trainStep.update(lr, stepManager);
+                    double norm = trainStep.update(stepManager);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (step >= warmup) {
                         times.add(ms);

@@ -99,7 +99,7 @@ final class BenchRig implements AutoCloseable {
      */
     Step step(NDManager step, List<NDArray> extraInputs, Runnable afterForward) {
         NDArray loss = trainStep.forwardBackward(step, batch(step, fill(), extraInputs), afterForward);
-        double norm = trainStep.update(lr, step);
+        double norm = trainStep.update(step);
         return new Step(loss, norm);
     }
 

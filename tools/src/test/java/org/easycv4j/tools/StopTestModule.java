@@ -11,6 +11,7 @@ import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.RunServices;
 import org.easycv4j.core.runner.StopSignals;
 
 /**
@@ -42,9 +43,15 @@ public final class StopTestModule extends AbstractModule implements PluginModule
 
     static Hook pause(PauseSettings s) {
         return new Hook() {
+            private int rank;
+
+            @Override
+            public void setUp(RunServices services) {
+                rank = services.collective().rank();
+            }
+
             @Override
             public void afterIter(RunContext c) {
-                int rank = c.collective().rank();
                 if (c.iter() != s.iter() || (s.rank() >= 0 && s.rank() != rank)) {
                     return;
                 }

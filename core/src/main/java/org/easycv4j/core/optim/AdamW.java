@@ -28,6 +28,7 @@ import org.easycv4j.core.model.NamedParameter;
 public final class AdamW implements Optimizer {
     private final AdamWSettings settings;
     private final double baseLr;
+    private double lr;
     private final List<NamedParameter> params = new ArrayList<>();
     private final List<ParamGroups.Assignment> assignments = new ArrayList<>();
     private final List<NDArray> expAvg = new ArrayList<>();
@@ -48,11 +49,22 @@ public final class AdamW implements Optimizer {
     public AdamW(AdamWSettings settings, double baseLr) {
         this.settings = settings;
         this.baseLr = baseLr;
+        this.lr = baseLr;
     }
 
     @Override
     public double baseLr() {
         return baseLr;
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = lr;
     }
 
     @Override
@@ -99,7 +111,7 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public Optional<NDArray> clipStepZero(double lr, double maxNorm, NDManager manager) {
+    public Optional<NDArray> clipStepZero(double maxNorm, NDManager manager) {
         if (!useFused()) {
             return Optional.empty();
         }
@@ -151,7 +163,7 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void step(double lr) {
+    public void step() {
         if (useFused()) {
             stepTensor.addi(1f);
             stepCount++;

@@ -51,11 +51,23 @@ public final class Lars implements Optimizer {
     private final List<NamedParameter> params = new ArrayList<>();
     private final List<NDArray> mu = new ArrayList<>();
     private long steps;
+    private double lr;
 
     /** @param baseLr the lr after batch-size scaling */
     public Lars(Settings settings, double baseLr) {
         this.settings = settings;
         this.baseLr = baseLr;
+        this.lr = baseLr;
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = lr;
     }
 
     @Override
@@ -82,7 +94,7 @@ public final class Lars implements Optimizer {
     }
 
     @Override
-    public void step(double lr) {
+    public void step() {
         for (int i = 0; i < params.size(); i++) {
             NDArray w = params.get(i).parameter().getArray();
             try (NDManager scope = w.getManager().newSubManager()) {

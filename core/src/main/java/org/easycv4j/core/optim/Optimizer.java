@@ -15,8 +15,17 @@ public interface Optimizer extends AutoCloseable {
     Kind<Optimizer> KIND = Kind.of("optimizer", Optimizer.class, "updates parameters from gradients");
 
 
-    /** The configured base learning rate; the lr schedule scales it. */
+    /** The configured base learning rate (after batch-size scaling); the lr schedule scales it. */
     double baseLr();
+
+    /**
+     * The learning rate of the next {@link #step}: {@link #baseLr()} until a {@link ParamScheduler} sets
+     * another. Each parameter's own scale (layer decay, {@code lr_mult}) multiplies it.
+     */
+    double lr();
+
+    /** Sets the learning rate of the next steps (what {@link ParamScheduler} does before every step). */
+    void setLr(double lr);
 
     /**
      * Binds the optimizer to the trainable parameters of a model whose layers are {@code layers} (for layer-wise
@@ -29,8 +38,8 @@ public interface Optimizer extends AutoCloseable {
         init(parameters, LayerIds.NONE, manager);
     }
 
-    /** Applies one update with learning rate {@code lr}, reading each parameter's gradient. */
-    void step(double lr);
+    /** Applies one update with learning rate {@link #lr()}, reading each parameter's gradient. */
+    void step();
 
     /** The optimizer state as named arrays (e.g. {@code exp_avg.blocks.0.attn.qkv.weight}), for checkpoints. */
     Map<String, NDArray> state();
@@ -48,7 +57,7 @@ public interface Optimizer extends AutoCloseable {
      * host read happens. Returns the norm before clipping (0-d, in {@code manager}), or empty when this
      * optimizer cannot, and the caller clips, checks and calls {@link #step} itself.
      */
-    default Optional<NDArray> clipStepZero(double lr, double maxNorm, NDManager manager) {
+    default Optional<NDArray> clipStepZero(double maxNorm, NDManager manager) {
         return Optional.empty();
     }
 

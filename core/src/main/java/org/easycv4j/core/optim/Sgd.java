@@ -30,9 +30,21 @@ public final class Sgd implements Optimizer {
     private final List<NamedParameter> params = new ArrayList<>();
     private final List<NDArray> buffers = new ArrayList<>();
     private long steps;
+    private double lr;
 
     public Sgd(Settings settings) {
         this.settings = settings;
+        this.lr = settings.lr();
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = lr;
     }
 
     @Override
@@ -50,7 +62,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(double lr) {
+    public void step() {
         for (int i = 0; i < params.size(); i++) {
             NDArray w = params.get(i).parameter().getArray();
             try (NDManager scope = w.getManager().newSubManager()) {

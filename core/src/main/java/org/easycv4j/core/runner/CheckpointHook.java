@@ -20,7 +20,6 @@ import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.CheckpointWriteException;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.eval.KnnEvaluator;
-import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.Hook;
@@ -38,61 +37,36 @@ import org.slf4j.LoggerFactory;
  * {@link #saveForStop}; such a resume point is deleted once a later checkpoint is complete and named by
  * {@code latest_checkpoint}, so preemptions do not pile up copies of the model.
  */
-public final class CheckpointHook implements Hook {
+public final class CheckpointHook implements Hook, TrainLoop.StopCheckpoint {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointHook.class);
     private static final Pattern EPOCH = Pattern.compile("epoch_(\\d+)");
     private static final Pattern ITER = Pattern.compile("iter_(\\d+)");
     /** The file naming the newest checkpoint folder. */
     public static final String LATEST = "latest_checkpoint";
 
-    private final int interval;
-    private final int maxKeep;
-    private final Optional<String> bestMetric;
-    private final List<NamedParameter> params;
-    private final String resolvedConfig;
-    private final String provenance;
-    private final long seed;
-    private final List<CheckpointedHook> stateful;
+    private int interval;
+    private int maxKeep;
+    private Optional<String> bestMetric = Optional.empty();
+    private RunServices services;
     private double best = Double.NEGATIVE_INFINITY;
     private Path bestDir;
     private boolean trained;
     private final long clockStart = System.nanoTime();
-    private double secondsBefore;
-    private int globalBatch;
     private Path lastSaved;
     private long lastSavedIter = -1;
 
     /**
-     * @param bestMetric the validation metric to maximize (e.g. {@code top1}); empty: no best tracking
+     * Takes {@code checkpoint_config} ({@code interval}, {@code max_keep_ckpts}) and {@code eval_config.save_best}
+     * from the run's settings, and what each checkpoint holds (parameters, optimizer, scaler, the checkpointed
+     * hooks' files, the records) from its services.
      */
-    public CheckpointHook(int interval, int maxKeep, Optional<String> bestMetric, List<NamedParameter> params,
-            String resolvedConfig, String provenance, long seed) {
-        this(interval, maxKeep, bestMetric, params, resolvedConfig, provenance, seed, List.of());
-    }
-
-    /** @param stateful hooks whose state each checkpoint holds in a file of its own (the EMA weights) */
-    public CheckpointHook(int interval, int maxKeep, Optional<String> bestMetric, List<NamedParameter> params,
-            String resolvedConfig, String provenance, long seed, List<CheckpointedHook> stateful) {
-        this.stateful = List.copyOf(stateful);
-        this.interval = interval;
-        this.maxKeep = maxKeep;
-        this.bestMetric = bestMetric;
-        this.params = params;
-        this.resolvedConfig = resolvedConfig;
-        this.provenance = provenance;
-        this.seed = seed;
-    }
-
-    /** Wall seconds of the runs this one resumed from: each checkpoint records them plus this run's own. */
-    public CheckpointHook trainedBefore(double seconds) {
-        this.secondsBefore = seconds;
-        return this;
-    }
-
-    /** Images per iteration over all ranks, recorded in each checkpoint (a mid-epoch resume needs the same). */
-    public CheckpointHook globalBatch(int images) {
-        this.globalBatch = images;
-        return this;
+    @Override
+    public void setUp(RunServices services) {
+        this.services = services;
+        Experiment e = services.experiment();
+        interval = e.checkpoint().interval();
+        maxKeep = e.checkpoint().maxKeep();
+        bestMetric = e.eval().saveBest();
     }
 
     /** The folder name of the resume point after {@code iterations} iterations. */
@@ -133,6 +107,11 @@ public final class CheckpointHook implements Hook {
      * {@code latest_checkpoint}; when the newest checkpoint already holds that state (an epoch checkpoint just
      * written), it only says so. Returns the folder.
      */
+    @Override
+    public void save(RunContext c, int epoch, int epochIter) {
+        saveForStop(c, epoch, epochIter);
+    }
+
     public Path saveForStop(RunContext c, int epoch, int epochIter) {
         long iterations = (long) epoch * c.itersPerEpoch() + epochIter;
         if (lastSaved != null && lastSavedIter == iterations) {
@@ -195,20 +174,21 @@ public final class CheckpointHook implements Hook {
     }
 
     private void save(RunContext c, Path dir, int epoch, long iterations, int epochIter) {
-        CheckpointState state = new CheckpointState(epoch, iterations, c.optimizer().steps(), seed,
-                c.valMetrics(), secondsBefore + (System.nanoTime() - clockStart) / 1e9, epochIter, c.itersPerEpoch(),
-                globalBatch, c.collective().size());
+        CheckpointState state = new CheckpointState(epoch, iterations, services.optimizer().steps(),
+                services.experiment().seed(), c.valMetrics(),
+                services.trainedBefore() + (System.nanoTime() - clockStart) / 1e9, epochIter, c.itersPerEpoch(),
+                services.globalBatch(), services.collective().size());
         try {
             Map<String, Map<String, NDArray>> files = new LinkedHashMap<>();
-            for (CheckpointedHook h : stateful) {
+            for (CheckpointedHook h : services.checkpointedHooks()) {
                 Map<String, NDArray> tensors = h.checkpointTensors();
                 if (!tensors.isEmpty()) {
                     files.put(h.checkpointFile(), tensors);
                 }
             }
-            Checkpoints.save(dir, params, c.optimizer(),
-                    c.lossScaler().map(LossScaler::state).orElse(Map.of()), files,
-                    state, resolvedConfig, provenance);
+            Checkpoints.save(dir, services.parameters(), services.optimizer(),
+                    services.lossScaler().map(LossScaler::state).orElse(Map.of()), files,
+                    state, services.resolvedConfig(), services.provenance());
         } catch (CheckpointWriteException e) {
             // One line with what failed and what the user still has: the run stops here.
             throw new UncheckedIOException(new IOException(e.getMessage() + "; " + remaining(c.workDir()), e));

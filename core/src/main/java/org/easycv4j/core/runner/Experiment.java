@@ -21,7 +21,8 @@ import org.easycv4j.core.registry.Spec;
  * A whole experiment configuration, parsed and checked but not built: EasyCV's top-level keys
  * ({@code model}, {@code data}, {@code optimizer}, {@code optimizer_config}, {@code lr_config},
  * {@code total_epochs}, {@code checkpoint_config}, {@code log_config}, {@code eval_config},
- * {@code eval_pipelines}, {@code custom_hooks}, ...) as typed records and component specs.
+ * {@code eval_pipelines}, {@code custom_hooks}, ...) as typed records and component specs; plus mmengine's
+ * {@code default_hooks}, the runner's own hooks (checkpoints, progress), built from the registry like the others.
  */
 public record Experiment(
         long seed,
@@ -39,6 +40,7 @@ public record Experiment(
         CheckpointConfig checkpoint,
         EvalConfig eval,
         List<Spec<Hook>> customHooks,
+        List<Spec<Hook>> defaultHooks,
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
         boolean autoResume,
@@ -174,6 +176,17 @@ public record Experiment(
             ec.problem("save_best", "save_best needs eval_pipelines to produce metrics");
         }
         List<Spec<Hook>> custom = components.parseList(root, "custom_hooks", Hook.KIND);
+        // mmengine's default_hooks: named entries, each replaceable by another type or switched off with null.
+        ConfigNode dh = root.object("default_hooks");
+        List<Spec<Hook>> defaultHooks = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(dh.config().root().keySet())) {
+            if (!dh.has(name)) {
+                dh.accept(name);
+                continue;
+            }
+            components.parseRequired(dh, name, Hook.KIND).ifPresent(defaultHooks::add);
+        }
+        dh.finish();
         Optional<Path> loadFrom = root.path("load_from");
         Optional<Path> resumeFrom = root.path("resume_from");
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
@@ -193,7 +206,7 @@ public record Experiment(
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, loadFrom, resumeFrom, autoResume,
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, defaultHooks, loadFrom, resumeFrom, autoResume,
                 amp, precision, deviceCollective);
     }
 

@@ -31,6 +31,12 @@ public interface Hook {
         return NORMAL;
     }
 
+    /**
+     * Gives the hook what it may use during the run (model, optimizer, manager, collective, records), once,
+     * before any {@code beforeRun}; a hook keeps what it needs.
+     */
+    default void setUp(RunServices services) {}
+
     default void beforeRun(RunContext context) {}
 
     default void afterRun(RunContext context) {}

@@ -20,6 +20,12 @@ public final class Hooks {
         return hooks;
     }
 
+    /** Gives every hook the run's services and connects their publishing methods to these hooks. */
+    public void setUp(RunServices services, RunContext c) {
+        services.connect(this, c);
+        each(h -> h.setUp(services));
+    }
+
     public void beforeRun(RunContext c) {
         each(h -> h.beforeRun(c));
     }

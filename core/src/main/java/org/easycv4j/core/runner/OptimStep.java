@@ -62,15 +62,18 @@ public final class OptimStep {
         this.logs = sync.map(r -> r.rank() == 0).orElse(true);
     }
 
-    /** Applies the step; returns the gradient norm before clipping, or NaN when the step was skipped. */
-    public double apply(double lr, NDManager scope) {
+    /**
+     * Applies the step with the optimizer's current lr ({@link Optimizer#lr()}); returns the gradient norm before
+     * clipping, or NaN when the step was skipped.
+     */
+    public double apply(NDManager scope) {
         // Once per step, after accumulation: unscaling, clipping, the finite check and the update all see the
         // global gradient, so every rank takes the same decision and the same step.
         sync.ifPresent(s -> s.averageGradients(scope));
         scaler.ifPresent(s -> s.unscale(params, scope));
         // Fused (PyTorch AdamW): clip, update and zero are queued before the norm is read; a non-finite norm
         // makes the kernel skip on the device. Otherwise clip here, read, then step.
-        Optional<NDArray> fused = optimizer.clipStepZero(lr, maxNorm, scope);
+        Optional<NDArray> fused = optimizer.clipStepZero(maxNorm, scope);
         NDArray normArray = fused.isPresent() ? fused.get() : gradients.clip(params, maxNorm, scope);
         double norm = normArray.toType(DataType.FLOAT64, false).getDouble();
         if (!Double.isFinite(norm) && scaler.isPresent()) {
@@ -93,7 +96,7 @@ public final class OptimStep {
         }
         nonFiniteInARow = 0;
         if (fused.isEmpty()) {
-            optimizer.step(lr);
+            optimizer.step();
             if (!optimizer.zeroesGradients()) {
                 gradients.zero(params);
             }

@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.util.Durations;
+import org.easycv4j.core.config.ConfigNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ public final class ProgressHook implements Hook {
     /** The config's {@code progress}: a {@link Mode}, or AUTO to choose by whether a console is attached. */
     public enum Setting { AUTO, BAR, LOG, OFF }
 
-    private final Mode mode;
+    private Mode mode;
     private final double periodSeconds;
     private ProgressBar bar;
     private BarRow row;
@@ -33,9 +34,26 @@ public final class ProgressHook implements Hook {
     private long firstIter = -1;
     private long firstNanos;
 
+    /** @param mode how to show progress; null: the run's {@code progress} setting decides, at set-up */
     public ProgressHook(Mode mode, double periodSeconds) {
         this.mode = mode;
         this.periodSeconds = periodSeconds;
+    }
+
+    /** {@code default_hooks.progress}: {@code period_seconds} between log lines when no bar is drawn. */
+    public record Settings(double periodSeconds) {
+        public static Settings fromConfig(ConfigNode n) {
+            double period = n.number("period_seconds", 30);
+            n.check(period > 0, "period_seconds", "expected seconds > 0, got " + period);
+            return new Settings(period);
+        }
+    }
+
+    @Override
+    public void setUp(RunServices services) {
+        if (mode == null) {
+            mode = resolve(services.experiment().progress());
+        }
     }
 
     /** {@code auto}: a bar when a console is attached, else log lines. */

@@ -1,50 +1,32 @@
 package org.easycv4j.core.runner;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.easycv4j.core.data.Batch;
-import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.model.TaskModel;
-import org.easycv4j.core.optim.LossScaler;
-import org.easycv4j.core.optim.Optimizer;
 
 /**
- * The narrow view of a run that hooks see: where the loop is, the current learning rate, the last
- * iteration's loss and timings, and the work folder. Loops update it; hooks read it.
+ * Where a run stands, as hooks read it: the position in the loop, the current learning rate, the last
+ * iteration's loss and timings, the latest validation metrics and the work folder. The loops update it; a hook
+ * cannot. What a hook may use (model, optimizer, collective, ...) it is given through {@link RunServices}.
  */
 public final class RunContext {
     private final Path workDir;
-    private final NDManager manager;
-    private final TaskModel model;
-    private final Optimizer optimizer;
     private final int maxEpochs;
     private final int itersPerEpoch;
+    private final int logInterval;
+    private final long startNanos = System.nanoTime();
     private int epoch;
     private boolean resumed;
     private int innerIter;
     private long iter;
+    private long startIter;
     private double lr;
     private NDArray lastLoss;
     private Batch lastBatch;
     private long dataNanos;
-    private final int logInterval;
-    private Hooks hooks = new Hooks(List.of());
-    private Map<String, Double> valMetrics = Map.of();
     private long iterNanos;
-    private final long startNanos = System.nanoTime();
-    private Optional<LossScaler> lossScaler = Optional.empty();
-    private Supplier<WeightSwap> evalWeights = () -> () -> {};
-    private Collective collective = Collective.single();
-    private String resolvedConfig = "";
-    private long startIter;
+    private Map<String, Double> valMetrics = Map.of();
 
     /** Weights put into the model for a validation pass; closing restores the trained ones. */
     public interface WeightSwap extends AutoCloseable {
@@ -53,64 +35,15 @@ public final class RunContext {
     }
 
     /** @param logInterval iterations between log lines ({@code log_config.interval}) */
-    public RunContext(Path workDir, NDManager manager, TaskModel model, Optimizer optimizer, int maxEpochs,
-            int itersPerEpoch, int logInterval) {
-        this.logInterval = logInterval;
+    public RunContext(Path workDir, int maxEpochs, int itersPerEpoch, int logInterval) {
         this.workDir = workDir;
-        this.manager = manager;
-        this.model = model;
-        this.optimizer = optimizer;
         this.maxEpochs = maxEpochs;
         this.itersPerEpoch = itersPerEpoch;
+        this.logInterval = logInterval;
     }
 
     public Path workDir() {
         return workDir;
-    }
-
-    /** The run's manager on the training device: arrays a hook keeps across iterations belong here. */
-    public NDManager manager() {
-        return manager;
-    }
-
-    public Device device() {
-        return manager.getDevice();
-    }
-
-    public TaskModel model() {
-        return model;
-    }
-
-    public Optimizer optimizer() {
-        return optimizer;
-    }
-
-    /** The dynamic loss scaler when training with mixed precision ({@code amp = fp16}). */
-    public Optional<LossScaler> lossScaler() {
-        return lossScaler;
-    }
-
-    public void setLossScaler(Optional<LossScaler> scaler) {
-        this.lossScaler = scaler;
-    }
-
-    /** Makes validation run on other weights (the EMA hook's average) than the trained ones. */
-    public void setEvalWeights(Supplier<WeightSwap> swap) {
-        this.evalWeights = swap;
-    }
-
-    /** Puts the weights validation should see into the model until the result is closed. */
-    public WeightSwap evalWeights() {
-        return evalWeights.get();
-    }
-
-    /** The processes of a data-parallel job (one process: {@link Collective#single()}). */
-    public Collective collective() {
-        return collective;
-    }
-
-    void setCollective(Collective collective) {
-        this.collective = collective;
     }
 
     public int maxEpochs() {
@@ -142,7 +75,7 @@ public final class RunContext {
         return iter;
     }
 
-    /** The learning rate used by the current iteration. */
+    /** The learning rate of the optimizer step the current batch belongs to. */
     public double lr() {
         return lr;
     }
@@ -155,10 +88,6 @@ public final class RunContext {
     /** The last iteration's batch, during {@code afterIter} only (it is closed with the iteration's arrays). */
     public Batch lastBatch() {
         return lastBatch;
-    }
-
-    void setLastBatch(Batch batch) {
-        this.lastBatch = batch;
     }
 
     /** Time spent waiting for the last batch. */
@@ -174,30 +103,6 @@ public final class RunContext {
     /** {@code log_config.interval}: logger hooks without their own interval use it. */
     public int logInterval() {
         return logInterval;
-    }
-
-    void setHooks(Hooks hooks) {
-        this.hooks = hooks;
-    }
-
-    /** Hands validation metrics to every hook's {@code afterVal}; the evaluation hook calls it. */
-    public void publishValMetrics(Map<String, Double> metrics) {
-        this.valMetrics = Map.copyOf(metrics);
-        hooks.afterVal(this, metrics);
-    }
-
-    /** Hands a logger's record (a line of {@code metrics.jsonl}) to every hook's {@code afterLog}. */
-    public void publishLog(Map<String, Object> record) {
-        hooks.afterLog(this, Collections.unmodifiableMap(new LinkedHashMap<>(record)));
-    }
-
-    /** The run's resolved configuration as HOCON (what its checkpoints store); empty when not known. */
-    public String resolvedConfig() {
-        return resolvedConfig;
-    }
-
-    void setResolvedConfig(String config) {
-        this.resolvedConfig = config;
     }
 
     /** The latest validation metrics (empty before the first validation). */
@@ -227,12 +132,9 @@ public final class RunContext {
         return startIter;
     }
 
-    void setStartIter(long startIter) {
+    void setStart(long startIter) {
         this.startIter = startIter;
-    }
-
-    void setResumed(boolean resumed) {
-        this.resumed = resumed;
+        this.resumed = startIter > 0;
     }
 
     void setEpoch(int epoch) {
@@ -244,7 +146,7 @@ public final class RunContext {
         this.iter = iter;
     }
 
-    public void setLr(double lr) {
+    void setLr(double lr) {
         this.lr = lr;
     }
 
@@ -252,8 +154,16 @@ public final class RunContext {
         this.lastLoss = loss;
     }
 
+    void setLastBatch(Batch batch) {
+        this.lastBatch = batch;
+    }
+
     void setTimes(long dataNanos, long iterNanos) {
         this.dataNanos = dataNanos;
         this.iterNanos = iterNanos;
+    }
+
+    void setValMetrics(Map<String, Double> metrics) {
+        this.valMetrics = Map.copyOf(metrics);
     }
 }

@@ -39,6 +39,7 @@ import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.optim.ParamGroupTable;
+import org.easycv4j.core.optim.ParamScheduler;
 import org.easycv4j.core.optim.schedule.FixedLr;
 import org.easycv4j.core.optim.schedule.Warmup;
 import org.easycv4j.core.registry.BuildContext;
@@ -208,6 +209,9 @@ public final class Runner {
         for (Spec<Hook> s : experiment.customHooks()) {
             hooks.add(s.create(ctx));
         }
+        for (Spec<Hook> s : experiment.defaultHooks()) {
+            hooks.add(s.create(ctx));
+        }
         if (!collective.isRoot()) {
             hooks.removeIf(Hook::rootOnly);
         }
@@ -277,40 +281,34 @@ public final class Runner {
             int globalBatch = batchSize * collective.size();
             TrainLoop.Position start = restore(model, params, optimizer, scaler, stateful(hooks), manager,
                     loader.batchesPerEpoch(), globalBatch);
-            RunContext context = new RunContext(workDir, manager, model, optimizer, experiment.totalEpochs(),
-                    loader.batchesPerEpoch(), experiment.log().interval());
-            context.setCollective(collective);
-            context.setResolvedConfig(resolvedText);
-            context.setLossScaler(scaler);
-            hooks.add(new LrUpdaterHook(schedule, optimizer.baseLr()));
-            CheckpointHook checkpoints = null;
-            if (collective.isRoot()) {
-                hooks.add(new ProgressHook(ProgressHook.resolve(experiment.progress()), 30));
-                checkpoints = new CheckpointHook(experiment.checkpoint().interval(), experiment.checkpoint().maxKeep(),
-                        experiment.eval().saveBest(), params, resolvedText, provenance,
-                        experiment.seed(), stateful(hooks)).trainedBefore(resumedSeconds).globalBatch(globalBatch);
-                hooks.add(checkpoints);
-            }
-            TrainLoop.StopCheckpoint stopCheckpoint = checkpoints == null ? (c, e, i) -> {}
-                    : checkpoints::saveForStop;
+            RunContext context = new RunContext(workDir, experiment.totalEpochs(), loader.batchesPerEpoch(),
+                    experiment.log().interval());
+            RunServices services = RunServices.builder().setManager(manager).optExperiment(experiment)
+                    .optModel(model).optParameters(params).optOptimizer(optimizer).optCollective(collective)
+                    .optLossScaler(scaler).optResolvedConfig(resolvedText).optProvenance(provenance)
+                    .optTrainedBefore(resumedSeconds).optGlobalBatch(globalBatch).optParamGroups(table).build();
+            ParamScheduler scheduler = new ParamScheduler(schedule, loader.batchesPerEpoch(),
+                    experiment.optimizerConfig().updateInterval(), experiment.totalEpochs());
+            // The hook that saves a stopped run's resume point (rank 0's checkpoint hook); none elsewhere.
+            TrainLoop.StopCheckpoint stopCheckpoint = hooks.stream().filter(TrainLoop.StopCheckpoint.class::isInstance)
+                    .map(TrainLoop.StopCheckpoint.class::cast).findFirst().orElse((c, e, i) -> {});
             List<DataLoader> valLoaders = new ArrayList<>();
             try (GradientOps ops = GradientOps.forEngine(manager)) {
-                if (!evals.isEmpty()) {
-                    hooks.add(new EvalHook(valLoops(model, evals, valLoaders), experiment.eval().interval(),
-                            experiment.eval().initial()));
-                }
+                Validation validation = evals.isEmpty() ? Validation.none()
+                        : new Validation(valLoops(model, evals, valLoaders), experiment.eval().interval(),
+                                experiment.eval().initial());
                 Hooks hookList = new Hooks(hooks);
-                context.setHooks(hookList);
                 // Every rank starts from rank 0's weights: after restore and pretrained loading.
                 ReplicaSync sync = new ReplicaSync(collective, params, ops, experiment.deviceCollective());
                 sync.broadcastWeights(manager);
-                TrainLoop loop = new TrainLoop(model, trainable, optimizer, scaler, sync, loader, hookList,
-                        experiment.optimizerConfig(), experiment.seed());
+                TrainLoop loop = TrainLoop.builder().setServices(services).setTrainable(trainable).setLoader(loader)
+                        .setHooks(hookList).setScheduler(scheduler).setConfig(experiment.optimizerConfig())
+                        .optValidation(validation).optSync(sync).optSeed(experiment.seed()).build();
                 loop.stoppable(StopSignals.process(), stopCheckpoint);
-                TrainLoop.Outcome outcome;
-                context.setResumed(!start.equals(TrainLoop.Position.START));
                 long startIter = (long) start.epoch() * context.itersPerEpoch() + start.epochIter();
-                context.setStartIter(startIter);
+                context.setStart(startIter);
+                hookList.setUp(services, context);
+                TrainLoop.Outcome outcome;
                 hookList.beforeRun(context);
                 try {
                     outcome = loop.run(context, start);

@@ -11,16 +11,16 @@ import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.dist.ReplicaSync;
 import org.easycv4j.core.model.NamedParameter;
-import org.easycv4j.core.model.TaskModel;
-import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.Optimizer;
+import org.easycv4j.core.optim.ParamScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Epoch-based training: for every batch a forward and backward pass in its own memory scope, an optimizer
- * step every {@code update_interval} batches, and the hooks around each. Nothing here syncs with the device
- * except the optimizer step's one finite check.
+ * Epoch-based training: for every batch the lr of its optimizer step set on the optimizer ({@link ParamScheduler}),
+ * a forward and backward pass in its own memory scope, an optimizer step every {@code update_interval} batches, and
+ * the hooks around each; the runner's {@link Validation} at the epoch ends it is due. Nothing here syncs with the
+ * device except the optimizer step's one finite check.
  *
  * <p>A run can stop early ({@link StopSignals}): after every optimizer step, and at every epoch start, the ranks
  * vote on whether any of them was asked to stop, and if all learn so they stop together there, where no gradient is
@@ -34,6 +34,10 @@ public final class TrainLoop {
     private final DataLoader loader;
     private final Hooks hooks;
     private final TrainStep trainStep;
+    private final Optimizer optimizer;
+    private final ParamScheduler scheduler;
+    private final Validation validation;
+    private final RunServices services;
     private final int updateInterval;
     private final long seed;
     private final int rank;
@@ -63,25 +67,96 @@ public final class TrainLoop {
         void save(RunContext context, int epoch, int epochIter);
     }
 
-    public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer, DataLoader loader,
-            Hooks hooks, Experiment.OptimizerConfig config, long seed) {
-        this(model, trainable, optimizer, Optional.empty(), null, loader, hooks, config, seed);
+    private TrainLoop(Builder b) {
+        this.services = b.services;
+        this.optimizer = services.optimizer();
+        this.rank = services.collective().rank();
+        this.seed = b.seed;
+        this.loader = b.loader;
+        this.hooks = b.hooks;
+        this.updateInterval = b.config.updateInterval();
+        this.scheduler = b.scheduler;
+        this.validation = b.validation;
+        this.trainStep = new TrainStep(services.model(), b.trainable, optimizer, services.lossScaler(),
+                Optional.ofNullable(b.sync), updateInterval, b.config.gradClipMaxNorm(), b.config.maxNonFiniteSteps());
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * @param scaler the dynamic loss scaler of mixed-precision training
-     * @param sync the gradient averaging of a data-parallel job (null: one process)
+     * The parts of the loop: {@code setServices} (model, optimizer, scaler, collective), {@code setLoader},
+     * {@code setHooks}, {@code setTrainable}, {@code setScheduler} and {@code setConfig} are required.
      */
-    public TrainLoop(TaskModel model, List<NamedParameter> trainable, Optimizer optimizer,
-            Optional<LossScaler> scaler, ReplicaSync sync, DataLoader loader, Hooks hooks,
-            Experiment.OptimizerConfig config, long seed) {
-        this.rank = sync == null ? 0 : sync.rank();
-        this.seed = seed;
-        this.loader = loader;
-        this.hooks = hooks;
-        this.updateInterval = config.updateInterval();
-        this.trainStep = new TrainStep(model, trainable, optimizer, scaler, Optional.ofNullable(sync),
-                updateInterval, config.gradClipMaxNorm(), config.maxNonFiniteSteps());
+    public static final class Builder {
+        private RunServices services;
+        private List<NamedParameter> trainable;
+        private DataLoader loader;
+        private Hooks hooks;
+        private ParamScheduler scheduler;
+        private Experiment.OptimizerConfig config;
+        private Validation validation = Validation.none();
+        private ReplicaSync sync;
+        private long seed;
+
+        private Builder() {}
+
+        public Builder setServices(RunServices services) {
+            this.services = services;
+            return this;
+        }
+
+        public Builder setTrainable(List<NamedParameter> trainable) {
+            this.trainable = trainable;
+            return this;
+        }
+
+        public Builder setLoader(DataLoader loader) {
+            this.loader = loader;
+            return this;
+        }
+
+        public Builder setHooks(Hooks hooks) {
+            this.hooks = hooks;
+            return this;
+        }
+
+        public Builder setScheduler(ParamScheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder setConfig(Experiment.OptimizerConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder optValidation(Validation validation) {
+            this.validation = validation;
+            return this;
+        }
+
+        /** The gradient averaging of a data-parallel job (default: one process). */
+        public Builder optSync(ReplicaSync sync) {
+            this.sync = sync;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public TrainLoop build() {
+            for (Object part : new Object[] {services, trainable, loader, hooks, scheduler, config}) {
+                if (part == null) {
+                    throw new IllegalStateException("a train loop needs services, trainable parameters, a loader, "
+                            + "hooks, a scheduler and the optimizer config");
+                }
+            }
+            return new TrainLoop(this);
+        }
     }
 
     /**
@@ -116,7 +191,10 @@ public final class TrainLoop {
     }
 
     private Outcome runFrom(RunContext context, Position start) {
-        NDManager runManager = context.manager();
+        NDManager runManager = services.manager();
+        if (validation.dueAtStart(context)) {
+            validation.run(context, services, hooks);
+        }
         int perEpoch = context.itersPerEpoch();
         long iter = (long) start.epoch() * perEpoch + start.epochIter();
         for (int epoch = start.epoch(); epoch < context.maxEpochs(); epoch++) {
@@ -141,6 +219,8 @@ public final class TrainLoop {
                     Batch batch = batches.next();
                     long tData = System.nanoTime();
                     context.setIteration(inner, iter);
+                    // The lr of the optimizer step this batch contributes to, counted in optimizer steps.
+                    context.setLr(scheduler.apply(optimizer, scheduler.stepOf(epoch, inner)));
                     // The engine's random stream (masking noise, drop path, ...) restarts from (seed, rank, epoch,
                     // batch) at every iteration: libtorch's generator state cannot be saved, so this is what lets a
                     // run resumed at any batch draw exactly what the uninterrupted run drew. Each rank draws its
@@ -155,7 +235,7 @@ public final class TrainLoop {
                         boolean last = inner + 1 == perEpoch;
                         stepped = (inner + 1) % updateInterval == 0 || last;
                         if (stepped) {
-                            trainStep.update(context.lr(), step);
+                            trainStep.update(step);
                         }
                         context.setLastLoss(loss);
                         context.setLastBatch(batch);
@@ -174,6 +254,10 @@ public final class TrainLoop {
                     t0 = System.nanoTime();
                 }
             }
+            // Before the epoch's hooks: the epoch's checkpoint records these metrics, its best one is chosen by them.
+            if (validation.dueAfterEpoch(context)) {
+                validation.run(context, services, hooks);
+            }
             hooks.afterEpoch(context);
         }
         return Outcome.COMPLETED;
@@ -187,7 +271,7 @@ public final class TrainLoop {
         if (stops == null) {
             return false;
         }
-        Collective ranks = context.collective();
+        Collective ranks = services.collective();
         if (ranks.size() == 1) {
             return stops.requested();
         }
@@ -215,7 +299,7 @@ public final class TrainLoop {
         }
         // No rank leaves before rank 0 has written the checkpoint: mpirun ends the whole job as soon as one rank
         // exits with a non-zero status.
-        context.collective().barrier();
+        services.collective().barrier();
         return Outcome.STOPPED;
     }
 

@@ -71,11 +71,11 @@ public final class TrainStep {
     }
 
     /**
-     * The optimizer step from the accumulated gradients ({@link OptimStep}). Returns the gradient norm before
-     * clipping, or NaN when the step was skipped.
+     * The optimizer step from the accumulated gradients ({@link OptimStep}), with the lr the optimizer holds.
+     * Returns the gradient norm before clipping, or NaN when the step was skipped.
      */
-    public double update(double lr, NDManager step) {
-        return optimStep.apply(lr, step);
+    public double update(NDManager step) {
+        return optimStep.apply(step);
     }
 
     /** Optimizer steps skipped for non-finite gradients so far. */

@@ -48,12 +48,12 @@ class AdamWTest {
             opt.useNativeUpdate(nativeUpdate);
             opt.init(List.of(w, b), m);
             Grads.setGradients(m, List.of(w, b), new float[] {0.1f, 0.2f, -0.3f}, new float[] {1f, -2f});
-            opt.step(0.1);
+            opt.step();
             assertArrayEquals(new float[] {0.894999981f, -2.08999991f, 3.08500004f},
                     w.parameter().getArray().toFloatArray(), TOL);
             assertArrayEquals(new float[] {0.450000018f, -0.450000018f}, b.parameter().getArray().toFloatArray(), TOL);
             Grads.setGradients(m, List.of(w, b), new float[] {-0.4f, 0.05f, 0.3f}, new float[] {0.25f, 0.5f});
-            opt.step(0.1);
+            opt.step();
             assertArrayEquals(new float[] {0.946475327f, -2.16260982f, 3.06431198f},
                     w.parameter().getArray().toFloatArray(), TOL);
             assertArrayEquals(new float[] {0.408470154f, -0.426526606f}, b.parameter().getArray().toFloatArray(),
@@ -81,7 +81,7 @@ class AdamWTest {
             opt.init(List.of(w, new NamedParameter("pos_embed", fixed)), m);
             assertEquals(List.of("exp_avg.w", "exp_avg_sq.w"), List.copyOf(opt.state().keySet()));
             Grads.setGradients(m, List.of(w), new float[] {1});
-            opt.step(0.1);
+            opt.step();
             assertEquals(1f, fixed.getArray().getFloat());
         }
     }
@@ -128,9 +128,9 @@ class AdamWTest {
             for (int step = 0; step < 3; step++) {
                 Grads.setGradients(m, List.of(w1, b1), grads[2 * step], grads[2 * step + 1]);
                 Grads.setGradients(m, List.of(w2, b2), grads[2 * step], grads[2 * step + 1]);
-                NDArray norm = fused.clipStepZero(0.1, 1.0, m).orElseThrow();
+                NDArray norm = fused.clipStepZero(1.0, m).orElseThrow();
                 NDArray norm2 = clip.clip(List.of(w2, b2), 1.0, m);
-                separate.step(0.1);
+                separate.step();
                 assertEquals(norm2.getFloat(), norm.getFloat(), 1e-6f);
                 assertArrayEquals(w2.parameter().getArray().toFloatArray(), w1.parameter().getArray().toFloatArray(),
                         TOL);
@@ -143,7 +143,7 @@ class AdamWTest {
             // Step 1 by hand: norm 13 clips by 1/13; w0 = 1 * (1 - 0.1 * 0.05) - 0.1 * sign(g) = 0.895.
             float[] before = w1.parameter().getArray().toFloatArray();
             Grads.setGradients(m, List.of(w1, b1), new float[] {Float.NaN, 1, 1}, new float[] {1, 1});
-            assertTrue(Float.isNaN(fused.clipStepZero(0.1, 1.0, m).orElseThrow().getFloat()));
+            assertTrue(Float.isNaN(fused.clipStepZero(1.0, m).orElseThrow().getFloat()));
             assertArrayEquals(before, w1.parameter().getArray().toFloatArray(), "a non-finite step must not update");
             assertEquals(3, fused.steps(), "a skipped step does not count");
             assertEquals(1f, b1.parameter().getArray().getGradient().toFloatArray()[0], "gradients kept to diagnose");

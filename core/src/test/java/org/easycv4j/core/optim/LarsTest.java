@@ -34,7 +34,8 @@ class LarsTest {
             Lars lars = new Lars(new Lars.Settings(0.5, 0.9, 0.1, 0.001, 0), 0.5);
             lars.init(ps, m);
             Grads.setGradients(m, ps, f(0.2, -0.1, 0.05, 0.3, 0.0, -0.4), f(0.5, -0.5), f(1.0, 2.0, -2.0, 0.5));
-            lars.step(0.5);
+            lars.setLr(0.5);
+            lars.step();
             assertArrayEquals(f(0.4995375978, -0.9996300782, 1.9995375978, 1.499167676, 0.2499537598,
                     -0.7491214358), w.parameter().getArray().toFloatArray(), 1e-6f);
             // 1-D: no decay, no trust ratio: b - lr * g.
@@ -43,7 +44,8 @@ class LarsTest {
             assertArrayEquals(f(-0.5, -1.0, 1.0, -0.25), z.parameter().getArray().toFloatArray(), 1e-6f);
 
             Grads.setGradients(m, ps, f(-0.1, 0.2, 0.3, 0.0, -0.25, 0.1), f(-0.3, 0.1), f(0.5, -0.5, 0.25, 1.0));
-            lars.step(0.25);
+            lars.setLr(0.25);
+            lars.step();
             assertArrayEquals(f(0.499390998, -0.9995865076, 1.9987153303, 1.4986089595, 0.2502093668,
                     -0.7487569021), w.parameter().getArray().toFloatArray(), 1e-6f);
             assertArrayEquals(f(-0.187499997, 0.1374999996), b.parameter().getArray().toFloatArray(), 1e-6f);

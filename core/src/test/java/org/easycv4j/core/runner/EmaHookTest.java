@@ -60,8 +60,11 @@ class EmaHookTest {
             Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.OTHER).optShape(new Shape(2))
                     .optInitializer((mm, s, t) -> mm.create(new float[] {1, 2})).build();
             w.initialize(m, DataType.FLOAT32);
-            RunContext c = new RunContext(dir, m, model(List.of(new NamedParameter("w", w))), null, 1, 2, 1);
+            RunContext c = new RunContext(dir, 1, 2, 1);
+            RunServices services = RunServices.builder().setManager(m)
+                    .optModel(model(List.of(new NamedParameter("w", w)))).build();
             EmaHook hook = new EmaHook(0.9, 10, true);
+            new Hooks(List.of(hook)).setUp(services, c);
             hook.beforeRun(c);
             // EasyCV: d = 0.9 (1 - exp(-updates / 10)); updates 1 then 2.
             double d1 = 0.9 * (1 - Math.exp(-0.1));
@@ -77,7 +80,7 @@ class EmaHookTest {
             double e1 = d2 * (d1 * 2 + (1 - d1) * 0) + (1 - d2) * -1;
             assertArrayEquals(new float[] {(float) e0, (float) e1},
                     hook.checkpointTensors().get("w").toFloatArray(), 1e-6f);
-            try (RunContext.WeightSwap swap = c.evalWeights()) {
+            try (RunContext.WeightSwap swap = services.evalWeights()) {
                 assertArrayEquals(new float[] {(float) e0, (float) e1}, w.getArray().toFloatArray(), 1e-6f);
             }
             assertArrayEquals(new float[] {5, -1}, w.getArray().toFloatArray(), 0f, "trained weights are back");

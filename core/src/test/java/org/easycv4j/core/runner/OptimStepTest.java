@@ -47,7 +47,7 @@ class OptimStepTest {
             NamedParameter a = param(m, new float[] {1, 1}, new float[] {3, 0});
             NamedParameter b = param(m, new float[] {1}, new float[] {4});
             OptimStep step = new OptimStep(List.of(a, b), sgd(m, a, b), 1.0, 3);
-            double norm = step.apply(1.0, m);
+            double norm = step.apply(m);
             assertEquals(5.0, norm, 1e-6, "sqrt(3^2 + 4^2)");
             // clipped gradient = g / 5: w - lr * g/5
             assertArrayEquals(new float[] {1 - 0.6f, 1}, a.parameter().getArray().toFloatArray(), 1e-5f);
@@ -61,12 +61,12 @@ class OptimStepTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NamedParameter a = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
             OptimStep step = new OptimStep(List.of(a), sgd(m, a), 0, 2);
-            assertEquals(Double.NaN, step.apply(1.0, m));
+            assertEquals(Double.NaN, step.apply(m));
             assertArrayEquals(new float[] {1, 2}, a.parameter().getArray().toFloatArray(), "parameters untouched");
             assertArrayEquals(new float[] {0, 0}, a.parameter().getArray().getGradient().toFloatArray(),
                     "a NaN gradient is cleared, not kept");
             a.parameter().getArray().getGradient().set(new NDIndex("..."), Float.POSITIVE_INFINITY);
-            assertThrows(NonFiniteLossException.class, () -> step.apply(1.0, m));
+            assertThrows(NonFiniteLossException.class, () -> step.apply(m));
             assertEquals(2, step.skipped());
         }
     }
@@ -118,13 +118,13 @@ class OptimStepTest {
             NamedParameter a = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
             ReplicaSync rank1 = new ReplicaSync(new SecondRank(), List.of(a), ops);
             OptimStep step = new OptimStep(List.of(a), sgd(m, a), Optional.empty(), Optional.of(rank1), 0, 5);
-            assertEquals(Double.NaN, step.apply(1.0, m));
+            assertEquals(Double.NaN, step.apply(m));
             assertEquals(1, step.skipped());
             assertEquals(List.of(), seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList(), "rank 1");
 
             NamedParameter b = param(m, new float[] {1, 2}, new float[] {Float.NaN, 1});
             OptimStep alone = new OptimStep(List.of(b), sgd(m, b), 0, 5);
-            assertEquals(Double.NaN, alone.apply(1.0, m));
+            assertEquals(Double.NaN, alone.apply(m));
             assertEquals(1, seen.list.size(), "one process is rank 0");
             assertTrue(seen.list.get(0).getFormattedMessage().startsWith("non-finite gradients in [w]: step skipped"),
                     seen.list.get(0).getFormattedMessage());
@@ -142,7 +142,7 @@ class OptimStepTest {
                     new AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.0));
             adamw.init(List.of(a), m);
             OptimStep step = new OptimStep(List.of(a), adamw, 1.0, 3);
-            assertEquals(Double.NaN, step.apply(0.1, m));
+            assertEquals(Double.NaN, step.apply(m));
             assertArrayEquals(new float[] {1, 2}, a.parameter().getArray().toFloatArray(), "parameters untouched");
             assertArrayEquals(new float[] {0, 0}, a.parameter().getArray().getGradient().toFloatArray());
             assertEquals(0, adamw.steps());
@@ -150,7 +150,7 @@ class OptimStepTest {
             // A finite step: norm 5 clips to 1; Adam's first step moves each weight by lr against the sign.
             a.parameter().getArray().getGradient().set(new NDIndex("..."),
                     m.create(new float[] {3, -4}));
-            assertEquals(5.0, step.apply(0.1, m), 1e-6);
+            assertEquals(5.0, step.apply(m), 1e-6);
             assertArrayEquals(new float[] {0.9f, 2.1f}, a.parameter().getArray().toFloatArray(), 1e-6f);
             assertEquals(1, adamw.steps());
         }
@@ -170,11 +170,11 @@ class OptimStepTest {
             s.init(List.of(a), m);
             OptimStep step = new OptimStep(List.of(a), s, 0, 2);
             // step 1: d = g + wd*w = 2.5; buf = d; w = 1 - 0.1*2.5 = 0.75
-            step.apply(0.1, m);
+            step.apply(m);
             assertArrayEquals(new float[] {0.75f}, a.parameter().getArray().toFloatArray(), 1e-6f);
             // step 2 with the same raw gradient 2: d = 2 + 0.5*0.75 = 2.375; buf = 0.9*2.5 + 2.375 = 4.625
             a.parameter().getArray().getGradient().set(new NDIndex("..."), 2f);
-            step.apply(0.1, m);
+            step.apply(m);
             assertArrayEquals(new float[] {0.75f - 0.4625f}, a.parameter().getArray().toFloatArray(), 1e-6f);
         }
     }

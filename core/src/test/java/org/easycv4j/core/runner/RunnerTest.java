@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
@@ -71,5 +72,54 @@ class RunnerTest {
         assertTrue(Files.exists(dir.resolve(Runner.RESOLVED_CONFIG)));
         assertTrue(Files.exists(dir.resolve(Runner.PROVENANCE)));
         assertTrue(Files.notExists(dir.resolve(TextLoggerHook.JSON_LOG)));
+    }
+
+    /**
+     * The lr is a function of optimizer steps: 4 batches per epoch with update_interval 3 are 2 steps (batches 0-2,
+     * then 3), 4 in the run; poly by iteration gives 0.05 (1 - step / 4) to every batch of a step.
+     */
+    @Test
+    void theLrIsScheduledPerOptimizerStep(@TempDir Path dir) throws Exception {
+        TrainRuns.runner(dir, "optimizer_config.update_interval=3",
+                "lr_config={policy=poly, by_epoch=false, power=1, min_lr=0}").train(false);
+        List<Double> lrs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve(TextLoggerHook.JSON_LOG))) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.get("mode").getAsString().equals("train")) {
+                lrs.add(o.get("lr").getAsDouble());
+            }
+        }
+        double[] steps = {0, 0, 0, 1, 2, 2, 2, 3};
+        assertEquals(steps.length, lrs.size());
+        for (int i = 0; i < steps.length; i++) {
+            assertEquals(0.05 * (1 - steps[i] / 4), lrs.get(i), 1e-12, "batch " + i);
+        }
+    }
+
+    /** default_hooks entries are registry components: replaced by type, or switched off with null. */
+    @Test
+    void defaultHooksAreReplacedByTypeOrSwitchedOff(@TempDir Path dir) throws Exception {
+        Path replaced = dir.resolve("replaced");
+        TrainRuns.runner(replaced, "default_hooks.checkpoint.type=TestEpochMarks").train(false);
+        assertTrue(Files.notExists(replaced.resolve("epoch_1")) && Files.notExists(replaced.resolve("epoch_2")),
+                "no CheckpointHook");
+        assertEquals(List.of("epoch_1", "epoch_2"), names(replaced.resolve("marks")));
+        // Fixed lr: the replacement's services hold the run's optimizer.
+        assertEquals(0.05, Double.parseDouble(Files.readString(replaced.resolve("marks/epoch_2"))), 1e-12);
+
+        Path off = dir.resolve("off");
+        TrainRuns.runner(off, "default_hooks.checkpoint=null").train(false);
+        assertTrue(Files.exists(off.resolve(TextLoggerHook.JSON_LOG)), "trained");
+        assertTrue(Files.notExists(off.resolve("epoch_2")) && Files.notExists(off.resolve(CheckpointHook.LATEST)));
+
+        Path kept = dir.resolve("kept");
+        TrainRuns.runner(kept).train(false);
+        assertTrue(Files.isDirectory(kept.resolve("epoch_2")), "the default CheckpointHook saves");
+    }
+
+    private static List<String> names(Path dir) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }

@@ -105,13 +105,14 @@ class TensorboardLoggerHookTest {
     @Test
     void validationMetricsAreTaggedVal(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            RunContext c = new RunContext(dir, manager, null, null, 3, 5, 1);
+            RunContext c = new RunContext(dir, 3, 5, 1);
+            RunServices services = RunServices.builder().setManager(manager).build();
             TextLoggerHook text = new TextLoggerHook(0);
             TensorboardLoggerHook tb = new TensorboardLoggerHook(Optional.of(dir.resolve("tb")), 0, 1, 4);
-            c.setHooks(new Hooks(List.of(text, tb)));
+            new Hooks(List.of(text, tb)).setUp(services, c);
             c.setEpoch(1);
             c.setIteration(4, 9);
-            c.publishValMetrics(Map.of("top1", 0.625, "knn_top1", 0.5));
+            services.publishValMetrics(Map.of("top1", 0.625, "knn_top1", 0.5));
             tb.afterRun(c);
             text.afterRun(c);
         }
@@ -205,9 +206,9 @@ class TensorboardLoggerHookTest {
         DrawingModel model = new DrawingModel();
         Map<String, NDArray> saved;
         try (NDManager m = NDManager.newBaseManager()) {
-            RunContext c = new RunContext(dir, m, model, null, 5, 3, 1);
+            RunContext c = new RunContext(dir, 5, 3, 1);
             TensorboardLoggerHook hook = new TensorboardLoggerHook(Optional.of(tb), 0, 2, 2);
-            c.setHooks(new Hooks(List.of(hook)));
+            new Hooks(List.of(hook)).setUp(RunServices.builder().setManager(m).optModel(model).build(), c);
             hook.beforeRun(c);
             for (int epoch = 0; epoch < 3; epoch++) {
                 c.setEpoch(epoch);
@@ -230,7 +231,7 @@ class TensorboardLoggerHookTest {
         assertEquals(Map.of(6L, List.of(1, 2)), figures(tb), "epoch 2 of 5 (step 6), the first 2 of the first batch");
 
         try (NDManager m = NDManager.newBaseManager()) {
-            RunContext c = new RunContext(dir, m, model, null, 5, 3, 1);
+            RunContext c = new RunContext(dir, 5, 3, 1);
             TensorboardLoggerHook hook = new TensorboardLoggerHook(Optional.of(tb), 0, 2, 2);
             Map<String, NDArray> restored = new java.util.LinkedHashMap<>();
             saved.forEach((k, v) -> {
@@ -238,7 +239,7 @@ class TensorboardLoggerHookTest {
                 v.attach(m);
             });
             hook.restore(restored);
-            c.setHooks(new Hooks(List.of(hook)));
+            new Hooks(List.of(hook)).setUp(RunServices.builder().setManager(m).optModel(model).build(), c);
             hook.beforeRun(c);
             for (int epoch = 3; epoch < 5; epoch++) {
                 c.setEpoch(epoch);

@@ -1,5 +1,10 @@
 package org.easycv4j.core.testing;
 
+import org.easycv4j.core.runner.RunServices;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.io.IOException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -37,7 +42,34 @@ public final class TestComponents extends AbstractModule {
                 "generated linear regression data (tests)", RegressionSettings::fromConfig,
                 (s, ctx) -> regression(s)));
         Registrations.of(binder(), Hook.KIND).add(ComponentType.of("TestStopAt",
-                "requests a stop after an iteration (tests)", StopAtSettings::fromConfig, (s, ctx) -> stopAt(s)));
+                "requests a stop after an iteration (tests)", StopAtSettings::fromConfig, (s, ctx) -> stopAt(s)))
+                .add(ComponentType.of("TestEpochMarks", "writes marks/epoch_N with the optimizer's lr (tests)",
+                        n -> n, (s, ctx) -> epochMarks()));
+    }
+
+    /**
+     * A hook writing {@code marks/epoch_N} in the work dir after every epoch, holding the optimizer's lr there: what
+     * a replacement of a default hook sees through its services.
+     */
+    public static Hook epochMarks() {
+        return new Hook() {
+            private RunServices services;
+
+            @Override
+            public void setUp(RunServices services) {
+                this.services = services;
+            }
+
+            @Override
+            public void afterEpoch(RunContext c) {
+                try {
+                    Path dir = Files.createDirectories(c.workDir().resolve("marks"));
+                    Files.writeString(dir.resolve("epoch_" + (c.epoch() + 1)), Double.toString(services.optimizer().lr()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     /** {@code type = TestStopAt, iter = N}: requests a stop after global iteration N, as a signal would. */

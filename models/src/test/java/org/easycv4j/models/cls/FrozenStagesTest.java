@@ -69,7 +69,7 @@ class FrozenStagesTest {
             Map<String, float[]> before = values(model);
             OptimStep step = new OptimStep(trainable, opt, 1.0, 3);
             for (int i = 0; i < 3; i++) {
-                TrainingHarness.step(model, step, Optional.empty(), 1e-2, manager,
+                TrainingHarness.step(model, step, Optional.empty(), manager,
                         m -> TrainingHarness.images(m, pixels, new Shape(8, 3, 32, 32), m.create(labels)));
             }
             Map<String, float[]> after = values(model);

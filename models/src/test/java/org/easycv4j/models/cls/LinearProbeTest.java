@@ -103,7 +103,7 @@ class LinearProbeTest {
             lars.init(trainable, manager);
             OptimStep step = new OptimStep(trainable, lars, 0, 3);
             for (int i = 0; i < 60; i++) {
-                TrainingHarness.step(model, step, Optional.empty(), 1.6, manager,
+                TrainingHarness.step(model, step, Optional.empty(), manager,
                         m -> TrainingHarness.images(m, train, new Shape(n, 3, 32, 32), m.create(labels)));
             }
             double accuracy;

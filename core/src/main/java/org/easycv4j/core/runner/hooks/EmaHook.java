@@ -6,10 +6,12 @@ import ai.djl.ndarray.index.NDIndex;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.RunServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code tools/eval} and {@code tools/export} take it in place of a checkpoint); with {@code evaluate = true}
  * validation runs on the averaged weights.
  */
-public final class EmaHook implements CheckpointedHook {
+public final class EmaHook implements CheckpointedHook, RunServices.EvalWeights {
     /**
      * {@code custom_hooks = [{type = EMAHook, decay = 0.9999, warmup_iters = 2000, evaluate = true}]}.
      *
@@ -52,6 +54,7 @@ public final class EmaHook implements CheckpointedHook {
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private Map<String, NDArray> restored;
     private NDManager manager;
+    private RunServices services;
 
     /**
      * @param decay the decay rate (EasyCV's default 0.9999)
@@ -76,9 +79,14 @@ public final class EmaHook implements CheckpointedHook {
     }
 
     @Override
+    public void setUp(RunServices services) {
+        this.services = services;
+    }
+
+    @Override
     public void beforeRun(RunContext c) {
-        manager = c.manager().newSubManager();
-        for (NamedParameter p : c.model().namedParameters()) {
+        manager = services.manager().newSubManager();
+        for (NamedParameter p : services.model().namedParameters()) {
             NDArray w = p.parameter().getArray();
             if (!w.getDataType().isFloating()) {
                 continue;
@@ -97,15 +105,18 @@ public final class EmaHook implements CheckpointedHook {
                 }
                 e.getValue().set(ALL, src);
             }
-            if (c.collective().isRoot()) {
+            if (services.collective().isRoot()) {
                 LOG.info("exponential moving average restored ({} tensors)", restored.size());
             }
             restored.values().forEach(NDArray::close);
             restored = null;
         }
-        if (evaluate) {
-            c.setEvalWeights(this::swapIn);
-        }
+    }
+
+    /** With {@code evaluate}, validation sees the average once training has started. */
+    @Override
+    public Optional<RunContext.WeightSwap> evalWeights() {
+        return evaluate && manager != null ? Optional.of(swapIn()) : Optional.empty();
     }
 
     @Override

@@ -8,11 +8,13 @@ import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.eval.KnnEvaluator;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Spec;
-import org.easycv4j.core.runner.EvalHook;
+import org.easycv4j.core.runner.RunServices;
+import org.easycv4j.core.runner.Validation;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.runner.ValLoop;
@@ -66,6 +68,7 @@ public final class KnnEvalHook implements Hook {
     private final int workers;
     private DataLoader loader;
     private ValLoop loop;
+    private RunServices services;
 
     /**
      * @param evaluator the vote, with its bank set
@@ -90,19 +93,25 @@ public final class KnnEvalHook implements Hook {
                 s.workersPerGpu());
     }
 
-    /** With the evaluation hook (LOW); registered before it, a custom hook runs first at equal priority. */
+    /** Before the checkpoint hook (VERY_LOW), whose epoch checkpoint records these metrics. */
     @Override
     public int priority() {
         return LOW;
     }
 
     @Override
+    public void setUp(RunServices services) {
+        this.services = services;
+    }
+
+    @Override
     public void beforeRun(RunContext c) {
-        LoaderSettings loading = new LoaderSettings(batchSize, workers, false, false, 0, c.collective().rank(),
-                c.collective().size(), false);
+        Collective ranks = services.collective();
+        LoaderSettings loading = new LoaderSettings(batchSize, workers, false, false, 0, ranks.rank(), ranks.size(),
+                false);
         loader = queries.loader(loading);
         // Checks that the model has features with this pooling: a model without them fails here, before training.
-        loop = new ValLoop(c.model(), loader, List.of(evaluator), c.collective(), loading);
+        loop = new ValLoop(services.model(), loader, List.of(evaluator), ranks, loading);
         // A resumed run's weights are not the untrained ones: their evaluation belongs to the epoch it resumes at.
         if (initial && !c.resumed()) {
             evaluate(c);
@@ -111,7 +120,7 @@ public final class KnnEvalHook implements Hook {
 
     @Override
     public void afterEpoch(RunContext c) {
-        if (EvalHook.due(c, interval)) {
+        if (Validation.due(c, interval)) {
             evaluate(c);
         }
     }
@@ -119,10 +128,10 @@ public final class KnnEvalHook implements Hook {
     private void evaluate(RunContext c) {
         long start = System.nanoTime();
         Map<String, Double> metrics;
-        try (RunContext.WeightSwap weights = c.evalWeights()) {
-            metrics = loop.run(c.manager());
+        try (RunContext.WeightSwap weights = services.evalWeights()) {
+            metrics = loop.run(services.manager());
         }
-        if (c.collective().isRoot()) {
+        if (services.collective().isRoot()) {
             LOG.info("kNN monitor (k = {}, temperature = {}, {} bank and {} query images): {} ({} s)",
                     evaluator.effectiveK(), evaluator.vote().temperature(), evaluator.bank().size(), queries.size(),
                     metrics.entrySet().stream()
@@ -130,7 +139,7 @@ public final class KnnEvalHook implements Hook {
                             .collect(Collectors.joining(", ")),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         }
-        c.publishValMetrics(metrics);
+        services.publishValMetrics(metrics);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.easycv4j.core.model.FigureModel;
 import org.easycv4j.core.optim.ParamGroupTable;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.RunServices;
 import org.easycv4j.core.tensorboard.EventFileWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,8 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
         return key.equals("lr") ? "learning_rate" : mode + "/" + key;
     }
 
+    private RunServices services;
+
     @Override
     public boolean rootOnly() {
         return true;
@@ -130,15 +133,18 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
     }
 
     @Override
+    public void setUp(RunServices services) {
+        this.services = services;
+    }
+
+    @Override
     public void beforeRun(RunContext c) {
-        if (c.model() != null && c.optimizer() != null) {
-            lrGroups = lrGroups(ParamGroupTable.of(c.model().namedParameters(), c.model().layerIds(), c.optimizer()));
-        }
+        services.paramGroups().ifPresent(table -> lrGroups = lrGroups(table));
         open(c);
-        if (!c.resolvedConfig().isEmpty()) {
+        if (!services.resolvedConfig().isEmpty()) {
             try {
                 // Indented as code: the text plugin renders Markdown.
-                writer.text(CONFIG_TAG, c.startIter(), c.resolvedConfig().indent(4));
+                writer.text(CONFIG_TAG, c.startIter(), services.resolvedConfig().indent(4));
                 writer.flush();
             } catch (IOException e) {
                 throw failure(e);
@@ -191,24 +197,24 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
     /** Keeps the figure's images from the run's first batch: one copy on the device, once. */
     @Override
     public void afterIter(RunContext c) {
-        if (images != null || imageInterval == 0 || !(c.model() instanceof FigureModel) || c.lastBatch() == null) {
+        if (images != null || imageInterval == 0 || !(services.model() instanceof FigureModel) || c.lastBatch() == null) {
             return;
         }
         NDArray batch = c.lastBatch().inputs().get(0);
         long n = Math.min(numImages, batch.getShape().get(0));
         images = batch.get(new NDIndex("0:{}", n)).duplicate();
-        images.attach(c.manager());
+        images.attach(services.manager());
     }
 
     @Override
     public void afterEpoch(RunContext c) {
         int done = c.epoch() + 1;
-        if (images == null || !(c.model() instanceof FigureModel model)
+        if (images == null || !(services.model() instanceof FigureModel model)
                 || (done % imageInterval != 0 && done != c.maxEpochs())) {
             return;
         }
         open(c);
-        try (NDManager scope = c.manager().newSubManager()) {
+        try (NDManager scope = services.manager().newSubManager()) {
             BufferedImage figure = model.figure(scope, images);
             writer.image(model.figureName(), (long) done * c.itersPerEpoch(), figure);
             writer.flush();

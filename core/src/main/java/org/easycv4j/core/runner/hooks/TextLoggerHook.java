@@ -17,6 +17,7 @@ import java.util.Map;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.runner.CheckpointedHook;
 import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.RunServices;
 import org.easycv4j.core.util.AtomicFiles;
 import org.easycv4j.core.util.Durations;
 import org.easycv4j.core.util.ProcessMemory;
@@ -63,6 +64,7 @@ public final class TextLoggerHook implements CheckpointedHook {
     private long timeSum;
     private long dataSum;
     private NDManager manager;
+    private RunServices services;
     /** Every rank's loss sum since the last line, gathered when the run stops. */
     private float[] gathered;
     private Map<String, NDArray> restored;
@@ -78,13 +80,18 @@ public final class TextLoggerHook implements CheckpointedHook {
     }
 
     @Override
+    public void setUp(RunServices services) {
+        this.services = services;
+    }
+
+    @Override
     public void beforeRun(RunContext c) {
-        manager = c.manager();
-        lossSum = c.manager().zeros(new Shape(), DataType.FLOAT32);
+        manager = services.manager();
+        lossSum = services.manager().zeros(new Shape(), DataType.FLOAT32);
         if (restored != null) {
             resume(c);
         }
-        if (!c.collective().isRoot()) {
+        if (!services.collective().isRoot()) {
             return; // other ranks only add their losses to rank 0's line
         }
         openLogs(c);
@@ -123,8 +130,8 @@ public final class TextLoggerHook implements CheckpointedHook {
         }
         // The mean over ranks as well (their batches are of equal size): the loss of the global batch.
         double[] sum = {lossSum.getFloat()};
-        c.collective().allReduceSumDoubles(sum);
-        double meanLoss = sum[0] / c.collective().size() / count;
+        services.collective().allReduceSumDoubles(sum);
+        double meanLoss = sum[0] / services.collective().size() / count;
         double time = timeSum / 1e9 / count;
         double dataTime = dataSum / 1e9 / count;
         double eta = time * c.remainingIters();
@@ -142,9 +149,9 @@ public final class TextLoggerHook implements CheckpointedHook {
         String line = String.format(Locale.ROOT, "Epoch [%d][%d/%d]\tlr: %.4e, eta: %s, time: %.3f, data_time: %.3f, "
                 + "memory: %d, loss: %.4f", c.epoch() + 1, c.innerIter() + 1, c.itersPerEpoch(), c.lr(),
                 Durations.hms(eta), time, dataTime, ProcessMemory.rssMiB(), meanLoss);
-        if (c.lossScaler().isPresent()) {
+        if (services.lossScaler().isPresent()) {
             // Mixed precision: the dynamic loss scale (one device read per log line).
-            double scale = c.lossScaler().get().currentScale();
+            double scale = services.lossScaler().get().currentScale();
             rec.put("loss_scale", scale);
             line += String.format(Locale.ROOT, ", loss_scale: %.0f", scale);
         }
@@ -174,15 +181,15 @@ public final class TextLoggerHook implements CheckpointedHook {
         restored.values().forEach(NDArray::close);
         restored = null;
         float mine = 0;
-        if (sums.length == c.collective().size()) {
-            mine = sums[c.collective().rank()];
-        } else if (c.collective().isRoot()) {
+        if (sums.length == services.collective().size()) {
+            mine = sums[services.collective().rank()];
+        } else if (services.collective().isRoot()) {
             // Another world size: the line's mean only needs the total, to float rounding.
             for (float v : sums) {
-                mine += v * c.collective().size() / (float) sums.length;
+                mine += v * services.collective().size() / (float) sums.length;
             }
         }
-        lossSum.addi(c.manager().create(mine));
+        lossSum.addi(services.manager().create(mine));
         count = (int) counters[0];
         timeSum = (long) counters[1];
         dataSum = (long) counters[2];
@@ -190,10 +197,10 @@ public final class TextLoggerHook implements CheckpointedHook {
 
     @Override
     public void beforeStop(RunContext c) {
-        int ranks = c.collective().size();
+        int ranks = services.collective().size();
         double[] all = new double[ranks];
-        all[c.collective().rank()] = count == 0 ? 0 : lossSum.getFloat();
-        c.collective().allReduceSumDoubles(all);
+        all[services.collective().rank()] = count == 0 ? 0 : lossSum.getFloat();
+        services.collective().allReduceSumDoubles(all);
         gathered = new float[ranks];
         for (int r = 0; r < ranks; r++) {
             gathered[r] = (float) all[r];
@@ -245,7 +252,7 @@ public final class TextLoggerHook implements CheckpointedHook {
     }
 
     private void write(RunContext c, String line, Map<String, Object> record) {
-        if (!c.collective().isRoot()) {
+        if (!services.collective().isRoot()) {
             return;
         }
         LOG.info(line);
@@ -260,7 +267,7 @@ public final class TextLoggerHook implements CheckpointedHook {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training log", e);
         }
-        c.publishLog(record);
+        services.publishLog(record);
     }
 
     private static BufferedWriter open(Path p) throws IOException {
