@@ -41,6 +41,7 @@ public record Experiment(
         EvalConfig eval,
         List<Spec<Hook>> customHooks,
         List<Spec<Hook>> defaultHooks,
+        Spec<TrainLoop> trainLoop,
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
         boolean autoResume,
@@ -187,6 +188,7 @@ public record Experiment(
             components.parseRequired(dh, name, Hook.KIND).ifPresent(defaultHooks::add);
         }
         dh.finish();
+        Spec<TrainLoop> trainLoop = components.parseRequired(root, "train_loop", TrainLoop.KIND).orElse(null);
         Optional<Path> loadFrom = root.path("load_from");
         Optional<Path> resumeFrom = root.path("resume_from");
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
@@ -206,7 +208,7 @@ public record Experiment(
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, defaultHooks, loadFrom, resumeFrom, autoResume,
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, defaultHooks, trainLoop, loadFrom, resumeFrom, autoResume,
                 amp, precision, deviceCollective);
     }
 

@@ -179,7 +179,7 @@ public final class Runner {
             requireNoEarlierRun(workDir);
         }
         String provenance = collective.isRoot() ? writeRunRecords(workDir, origin) : "";
-        Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
+        Engine.getInstance().setRandomSeed(RunSeeds.epoch(experiment.seed(), -1));
         TorchEngine engine = TorchEngine.current();
         Devices.Choice choice = trainingDevice(engine);
         LOG.info("engine: {}", engine.describe());
@@ -212,6 +212,7 @@ public final class Runner {
         for (Spec<Hook> s : experiment.defaultHooks()) {
             hooks.add(s.create(ctx));
         }
+        TrainLoop loop = experiment.trainLoop().create(ctx);
         if (!collective.isRoot()) {
             hooks.removeIf(Hook::rootOnly);
         }
@@ -301,17 +302,17 @@ public final class Runner {
                 // Every rank starts from rank 0's weights: after restore and pretrained loading.
                 ReplicaSync sync = new ReplicaSync(collective, params, ops, experiment.deviceCollective());
                 sync.broadcastWeights(manager);
-                TrainLoop loop = TrainLoop.builder().setServices(services).setTrainable(trainable).setLoader(loader)
-                        .setHooks(hookList).setScheduler(scheduler).setConfig(experiment.optimizerConfig())
-                        .optValidation(validation).optSync(sync).optSeed(experiment.seed()).build();
-                loop.stoppable(StopSignals.process(), stopCheckpoint);
+                TrainLoop.Parts parts = TrainLoop.Parts.builder().setServices(services).setTrainable(trainable)
+                        .setLoader(loader).setHooks(hookList).setScheduler(scheduler)
+                        .setConfig(experiment.optimizerConfig()).optValidation(validation).optSync(sync)
+                        .optSeed(experiment.seed()).optStops(StopSignals.process(), stopCheckpoint).build();
                 long startIter = (long) start.epoch() * context.itersPerEpoch() + start.epochIter();
                 context.setStart(startIter);
                 hookList.setUp(services, context);
                 TrainLoop.Outcome outcome;
                 hookList.beforeRun(context);
                 try {
-                    outcome = loop.run(context, start);
+                    outcome = loop.run(parts, context, start);
                 } finally {
                     hookList.afterRun(context);
                 }
@@ -397,7 +398,7 @@ public final class Runner {
         if (experiment.eval().pipelines().isEmpty()) {
             throw new IllegalArgumentException("the config has no eval_pipelines to evaluate on");
         }
-        Engine.getInstance().setRandomSeed(TrainLoop.epochSeed(experiment.seed(), -1));
+        Engine.getInstance().setRandomSeed(RunSeeds.epoch(experiment.seed(), -1));
         BuildContext ctx = new BuildContext(experiment.workDir(), experiment.seed(), experiment.data().imgsPerGpu(),
                 false);
         List<EvalParts> evals = buildEvals(ctx, Optional.empty());

@@ -117,6 +117,15 @@ class RunnerTest {
         assertTrue(Files.isDirectory(kept.resolve("epoch_2")), "the default CheckpointHook saves");
     }
 
+    /** train_loop names the loop like any component; the default trains all 8 batches. */
+    @Test
+    void theTrainLoopIsAComponentOfTheConfig(@TempDir Path dir) throws Exception {
+        Runner.TrainResult r = TrainRuns.runner(dir, "train_loop.type=TestRecordingLoop").train(false);
+        assertEquals("from Position[epoch=0, epochIter=0]\n", Files.readString(dir.resolve("loop_runs")));
+        assertEquals(8, r.iterations());
+        assertEquals(8, TrainRuns.losses(dir).size());
+    }
+
     private static List<String> names(Path dir) throws java.io.IOException {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

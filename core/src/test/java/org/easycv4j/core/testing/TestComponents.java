@@ -1,10 +1,5 @@
 package org.easycv4j.core.testing;
 
-import org.easycv4j.core.runner.RunServices;
-import java.nio.file.Path;
-import java.nio.file.Files;
-import java.io.UncheckedIOException;
-import java.io.IOException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +8,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import com.google.inject.AbstractModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -25,9 +24,12 @@ import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.core.runner.EpochBasedTrainLoop;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
+import org.easycv4j.core.runner.RunServices;
 import org.easycv4j.core.runner.StopSignals;
+import org.easycv4j.core.runner.TrainLoop;
 
 /**
  * Test-only components registered by a test-only Guice module, the way a user's jar registers its own:
@@ -45,6 +47,31 @@ public final class TestComponents extends AbstractModule {
                 "requests a stop after an iteration (tests)", StopAtSettings::fromConfig, (s, ctx) -> stopAt(s)))
                 .add(ComponentType.of("TestEpochMarks", "writes marks/epoch_N with the optimizer's lr (tests)",
                         n -> n, (s, ctx) -> epochMarks()));
+        Registrations.of(binder(), TrainLoop.KIND).add(ComponentType.of("TestRecordingLoop",
+                "the epoch loop, writing loop_runs in the work dir first (tests)", n -> n,
+                (s, ctx) -> recordingLoop()));
+    }
+
+    /** A train loop that says in {@code loop_runs} that it ran (one line per start), then trains as the default. */
+    public static TrainLoop recordingLoop() {
+        TrainLoop inner = new EpochBasedTrainLoop();
+        return new TrainLoop() {
+            @Override
+            public Outcome run(Parts parts, RunContext context, Position start) {
+                try {
+                    Files.writeString(context.workDir().resolve("loop_runs"), "from " + start + "\n",
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return inner.run(parts, context, start);
+            }
+
+            @Override
+            public Position stoppedAt() {
+                return inner.stoppedAt();
+            }
+        };
     }
 
     /**

@@ -4,22 +4,13 @@ import com.google.inject.AbstractModule;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
-import org.easycv4j.core.runner.CheckpointHook;
 import org.easycv4j.core.runner.Hook;
-import org.easycv4j.core.runner.ProgressHook;
 
-/** Declares the hook kind and registers the hooks core ships. */
+/** Registers the logging, EMA and monitoring hooks core ships (the runner declares the kind). */
 public final class HookRegistrations extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
-        Registrations.declare(binder(), Hook.KIND)
-                .add(ComponentType.of("CheckpointHook",
-                        "saves epoch_N every checkpoint_config.interval epochs, the best by eval_config.save_best, "
-                                + "and a stopped run's resume point (default_hooks.checkpoint)",
-                        n -> n, (s, ctx) -> new CheckpointHook()))
-                .add(ComponentType.of("ProgressHook",
-                        "a progress bar on a terminal, else a line every period_seconds (default_hooks.progress)",
-                        ProgressHook.Settings::fromConfig, (s, ctx) -> new ProgressHook(null, s.periodSeconds())))
+        Registrations.of(binder(), Hook.KIND)
                 .add(ComponentType.of("TextLoggerHook",
                         "logs lr, loss, timings, memory and ETA to the console, train.log and metrics.jsonl",
                         TextLoggerHook.Settings::fromConfig, (s, ctx) -> new TextLoggerHook(s.interval())))
