@@ -1,19 +1,16 @@
 package org.easycv4j.tools;
 
-import com.typesafe.config.Config;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.easycv4j.core.config.ConfigLoader;
-import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.data.Dataset;
 import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.Experiment;
+import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.data.prepare.LoaderBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +29,7 @@ public final class BenchDataCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "experiment config (HOCON)")
     File config;
 
-    @Option(names = "--workers", description = "loader threads (default: data.workers_per_gpu, else 2); 0 = caller thread")
+    @Option(names = "--workers", description = "loader threads (default: data.workers_per_gpu); 0 = caller thread")
     Integer workers;
 
     @Option(names = "--batches", defaultValue = "50", description = "timed batches (default: ${DEFAULT-VALUE})")
@@ -41,7 +38,7 @@ public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "untimed batches first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--batch-size", description = "samples per batch (default: data.imgs_per_gpu, else 64)")
+    @Option(names = "--batch-size", description = "samples per batch (default: data.imgs_per_gpu)")
     Integer batchSize;
 
     @Option(names = "--decoder", description = "override data.train.decoder: auto, opencv or imageio")
@@ -70,14 +67,12 @@ public final class BenchDataCommand implements Callable<Integer> {
         if (decoder != null) {
             overrides.add("data.train.decoder=" + decoder);
         }
-        Config cfg = new ConfigLoader().load(config.toPath(), overrides, System.getProperties());
-        int bs = batchSize != null ? batchSize : cfg.hasPath("data.imgs_per_gpu") ? cfg.getInt("data.imgs_per_gpu") : 64;
-        int nw = workers != null ? workers : cfg.hasPath("data.workers_per_gpu") ? cfg.getInt("data.workers_per_gpu") : 2;
-        // Only data.train is built: a data-only config (no model, no optimizer) is enough to benchmark.
-        ConfigNode root = ConfigNode.root(cfg);
-        Components components = Injectors.create().getInstance(Components.class);
-        Spec<Dataset> spec = components.parse(root.object("data").object("train"), Dataset.KIND).orElse(null);
-        root.problems().throwIfAny();
+        // Only data is read and data.train built: a data-only config (no model, no optimizer) is enough to benchmark.
+        Experiment.DataSettings data = new ExperimentLoader().loadPart(config.toPath(), overrides,
+                System.getProperties()).data();
+        int bs = batchSize != null ? batchSize : data.imgsPerGpu();
+        int nw = workers != null ? workers : data.workersPerGpu();
+        Spec<Dataset> spec = data.train();
         Path work = Files.createTempDirectory("bench-data");
         // opening is timed on its own: the index of a large set (a list file, a shard index) is read here
         long opening = System.nanoTime();

@@ -32,9 +32,8 @@ import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.ParamGroups;
 import org.easycv4j.core.optim.ParamRule;
 import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.runner.TrainStep;
 import org.easycv4j.core.util.Sinusoids;
 
@@ -126,34 +125,30 @@ final class BenchRig implements AutoCloseable {
 
     /** A preset ({@code tiny224}, {@code small32}) or a config file's {@code model} object, with {@code sets}. */
     static TaskModel buildModel(String target, List<String> sets, int batch) {
-        Config modelConfig = switch (target) {
-            case "tiny224" -> ConfigFactory.parseString(TINY_MAE + "img_size = 224, patch_size = 16");
-            case "small32" -> ConfigFactory.parseString(TINY_MAE + "img_size = 32, patch_size = 4");
+        ExperimentLoader loader = new ExperimentLoader();
+        ExperimentLoader.Part part = switch (target) {
+            case "tiny224", "small32" -> {
+                Config model = ConfigFactory.parseString(TINY_MAE + (target.equals("tiny224")
+                        ? "img_size = 224, patch_size = 16" : "img_size = 32, patch_size = 4"));
+                for (String kv : sets) {
+                    model = ConfigFactory.parseString(kv).withFallback(model);
+                }
+                yield loader.part(ConfigFactory.empty().withValue("model", model.root()));
+            }
             default -> {
                 Path file = Path.of(target);
                 if (!Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("\"" + target
                             + "\" is neither a preset (tiny224, small32) nor a config file");
                 }
-                Config c = ConfigFactory.parseFile(file.toFile()).resolve();
-                if (!c.hasPath("model")) {
-                    throw new IllegalArgumentException(file + ": no \"model\" object");
-                }
-                // Timing needs no trained weights: a fine-tune config's pretrained file may not exist here.
-                yield c.getConfig("model").withoutPath("pretrained");
+                // --set names keys of the model; timing needs no trained weights, so a fine-tune config's
+                // pretrained file need not exist here
+                List<String> overrides = new java.util.ArrayList<>(sets.stream().map(kv -> "model." + kv).toList());
+                overrides.add("model.pretrained = null");
+                yield loader.loadPart(file, overrides, System.getProperties());
             }
         };
-        for (String kv : sets) {
-            modelConfig = ConfigFactory.parseString(kv).withFallback(modelConfig);
-        }
-        Injector injector = Injectors.create();
-        ConfigNode root = ConfigNode.root(ConfigFactory.empty().withValue("model", modelConfig.root()));
-        Spec<TaskModel> spec = injector.getInstance(Components.class).parse(root.object("model"), TaskModel.KIND)
-                .orElse(null);
-        root.problems().throwIfAny();
-        if (spec == null) {
-            throw new IllegalArgumentException("model config could not be parsed");
-        }
+        Spec<TaskModel> spec = part.component("model", TaskModel.KIND);
         return spec.create(new BuildContext(Path.of("."), 0, batch, false));
     }
 

@@ -1,6 +1,5 @@
 package org.easycv4j.tools;
 
-import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,18 +11,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.easycv4j.core.config.ConfigLoader;
-import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.data.dataset.DataKinds;
-import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.ImageBackend;
 import org.easycv4j.data.image.ImageBackends;
 import org.easycv4j.data.image.ImageFiles;
+import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.shards.ShardWriter;
 import org.easycv4j.data.source.BadSampleException;
 import org.easycv4j.data.source.DataSource;
@@ -85,23 +81,14 @@ public final class MakeShardsCommand implements Callable<Integer> {
             System.err.println("error: --out " + out + ": not a folder");
             return Main.USER_ERROR;
         }
-        Config cfg = new ConfigLoader().load(config, sets, System.getProperties());
-        if (!cfg.hasPath(key) || cfg.getValue(key).valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+        ExperimentLoader.Part part = new ExperimentLoader().loadPart(config, sets, System.getProperties());
+        if (!part.config().hasPath(key)
+                || part.config().getValue(key).valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
             System.err.println("error: " + config + ": no data source at " + key
                     + " (expected an object with a type, e.g. { type = ClsSourceImageFolder, root = ... }; --key names another place)");
             return Main.USER_ERROR;
         }
-        ConfigNode node = ConfigNode.root(cfg);
-        for (String part : key.split("\\.")) {
-            node = node.object(part);
-        }
-        Components components = Injectors.create().getInstance(Components.class);
-        Spec<DataSource> spec = components.parse(node, DataKinds.DATA_SOURCE).orElse(null);
-        node.problems().throwIfAny();
-        if (spec == null) {
-            System.err.println("error: " + config + ": no data source at " + key);
-            return Main.USER_ERROR;
-        }
+        Spec<DataSource> spec = part.component(key, DataKinds.DATA_SOURCE);
         DataSource source = spec.create(new BuildContext(out, 0, 1, false));
         ImageBackend backend = ImageBackends.create(ImageBackends.Decoder.AUTO);
         int n = source.size();

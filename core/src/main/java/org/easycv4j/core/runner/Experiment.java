@@ -53,7 +53,18 @@ public record Experiment(
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
      */
     public record DataSettings(int imgsPerGpu, int workersPerGpu, boolean dropLast, Spec<Dataset> train,
-            Optional<Spec<Dataset>> val) {}
+            Optional<Spec<Dataset>> val) {
+        /** Reads {@code data}; its problems go to {@code d.problems()}. */
+        public static DataSettings parse(ConfigNode d, Components components) {
+            int imgs = d.integerAtLeast("imgs_per_gpu", 32, 1);
+            int workers = d.integerAtLeast("workers_per_gpu", 2, 0);
+            boolean dropLast = d.bool("drop_last", false);
+            Spec<Dataset> train = components.parseRequired(d, "train", Dataset.KIND).orElse(null);
+            Optional<Spec<Dataset>> val = components.parseChild(d, "val", Dataset.KIND);
+            d.finish();
+            return new DataSettings(imgs, workers, dropLast, train, val);
+        }
+    }
 
     /** {@code optimizer_config}: accumulation, global-norm clipping and the non-finite gradient policy. */
     public record OptimizerConfig(int updateInterval, double gradClipMaxNorm, int maxNonFiniteSteps) {
@@ -111,14 +122,7 @@ public record Experiment(
 
         Spec<TaskModel> model = components.parseRequired(root, "model", TaskModel.KIND).orElse(null);
 
-        ConfigNode d = root.object("data");
-        int imgs = d.integerAtLeast("imgs_per_gpu", 32, 1);
-        int workers = d.integerAtLeast("workers_per_gpu", 2, 0);
-        boolean dropLast = d.bool("drop_last", false);
-        Spec<Dataset> train = components.parseRequired(d, "train", Dataset.KIND).orElse(null);
-        Optional<Spec<Dataset>> val = components.parseChild(d, "val", Dataset.KIND);
-        d.finish();
-        DataSettings data = new DataSettings(imgs, workers, dropLast, train, val);
+        DataSettings data = DataSettings.parse(root.object("data"), components);
 
         Spec<Optimizer> optimizer = components.parseRequired(root, "optimizer", Optimizer.KIND).orElse(null);
 

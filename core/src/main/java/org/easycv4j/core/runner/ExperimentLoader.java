@@ -12,6 +12,8 @@ import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Injectors;
+import org.easycv4j.core.registry.Kind;
+import org.easycv4j.core.registry.Spec;
 
 /**
  * From an experiment file to a checked {@link Experiment}: load and layer the configuration, build the one
@@ -44,13 +46,99 @@ public final class ExperimentLoader {
      */
     public Loaded load(Path file, List<String> overrides, Properties systemProperties) {
         Config config = new ConfigLoader(classLoader).load(file, overrides, systemProperties);
+        return parse(config, injector(config));
+    }
+
+    /**
+     * A configuration a run stored (a checkpoint's), parsed as data ({@link ConfigLoader#parseStored}) and checked as
+     * an experiment. Its components come from the class path's plugins only: a stored file names no modules to load.
+     */
+    public Loaded loadStored(String text, String origin) {
+        Config config = ConfigLoader.parseStored(text, origin);
+        return parse(config, Injectors.create(classLoader, List.of(), extraModules.toArray(Module[]::new)));
+    }
+
+    /**
+     * Loads {@code file} as {@link #load} does (includes, reference.conf, {@code --set}, the config's
+     * {@code modules}) for a tool that uses a part of it: a data-only config, a model, one data source.
+     */
+    public Part loadPart(Path file, List<String> overrides, Properties systemProperties) {
+        Config config = new ConfigLoader(classLoader).load(file, overrides, systemProperties);
+        return new Part(config, injector(config).getInstance(Components.class));
+    }
+
+    /** {@code config} (built by a tool, e.g. a preset) with the components it may name (its {@code modules} too). */
+    public Part part(Config config) {
+        return new Part(config, injector(config).getInstance(Components.class));
+    }
+
+    /**
+     * A stored configuration that is no experiment (an export's {@code config.conf}), parsed as data, with the class
+     * path's plugins.
+     */
+    public Part storedPart(String text, String origin) {
+        return new Part(ConfigLoader.parseStored(text, origin),
+                Injectors.create(classLoader, List.of(), extraModules.toArray(Module[]::new))
+                        .getInstance(Components.class));
+    }
+
+    /**
+     * A loaded configuration and the components it may name. Each accessor parses one part with the registry and
+     * throws every problem of that part together, naming the keys.
+     */
+    public record Part(Config config, Components components) {
+        /** The same configuration with {@code key} set to {@code value} (a tool's option over the file's value). */
+        public Part with(String key, Object value) {
+            return new Part(config.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(value)),
+                    components);
+        }
+
+        /** The required component object at the dotted {@code key}. */
+        public <T> Spec<T> component(String key, Kind<T> kind) {
+            ConfigNode root = ConfigNode.root(config);
+            Spec<T> spec = components.parse(at(root, key), kind).orElse(null);
+            root.problems().throwIfAny();
+            return spec;
+        }
+
+        /** The list of components at the dotted {@code key} (a pipeline); absent: empty. */
+        public <T> List<Spec<T>> components(String key, Kind<T> kind) {
+            ConfigNode root = ConfigNode.root(config);
+            int dot = key.lastIndexOf('.');
+            ConfigNode parent = dot < 0 ? root : at(root, key.substring(0, dot));
+            List<Spec<T>> specs = components.parseList(parent, key.substring(dot + 1), kind);
+            root.problems().throwIfAny();
+            return specs;
+        }
+
+        /** {@code data}: batch size, workers and datasets, with the experiment's defaults. */
+        public Experiment.DataSettings data() {
+            ConfigNode root = ConfigNode.root(config);
+            Experiment.DataSettings data = Experiment.DataSettings.parse(root.object("data"), components);
+            root.problems().throwIfAny();
+            return data;
+        }
+
+        private static ConfigNode at(ConfigNode root, String key) {
+            ConfigNode node = root;
+            for (String part : key.split("\\.")) {
+                node = node.object(part);
+            }
+            return node;
+        }
+    }
+
+    private Injector injector(Config config) {
         List<String> modules = new ArrayList<>();
         try {
             modules.addAll(config.getStringList("modules"));
         } catch (ConfigException e) {
             // Reported with file:line by Experiment.parse.
         }
-        Injector injector = Injectors.create(classLoader, modules, extraModules.toArray(Module[]::new));
+        return Injectors.create(classLoader, modules, extraModules.toArray(Module[]::new));
+    }
+
+    private static Loaded parse(Config config, Injector injector) {
         ConfigNode root = ConfigNode.root(config);
         RuntimeSettings runtime = RuntimeSettings.parse(root);
         Experiment experiment = Experiment.parse(root, injector.getInstance(Components.class));

@@ -11,8 +11,6 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import com.google.inject.Injector;
-import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,20 +18,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.easycv4j.core.checkpoint.LoadPolicy;
-import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.checkpoint.WeightLoader;
 import org.easycv4j.core.config.ComponentBuildException;
-import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.ModelExport;
+import org.easycv4j.core.model.NameMapping;
 import org.easycv4j.core.model.NamedParameter;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.data.dataset.DataKinds;
-import org.easycv4j.data.sample.Sample;
 import org.easycv4j.data.image.ByteImage;
 import org.easycv4j.data.image.FloatImage;
 import org.easycv4j.data.image.Image;
@@ -43,6 +39,7 @@ import org.easycv4j.data.image.ImageDecodeException;
 import org.easycv4j.data.image.ImageFiles;
 import org.easycv4j.data.pipeline.Pipeline;
 import org.easycv4j.data.pipeline.Transform;
+import org.easycv4j.data.sample.Sample;
 
 /**
  * A classifier export loaded back: the model rebuilt through the registries from the export's config, the
@@ -71,8 +68,9 @@ public final class ExportedModel {
             throw new IOException(dir + " is not an export folder (expected " + Exporter.CONFIG + " and "
                     + Exporter.WEIGHTS + "; make one with tools/export)");
         }
-        Config config = ConfigLoader.parseStored(Files.readString(configFile), configFile.toString());
-        ConfigNode root = ConfigNode.root(config);
+        ExperimentLoader.Part part = new ExperimentLoader().storedPart(Files.readString(configFile),
+                configFile.toString());
+        ConfigNode root = ConfigNode.root(part.config());
         String format = root.string("format");
         root.check(Exporter.FORMAT.equals(format), "format", "expected " + Exporter.FORMAT + ", got " + format);
         String task = root.string("task");
@@ -80,8 +78,7 @@ public final class ExportedModel {
             throw new IllegalArgumentException(dir + " holds a " + task + " export (weights to use as "
                     + "model.pretrained), not a classifier to predict with");
         }
-        Injector injector = Injectors.create();
-        Components components = injector.getInstance(Components.class);
+        Components components = part.components();
         Spec<TaskModel> modelSpec = components.parseRequired(root, "model", TaskModel.KIND).orElse(null);
         List<Spec<Transform>> steps = components.parseList(root, "preprocess", DataKinds.TRANSFORM);
         List<String> classes = root.strings("class_names", List.of());

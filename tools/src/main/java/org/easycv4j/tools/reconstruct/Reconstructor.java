@@ -2,11 +2,6 @@ package org.easycv4j.tools.reconstruct;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.inject.Injector;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueFactory;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -20,14 +15,14 @@ import java.util.OptionalDouble;
 import javax.imageio.ImageIO;
 import org.easycv4j.core.checkpoint.Checkpoints;
 import org.easycv4j.core.checkpoint.TrainedModels;
-import org.easycv4j.core.config.ConfigLoader;
-import org.easycv4j.core.config.ConfigNode;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.BuildContext;
-import org.easycv4j.core.registry.Components;
-import org.easycv4j.core.registry.Injectors;
 import org.easycv4j.core.registry.Spec;
+import org.easycv4j.core.runner.ExperimentLoader;
 import org.easycv4j.core.util.AtomicFiles;
+import org.easycv4j.data.dataset.DataKinds;
+import org.easycv4j.data.pipeline.Normalize;
+import org.easycv4j.data.pipeline.Transform;
 import org.easycv4j.models.mae.MaeFigure;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;
@@ -65,16 +60,12 @@ public final class Reconstructor {
             throw new IOException(checkpoint + " is not a checkpoint folder (expected " + Checkpoints.STATE + " and "
                     + Checkpoints.MODEL + ", as written by tools/train)");
         }
-        Config config = ConfigLoader.parseStored(Checkpoints.readConfig(checkpoint),
+        ExperimentLoader.Part part = new ExperimentLoader().storedPart(Checkpoints.readConfig(checkpoint),
                 checkpoint.resolve(Checkpoints.STATE).toString());
         if (maskRatio.isPresent()) {
-            config = config.withValue("model.mask_ratio", ConfigValueFactory.fromAnyRef(maskRatio.getAsDouble()));
+            part = part.with("model.mask_ratio", maskRatio.getAsDouble());
         }
-        ConfigNode root = ConfigNode.root(config);
-        Injector injector = Injectors.create();
-        Spec<TaskModel> spec = injector.getInstance(Components.class).parseRequired(root, "model", TaskModel.KIND)
-                .orElse(null);
-        root.problems().throwIfAny();
+        Spec<TaskModel> spec = part.component("model", TaskModel.KIND);
         TaskModel built = spec.create(new BuildContext(checkpoint, 0, 1, false));
         if (!(built instanceof MaeModel mae)) {
             throw new IOException(checkpoint + ": model.type is " + spec.type() + "; reconstructions need an MAE");
@@ -82,7 +73,7 @@ public final class Reconstructor {
         this.model = TrainedModels.load(mae, checkpoint, manager, 1);
         this.settings = mae.network().settings();
         int c = settings.encoder().inChans();
-        float[][] norm = normalization(config, c, checkpoint);
+        float[][] norm = normalization(part.components("data.train.pipeline", DataKinds.TRANSFORM), c, checkpoint);
         this.mean = norm[0];
         this.std = norm[1];
     }
@@ -96,26 +87,21 @@ public final class Reconstructor {
         return settings.encoder().numPatches();
     }
 
-    /** {@code Normalize}'s mean and std from {@code data.train.pipeline}; identity when there is none. */
-    private static float[][] normalization(Config config, int channels, Path checkpoint) throws IOException {
+    /** The training pipeline's {@code Normalize} mean and std; identity when it has none. */
+    private static float[][] normalization(List<Spec<Transform>> pipeline, int channels, Path checkpoint)
+            throws IOException {
         float[] mean = new float[channels];
         float[] std = new float[channels];
         Arrays.fill(std, 1f);
-        if (!config.hasPath("data.train.pipeline")) {
-            return new float[][] {mean, std};
-        }
-        for (ConfigValue step : config.getList("data.train.pipeline")) {
-            if (step instanceof ConfigObject o && "Normalize".equals(o.toConfig().hasPath("type")
-                    ? o.toConfig().getString("type") : null)) {
-                List<Double> m = o.toConfig().getDoubleList("mean");
-                List<Double> s = o.toConfig().getDoubleList("std");
-                if (m.size() != channels || s.size() != channels) {
-                    throw new IOException(checkpoint + ": Normalize has " + m.size() + " means and " + s.size()
-                            + " stds for a " + channels + "-channel model");
+        for (Spec<Transform> step : pipeline) {
+            if (step.settings() instanceof Normalize.Settings n) {
+                if (n.mean().size() != channels || n.std().size() != channels) {
+                    throw new IOException(checkpoint + ": Normalize has " + n.mean().size() + " means and "
+                            + n.std().size() + " stds for a " + channels + "-channel model");
                 }
                 for (int i = 0; i < channels; i++) {
-                    mean[i] = m.get(i).floatValue();
-                    std[i] = s.get(i).floatValue();
+                    mean[i] = n.mean().get(i).floatValue();
+                    std[i] = n.std().get(i).floatValue();
                 }
             }
         }
