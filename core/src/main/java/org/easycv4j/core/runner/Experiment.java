@@ -49,8 +49,8 @@ public record Experiment(
     /**
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
      */
-    public record DataSettings(int imgsPerGpu, int workersPerGpu, boolean dropLast, Spec<Dataset> train,
-            Optional<Spec<Dataset>> val) {}
+    public record DataSettings(int imgsPerGpu, int workersPerGpu, boolean dropLast, boolean repeatedAugment,
+            Spec<Dataset> train, Optional<Spec<Dataset>> val) {}
 
     /** {@code optimizer_config}: accumulation, global-norm clipping and the non-finite gradient policy. */
     public record OptimizerConfig(int updateInterval, double gradClipMaxNorm, int maxNonFiniteSteps) {
@@ -112,10 +112,11 @@ public record Experiment(
         int imgs = d.integerAtLeast("imgs_per_gpu", 32, 1);
         int workers = d.integerAtLeast("workers_per_gpu", 2, 0);
         boolean dropLast = d.bool("drop_last", false);
+        boolean repeatedAugment = d.bool("use_repeated_augment_sampler");
         Spec<Dataset> train = components.parseRequired(d, "train", Dataset.KIND).orElse(null);
         Optional<Spec<Dataset>> val = components.parseChild(d, "val", Dataset.KIND);
         d.finish();
-        DataSettings data = new DataSettings(imgs, workers, dropLast, train, val);
+        DataSettings data = new DataSettings(imgs, workers, dropLast, repeatedAugment, train, val);
 
         Spec<Optimizer> optimizer = components.parseRequired(root, "optimizer", Optimizer.KIND).orElse(null);
 
