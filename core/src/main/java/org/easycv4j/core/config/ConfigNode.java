@@ -347,7 +347,7 @@ public final class ConfigNode {
      */
     public List<List<ConfigNode>> objectLists(String key) {
         read.add(key);
-        describe(key, "a list of lists of objects", List.of(), false);
+        describe(key, "a list of lists of objects", null, false);
         List<List<ConfigNode>> out = new ArrayList<>();
         if (!has(key)) {
             return out;

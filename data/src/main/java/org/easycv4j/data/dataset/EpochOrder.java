@@ -53,7 +53,7 @@ public final class EpochOrder {
         if (perRank == 0 && settings.repeatedAugment() && settings.evenShards()) {
             throw new IllegalArgumentException(name + ": data.use_repeated_augment_sampler = true keeps floor(" + size
                     + " / 256) * 256 / " + settings.worldSize() + " = 0 samples per rank (EasyCV's RASampler); "
-                    + "use at least 256 samples per rank or set it false");
+                    + "use a training set of at least 256 samples or set it false");
         }
         if (batches == 0 && settings.evenShards()) {
             throw new IllegalArgumentException(name + ": " + perRank + " samples per rank make no full batch of "
