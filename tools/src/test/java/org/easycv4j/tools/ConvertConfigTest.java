@@ -142,6 +142,52 @@ class ConvertConfigTest {
     }
 
     /**
+     * DeiT III's recipe in EasyCV's format (binary cross-entropy head, ThreeAugment, Lamb, repeated augmentation)
+     * translates and dry-runs with its data paths as the only change; repeated augmentation keeps
+     * floor(N / 256) * 256 samples, so the 64 listed images are refused with a line naming the key, the list
+     * written four times is not.
+     */
+    @Test
+    void aDeitIiiRecipeInEasyCvsFormatDryRunsWithOnlyItsDataPathsSet(@TempDir Path dir) throws IOException {
+        Path py = Path.of("src", "test", "resources", "easycv-format", "deit", "deitiii_tiny_threeaug_lamb_4xb8.py");
+        Path conf = dir.resolve("deit3.conf");
+        CliRun.Result c = convert(py, conf);
+        assertEquals(0, c.code(), c.err());
+        String hocon = Files.readString(conf);
+        assertTrue(hocon.contains("loss_config { type = \"CrossEntropyLoss\", use_sigmoid = true, loss_weight = 1.0, "
+                + "label_ceil = true }"), hocon);
+        assertTrue(hocon.contains("use_repeated_augment_sampler = true"), hocon);
+        assertTrue(hocon.contains("type = \"Lamb\""), hocon);
+        assertTrue(hocon.contains("{ type = \"MMAutoAugment\", policies = ${vars.three_augment_policies} }"), hocon);
+
+        List<String> listed = Files.readAllLines(imagenet.resolve("meta/train_labeled.txt"));
+        assertEquals(64, listed.size());
+        List<String> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.addAll(listed);
+        }
+        Path list256 = Files.write(dir.resolve("train_256.txt"), four);
+        String[] paths = {"vars.data_train_root=" + q(imagenet.resolve("train")),
+            "vars.data_test_list=" + q(imagenet.resolve("meta/val_labeled.txt")),
+            "vars.data_test_root=" + q(imagenet.resolve("validation"))};
+        List<String> sets = new ArrayList<>(List.of(paths));
+        sets.add("vars.data_train_list=" + q(list256));
+        Path work = dir.resolve("work");
+        CliRun.Result r = dryRun(conf, work, sets.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        Map<String, JsonObject> groups = rows(work);
+        assertEquals(0.05, groups.get("blocks.0.attn.qkv.weight").get("weight_decay").getAsDouble());
+        assertEquals(0.0, groups.get("blocks.0.attn.qkv.bias").get("weight_decay").getAsDouble());
+
+        sets.set(sets.size() - 1, "vars.data_train_list=" + q(imagenet.resolve("meta/train_labeled.txt")));
+        CliRun.Result few = dryRun(conf, dir.resolve("few"), sets.toArray(String[]::new));
+        assertEquals(Main.USER_ERROR, few.code(), few.err());
+        assertTrue(few.err().contains("data.use_repeated_augment_sampler = true keeps floor(64 / 256) * 256 / 1 = 0 "
+                + "samples per rank"), few.err());
+        assertFalse(few.err().contains("\tat "), "no stack trace: " + few.err());
+    }
+
+    /**
      * The fine-tuning translation has the shipped port's parameter groups. One documented difference: EasyCV's
      * regexes give cls_token and pos_embed no lr_mult (lr x 1), the port's layer_decay the MAE repository's
      * 0.65^13.

@@ -341,6 +341,46 @@ public final class ConfigNode {
         return out;
     }
 
+    /**
+     * A list of lists of objects (EasyCV's {@code MMAutoAugment.policies}); each object's path is
+     * {@code key[i][j]}. A value of another shape is a problem naming the element.
+     */
+    public List<List<ConfigNode>> objectLists(String key) {
+        read.add(key);
+        describe(key, "a list of lists of objects", null, false);
+        List<List<ConfigNode>> out = new ArrayList<>();
+        if (!has(key)) {
+            return out;
+        }
+        ConfigValue v = config.getValue(ConfigValues.quote(key));
+        if (v.valueType() != ConfigValueType.LIST) {
+            problem(key, "expected a list of lists of objects, got " + ConfigValues.describe(v));
+            return out;
+        }
+        ConfigList outer = (ConfigList) v;
+        for (int i = 0; i < outer.size(); i++) {
+            ConfigValue e = outer.get(i);
+            String p = pathOf(key) + "[" + i + "]";
+            if (e.valueType() != ConfigValueType.LIST) {
+                problems.add(p, e.origin(), "expected a list of objects, got " + ConfigValues.describe(e));
+                continue;
+            }
+            ConfigList inner = (ConfigList) e;
+            List<ConfigNode> row = new ArrayList<>();
+            for (int j = 0; j < inner.size(); j++) {
+                ConfigValue o = inner.get(j);
+                String q = p + "[" + j + "]";
+                if (o.valueType() != ConfigValueType.OBJECT) {
+                    problems.add(q, o.origin(), "expected an object, got " + ConfigValues.describe(o));
+                    continue;
+                }
+                row.add(new ConfigNode(((ConfigObject) o).toConfig(), q, o.origin(), problems));
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
     private ConfigNode emptyChild(String key) {
         ConfigNode child = new ConfigNode(ConfigFactory.empty(), pathOf(key), origin, problems);
         if (catalog != null) {

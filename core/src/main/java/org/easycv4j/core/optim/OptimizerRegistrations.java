@@ -19,7 +19,11 @@ public final class OptimizerRegistrations extends AbstractModule implements Plug
                 .add(ComponentType.of("LARS",
                         "LARS of the MAE linear probe: momentum, trust-ratio scaling and decay for parameters of 2+ "
                                 + "dimensions",
-                        Lars.Settings::fromConfig, (s, ctx) -> new Lars(s, s.scaledLr(ctx.effectiveBatchSize()))));
+                        Lars.Settings::fromConfig, (s, ctx) -> new Lars(s, s.scaledLr(ctx.effectiveBatchSize()))))
+                .add(ComponentType.of("Lamb",
+                        "LAMB (EasyCV's / timm's, the DeiT III recipe): Adam moments, global grad-norm clipping and a "
+                                + "trust ratio on decayed parameters, paramwise options and layer-wise lr decay",
+                        Lamb.Settings::fromConfig, (s, ctx) -> new Lamb(s, s.scaledLr(ctx.effectiveBatchSize()))));
         Registrations.declare(binder(), LrSchedule.KIND);
     }
 }

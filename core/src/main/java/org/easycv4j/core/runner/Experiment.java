@@ -52,17 +52,18 @@ public record Experiment(
     /**
      * {@code data}: per-device batch size and workers (EasyCV's names), and the train / val datasets.
      */
-    public record DataSettings(int imgsPerGpu, int workersPerGpu, boolean dropLast, Spec<Dataset> train,
-            Optional<Spec<Dataset>> val) {
+    public record DataSettings(int imgsPerGpu, int workersPerGpu, boolean dropLast, boolean repeatedAugment,
+            Spec<Dataset> train, Optional<Spec<Dataset>> val) {
         /** Reads {@code data}; its problems go to {@code d.problems()}. */
         public static DataSettings parse(ConfigNode d, Components components) {
             int imgs = d.integerAtLeast("imgs_per_gpu", 32, 1);
             int workers = d.integerAtLeast("workers_per_gpu", 2, 0);
             boolean dropLast = d.bool("drop_last", false);
+            boolean repeatedAugment = d.bool("use_repeated_augment_sampler");
             Spec<Dataset> train = components.parseRequired(d, "train", Dataset.KIND).orElse(null);
             Optional<Spec<Dataset>> val = components.parseChild(d, "val", Dataset.KIND);
             d.finish();
-            return new DataSettings(imgs, workers, dropLast, train, val);
+            return new DataSettings(imgs, workers, dropLast, repeatedAugment, train, val);
         }
     }
 

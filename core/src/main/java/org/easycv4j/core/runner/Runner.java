@@ -228,7 +228,8 @@ public final class Runner {
 
         try (NDManager manager = NDManager.newBaseManager(device);
                 DataLoader loader = trainSet.loader(new LoaderSettings(batchSize, data.workersPerGpu(), true,
-                        data.dropLast(), experiment.seed(), collective.rank(), collective.size()))) {
+                        data.dropLast(), experiment.seed(), collective.rank(), collective.size())
+                        .withRepeatedAugment(data.repeatedAugment()))) {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, model.layerIds(), manager);

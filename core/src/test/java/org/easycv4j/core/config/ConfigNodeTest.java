@@ -115,6 +115,20 @@ class ConfigNodeTest {
     }
 
     @Test
+    void listsOfListsOfObjectsCarryBothIndicesInThePath() {
+        ConfigNode n = parse("policies = [[{type = A}, {type = B}], 7, [{type = C}, x]], flat = [{type = D}]");
+        List<List<ConfigNode>> subs = n.objectLists("policies");
+        assertEquals(2, subs.size());
+        assertEquals(List.of("policies[0][0]", "policies[0][1]"), subs.get(0).stream().map(ConfigNode::path).toList());
+        assertEquals("policies[2][0]", subs.get(1).get(0).path());
+        assertEquals("C", subs.get(1).get(0).string("type"));
+        n.objectLists("flat");
+        assertTrue(n.objectLists("absent").isEmpty());
+        List<String> paths = n.problems().list().stream().map(ConfigProblem::path).toList();
+        assertEquals(List.of("policies[1]", "policies[2][1]", "flat[0]"), paths);
+    }
+
+    @Test
     void choiceRejectsOthersWithASuggestion() {
         ConfigNode n = parse("interp = bicubc");
         assertEquals("bilinear", n.choice("interp", "bilinear", List.of("bilinear", "bicubic")));

@@ -79,7 +79,7 @@ class RegistryTest {
     @Test
     void pluginsOnTheClassPathAreRegistered() {
         Components c = Injectors.create().getInstance(Components.class);
-        assertEquals(List.of("AdamW", "LARS", "SGD"), List.copyOf(c.types(Optimizer.KIND).keySet()));
+        assertEquals(List.of("AdamW", "LARS", "Lamb", "SGD"), List.copyOf(c.types(Optimizer.KIND).keySet()));
         assertTrue(c.types(LrSchedule.KIND).containsKey("CosineAnnealing"));
         assertTrue(c.kinds().containsAll(List.of(TaskModel.KIND, Dataset.KIND, Hook.KIND)));
     }
@@ -101,7 +101,7 @@ class RegistryTest {
         assertEquals(Optional.empty(), c.parseRequired(root, "optimizer", Optimizer.KIND));
         var p = root.problems().list().get(0);
         assertEquals("optimizer.type", p.path());
-        assertEquals("unknown optimizer \"AdamW_\"; known: [AdamW, LARS, SGD]; did you mean \"AdamW\"?", p.message());
+        assertEquals("unknown optimizer \"AdamW_\"; known: [AdamW, LARS, Lamb, SGD]; did you mean \"AdamW\"?", p.message());
     }
 
     @Test

@@ -111,6 +111,16 @@ class ExperimentTest {
         assertTrue(bad.getMessage().contains("expected one of [auto, bar, log, off], got \"bra\""), bad.getMessage());
     }
 
+    /** EasyCV's data.use_repeated_augment_sampler: off by reference.conf, read as written, a non-boolean named. */
+    @Test
+    void repeatedAugmentationIsOffUnlessSet() {
+        assertEquals(false, load().data().repeatedAugment());
+        assertEquals(true, load("data.use_repeated_augment_sampler=true").data().repeatedAugment());
+        ConfigValidationException bad = assertThrows(ConfigValidationException.class,
+                () -> load("data.use_repeated_augment_sampler=sometimes"));
+        assertTrue(bad.getMessage().contains("data.use_repeated_augment_sampler"), bad.getMessage());
+    }
+
     @Test
     void mixedPrecisionSettingsInOursAndEasyCVsSpelling() {
         assertTrue(load().amp().isEmpty(), "float32 by default");

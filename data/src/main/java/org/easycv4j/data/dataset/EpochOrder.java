@@ -9,7 +9,10 @@ import org.easycv4j.data.source.StreamedSource;
  * a function of (seed, epoch) only; for training it is padded cyclically to a multiple of the world size (or cut
  * to one with drop_last) and rank r takes every world-size-th index from r (torch's DistributedSampler), so
  * every rank sees as many samples and the ranks together cover the dataset. Evaluation shards are not padded:
- * every sample is seen exactly once over all ranks.
+ * every sample is seen exactly once over all ranks. With {@code data.use_repeated_augment_sampler} the
+ * permutation's entries are repeated three times in a row before the ranks take theirs (EasyCV's RASampler,
+ * {@link LoaderSettings#shard}); still a function of (seed, epoch), so resuming mid-epoch and any number of
+ * ranks see the same global order.
  */
 public final class EpochOrder {
     private final int size;
@@ -36,12 +39,22 @@ public final class EpochOrder {
         if (size == 0) {
             throw new IllegalArgumentException(name + ": the data source has no samples");
         }
+        if (streamed != null && settings.repeatedAugment() && settings.evenShards()) {
+            // Tar shards decide their own order, stream by stream; RASampler's global interleave does not apply.
+            throw new IllegalArgumentException(name + ": data.use_repeated_augment_sampler = true needs an indexed "
+                    + "data source, not streamed tar shards; set it false");
+        }
         this.size = size;
         this.settings = settings;
         this.streamed = streamed;
         this.perRank = streamed != null ? streamed.samplesPerRank(settings) : settings.shardSize(size);
         this.batches = settings.dropLast() ? perRank / settings.batchSize()
                 : (perRank + settings.batchSize() - 1) / settings.batchSize();
+        if (perRank == 0 && settings.repeatedAugment() && settings.evenShards()) {
+            throw new IllegalArgumentException(name + ": data.use_repeated_augment_sampler = true keeps floor(" + size
+                    + " / 256) * 256 / " + settings.worldSize() + " = 0 samples per rank (EasyCV's RASampler); "
+                    + "use a training set of at least 256 samples or set it false");
+        }
         if (batches == 0 && settings.evenShards()) {
             throw new IllegalArgumentException(name + ": " + perRank + " samples per rank make no full batch of "
                     + settings.batchSize() + " with drop_last; lower the batch size or set drop_last = false");
@@ -70,10 +83,6 @@ public final class EpochOrder {
         if (settings.shuffle()) {
             Seeds.shuffle(perm, Seeds.forOrder(settings.seed(), epoch));
         }
-        int[] mine = new int[perRank];
-        for (int k = 0; k < perRank; k++) {
-            mine[k] = perm[(int) ((settings.rank() + (long) k * settings.worldSize()) % size)];
-        }
-        return mine;
+        return settings.shard(perm);
     }
 }

@@ -148,6 +148,103 @@ public final class ImageOps {
         return ((p[i] & 0xFF) * 19595 + (p[i + 1] & 0xFF) * 38470 + (p[i + 2] & 0xFF) * 7471 + 0x8000) >> 16;
     }
 
+    /**
+     * PIL's {@code convert("L")} (the integer luma of {@link #luma}), as torchvision's Grayscale: one channel, or
+     * the grey value repeated in three with {@code channels = 3}.
+     */
+    public static ByteImage grayscale(ByteImage img, int channels) {
+        int c = img.channels();
+        byte[] in = img.pixels();
+        byte[] out = new byte[img.width() * img.height() * channels];
+        for (int i = 0, o = 0; i < in.length; i += c, o += channels) {
+            byte l = (byte) luma(in, i, c);
+            for (int k = 0; k < channels; k++) {
+                out[o + k] = l;
+            }
+        }
+        return new ByteImage(img.width(), img.height(), channels, out);
+    }
+
+    /**
+     * PIL's {@code ImageFilter.GaussianBlur(radius)}: not a sampled Gaussian but three passes of an extended box
+     * filter along x, then three along y (Gwosdek et al., as Pillow's BoxBlur.c), each pass rounded to 8 bits in
+     * Pillow's 24-bit fixed point, edges extended. The box radius r = l + a has an integer part l and a fraction
+     * a weighting the two pixels at distance l + 1, so that the variance of the three passes is radius².
+     */
+    public static ByteImage gaussianBlur(ByteImage img, double radius) {
+        double box = boxRadius(radius, 3);
+        if (box == 0) {
+            return img;
+        }
+        int w = img.width();
+        int h = img.height();
+        int c = img.channels();
+        int[] px = new int[img.pixels().length];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = img.pixels()[i] & 0xFF;
+        }
+        int[] line = new int[Math.max(w, h)];
+        int[] out = new int[line.length];
+        for (int pass = 0; pass < 3; pass++) {
+            for (int y = 0; y < h; y++) {
+                for (int ch = 0; ch < c; ch++) {
+                    int base = y * w * c + ch;
+                    blurLine(px, base, c, w, box, line, out);
+                }
+            }
+        }
+        for (int pass = 0; pass < 3; pass++) {
+            for (int x = 0; x < w; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    blurLine(px, x * c + ch, w * c, h, box, line, out);
+                }
+            }
+        }
+        byte[] bytes = new byte[px.length];
+        for (int i = 0; i < px.length; i++) {
+            bytes[i] = (byte) px[i];
+        }
+        return new ByteImage(w, h, c, bytes);
+    }
+
+    /** Pillow's {@code _gaussian_blur_radius}: the fractional box radius whose n passes have variance radius². */
+    static double boxRadius(double radius, int passes) {
+        // Pillow computes in float; so does this, so that l and a come out as its do.
+        float sigma2 = (float) (radius * radius / passes);
+        float boxLength = (float) Math.sqrt(12.0 * sigma2 + 1.0);
+        float l = (float) Math.floor((boxLength - 1.0) / 2.0);
+        float a = (2 * l + 1) * (l * (l + 1) - 3 * sigma2);
+        a /= 6 * (sigma2 - (l + 1) * (l + 1));
+        return l + a;
+    }
+
+    /**
+     * One extended box pass over the {@code n} values at {@code base + k * stride}, in place: the sum of the
+     * 2l + 1 nearest (edges repeated) times 2^24 / (2r + 1), plus the two at distance l + 1 times Pillow's
+     * fractional weight, rounded.
+     */
+    private static void blurLine(int[] px, int base, int stride, int n, double r, int[] line, int[] out) {
+        int l = (int) r;
+        long ww = (long) ((1 << 24) / (float) (r * 2 + 1));
+        long fw = ((1L << 24) - (2L * l + 1) * ww) / 2;
+        int last = n - 1;
+        for (int k = 0; k < n; k++) {
+            line[k] = px[base + k * stride];
+        }
+        long acc = 0;
+        for (int k = -l; k <= l; k++) {
+            acc += line[Math.max(0, Math.min(last, k))];
+        }
+        for (int x = 0; x < n; x++) {
+            long far = line[Math.max(0, Math.min(last, x - l - 1))] + line[Math.min(last, x + l + 1)];
+            out[x] = (int) ((acc * ww + far * fw + (1 << 23)) >> 24);
+            acc += line[Math.min(last, x + l + 1)] - line[Math.max(0, Math.min(last, x - l))];
+        }
+        for (int x = 0; x < n; x++) {
+            px[base + x * stride] = out[x];
+        }
+    }
+
     /** PIL's Image.blend(degenerate, img, factor): degenerate + factor * (img - degenerate), truncated and clipped. */
     static ByteImage blend(ByteImage degenerate, ByteImage img, double factor) {
         byte[] a = degenerate.pixels();

@@ -14,7 +14,13 @@ import org.easycv4j.data.image.Interpolation;
  * own probability. As in mmcls, Rotate, Shear, ColorTransform, Contrast and Sharpness negate their magnitude
  * with probability 0.5; Rotate samples nearest and Shear bicubic, both filling with {@code pad_val}.
  * Keys: {@code hparams} ({@code pad_val}: 128 or [r, g, b], {@code interpolation}: for Rotate and Shear, as
- * mmcls merges hparams into the ops that take them). {@code policies} other than the default are not built.
+ * mmcls merges hparams into the ops that take them).
+ *
+ * <p>{@code policies}: the sub-policies to draw from instead, a list of lists of operations, built from those DeiT
+ * III's ThreeAugment uses as EasyCV defines them: {@code PILGaussianBlur} ({@code prob = 0.1},
+ * {@code radius_min = 0.1}, {@code radius_max = 2.0}: PIL's GaussianBlur at a radius drawn uniformly),
+ * {@code Solarization} ({@code threshold = 128}: values not below it inverted, always applied) and
+ * {@code Grayscale} ({@code num_output_channels = 1} or 3: PIL's L conversion, always applied).
  *
  * <p>The pixel operations are this project's PIL-equivalents (ImageOps): mmcv blends with rounding where PIL
  * truncates, so a blended value may differ by one grey level from EasyCV's.
@@ -23,10 +29,23 @@ public final class MmAutoAugment implements Transform {
 
     /** mmcls' operations of the ImageNet policy and of RandAugment's (MMRandAugment). */
     enum OpType { POSTERIZE, ROTATE, SOLARIZE, AUTO_CONTRAST, EQUALIZE, COLOR_TRANSFORM, INVERT, CONTRAST,
-        SHARPNESS, SHEAR_X, SHEAR_Y, SOLARIZE_ADD, BRIGHTNESS, TRANSLATE_X, TRANSLATE_Y }
+        SHARPNESS, SHEAR_X, SHEAR_Y, SOLARIZE_ADD, BRIGHTNESS, TRANSLATE_X, TRANSLATE_Y,
+        /** EasyCV's PILGaussianBlur: value and value2 are the radius range. */
+        GAUSSIAN_BLUR,
+        /** EasyCV's Solarization (the selfsup one): value is the threshold. */
+        SOLARIZATION,
+        /** torchvision's Grayscale: value is the number of output channels. */
+        GRAYSCALE }
 
-    /** One operation of a sub-policy: its probability and its argument (bits, degrees, threshold, magnitude). */
-    record Op(OpType type, double prob, double value) {
+    /**
+     * One operation of a sub-policy: its probability and its argument (bits, degrees, threshold, magnitude),
+     * {@code value2} a second one (a range's end).
+     */
+    record Op(OpType type, double prob, double value, double value2) {
+        Op(OpType type, double prob, double value) {
+            this(type, prob, value, 0);
+        }
+
         boolean negates() {
             return switch (type) {
                 case ROTATE, SHEAR_X, SHEAR_Y, COLOR_TRANSFORM, CONTRAST, SHARPNESS, BRIGHTNESS, TRANSLATE_X,
@@ -88,13 +107,48 @@ public final class MmAutoAugment implements Transform {
      * @param rotateInterpolation Rotate's resampling (mmcls: nearest)
      * @param shearInterpolation Shear's resampling (mmcls: bicubic)
      */
-    public record Settings(int[] fill, Interpolation rotateInterpolation, Interpolation shearInterpolation) {
+    public record Settings(int[] fill, Interpolation rotateInterpolation, Interpolation shearInterpolation,
+            List<List<Op>> policies) {
+
+        /** The default (ImageNet) policy. */
+        public Settings(int[] fill, Interpolation rotateInterpolation, Interpolation shearInterpolation) {
+            this(fill, rotateInterpolation, shearInterpolation, IMAGENET);
+        }
+
         public static Settings fromConfig(ConfigNode node) {
+            Settings h = hparams(node);
+            List<List<Op>> policies = IMAGENET;
+            List<List<ConfigNode>> subs = node.objectLists("policies");
             if (node.has("policies")) {
-                node.accept("policies");
-                node.problem("policies", "only EasyCV's default policy is built; leave policies unset");
+                node.check(!subs.isEmpty() && subs.stream().noneMatch(List::isEmpty), "policies",
+                        "expected a non-empty list of non-empty lists of operations");
+                policies = subs.stream().map(sub -> sub.stream().map(o -> o.parse(Settings::customOp)).toList())
+                        .toList();
             }
-            return hparams(node);
+            return new Settings(h.fill(), h.rotateInterpolation(), h.shearInterpolation(), policies);
+        }
+
+        /** The operations a custom policy may name, in EasyCV's spelling and with its defaults. */
+        private static Op customOp(ConfigNode n) {
+            String type = n.choice("type", "", List.of("PILGaussianBlur", "Solarization", "Grayscale"));
+            return switch (type) {
+                case "PILGaussianBlur" -> {
+                    double prob = n.numberIn("prob", 0.1, 0.0, 1.0);
+                    double lo = n.number("radius_min", 0.1);
+                    double hi = n.number("radius_max", 2.0);
+                    n.check(lo >= 0 && hi >= lo, "radius_max",
+                            "expected 0 <= radius_min <= radius_max, got " + lo + " and " + hi);
+                    yield new Op(OpType.GAUSSIAN_BLUR, prob, lo, hi);
+                }
+                case "Solarization" -> new Op(OpType.SOLARIZATION, 1.0, n.number("threshold", 128));
+                case "Grayscale" -> {
+                    int channels = n.integer("num_output_channels", 1);
+                    n.check(channels == 1 || channels == 3, "num_output_channels",
+                            "expected 1 or 3, got " + channels);
+                    yield new Op(OpType.GRAYSCALE, 1.0, channels == 3 ? 3 : 1);
+                }
+                default -> new Op(OpType.SOLARIZATION, 1.0, 256); // already reported: an unknown type
+            };
         }
 
         /** {@code hparams}: what mmcls merges into the operations that take it. */
@@ -120,7 +174,7 @@ public final class MmAutoAugment implements Transform {
                 }
                 h.finish();
             }
-            return new Settings(fill, rotate, shear);
+            return new Settings(fill, rotate, shear, IMAGENET);
         }
     }
 
@@ -128,7 +182,7 @@ public final class MmAutoAugment implements Transform {
     private final List<List<Op>> policies;
 
     public MmAutoAugment(Settings s) {
-        this(s, IMAGENET);
+        this(s, s.policies());
     }
 
     MmAutoAugment(Settings s, List<List<Op>> policies) {
@@ -174,6 +228,11 @@ public final class MmAutoAugment implements Transform {
                     s.rotateInterpolation(), s.fill());
             case TRANSLATE_Y -> ImageOps.affine(img, new double[] {1, 0, 0, 0, 1, -v * img.height()},
                     s.rotateInterpolation(), s.fill());
+            // random.uniform(radius_min, radius_max), drawn after the gate as EasyCV does
+            case GAUSSIAN_BLUR -> ImageOps.gaussianBlur(img, v + (op.value2() - v) * rng.nextDouble());
+            // np.where(img < threshold, img, 255 - img): for integer pixels, kept below ceil(threshold)
+            case SOLARIZATION -> ImageOps.solarize(img, (int) Math.ceil(v));
+            case GRAYSCALE -> ImageOps.grayscale(img, (int) v);
         };
     }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The fine-tuning classifier (EasyCV's ViT fine-tune model). Labels: int64 class indices (N), with optional
  * label smoothing, or float soft targets (N, C) from Mixup/CutMix; the loss is the (soft-target)
- * cross-entropy averaged over the batch. Outputs: {@code [logits]}.
+ * cross-entropy averaged over the batch, or the binary one of {@code loss_config} ({@link ClassifierLoss}).
+ * Outputs: {@code [logits]}.
  */
 public final class ViTClassifier implements TaskModel {
     private static final Logger LOG = LoggerFactory.getLogger(ViTClassifier.class);
@@ -167,7 +168,7 @@ public final class ViTClassifier implements TaskModel {
         return new StepOutput(loss, new NDList(logits));
     }
 
-    /** Cross-entropy with hard (int64 (N)) or soft (float (N, C)) targets. */
+    /** The configured loss ({@link ClassifierLoss}) with hard (int64 (N)) or soft (float (N, C)) targets. */
     NDArray loss(NDArray logits, NDArray labels) {
         NDManager m = logits.getManager();
         long classes = logits.getShape().get(1);
@@ -189,8 +190,7 @@ public final class ViTClassifier implements TaskModel {
             }
             target = labels.getDataType() == logits.getDataType() ? labels : labels.toType(logits.getDataType(), false);
         }
-        NDArray perSample = target.mul(logits.logSoftmax(1)).sum(new int[] {1}).neg();
-        return perSample.mean();
+        return settings.loss().compute(logits, target);
     }
 
     private static NDArray scalar(NDManager m, NDArray like, double v) {

@@ -19,9 +19,11 @@ import org.easycv4j.models.vit.VitSettings;
  * which is linear probing. {@code head_bn = true} puts the MAE repository's linear-probe BatchNorm (no affine
  * parameters, eps 1e-6) before the head; {@code head_init_std} is the head's truncated-normal std (2e-5 for
  * fine-tuning as the MAE repository, 0.01 for its linear probe).
+ *
+ * <p>{@code loss_config}: EasyCV's {@code ClsHead} loss ({@link ClassifierLoss}); softmax cross-entropy when unset.
  */
 public record ViTClassifierSettings(VitSettings encoder, int numClasses, boolean globalPool, double labelSmoothing,
-        Optional<Path> pretrained, int frozenStages, boolean headBn, double headInitStd) {
+        Optional<Path> pretrained, int frozenStages, boolean headBn, double headInitStd, ClassifierLoss loss) {
 
     /** The MAE repository's fine-tuning head init; its linear probe uses 0.01. */
     public static final double FINETUNE_HEAD_STD = 2e-5;
@@ -45,6 +47,8 @@ public record ViTClassifierSettings(VitSettings encoder, int numClasses, boolean
         boolean headBn = n.bool("head_bn", false);
         double headStd = n.number("head_init_std", FINETUNE_HEAD_STD);
         n.check(headStd > 0, "head_init_std", "expected a standard deviation > 0, got " + headStd);
-        return new ViTClassifierSettings(vit, classes, pool, smoothing, pretrained, frozen, headBn, headStd);
+        ClassifierLoss loss = n.optObject("loss_config").map(c -> c.parse(ClassifierLoss::fromConfig))
+                .orElse(ClassifierLoss.SOFTMAX);
+        return new ViTClassifierSettings(vit, classes, pool, smoothing, pretrained, frozen, headBn, headStd, loss);
     }
 }

@@ -72,11 +72,13 @@ final class EasyCvMapping {
                     + "backbone `{type = VisionTransformer, arch, patch_size, img_size (224 when the name has none), "
                     + "drop_path_rate (timm's 0 when unset), use_global_pool = global_pool (timm's cls token when "
                     + "unset)}`, the backbone's `num_classes` to the model; a `ClsHead` with `with_fc = False` and "
-                    + "a (soft-target) cross-entropy loss is the classifier's own head; with EasyCV's own "
+                    + "a (soft-target) cross-entropy loss is the classifier's own head, its `loss_config` moved to "
+                    + "`model.loss_config` when it sets more than `type` (DeiT III's `use_sigmoid`, `label_ceil`, "
+                    + "`loss_weight`); with EasyCV's own "
                     + "`VisionTransformer` backbone (DeiT): the same, its keys kept, `img_size = [224]` as 224, "
                     + "`arch` the preset of its width / depth / heads, `use_global_pool = global_pool` (EasyCV's "
-                    + "cls token when unset); `qkv_bias = True`, `drop_rate = 0`, `hydra_attention = False` dropped "
-                    + "as this encoder's own, other values kept for validation to name",
+                    + "cls token when unset); `qkv_bias = True` and `drop_rate = 0` dropped as this encoder's own, "
+                    + "other keys (layer scale, hydra attention, `use_dpr_linspace`, no qkv bias) kept as written",
                     EasyCvMapping::vitClassifier),
             new Rule("log_config.hooks[]", "TensorboardLoggerHook", "kept with `log_dir` and `interval`; mmcv's "
                     + "other keys (`ignore_last`, `reset_flag`, `by_epoch`, ...) are dropped with a note",
@@ -290,8 +292,9 @@ final class EasyCvMapping {
     /**
      * EasyCV's own VisionTransformer backbone (its DeiT configs): the same encoder keys, {@code img_size} as a
      * one-element list, {@code global_pool} (EasyCV's default false: the cls token), {@code qkv_bias = True}
-     * (this encoder's), {@code drop_rate = 0} and {@code hydra_attention = False} as this encoder is; anything
-     * else (hydra attention, layer scale, no qkv bias) is kept, so that validation names it.
+     * (this encoder's), {@code drop_rate = 0} as this encoder is; anything else is kept under EasyCV's name (layer
+     * scale, hydra attention, {@code use_dpr_linspace}: the encoder's own keys; no qkv bias), so that the encoder
+     * reads it or validation names it.
      */
     private static Dict easyCvVit(Dict model, Dict bb, String path, Context ctx) {
         Loc loc = bb.loc();
@@ -318,8 +321,7 @@ final class EasyCvMapping {
             PyValue v = e.getValue();
             if (Set.of("type", "num_classes", "global_pool", "qkv_bias").contains(k)
                     || k.equals("drop_rate") && v instanceof Float f && f.value() == 0
-                    || k.equals("drop_rate") && v instanceof Int i && i.value() == 0
-                    || k.equals("hydra_attention") && v instanceof Bool b && !b.value()) {
+                    || k.equals("drop_rate") && v instanceof Int i && i.value() == 0) {
                 continue;
             }
             if (k.equals("img_size") && v instanceof PyList l && l.items().size() == 1) {
@@ -335,14 +337,22 @@ final class EasyCvMapping {
         return out;
     }
 
-    /** A ClsHead without its own fc and with a (soft-target) cross-entropy loss is ViTClassifier's own head. */
+    /**
+     * A ClsHead without its own fc and with a (soft-target) cross-entropy loss is ViTClassifier's own head; a loss
+     * that sets more than its type (EasyCV's CrossEntropyLoss with use_sigmoid, label_ceil, loss_weight) becomes
+     * the classifier's {@code loss_config}, as written, so that the classifier reads or names each key.
+     */
     private static Dict ownHead(Dict out, String path, Context ctx) {
         if (out.get("head") instanceof Dict head) {
-            String loss = head.get("loss_config") instanceof Dict l ? l.typeName() : null;
+            Dict lossConfig = head.get("loss_config") instanceof Dict l ? l : null;
+            String loss = lossConfig != null ? lossConfig.typeName() : null;
             boolean ownHead = "ClsHead".equals(head.typeName()) && head.get("with_fc") instanceof Bool f && !f.value()
                     && (loss == null || Set.of("SoftTargetCrossEntropy", "CrossEntropyLoss").contains(loss));
             if (ownHead) {
                 out = out.without("head");
+                if (lossConfig != null && !Set.of("type").containsAll(lossConfig.map().keySet())) {
+                    out = out.with("loss_config", lossConfig);
+                }
             } else {
                 ctx.note(head, path + ".head", "no counterpart for this head (ViTClassifier has its own linear "
                         + "head); kept as written");

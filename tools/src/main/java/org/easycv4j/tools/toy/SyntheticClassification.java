@@ -65,12 +65,7 @@ public final class SyntheticClassification implements Dataset {
                         order[j] = t;
                     }
                 }
-                int per = ls.shardSize(order.length);
-                int[] mine = new int[per];
-                for (int i = 0; i < per; i++) {
-                    mine[i] = order[(i * ls.worldSize() + ls.rank()) % order.length];
-                }
-                return mine;
+                return ls.shard(order);
             }
 
             @Override

@@ -62,4 +62,42 @@ class EasyCvMappingTest {
         assertEquals(false, ((PyValue.Bool) other.get("qkv_bias")).value());
         assertEquals(true, ((PyValue.Bool) other.get("hydra_attention")).value());
     }
+
+    /**
+     * DeiT III's model: the backbone's layer scale, stochastic-depth and hydra keys stay under EasyCV's names
+     * (the encoder's own keys), False ones included; the head's binary cross-entropy becomes the classifier's
+     * loss_config, as written.
+     */
+    @Test
+    void deitIiiKeepsItsEncoderKeysAndMovesTheHeadLoss() {
+        String deit3 = "model = dict(type='Classification', backbone=dict(type='VisionTransformer', img_size=[192], "
+                + "embed_dim=768, depth=12, num_heads=12, qkv_bias=True, drop_rate=0., drop_path_rate=0.2, "
+                + "use_layer_scale=True, init_scale=1e-4, use_dpr_linspace=False, hydra_attention=False, "
+                + "hydra_attention_layers=8), head=dict(type='ClsHead', loss_config=dict(type='CrossEntropyLoss', "
+                + "use_sigmoid=True, loss_weight=1.0, label_ceil=True), with_fc=False, use_num_classes=False))\n";
+        EasyCvMapping.Context ctx = new EasyCvMapping.Context();
+        Dict m = (Dict) mapped(deit3, ctx).get("model");
+        assertEquals("ViTClassifier", m.typeName());
+        assertNull(m.get("head"));
+        Dict bb = (Dict) m.get("backbone");
+        assertEquals(List.of("type", "arch", "use_global_pool", "img_size", "embed_dim", "depth", "num_heads",
+                "drop_path_rate", "use_layer_scale", "init_scale", "use_dpr_linspace", "hydra_attention",
+                "hydra_attention_layers"), List.copyOf(bb.map().keySet()));
+        assertEquals(true, ((PyValue.Bool) bb.get("use_layer_scale")).value());
+        assertEquals(1e-4, ((PyValue.Float) bb.get("init_scale")).value());
+        assertEquals(false, ((PyValue.Bool) bb.get("use_dpr_linspace")).value());
+        assertEquals(false, ((PyValue.Bool) bb.get("hydra_attention")).value());
+        assertEquals(8L, ((PyValue.Int) bb.get("hydra_attention_layers")).value());
+        Dict loss = (Dict) m.get("loss_config");
+        assertEquals(List.of("type", "use_sigmoid", "loss_weight", "label_ceil"), List.copyOf(loss.map().keySet()));
+        assertEquals("CrossEntropyLoss", loss.typeName());
+        assertEquals(true, ((PyValue.Bool) loss.get("label_ceil")).value());
+        assertEquals(List.of(), ctx.notes);
+        // a loss of its type only is the classifier's default: nothing written
+        Dict plain = (Dict) mapped("model = dict(type='Classification', backbone=dict(type='VisionTransformer'), "
+                + "head=dict(type='ClsHead', loss_config=dict(type='CrossEntropyLoss'), with_fc=False))\n",
+                new EasyCvMapping.Context()).get("model");
+        assertNull(plain.get("loss_config"));
+        assertNull(plain.get("head"));
+    }
 }

@@ -1,0 +1,208 @@
+package org.easycv4j.core.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.easycv4j.core.config.ConfigNode;
+import org.easycv4j.core.model.LayerIds;
+import org.easycv4j.core.model.NamedParameter;
+
+/**
+ * LAMB as EasyCV's {@code Lamb} (timm's NvLamb variant, used by the DeiT III recipe). Per step:
+ * all gradients are first divided by {@code max(1, |g|_global / max_grad_norm)} (its own global clipping,
+ * independent of {@code optimizer_config.grad_clip}); then per parameter
+ * {@code m = beta1 m + beta3 g} ({@code beta3 = 1 - beta1} with {@code grad_averaging}, else 1),
+ * {@code v = beta2 v + (1 - beta2) g²}, {@code u = (m / bc1) / (sqrt(v) / sqrt(bc2) + eps)} (bias corrections 1
+ * without {@code bias_correction}), {@code u += wd p}; where the parameter's weight decay is not 0 (or with
+ * {@code always_adapt}) {@code u} is scaled by the trust ratio {@code |p| / |u|} (1 when either is 0; at most 1
+ * with {@code trust_clip}); then {@code p -= lr u}. So the parameters that {@code paramwise_options} exempt from
+ * decay are also exempt from the trust ratio, as EasyCV's per-group rule has it.
+ *
+ * <p>Norms, clip factor and trust ratios stay on the device: a step reads nothing back to the host.
+ */
+public final class Lamb implements Optimizer {
+
+    /**
+     * EasyCV's keys and defaults: {@code lr} (required), {@code betas = [0.9, 0.999]}, {@code eps = 1e-6},
+     * {@code weight_decay = 0.01}, {@code bias_correction = true}, {@code grad_averaging = true},
+     * {@code max_grad_norm = 1.0} (0: no clipping), {@code trust_clip = false}, {@code always_adapt = false};
+     * per-parameter options as AdamW ({@link ParamGroups}); {@code base_batch_size} (0 = no lr scaling).
+     */
+    public record Settings(double lr, double beta1, double beta2, double eps, double weightDecay,
+            boolean biasCorrection, boolean gradAveraging, double maxGradNorm, boolean trustClip,
+            boolean alwaysAdapt, ParamGroups groups, int baseBatchSize) {
+
+        public static Settings fromConfig(ConfigNode n) {
+            double lr = n.number("lr");
+            n.check(lr > 0, "lr", "expected a learning rate > 0, got " + lr);
+            List<Double> betas = n.numbers("betas", List.of(0.9, 0.999));
+            if (betas.size() != 2 || betas.stream().anyMatch(b -> b < 0 || b >= 1)) {
+                n.problem("betas", "expected two numbers in [0, 1), got " + betas);
+                betas = List.of(0.9, 0.999);
+            }
+            double eps = n.number("eps", 1e-6);
+            n.check(eps > 0, "eps", "expected eps > 0, got " + eps);
+            double wd = n.number("weight_decay", 0.01);
+            n.check(wd >= 0, "weight_decay", "expected weight_decay >= 0, got " + wd);
+            boolean biasCorrection = n.bool("bias_correction", true);
+            boolean gradAveraging = n.bool("grad_averaging", true);
+            double maxGradNorm = n.number("max_grad_norm", 1.0);
+            n.check(maxGradNorm >= 0, "max_grad_norm",
+                    "expected max_grad_norm >= 0 (0: no clipping), got " + maxGradNorm);
+            boolean trustClip = n.bool("trust_clip", false);
+            boolean alwaysAdapt = n.bool("always_adapt", false);
+            ParamGroups groups = ParamGroups.fromConfig(n, lr, wd);
+            int base = BatchLrScaling.baseBatchSize(n);
+            return new Settings(lr, betas.get(0), betas.get(1), eps, wd, biasCorrection, gradAveraging,
+                    maxGradNorm, trustClip, alwaysAdapt, groups, base);
+        }
+
+        /** The lr actually used: scaled by {@code effectiveBatchSize / base_batch_size} when that is set. */
+        public double scaledLr(int effectiveBatchSize) {
+            return BatchLrScaling.scale(lr, baseBatchSize, effectiveBatchSize);
+        }
+    }
+
+    private final Settings settings;
+    private final double baseLr;
+    private double lr;
+    private final List<NamedParameter> params = new ArrayList<>();
+    private final List<ParamGroups.Assignment> assignments = new ArrayList<>();
+    private final List<NDArray> expAvg = new ArrayList<>();
+    private final List<NDArray> expAvgSq = new ArrayList<>();
+    private NDManager stateManager;
+    private long steps;
+
+    /** @param baseLr the lr after batch-size scaling ({@link Settings#scaledLr}) */
+    public Lamb(Settings settings, double baseLr) {
+        this.settings = settings;
+        this.baseLr = baseLr;
+        this.lr = baseLr;
+    }
+
+    @Override
+    public double baseLr() {
+        return baseLr;
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
+
+    @Override
+    public Optional<ParamGroups> paramGroups() {
+        return Optional.of(settings.groups());
+    }
+
+    @Override
+    public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
+        for (NamedParameter p : parameters) {
+            if (!p.parameter().requiresGradient()) {
+                continue;
+            }
+            NDArray w = p.parameter().getArray();
+            params.add(p);
+            assignments.add(settings.groups().assign(p.name(), w.getShape(), layers));
+            expAvg.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+            expAvgSq.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+        }
+        stateManager = manager;
+    }
+
+    @Override
+    public void step() {
+        if (params.isEmpty()) {
+            return;
+        }
+        steps++;
+        double b1 = settings.beta1();
+        double b2 = settings.beta2();
+        double beta3 = settings.gradAveraging() ? 1 - b1 : 1.0;
+        double bc1 = settings.biasCorrection() ? 1 - Math.pow(b1, steps) : 1.0;
+        double sqrtBc2 = settings.biasCorrection() ? Math.sqrt(1 - Math.pow(b2, steps)) : 1.0;
+        NDArray first = params.get(0).parameter().getArray();
+        try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
+            NDArray clip = clipDivisor(scope);
+            for (int i = 0; i < params.size(); i++) {
+                ParamGroups.Assignment a = assignments.get(i);
+                NDArray w = params.get(i).parameter().getArray();
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                if (clip != null) {
+                    g = g.div(clip);
+                }
+                NDArray m = expAvg.get(i);
+                NDArray v = expAvgSq.get(i);
+                m.muli(b1).addi(g.mul(beta3));
+                v.muli(b2).addi(g.square().muli(1 - b2));
+                NDArray denom = v.sqrt();
+                denom.attach(scope);
+                denom.divi(sqrtBc2).addi(settings.eps());
+                NDArray update = m.div(bc1);
+                update.attach(scope);
+                update.divi(denom);
+                double wd = a.weightDecay();
+                if (wd != 0) {
+                    NDArray decay = w.mul(wd);
+                    decay.attach(scope);
+                    update.addi(decay);
+                }
+                if (wd != 0 || settings.alwaysAdapt()) {
+                    update.muli(trustRatio(w, update, scope));
+                }
+                w.subi(update.muli(lr * a.lrScale()));
+            }
+        }
+    }
+
+    /** {@code max(1, |g| / max_grad_norm)} as a 0-d device array; null without clipping. */
+    private NDArray clipDivisor(NDManager scope) {
+        if (settings.maxGradNorm() == 0) {
+            return null;
+        }
+        NDArray norm = Gradients.globalNorm(params, scope);
+        NDArray ratio = norm.div(settings.maxGradNorm());
+        return NDArrays.where(norm.gt(settings.maxGradNorm()), ratio, scope.ones(norm.getShape(),
+                norm.getDataType(), norm.getDevice()));
+    }
+
+    /** {@code |p| / |u|}, 1 when either norm is 0, capped at 1 with {@code trust_clip}; on the device. */
+    private NDArray trustRatio(NDArray w, NDArray update, NDManager scope) {
+        NDArray wNorm = w.norm();
+        wNorm.attach(scope);
+        NDArray uNorm = update.norm();
+        NDArray one = scope.ones(wNorm.getShape(), wNorm.getDataType(), wNorm.getDevice());
+        NDArray ratio = NDArrays.where(wNorm.gt(0), NDArrays.where(uNorm.gt(0), wNorm.div(uNorm), one), one);
+        return settings.trustClip() ? ratio.minimum(1f) : ratio;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        out.putAll(OptimizerStates.perParameter("exp_avg.", params, expAvg));
+        out.putAll(OptimizerStates.perParameter("exp_avg_sq.", params, expAvgSq));
+        return out;
+    }
+
+    @Override
+    public void loadState(Map<String, NDArray> state, long steps) {
+        OptimizerStates.copyInto(state(), state);
+        this.steps = steps;
+    }
+}
