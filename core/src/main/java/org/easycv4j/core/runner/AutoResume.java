@@ -2,7 +2,9 @@ package org.easycv4j.core.runner;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
@@ -41,8 +43,9 @@ public final class AutoResume {
      * evaluation settings, {@code custom_hooks}, {@code device}, {@code work_dir}, {@code data.workers_per_gpu} (the
      * batches are the same for any number of workers).
      */
-    public static final List<String> MUST_MATCH = List.of("seed", "model", "data.train", "data.drop_last", "optimizer",
-            "optimizer_config", "lr_config", "amp", "amp_config", "fp16");
+    public static final List<String> MUST_MATCH = List.of("seed", "model", "data.train", "data.drop_last",
+            "data.use_repeated_augment_sampler", "optimizer", "optimizer_config", "lr_config", "amp", "amp_config",
+            "fp16");
 
     private static final Pattern OURS = Pattern.compile("(epoch|iter)_\\d+|best_.+_epoch_\\d+");
     /** Names other trainers give checkpoints (EasyCV / mmcv: epoch_10.pth, latest.pth, iter_500.pth, best_*.pth). */
@@ -187,9 +190,16 @@ public final class AutoResume {
         // Both through the same rendering, so that numbers and lists compare by value, not by how they were written.
         Config here = ConfigLoader.parseStored(
                 ConfigLoader.render(current), "the current configuration");
+        // A checkpoint written before a key existed recorded its default: reference.conf's value.
+        Config defaults = ConfigFactory.parseResources(AutoResume.class.getClassLoader(), "reference.conf")
+                .resolve(ConfigResolveOptions.noSystem().setAllowUnresolved(true));
         List<String> diffs = new ArrayList<>();
         for (String key : MUST_MATCH) {
-            diff(key, value(stored, key), value(here, key), diffs);
+            ConfigValue there = value(stored, key);
+            if (there == null && !stored.hasPathOrNull(key)) {
+                there = value(defaults, key);
+            }
+            diff(key, there, value(here, key), diffs);
         }
         if (diffs.isEmpty()) {
             return;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.easycv4j.core.checkpoint.CheckpointState;
 import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.config.ConfigLoader;
 import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.runner.hooks.EmaHook;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
@@ -280,6 +281,31 @@ class CheckpointResumeTest {
         // total_epochs may grow: the run is extended.
         assertEquals(4, runner(dir, "total_epochs=2", "auto_resume=true").train(false).iterations());
         assertEquals("epoch_2", Files.readString(dir.resolve(CheckpointHook.LATEST)));
+    }
+
+    /**
+     * A checkpoint written before a key existed has no value for it: it counts as that key's default, so adding
+     * a setting to the trainer does not make older runs "another configuration".
+     */
+    @Test
+    void autoResumeTakesAKeyAnOlderCheckpointLacksAsItsDefault(@TempDir Path dir) throws Exception {
+        runner(dir, "total_epochs=1", "auto_resume=true").train(false);
+        Path state = dir.resolve("epoch_1").resolve(Checkpoints.STATE);
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(state))
+                .getAsJsonObject();
+        String config = json.get("config").getAsString();
+        String older = ConfigLoader.render(ConfigLoader.parseStored(config, "test")
+                .withoutPath("data.use_repeated_augment_sampler"));
+        assertFalse(older.contains("use_repeated_augment_sampler"));
+        json.addProperty("config", older);
+        Files.writeString(state, json.toString());
+        assertEquals(4, runner(dir, "total_epochs=2", "auto_resume=true").train(false).iterations());
+        // Not so for a value that differs from the default.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> runner(dir, "total_epochs=3", "auto_resume=true", "data.use_repeated_augment_sampler=true")
+                        .train(false));
+        assertTrue(e.getMessage().contains("data.use_repeated_augment_sampler: false there, true here"),
+                e.getMessage());
     }
 
     @Test
