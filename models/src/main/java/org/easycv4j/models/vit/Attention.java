@@ -11,6 +11,7 @@ import org.easycv4j.core.engine.TorchOps;
 public final class Attention extends Layer {
     private final LinearLayer qkv;
     private final LinearLayer proj;
+    private final int dim;
     private final int heads;
     private final double scale;
 
@@ -18,6 +19,7 @@ public final class Attention extends Layer {
         if (dim % heads != 0) {
             throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
         }
+        this.dim = dim;
         this.heads = heads;
         this.scale = 1.0 / Math.sqrt(dim / heads);
         qkv = addChildBlock("qkv", new LinearLayer(dim, 3L * dim, linearInit.apply((long) dim, 3L * dim)));
@@ -48,5 +50,21 @@ public final class Attention extends Layer {
             out = attn.matMul(v);
         }
         return proj.apply(s, out.transpose(0, 2, 1, 3).reshape(b, t, d));
+    }
+
+    /** {@link #apply} in inference (unfused: the same function). */
+    public String script(ScriptWriter w, String x) {
+        String b = w.let("torch.size(" + x + ", 0)");
+        String t = w.let("torch.size(" + x + ", 1)");
+        String packed = qkv.script(w, x);
+        String parts = w.let("torch.permute(torch.reshape(" + packed + ", [" + b + ", " + t + ", 3, " + heads + ", "
+                + dim / heads + "]), [2, 0, 3, 1, 4])");
+        String q = w.let("torch.mul(torch.select(" + parts + ", 0, 0), " + ScriptWriter.number(scale) + ")");
+        String k = w.let("torch.select(" + parts + ", 0, 1)");
+        String v = w.let("torch.select(" + parts + ", 0, 2)");
+        String attn = w.let("torch.softmax(torch.matmul(" + q + ", torch.transpose(" + k + ", -2, -1)), -1)");
+        String out = w.let("torch.reshape(torch.transpose(torch.matmul(" + attn + ", " + v + "), 1, 2), [" + b + ", "
+                + t + ", " + dim + "])");
+        return proj.script(w, out);
     }
 }

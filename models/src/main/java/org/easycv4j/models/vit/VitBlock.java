@@ -44,6 +44,12 @@ public final class VitBlock extends Layer {
         return x.add(dropPath(s, mlp.apply(s, norm2.apply(s, x))));
     }
 
+    /** {@link #apply} in inference (no drop path). */
+    public String script(ScriptWriter w, String x) {
+        String x1 = w.let("torch.add(" + x + ", " + attn.script(w, norm1.script(w, x)) + ")");
+        return w.let("torch.add(" + x1 + ", " + mlp.script(w, norm2.script(w, x1)) + ")");
+    }
+
     /** Stochastic depth per sample: zero a sample's branch with probability p, scale survivors by 1/(1-p). */
     private NDArray dropPath(Step s, NDArray branch) {
         if (!s.training() || frozen || dropPath == 0) {

@@ -32,7 +32,6 @@ import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;
-import org.easycv4j.models.vit.VitScript;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,7 +152,7 @@ class TorchScriptExportTest {
             List<NamedParameter> params = new ArrayList<>(cls.namedParameters());
             params.add(new NamedParameter("head_bn.weight", params.get(0).parameter()));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> VitScript.module("X", cls.settings().encoder(), VitScript.Output.LOGITS_GLOBAL_POOL, params));
+                    () -> cls.network().scriptModule("X", params));
             assertTrue(e.getMessage().contains("[head_bn.weight]"), e.getMessage());
         }
     }
