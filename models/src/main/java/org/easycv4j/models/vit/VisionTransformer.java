@@ -81,8 +81,8 @@ public final class VisionTransformer<H extends VitHead> extends Layer {
                 : (in, out) -> Inits.truncNormal(0.02f);
         List<VitBlock> list = new ArrayList<>();
         for (int i = 0; i < vit.depth(); i++) {
-            double rate = vit.depth() == 1 ? 0 : vit.dropPathRate() * i / (vit.depth() - 1);
-            list.add(new VitBlock(dim, vit.numHeads(), vit.mlpRatio(), rate, linearInit));
+            list.add(new VitBlock(dim, vit.numHeads(), vit.mlpRatio(), vit.dropPath(i), vit.attention(i),
+                    vit.layerScale(), linearInit));
         }
         blocks = addChildBlock("blocks", new BlockStack(list));
         norm = finalNorm ? addChildBlock("norm", new LayerNormLayer(dim)) : null;
