@@ -75,8 +75,10 @@ final class EasyCvMapping {
                     + "a (soft-target) cross-entropy loss is the classifier's own head; with EasyCV's own "
                     + "`VisionTransformer` backbone (DeiT): the same, its keys kept, `img_size = [224]` as 224, "
                     + "`arch` the preset of its width / depth / heads, `use_global_pool = global_pool` (EasyCV's "
-                    + "cls token when unset); `qkv_bias = True`, `drop_rate = 0`, `hydra_attention = False` dropped "
-                    + "as this encoder's own, other values kept for validation to name",
+                    + "cls token when unset); `qkv_bias = True` and `drop_rate = 0` dropped as this encoder's own; "
+                    + "`use_layer_scale`, `init_scale`, `use_dpr_linspace`, `hydra_attention`, "
+                    + "`hydra_attention_layers` kept (this encoder's keys too); other values (no qkv bias, a "
+                    + "drop_rate) kept for validation to name",
                     EasyCvMapping::vitClassifier),
             new Rule("log_config.hooks[]", "TensorboardLoggerHook", "kept with `log_dir` and `interval`; mmcv's "
                     + "other keys (`ignore_last`, `reset_flag`, `by_epoch`, ...) are dropped with a note",
@@ -290,8 +292,9 @@ final class EasyCvMapping {
     /**
      * EasyCV's own VisionTransformer backbone (its DeiT configs): the same encoder keys, {@code img_size} as a
      * one-element list, {@code global_pool} (EasyCV's default false: the cls token), {@code qkv_bias = True}
-     * (this encoder's), {@code drop_rate = 0} and {@code hydra_attention = False} as this encoder is; anything
-     * else (hydra attention, layer scale, no qkv bias) is kept, so that validation names it.
+     * (this encoder's) and {@code drop_rate = 0} as this encoder is; every other key is kept: layer scale,
+     * {@code use_dpr_linspace} and hydra attention are this encoder's keys under EasyCV's names, and what it
+     * does not have (no qkv bias, dropout) is left for validation to name.
      */
     private static Dict easyCvVit(Dict model, Dict bb, String path, Context ctx) {
         Loc loc = bb.loc();
@@ -318,8 +321,7 @@ final class EasyCvMapping {
             PyValue v = e.getValue();
             if (Set.of("type", "num_classes", "global_pool", "qkv_bias").contains(k)
                     || k.equals("drop_rate") && v instanceof Float f && f.value() == 0
-                    || k.equals("drop_rate") && v instanceof Int i && i.value() == 0
-                    || k.equals("hydra_attention") && v instanceof Bool b && !b.value()) {
+                    || k.equals("drop_rate") && v instanceof Int i && i.value() == 0) {
                 continue;
             }
             if (k.equals("img_size") && v instanceof PyList l && l.items().size() == 1) {
