@@ -96,9 +96,11 @@ public record VitSettings(String arch, int imgSize, int patchSize, int inChans, 
         boolean hydra = n.bool("hydra_attention", false);
         n.check(hydra || !n.has("hydra_attention_layers"), "hydra_attention_layers", "hydra_attention_layers counts "
                 + "the blocks with hydra attention: set hydra_attention = true or remove it");
-        int hydraLayers = hydra ? n.integerAtLeast("hydra_attention_layers", depth, 0) : 0;
-        n.check(hydraLayers <= depth, "hydra_attention_layers", "expected at most depth = " + depth + " blocks with "
-                + "hydra attention, got " + hydraLayers);
+        // Read either way, so that tools/list --keys shows the key and validation knows it.
+        int layers = n.integerAtLeast("hydra_attention_layers", depth, 0);
+        int hydraLayers = hydra ? layers : 0;
+        n.check(layers <= depth, "hydra_attention_layers", "expected at most depth = " + depth + " blocks with "
+                + "hydra attention, got " + layers);
         n.check(img % patch == 0, "img_size", "img_size " + img + " is not a multiple of patch_size " + patch);
         n.check(dim % heads == 0, "num_heads", "embed_dim " + dim + " is not divisible by num_heads " + heads);
         n.check(dim % 4 == 0, "embed_dim", "the 2-D sin-cos position embedding needs embed_dim divisible by 4, got "
