@@ -26,7 +26,9 @@ public final class ClassifierHead implements VitHead {
 
     /** The classifier of {@code s}: its encoder and head, frozen as {@code frozen_stages} says. */
     public static VisionTransformer<ClassifierHead> network(ViTClassifierSettings s) {
-        VisionTransformer<ClassifierHead> net = VisionTransformer.builder(s.encoder(), VisionTransformer.Init.TIMM)
+        VisionTransformer<ClassifierHead> net = VisionTransformer.builder()
+                .setSettings(s.encoder())
+                .setInit(VisionTransformer.Init.TIMM)
                 .optFinalNorm(!s.globalPool())
                 .build(slots -> new ClassifierHead(slots, s));
         net.freezeStages(s.frozenStages());

@@ -42,7 +42,9 @@ public final class MaeDecoder implements VitHead {
 
     /** The MAE network of {@code s}: its encoder (MAE's initialization, with the final norm) and this decoder. */
     public static VisionTransformer<MaeDecoder> network(MaeSettings s) {
-        return VisionTransformer.builder(s.encoder(), VisionTransformer.Init.MAE)
+        return VisionTransformer.builder()
+                .setSettings(s.encoder())
+                .setInit(VisionTransformer.Init.MAE)
                 .build(slots -> new MaeDecoder(slots, s));
     }
 

@@ -104,20 +104,29 @@ public final class VisionTransformer<H extends VitHead> extends Layer {
         });
     }
 
-    /** A network of {@code vit}'s encoder, initialized as {@code init}. */
-    public static Builder builder(VitSettings vit, Init init) {
-        return new Builder(vit, init);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Builds a {@link VisionTransformer}. */
+    /**
+     * {@code setSettings} (the encoder's shape), {@code setInit} and the head ({@link #build}) are required;
+     * {@code optFinalNorm} (default true).
+     */
     public static final class Builder {
-        private final VitSettings vit;
-        private final Init init;
+        private VitSettings vit;
+        private Init init;
         private boolean finalNorm = true;
 
-        private Builder(VitSettings vit, Init init) {
+        private Builder() {}
+
+        public Builder setSettings(VitSettings vit) {
             this.vit = vit;
+            return this;
+        }
+
+        public Builder setInit(Init init) {
             this.init = init;
+            return this;
         }
 
         /** false: no final {@code norm} (timm with global pooling, whose {@code fc_norm} replaces it). */
@@ -126,8 +135,11 @@ public final class VisionTransformer<H extends VitHead> extends Layer {
             return this;
         }
 
-        /** The network with the head {@code head} builds in the network's slots. */
+        /** The network with the head that {@code head} builds in the network's slots. */
         public <H extends VitHead> VisionTransformer<H> build(Function<Slots, H> head) {
+            if (vit == null || init == null) {
+                throw new IllegalStateException("setSettings and setInit are required");
+            }
             return new VisionTransformer<>(vit, init, finalNorm, head);
         }
     }
