@@ -13,7 +13,7 @@ import org.easycv4j.core.config.ConfigNode;
  * and {@code fused_attn} (timm's name): attention through PyTorch's fused {@code scaled_dot_product_attention}
  * ({@code true}) or as explicit products and softmax ({@code false}); {@code auto} (default) fuses on GPUs,
  * where the flash and memory-efficient kernels pay, and not on CPUs, where it measured no faster. Both compute
- * the same function; the model's every attention layer (MAE's decoder too) follows it.
+ * the same function; the model's every softmax attention layer (MAE's decoder too) follows it.
  *
  * <p>EasyCV's options of its DeiT / DeiT III backbone, under its names: {@code use_layer_scale} (false) with
  * {@code init_scale} (1e-4), the initial per-channel gamma of both branches of every block;
