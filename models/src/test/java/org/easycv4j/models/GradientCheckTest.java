@@ -44,6 +44,15 @@ class GradientCheckTest {
         check(cls, 2, true);
     }
 
+    /** EasyCV's layer scale (gammas 0.5, so the branches count) and hydra attention in the second block. */
+    @Test
+    void layerScaleAndHydraGradientsMatchFiniteDifferences() {
+        ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config("img_size = 16, "
+                + "patch_size = 4, embed_dim = 16, depth = 2, num_heads = 2, num_classes = 3, drop_path_rate = 0, "
+                + "use_layer_scale = true, init_scale = 0.5, hydra_attention = true, hydra_attention_layers = 1")));
+        check(cls, 2, true);
+    }
+
     private static void check(TaskModel model, int n, boolean labelled) {
         Engine.getInstance().setRandomSeed(5);
         try (NDManager manager = NDManager.newBaseManager()) {

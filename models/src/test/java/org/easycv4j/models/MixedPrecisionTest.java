@@ -21,6 +21,8 @@ import org.easycv4j.core.optim.AdamWSettings;
 import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.runner.OptimStep;
+import org.easycv4j.models.cls.ViTClassifier;
+import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +40,15 @@ class MixedPrecisionTest {
     private record Run(float[] losses, float[] firstParam, long skipped, double finalScale, long[] liveArrays) {}
 
     private static TaskModel model(String kind) {
-        return kind.equals("mae") ? ModelTrainingTest.tinyMae() : ModelTrainingTest.tinyClassifier(0.0);
+        return switch (kind) {
+            case "mae" -> ModelTrainingTest.tinyMae();
+            // EasyCV's DeiT options: layer scale, hydra attention in the last block.
+            case "deit" -> new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config("img_size = 32, "
+                    + "patch_size = 8, embed_dim = 32, depth = 2, num_heads = 4, num_classes = 4, label_smoothing = 0.1, "
+                    + "drop_path_rate = 0, use_layer_scale = true, init_scale = 0.5, hydra_attention = true, "
+                    + "hydra_attention_layers = 1")));
+            default -> ModelTrainingTest.tinyClassifier(0.0);
+        };
     }
 
     private static Run train(String kind, Optional<LossScaleSettings> amp, int steps) {
@@ -77,7 +87,7 @@ class MixedPrecisionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mae", "classifier"})
+    @ValueSource(strings = {"mae", "classifier", "deit"})
     void fp16LossesStayWithin1e2OfFloat32Over20Steps(String kind) {
         Run fp32 = train(kind, Optional.empty(), 20);
         Run fp16 = train(kind, Optional.of(new LossScaleSettings(1024.0, 2.0, 0.5, 2000)), 20);
@@ -95,7 +105,7 @@ class MixedPrecisionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mae", "classifier"})
+    @ValueSource(strings = {"mae", "classifier", "deit"})
     void bf16LossesStayWithin1e2OfFloat32Over20StepsWithoutLossScaling(String kind) {
         Run fp32 = train(kind, Optional.empty(), 20);
         Run bf16 = train(kind, Optional.empty(), DataType.BFLOAT16, 20);

@@ -188,6 +188,36 @@ class ConvertConfigTest {
     }
 
     /**
+     * EasyCV's own VisionTransformer with its DeiT / DeiT III options (hydra attention in the last 8 blocks,
+     * layer scale, use_dpr_linspace = False): the keys are the classifier's own, so the translation dry-runs with
+     * its data paths as the only change, and the model has EasyCV's gamma_1 / gamma_2 in every block.
+     */
+    @Test
+    void deitOptionsTranslateAndDryRun(@TempDir Path dir) throws IOException {
+        Path py = Path.of("src", "test", "resources", "easycv-format", "deit", "deit_tiny_hydra_layerscale_4xb8.py");
+        Path conf = dir.resolve("deit.conf");
+        CliRun.Result c = convert(py, conf);
+        assertEquals(0, c.code(), c.err());
+        String hocon = Files.readString(conf);
+        for (String kept : List.of("hydra_attention = true", "hydra_attention_layers = 8", "use_layer_scale = true",
+                "use_dpr_linspace = false")) {
+            assertTrue(hocon.contains(kept), kept + " in " + hocon);
+        }
+        Path work = dir.resolve("work");
+        CliRun.Result r = dryRun(conf, work,
+                "vars.data_train_list=" + q(imagenet.resolve("meta/train_labeled.txt")),
+                "vars.data_train_root=" + q(imagenet.resolve("train")),
+                "vars.data_test_list=" + q(imagenet.resolve("meta/val_labeled.txt")),
+                "vars.data_test_root=" + q(imagenet.resolve("validation")));
+        assertEquals(0, r.code(), r.err());
+        Map<String, JsonObject> rows = rows(work);
+        List<String> gammas = rows.keySet().stream().filter(n -> n.contains(".gamma_")).toList();
+        assertEquals(24, gammas.size(), gammas.toString());
+        assertTrue(gammas.containsAll(List.of("blocks.0.gamma_1", "blocks.11.gamma_2")), gammas.toString());
+        assertEquals("[192]", rows.get("blocks.11.gamma_2").get("shape").toString());
+    }
+
+    /**
      * The fine-tuning translation has the shipped port's parameter groups. One documented difference: EasyCV's
      * regexes give cls_token and pos_embed no lr_mult (lr x 1), the port's layer_decay the MAE repository's
      * 0.65^13.

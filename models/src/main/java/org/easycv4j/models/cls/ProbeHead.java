@@ -5,6 +5,7 @@ import org.easycv4j.models.vit.BatchNormLayer;
 import org.easycv4j.models.vit.Inits;
 import org.easycv4j.models.vit.Layer;
 import org.easycv4j.models.vit.LinearLayer;
+import org.easycv4j.models.vit.ScriptWriter;
 import org.easycv4j.models.vit.Step;
 
 /**
@@ -25,5 +26,10 @@ public final class ProbeHead extends Layer {
 
     public NDArray apply(Step s, NDArray x) {
         return linear.apply(s, norm.apply(s, x));
+    }
+
+    /** {@link #apply} in evaluation: the BatchNorm with its running statistics. */
+    public String script(ScriptWriter w, String x) {
+        return linear.script(w, norm.script(w, x));
     }
 }

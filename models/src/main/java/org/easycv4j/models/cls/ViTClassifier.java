@@ -23,8 +23,9 @@ import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
+import org.easycv4j.models.vit.Step;
+import org.easycv4j.models.vit.VisionTransformer;
 import org.easycv4j.models.vit.VitLayerIds;
-import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class ViTClassifier implements TaskModel {
     private static final Logger LOG = LoggerFactory.getLogger(ViTClassifier.class);
     private final ViTClassifierSettings settings;
-    private final ClassifierNetwork network;
+    private final VisionTransformer<ClassifierHead> network;
 
     public ViTClassifier(ViTClassifierSettings settings) {
         this.settings = settings;
-        this.network = new ClassifierNetwork(settings);
+        this.network = ClassifierHead.network(settings);
     }
 
     @Override
@@ -49,7 +50,7 @@ public final class ViTClassifier implements TaskModel {
         return network;
     }
 
-    public ClassifierNetwork network() {
+    public VisionTransformer<ClassifierHead> network() {
         return network;
     }
 
@@ -74,7 +75,7 @@ public final class ViTClassifier implements TaskModel {
      * pooling replaces it, are ignored; {@code pos_embed} is interpolated to another patch grid.
      */
     public LoadPolicy pretrainedPolicy() {
-        boolean globalPool = network.globalPool();
+        boolean globalPool = settings.globalPool();
         return new LoadPolicy() {
             @Override
             public boolean mayBeMissing(String name, Set<String> fileKeys) {
@@ -126,11 +127,10 @@ public final class ViTClassifier implements TaskModel {
         return WeightLoader.load(file, namedParameters(), nameMapping(), pretrainedPolicy(), manager);
     }
 
-    /** From normalized images to logits (see {@link VitScript}). */
+    /** From normalized images to logits: the network's own TorchScript ({@link VisionTransformer#scriptModule}). */
     @Override
     public Optional<ScriptModule> scriptModule() {
-        return Optional.of(VitScript.module("ViTClassifier", settings.encoder(),
-                VitScript.logits(network.globalPool(), settings.headBn()), namedParameters(), ProbeHead.EPS));
+        return Optional.of(network.scriptModule("ViTClassifier", namedParameters()));
     }
 
     /** Loads {@code pretrained} when configured and logs what was loaded, ignored and interpolated. */
@@ -146,19 +146,23 @@ public final class ViTClassifier implements TaskModel {
     /** The head's own pooling: the mean patch token under fc_norm with global_pool, else the cls token after norm. */
     @Override
     public void checkFeatures(FeaturePooling pooling) {
-        FeaturePooling own = network.globalPool() ? FeaturePooling.AVG : FeaturePooling.CLS;
+        FeaturePooling own = settings.globalPool() ? FeaturePooling.AVG : FeaturePooling.CLS;
         if (pooling != FeaturePooling.DEFAULT && pooling != own) {
-            throw new UnsupportedOperationException("ViTClassifier with global_pool = " + network.globalPool()
+            throw new UnsupportedOperationException("ViTClassifier with global_pool = " + settings.globalPool()
                     + " has the features its head sees, pooled " + ConfigNode.configName(own) + ", not "
                     + ConfigNode.configName(pooling) + ": set pooling = default");
         }
     }
 
-    /** The head's input features (see {@link ClassifierNetwork#features}). */
+    /**
+     * The features the head sees ({@link ClassifierHead#forwardHead} before its layer), in evaluation mode (no drop
+     * path), float32 (N, D): the frozen features of probes such as the kNN monitor.
+     */
     @Override
     public NDArray features(ParameterStore parameters, NDArray images, FeaturePooling pooling) {
         checkFeatures(pooling);
-        return network.features(parameters, images);
+        Step s = network.begin(parameters, images, false);
+        return s.full(network.head().forwardHead(s, network.forwardFeatures(s, images), true));
     }
 
     @Override

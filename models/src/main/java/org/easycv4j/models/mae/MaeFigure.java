@@ -39,7 +39,7 @@ public final class MaeFigure {
      */
     public static float[][] reconstruct(MaeModel model, NDManager manager, NDArray images, NDArray noise,
             double[] loss) {
-        MaeSettings s = model.network().settings();
+        MaeSettings s = model.settings();
         int p = s.encoder().patchSize();
         int c = s.encoder().inChans();
         try (NDManager step = manager.newSubManager()) {
@@ -52,13 +52,13 @@ public final class MaeFigure {
             }
             NDArray pred = out.outputs().get(0);
             if (s.normPixLoss()) {
-                NDArray target = MaeNetwork.patchify(x, p);
+                NDArray target = MaeDecoder.patchify(x, p);
                 long dim = target.getShape().get(2);
                 NDArray m = target.mean(new int[] {-1}, true);
                 NDArray var = target.sub(m).square().sum(new int[] {-1}, true).div(dim - 1);
                 pred = pred.mul(var.add(1e-6f).sqrt()).add(m);
             }
-            return new float[][] {MaeNetwork.unpatchify(pred, p, c).toFloatArray(), out.outputs().get(1)
+            return new float[][] {MaeDecoder.unpatchify(pred, p, c).toFloatArray(), out.outputs().get(1)
                     .toFloatArray()};
         }
     }

@@ -25,9 +25,8 @@ import org.easycv4j.core.model.ScriptModule;
 import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.models.interop.CheckpointNames;
-import org.easycv4j.models.vit.VitFeatures;
+import org.easycv4j.models.vit.VisionTransformer;
 import org.easycv4j.models.vit.VitLayerIds;
-import org.easycv4j.models.vit.VitScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MaeModel implements TaskModel, FigureModel {
     private static final Logger LOG = LoggerFactory.getLogger(MaeModel.class);
-    private final MaeNetwork network;
+    private final VisionTransformer<MaeDecoder> network;
 
     public MaeModel(MaeSettings settings) {
-        this.network = new MaeNetwork(settings);
+        this.network = MaeDecoder.network(settings);
     }
 
     @Override
@@ -48,8 +47,12 @@ public final class MaeModel implements TaskModel, FigureModel {
         return network;
     }
 
-    public MaeNetwork network() {
+    public VisionTransformer<MaeDecoder> network() {
         return network;
+    }
+
+    public MaeSettings settings() {
+        return network.head().settings();
     }
 
     /** MAE learns from the images alone. */
@@ -112,7 +115,7 @@ public final class MaeModel implements TaskModel, FigureModel {
     /** The encoder's layer ids (the MAE repository's); the decoder counts as after the last block. */
     @Override
     public LayerIds layerIds() {
-        return new VitLayerIds(network.settings().encoder().depth());
+        return new VitLayerIds(settings().encoder().depth());
     }
 
     /** timm, MAE-repository, Hugging Face and EasyCV names (see {@link CheckpointNames}). */
@@ -129,14 +132,13 @@ public final class MaeModel implements TaskModel, FigureModel {
     /** The encoder as a feature extractor: normalized images to every token after the final norm. */
     @Override
     public Optional<ScriptModule> scriptModule() {
-        return Optional.of(VitScript.module("MaeEncoder", network.vitSettings(), VitScript.Output.TOKENS,
-                export().parameters()));
+        return Optional.of(network.scriptModule("MaeEncoder", export().parameters()));
     }
 
     /** Loads {@code pretrained} when configured and logs what was loaded. */
     @Override
     public void afterInitialize(NDManager manager) throws IOException {
-        Optional<Path> pretrained = network.settings().pretrained();
+        Optional<Path> pretrained = settings().pretrained();
         if (pretrained.isPresent()) {
             LoadReport report = loadPretrained(pretrained.get(), manager);
             LOG.info("pretrained {}: {}", pretrained.get(), report.summary());
@@ -155,10 +157,10 @@ public final class MaeModel implements TaskModel, FigureModel {
     @Override
     public void checkFeatures(FeaturePooling pooling) {}
 
-    /** The encoder on all patches, unmasked, in evaluation mode (see {@link VitFeatures#pooled}). */
+    /** The encoder on all patches, unmasked, in evaluation mode (see {@link VisionTransformer#pooledFeatures}). */
     @Override
     public NDArray features(ParameterStore parameters, NDArray images, FeaturePooling pooling) {
-        return VitFeatures.pooled(network, parameters, images,
+        return network.pooledFeatures(parameters, images,
                 pooling == FeaturePooling.DEFAULT ? DEFAULT_POOLING : pooling);
     }
 
@@ -184,7 +186,7 @@ public final class MaeModel implements TaskModel, FigureModel {
     /** {@link MaeFigure} of the images with masking noise from {@link #FIGURE_SEED}, each image contrast-stretched. */
     @Override
     public BufferedImage figure(NDManager manager, NDArray images) {
-        MaeSettings s = network.settings();
+        MaeSettings s = settings();
         int n = (int) images.getShape().get(0);
         int l = numPatches();
         float[][] rows = MaeFigure.noise(FIGURE_SEED, n, l);

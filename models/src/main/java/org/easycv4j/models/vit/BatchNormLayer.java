@@ -43,6 +43,16 @@ public final class BatchNormLayer extends Layer {
         return centered.div(var.add(s.scalar(eps)).sqrt());
     }
 
+    /**
+     * {@link #apply} in evaluation: {@code torch.batch_norm} with {@code training=False} ignores momentum and never
+     * updates the statistics, so the module stays a pure function.
+     */
+    public String script(ScriptWriter w, String x) {
+        // aten's order: input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled.
+        return w.let("torch.batch_norm(" + x + ", None, None, " + w.param(runningMean) + ", " + w.param(runningVar)
+                + ", False, 0., " + ScriptWriter.number(eps) + ", False)");
+    }
+
     /** running = (1 - momentum) running + momentum batch, with the batch variance made unbiased; no gradient. */
     private void update(Step s, NDArray mean, NDArray var, long n) {
         NDArray m = mean.stopGradient();

@@ -28,4 +28,12 @@ public final class BlockStack extends Layer {
         }
         return x;
     }
+
+    /** {@link #apply} in inference. */
+    public String script(ScriptWriter w, String x) {
+        for (VitBlock b : blocks) {
+            x = b.script(w, x);
+        }
+        return x;
+    }
 }

@@ -46,6 +46,11 @@ public final class Inits {
         };
     }
 
+    /** Every element {@code v} (no draw from the generator). */
+    public static Initializer constant(float v) {
+        return (m, shape, dt) -> m.full(shape, v, dt);
+    }
+
     /** Fixed values (row-major), e.g. sin-cos position embeddings. */
     public static Initializer fixed(float[] values) {
         return (m, shape, dt) -> {

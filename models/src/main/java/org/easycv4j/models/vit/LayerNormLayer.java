@@ -22,4 +22,10 @@ public final class LayerNormLayer extends Layer {
     public NDArray apply(Step s, NDArray x) {
         return LayerNorm.layerNorm(x, normalized, s.param(weight), s.param(bias), EPS).singletonOrThrow();
     }
+
+    /** {@link #apply}, with the reference's eps 1e-6 (the float {@link #EPS} differs from it by 3e-15). */
+    public String script(ScriptWriter w, String x) {
+        return w.let("torch.layer_norm(" + x + ", " + ScriptWriter.ints(normalized.getShape()) + ", "
+                + w.param(weight) + ", " + w.param(bias) + ", 1e-06)");
+    }
 }

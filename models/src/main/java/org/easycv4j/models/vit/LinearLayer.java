@@ -37,4 +37,9 @@ public final class LinearLayer extends Layer {
         out[out.length - 1] = y.getShape().get(1);
         return y.reshape(out);
     }
+
+    /** {@link #apply} in inference. */
+    public String script(ScriptWriter w, String x) {
+        return w.let("torch.linear(" + x + ", " + w.param(weight) + ", " + w.param(bias) + ")");
+    }
 }

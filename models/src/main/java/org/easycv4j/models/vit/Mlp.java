@@ -18,4 +18,9 @@ public final class Mlp extends Layer {
     public NDArray apply(Step s, NDArray x) {
         return fc2.apply(s, Activation.gelu(fc1.apply(s, x)));
     }
+
+    /** {@link #apply} in inference. */
+    public String script(ScriptWriter w, String x) {
+        return fc2.script(w, w.let("torch.gelu(" + fc1.script(w, x) + ")"));
+    }
 }

@@ -32,6 +32,13 @@ public final class PatchEmbed extends Layer {
         return s.full(y.flatten(2, 3).transpose(0, 2, 1));
     }
 
+    /** {@link #apply} in inference. */
+    public String script(ScriptWriter w, String images) {
+        String y = w.let("torch.conv2d(" + images + ", " + w.param(proj.weight) + ", " + w.param(proj.bias) + ", "
+                + ScriptWriter.ints(patch, patch) + ", [0, 0], [1, 1], 1)");
+        return w.let("torch.transpose(torch.flatten(" + y + ", 2), 1, 2)");
+    }
+
     /** The convolution's parameters, under the name {@code proj} as in timm. */
     static final class Proj extends Layer {
         final Parameter weight;

@@ -1,5 +1,7 @@
 /**
- * Vision Transformer building blocks with timm's parameter names (patch embedding, pre-norm blocks with fused
- * qkv, fixed 2-D sin-cos position embeddings, drop path), shared by the MAE and the classifier.
+ * The Vision Transformer with timm's parameter names: {@link org.easycv4j.models.vit.VisionTransformer} (patch
+ * embedding, pre-norm blocks with fused qkv, position embeddings, drop path, EasyCV's layer scale and hydra
+ * attention) composed with a {@link org.easycv4j.models.vit.VitHead} (the classifier's head, the MAE decoder);
+ * every layer computes in Java and writes its TorchScript ({@link org.easycv4j.models.vit.ScriptWriter}).
  */
 package org.easycv4j.models.vit;

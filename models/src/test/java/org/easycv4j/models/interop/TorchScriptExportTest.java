@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -32,7 +33,6 @@ import org.easycv4j.models.cls.ViTClassifier;
 import org.easycv4j.models.cls.ViTClassifierSettings;
 import org.easycv4j.models.mae.MaeModel;
 import org.easycv4j.models.mae.MaeSettings;
-import org.easycv4j.models.vit.VitScript;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +144,43 @@ class TorchScriptExportTest {
         }
     }
 
+    /**
+     * EasyCV's layer scale and hydra attention (in the last of two blocks) are in the module as in the Java
+     * forward, for both poolings and both heads; weights drawn large (std 0.3, gammas 0.6) so that every branch
+     * moves the logits.
+     */
+    @Test
+    void layerScaleAndHydraAttentionAreExported() throws Exception {
+        Engine.getInstance().setRandomSeed(5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+            for (String head : new String[] {"use_global_pool = true", "use_global_pool = false, head_bn = true"}) {
+                ViTClassifier cls = new ViTClassifier(ViTClassifierSettings.fromConfig(Fixtures.config(VIT
+                        + ", num_classes = 5, use_layer_scale = true, init_scale = 0.6, hydra_attention = true, "
+                        + "hydra_attention_layers = 1, " + head)));
+                cls.block().initialize(m, DataType.FLOAT32, cls.inputShapes(3));
+                for (NamedParameter p : cls.namedParameters()) {
+                    NDArray a = p.parameter().getArray();
+                    if (p.name().endsWith("running_var")) {
+                        a.set(m.randomUniform(0.5f, 2f, a.getShape()).toFloatArray());
+                    } else if (!p.name().contains("gamma_")) {
+                        a.set(m.randomNormal(0f, 0.3f, a.getShape(), DataType.FLOAT32).toFloatArray());
+                    }
+                }
+                List<String> names = cls.namedParameters().stream().map(NamedParameter::name).toList();
+                assertTrue(names.containsAll(List.of("blocks.0.gamma_1", "blocks.1.gamma_2")), names.toString());
+                Path file = dir.resolve("options.pt");
+                TorchScriptArchive.write(file, cls.scriptModule().orElseThrow());
+                assertTrue(cls.scriptModule().orElseThrow().source().contains("torch.sqrt(torch.sum("),
+                        "the hydra layer's normalization is in the module");
+                NDArray java = javaLogits(cls, images, m);
+                NDArray script = runScript(file, images, m);
+                assertTrue(java.abs().max().getFloat() > 0.2f, "logits large enough for 1e-5 to mean something: " + java);
+                assertClose(java, script, 1e-5, 1e-5, "logits with layer scale and hydra attention, " + head);
+            }
+        }
+    }
+
     @Test
     void parametersTheScriptWouldNotUseAreRefused() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -153,7 +190,7 @@ class TorchScriptExportTest {
             List<NamedParameter> params = new ArrayList<>(cls.namedParameters());
             params.add(new NamedParameter("head_bn.weight", params.get(0).parameter()));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> VitScript.module("X", cls.settings().encoder(), VitScript.Output.LOGITS_GLOBAL_POOL, params));
+                    () -> cls.network().scriptModule("X", params));
             assertTrue(e.getMessage().contains("[head_bn.weight]"), e.getMessage());
         }
     }

@@ -65,7 +65,7 @@ class MaeGoldenTest {
                 assertClose(g.get("out.loss"), out.loss().reshape(1), 1e-5, 0, "loss");
                 assertClose(g.get("out.pred"), out.outputs().get(0), 1e-5, 1e-6, "pred");
                 assertClose(g.get("out.mask"), out.outputs().get(1), 0, 0, "mask");
-                assertClose(g.get("out.target"), MaeNetwork.patchify(images, 8), 0, 0, "patchify");
+                assertClose(g.get("out.target"), MaeDecoder.patchify(images, 8), 0, 0, "patchify");
                 int grads = 0;
                 for (NamedParameter p : model.namedParameters()) {
                     NDArray expected = g.get("grad." + p.name());
@@ -101,7 +101,7 @@ class MaeGoldenTest {
     void unpatchifyInvertsPatchifyAndExplicitNoiseFixesTheMask() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
-            NDArray back = MaeNetwork.unpatchify(MaeNetwork.patchify(images, 8), 8, 3);
+            NDArray back = MaeDecoder.unpatchify(MaeDecoder.patchify(images, 8), 8, 3);
             assertClose(images, back, 0, 0, "unpatchify(patchify(x))");
 
             MaeModel model = new MaeModel(tinySettings(true));

@@ -77,8 +77,10 @@ final class EasyCvMapping {
                     + "`loss_weight`); with EasyCV's own "
                     + "`VisionTransformer` backbone (DeiT): the same, its keys kept, `img_size = [224]` as 224, "
                     + "`arch` the preset of its width / depth / heads, `use_global_pool = global_pool` (EasyCV's "
-                    + "cls token when unset); `qkv_bias = True` and `drop_rate = 0` dropped as this encoder's own, "
-                    + "other keys (layer scale, hydra attention, `use_dpr_linspace`, no qkv bias) kept as written",
+                    + "cls token when unset); `qkv_bias = True` and `drop_rate = 0` dropped as this encoder's own; "
+                    + "`use_layer_scale`, `init_scale`, `use_dpr_linspace`, `hydra_attention`, "
+                    + "`hydra_attention_layers` kept (this encoder's keys too); other values (no qkv bias, a "
+                    + "drop_rate) kept for validation to name",
                     EasyCvMapping::vitClassifier),
             new Rule("log_config.hooks[]", "TensorboardLoggerHook", "kept with `log_dir` and `interval`; mmcv's "
                     + "other keys (`ignore_last`, `reset_flag`, `by_epoch`, ...) are dropped with a note",
@@ -292,9 +294,9 @@ final class EasyCvMapping {
     /**
      * EasyCV's own VisionTransformer backbone (its DeiT configs): the same encoder keys, {@code img_size} as a
      * one-element list, {@code global_pool} (EasyCV's default false: the cls token), {@code qkv_bias = True}
-     * (this encoder's), {@code drop_rate = 0} as this encoder is; anything else is kept under EasyCV's name (layer
-     * scale, hydra attention, {@code use_dpr_linspace}: the encoder's own keys; no qkv bias), so that the encoder
-     * reads it or validation names it.
+     * (this encoder's) and {@code drop_rate = 0} as this encoder is; every other key is kept: layer scale,
+     * {@code use_dpr_linspace} and hydra attention are this encoder's keys under EasyCV's names, and what it
+     * does not have (no qkv bias, dropout) is left for validation to name.
      */
     private static Dict easyCvVit(Dict model, Dict bb, String path, Context ctx) {
         Loc loc = bb.loc();

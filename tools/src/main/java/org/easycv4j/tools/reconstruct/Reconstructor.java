@@ -71,7 +71,7 @@ public final class Reconstructor {
             throw new IOException(checkpoint + ": model.type is " + spec.type() + "; reconstructions need an MAE");
         }
         this.model = TrainedModels.load(mae, checkpoint, manager, 1);
-        this.settings = mae.network().settings();
+        this.settings = mae.settings();
         int c = settings.encoder().inChans();
         float[][] norm = normalization(part.components("data.train.pipeline", DataKinds.TRANSFORM), c, checkpoint);
         this.mean = norm[0];

@@ -55,12 +55,20 @@ class EasyCvMappingTest {
         assertEquals("small", ((PyValue.Str) bb.get("arch")).value());
         assertEquals(224L, ((PyValue.Int) bb.get("img_size")).value());
         assertEquals(false, ((PyValue.Bool) bb.get("use_global_pool")).value(), "EasyCV's default: the cls token");
-        // what this encoder does not have stays, for validation to name: no qkv bias (EasyCV's default), hydra
+        // what this encoder does not have stays, for validation to name: no qkv bias (EasyCV's default); its DeiT
+        // options are this encoder's keys too and stay as written, false ones included
         Dict other = (Dict) ((Dict) mapped("model = dict(type='Classification', backbone=dict(type="
-                + "'VisionTransformer', hydra_attention=True))\n", new EasyCvMapping.Context()).get("model"))
-                .get("backbone");
+                + "'VisionTransformer', hydra_attention=True, hydra_attention_layers=8, use_layer_scale=False, "
+                + "use_dpr_linspace=False))\n", new EasyCvMapping.Context()).get("model")).get("backbone");
         assertEquals(false, ((PyValue.Bool) other.get("qkv_bias")).value());
         assertEquals(true, ((PyValue.Bool) other.get("hydra_attention")).value());
+        assertEquals(8L, ((PyValue.Int) other.get("hydra_attention_layers")).value());
+        assertEquals(false, ((PyValue.Bool) other.get("use_layer_scale")).value());
+        assertEquals(false, ((PyValue.Bool) other.get("use_dpr_linspace")).value());
+        Dict off = (Dict) ((Dict) mapped("model = dict(type='Classification', backbone=dict(type="
+                + "'VisionTransformer', hydra_attention=False))\n", new EasyCvMapping.Context()).get("model"))
+                .get("backbone");
+        assertEquals(false, ((PyValue.Bool) off.get("hydra_attention")).value());
     }
 
     /**

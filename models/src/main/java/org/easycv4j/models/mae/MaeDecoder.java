@@ -6,29 +6,32 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.easycv4j.models.vit.BlockStack;
 import org.easycv4j.models.vit.Inits;
 import org.easycv4j.models.vit.LayerNormLayer;
 import org.easycv4j.models.vit.LinearLayer;
+import org.easycv4j.models.vit.ScriptWriter;
 import org.easycv4j.models.vit.SinCos;
 import org.easycv4j.models.vit.Step;
+import org.easycv4j.models.vit.VisionTransformer;
 import org.easycv4j.models.vit.VitBlock;
-import org.easycv4j.models.vit.VitEncoder;
+import org.easycv4j.models.vit.VitHead;
 
 /**
- * The MAE network with the reference implementation's parameter names. Input: images (N, C, H, W) and,
- * optionally, the masking noise (N, L) (uniform in [0, 1); drawn when absent). Output: the loss, the
- * prediction (N, L, p·p·C) and the mask (N, L; 1 = removed), as in the reference's forward.
+ * The MAE decoder with the reference implementation's names ({@code mask_token}, {@code decoder_pos_embed},
+ * {@code decoder_embed}, {@code decoder_blocks.i}, {@code decoder_norm}, {@code decoder_pred}), around the
+ * encoder of its {@link VisionTransformer}. Input of the network: images (N, C, H, W) and, optionally, the
+ * masking noise (N, L) (uniform in [0, 1); drawn when absent). Output: the loss, the prediction (N, L, p·p·C) and
+ * the mask (N, L; 1 = removed), as in the reference's forward. The encoder runs on the visible patches through
+ * the same embedding and blocks as every other use of it; only the masking between them is MAE's.
  *
  * <p>{@code pos_embed} and {@code decoder_pos_embed} are fixed sin-cos tables: parameters created with
  * {@code requiresGrad = false}, so they are saved in checkpoints under their timm names but get no gradient
  * and are skipped by the optimizers.
  */
-public final class MaeNetwork extends VitEncoder {
+public final class MaeDecoder implements VitHead {
     private final MaeSettings settings;
     private final Parameter maskToken;
     private final Parameter decoderPosEmbed;
@@ -37,23 +40,30 @@ public final class MaeNetwork extends VitEncoder {
     private final LayerNormLayer decoderNorm;
     private final LinearLayer decoderPred;
 
-    public MaeNetwork(MaeSettings s) {
-        super(s.encoder(), true, Inits.normal(0.02f), true, null, Inits::xavierUniform, true);
+    /** The MAE network of {@code s}: its encoder (MAE's initialization, with the final norm) and this decoder. */
+    public static VisionTransformer<MaeDecoder> network(MaeSettings s) {
+        return VisionTransformer.builder()
+                .setSettings(s.encoder())
+                .setInit(VisionTransformer.Init.MAE)
+                .build(slots -> new MaeDecoder(slots, s));
+    }
+
+    private MaeDecoder(VisionTransformer.Slots slots, MaeSettings s) {
         this.settings = s;
         int dd = s.decoderEmbedDim();
         int grid = s.encoder().gridSize();
-        maskToken = param("mask_token", new Shape(1, 1, dd), Inits.normal(0.02f), true);
-        decoderPosEmbed = param("decoder_pos_embed", new Shape(1, s.encoder().numPatches() + 1, dd),
+        maskToken = slots.param("mask_token", new Shape(1, 1, dd), Inits.normal(0.02f), true);
+        decoderPosEmbed = slots.param("decoder_pos_embed", new Shape(1, s.encoder().numPatches() + 1, dd),
                 Inits.fixed(SinCos.embedding(dd, grid, true)), false);
-        decoderEmbed = addChildBlock("decoder_embed", new LinearLayer(s.encoder().embedDim(), dd));
+        decoderEmbed = slots.layer("decoder_embed", new LinearLayer(s.encoder().embedDim(), dd));
         List<VitBlock> list = new ArrayList<>();
         for (int i = 0; i < s.decoderDepth(); i++) {
             list.add(new VitBlock(dd, s.decoderNumHeads(), s.encoder().mlpRatio(), 0.0, Inits::xavierUniform));
         }
-        decoderBlocks = addChildBlock("decoder_blocks", new BlockStack(list));
-        decoderNorm = addChildBlock("decoder_norm", new LayerNormLayer(dd));
+        decoderBlocks = slots.layer("decoder_blocks", new BlockStack(list));
+        decoderNorm = slots.layer("decoder_norm", new LayerNormLayer(dd));
         int p = s.encoder().patchSize();
-        decoderPred = addChildBlock("decoder_pred", new LinearLayer(dd, (long) p * p * s.encoder().inChans()));
+        decoderPred = slots.layer("decoder_pred", new LinearLayer(dd, (long) p * p * s.encoder().inChans()));
     }
 
     public MaeSettings settings() {
@@ -61,12 +71,10 @@ public final class MaeNetwork extends VitEncoder {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    public NDList forward(VisionTransformer<?> vit, Step s, NDList inputs) {
         NDArray images = inputs.get(0);
-        Step s = begin(store, images, training);
         long n = images.getShape().get(0);
-        int l = vit.numPatches();
+        int l = settings.encoder().numPatches();
         int keep = settings.keptPatches();
         NDArray noise;
         if (inputs.size() > 1) {
@@ -79,18 +87,15 @@ public final class MaeNetwork extends VitEncoder {
             noise = s.manager().randomUniform(0f, 1f, new Shape(n, l), DataType.FLOAT32);
         }
 
-        // Encoder on the visible patches.
-        NDArray pos = s.param(posEmbed);
-        NDArray x = patchEmbed.apply(s, images).add(s.own(pos.get(":, 1:, :")));
-        long d = vit.embedDim();
+        // Encoder on the visible patches: the lowest-noise ones.
+        NDArray x = vit.embedPatches(s, images);
+        long d = settings.encoder().embedDim();
         NDArray idsShuffle = noise.argSort(1);
         NDArray idsRestore = idsShuffle.argSort(1);
         NDArray idsKeep = idsShuffle.get(":, :" + keep);
         x = x.gather(idsKeep.expandDims(-1).broadcast(n, keep, d), 1);
         NDArray mask = idsRestore.gte(keep).toType(s.dataType(), false);
-        NDArray cls = s.own(s.param(clsToken).add(s.own(pos.get(":, :1, :"))));
-        x = NDArrays.concat(new NDList(cls.broadcast(n, 1, d), x), 1);
-        x = norm.apply(s, blocks.apply(s, x));
+        x = vit.forwardEncoder(s, x);
 
         // Decoder on all positions: mask tokens for the removed ones, then back to the original order.
         x = s.full(decoderEmbed.apply(s, x));
@@ -108,7 +113,7 @@ public final class MaeNetwork extends VitEncoder {
 
     /** Mean squared error per patch against the (optionally per-patch normalized) pixels, over removed patches. */
     private NDArray loss(Step s, NDArray images, NDArray pred, NDArray mask) {
-        NDArray target = patchify(images, vit.patchSize());
+        NDArray target = patchify(images, settings.encoder().patchSize());
         if (settings.normPixLoss()) {
             long dim = target.getShape().get(2);
             NDArray mean = target.mean(new int[] {-1}, true);
@@ -139,10 +144,22 @@ public final class MaeNetwork extends VitEncoder {
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
+    public Shape[] outputShapes(VisionTransformer<?> vit, Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
-        int p = vit.patchSize();
-        long l = vit.numPatches();
-        return new Shape[] {new Shape(), new Shape(n, l, (long) p * p * vit.inChans()), new Shape(n, l)};
+        int p = settings.encoder().patchSize();
+        long l = settings.encoder().numPatches();
+        return new Shape[] {new Shape(), new Shape(n, l, (long) p * p * settings.encoder().inChans()), new Shape(n, l)};
+    }
+
+    /** The export serves the encoder as a feature extractor: every token after the final norm, unmasked. */
+    @Override
+    public String script(VisionTransformer<?> vit, ScriptWriter w, String images) {
+        return vit.scriptFeatures(w, images);
+    }
+
+    @Override
+    public String scriptOutput(VisionTransformer<?> vit) {
+        return "features (N, 1 + " + settings.encoder().numPatches() + ", " + settings.encoder().embedDim()
+                + "): the cls token then the patch tokens after the final norm";
     }
 }
