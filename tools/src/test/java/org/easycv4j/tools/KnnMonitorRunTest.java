@@ -51,7 +51,8 @@ class KnnMonitorRunTest {
         }
         assertEquals(val.get(1).get("knn_top1"), val.get(2).get("knn_top1"), "hook and eval pipeline agree");
         assertTrue(Files.size(work.resolve("plots").resolve("accuracy.png")) > 0);
-        assertTrue(Files.readString(work.resolve("train.log")).contains("Epoch(val) [1]\tknn_top1: "));
+        String log = Files.readString(work.resolve("train.log"));
+        assertTrue(log.contains("Epoch(val) [1]\tknn_top1: "), log);
 
         Path out = dir.resolve("eval.json");
         CliRun.out("eval", config.toString(), work.resolve("epoch_1").toString(), "--set", ROOT, "--out",

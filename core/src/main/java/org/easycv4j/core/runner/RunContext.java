@@ -2,6 +2,8 @@ package org.easycv4j.core.runner;
 
 import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.easycv4j.core.data.Batch;
 
@@ -163,7 +165,8 @@ public final class RunContext {
         this.iterNanos = iterNanos;
     }
 
+    /** In the evaluators' order: logs list the metrics as they were produced (top1 before top5). */
     void setValMetrics(Map<String, Double> metrics) {
-        this.valMetrics = Map.copyOf(metrics);
+        this.valMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 }

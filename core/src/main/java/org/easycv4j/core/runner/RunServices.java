@@ -153,7 +153,7 @@ public final class RunServices {
      */
     public void publishValMetrics(Map<String, Double> metrics) {
         context.setValMetrics(metrics);
-        hooks.afterVal(context, Map.copyOf(metrics));
+        hooks.afterVal(context, context.valMetrics());
     }
 
     /** Hands a logger's record (a line of {@code metrics.jsonl}) to every hook's {@code afterLog}. */

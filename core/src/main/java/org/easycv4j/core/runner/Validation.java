@@ -59,6 +59,6 @@ public final class Validation {
             }
         }
         context.setValMetrics(all);
-        hooks.afterVal(context, Map.copyOf(all));
+        hooks.afterVal(context, context.valMetrics());
     }
 }
