@@ -16,16 +16,28 @@ public final class PosEmbedInterpolation {
 
     /**
      * {@code src} (1, 1 + g·g, D) resized to {@code target} (1, 1 + h·h, D), or {@code null} when the shapes are
-     * not two such square grids of the same width.
+     * not two such square grids of the same width. A {@code src} of g·g rows without the cls row (EasyCV's own
+     * VisionTransformer, whose forward adds no position to the cls token) gets a zero cls row first: the same
+     * forward.
      */
     public static NDArray adapt(NDArray src, Shape target) {
         Shape from = src.getShape();
         if (from.dimension() != 3 || target.dimension() != 3 || from.get(0) != 1 || target.get(0) != 1
-                || from.get(2) != target.get(2) || side(from.get(1) - 1) < 0 || side(target.get(1) - 1) < 0) {
+                || from.get(2) != target.get(2) || side(target.get(1) - 1) < 0) {
             return null;
         }
+        int dim = (int) target.get(2);
         float[] values = src.toType(DataType.FLOAT32, false).toFloatArray();
-        float[] resized = resize(values, 1, (int) target.get(2), side(from.get(1) - 1), side(target.get(1) - 1));
+        long rows = from.get(1);
+        if (side(rows) > 0) {
+            float[] withCls = new float[values.length + dim];
+            System.arraycopy(values, 0, withCls, dim, values.length);
+            values = withCls;
+            rows++;
+        } else if (side(rows - 1) < 0) {
+            return null;
+        }
+        float[] resized = resize(values, 1, dim, side(rows - 1), side(target.get(1) - 1));
         return src.getManager().create(resized, target);
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -118,6 +119,43 @@ class ClassifierPretrainedTest {
             assertArrayEquals(expected, pos.toFloatArray(), 0f);
             assertArrayEquals(new float[32], Arrays.copyOf(pos.toFloatArray(), 32), 0f); // cls row zero
         }
+    }
+
+    /**
+     * EasyCV's own VisionTransformer (its DeiT checkpoints) has a pos_embed of g·g rows and adds no position to the
+     * cls token: it loads with a zero cls row, on the same grid and resized to another.
+     */
+    @Test
+    void anEasyCvPositionEmbeddingWithoutTheClsRowGetsAZeroOne(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, NDArray> ckpt = new LinkedHashMap<>(SafeTensors.read(saveMae(manager, 32), manager));
+            float[] withCls = ckpt.get("pos_embed").toFloatArray();
+            float[] patches = Arrays.copyOfRange(withCls, 32, withCls.length);
+            for (int i = 0; i < patches.length; i++) {
+                patches[i] += 0.25f * (i % 7); // not the sin-cos table: a learned one
+            }
+            ckpt.put("pos_embed", manager.create(patches, new Shape(1, 16, 32)));
+            Path file = dir.resolve("easycv_deit.safetensors");
+            SafeTensors.write(file, ckpt);
+
+            ViTClassifier same = classifier(32);
+            same.block().initialize(manager, DataType.FLOAT32, same.inputShapes(1));
+            assertEquals(1, same.loadPretrained(file, manager).adapted().size());
+            float[] expected = new float[17 * 32];
+            System.arraycopy(patches, 0, expected, 32, patches.length);
+            assertArrayEquals(expected, posEmbed(same).toFloatArray(), 0f);
+
+            ViTClassifier larger = classifier(48);
+            larger.block().initialize(manager, DataType.FLOAT32, larger.inputShapes(1));
+            larger.loadPretrained(file, manager);
+            assertArrayEquals(PosEmbedInterpolation.resize(expected, 1, 32, 4, 6), posEmbed(larger).toFloatArray(),
+                    0f);
+        }
+    }
+
+    private static NDArray posEmbed(ViTClassifier cls) {
+        return cls.namedParameters().stream().filter(p -> p.name().equals("pos_embed")).findFirst().orElseThrow()
+                .parameter().getArray();
     }
 
     @Test
