@@ -25,14 +25,9 @@ import org.easycv4j.core.model.NamedParameter;
  * native call per group of parameters sharing lr scale and weight decay, which also zeroes the gradients
  * afterwards. Other engines use array operations. Both follow PyTorch's formula.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends BaseOptimizer {
     private final AdamWSettings settings;
-    private final double baseLr;
-    private double lr;
-    private final List<NamedParameter> params = new ArrayList<>();
-    private final List<ParamGroups.Assignment> assignments = new ArrayList<>();
-    private final List<NDArray> expAvg = new ArrayList<>();
-    private final List<NDArray> expAvgSq = new ArrayList<>();
+    private final AdamMoments moments = new AdamMoments();
     private long stepCount;
     private boolean nativeUpdate = true;
     /** Parameters sharing lr scale and weight decay, in first-seen order (one fused call each). */
@@ -47,24 +42,8 @@ public final class AdamW implements Optimizer {
 
     /** @param baseLr the lr after batch-size scaling ({@link AdamWSettings#scaledLr}) */
     public AdamW(AdamWSettings settings, double baseLr) {
+        super(baseLr);
         this.settings = settings;
-        this.baseLr = baseLr;
-        this.lr = baseLr;
-    }
-
-    @Override
-    public double baseLr() {
-        return baseLr;
-    }
-
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = lr;
     }
 
     @Override
@@ -74,26 +53,18 @@ public final class AdamW implements Optimizer {
 
     @Override
     public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
-        for (NamedParameter p : parameters) {
-            if (!p.parameter().requiresGradient()) {
-                continue;
-            }
-            NDArray w = p.parameter().getArray();
-            params.add(p);
-            assignments.add(settings.groups().assign(p.name(), w.getShape(), layers));
-            expAvg.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-            expAvgSq.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-            ParamGroups.Assignment a = assignments.get(assignments.size() - 1);
-            fusedGroups.computeIfAbsent(List.of(a.lrScale(), a.weightDecay()), k -> new ArrayList<>())
-                    .add(params.size() - 1);
+        moments.init(parameters, settings.groups(), layers, manager);
+        for (int i = 0; i < moments.params.size(); i++) {
+            ParamGroups.Assignment a = moments.assignments.get(i);
+            fusedGroups.computeIfAbsent(List.of(a.lrScale(), a.weightDecay()), k -> new ArrayList<>()).add(i);
         }
         stateManager = manager;
     }
 
     /** Whether the fused kernels do the update; loads them on first use (false when the libtorch lacks them). */
     private boolean useFused() {
-        if (!nativeUpdate || params.isEmpty()
-                || !"PyTorch".equals(params.get(0).parameter().getArray().getManager().getEngine().getEngineName())) {
+        if (!nativeUpdate || moments.params.isEmpty()
+                || !"PyTorch".equals(moments.params.get(0).parameter().getArray().getManager().getEngine().getEngineName())) {
             return false;
         }
         if (fused == null) {
@@ -105,7 +76,7 @@ public final class AdamW implements Optimizer {
             fused = ops.get();
             // The kernel reads the step count from a tensor, as torch.optim keeps it (no host copy on a GPU).
             stepTensor = stateManager.full(new Shape(), (float) stepCount,
-                    DataType.FLOAT32, params.get(0).parameter().getArray().getDevice());
+                    DataType.FLOAT32, moments.params.get(0).parameter().getArray().getDevice());
         }
         return true;
     }
@@ -122,7 +93,7 @@ public final class AdamW implements Optimizer {
             NDArray[] prepared = fused.clipPrepare(all, stepTensor, maxNorm, manager);
             prepared[1].attach(scope);
             prepared[2].attach(scope);
-            updateGroups(grads, lr, prepared[1], prepared[2]);
+            updateGroups(grads, lr(), prepared[1], prepared[2]);
             fused.zeroUnlessFound(all, prepared[2]);
             return Optional.of(prepared[0]);
         }
@@ -134,7 +105,7 @@ public final class AdamW implements Optimizer {
         for (List<Integer> group : fusedGroups.values()) {
             List<NDArray> g = new ArrayList<>(group.size());
             for (int i : group) {
-                NDArray grad = params.get(i).parameter().getArray().getGradient();
+                NDArray grad = moments.params.get(i).parameter().getArray().getGradient();
                 grad.attach(scope);
                 g.add(grad);
             }
@@ -152,9 +123,9 @@ public final class AdamW implements Optimizer {
             List<NDArray> v = new ArrayList<>();
             List<NDArray> s = new ArrayList<>();
             for (int i : group.getValue()) {
-                w.add(params.get(i).parameter().getArray());
-                m.add(expAvg.get(i));
-                v.add(expAvgSq.get(i));
+                w.add(moments.params.get(i).parameter().getArray());
+                m.add(moments.expAvg.get(i));
+                v.add(moments.expAvgSq.get(i));
                 s.add(stepTensor);
             }
             fused.adamwScaled(w, grads.get(k++), m, v, s, lr * group.getKey().get(0), settings.beta1(),
@@ -167,7 +138,7 @@ public final class AdamW implements Optimizer {
         if (useFused()) {
             stepTensor.addi(1f);
             stepCount++;
-            fusedStep(lr);
+            fusedStep(lr());
             return;
         }
         stepCount++;
@@ -175,12 +146,12 @@ public final class AdamW implements Optimizer {
         double b2 = settings.beta2();
         double bc1 = 1 - Math.pow(b1, stepCount);
         double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, stepCount));
-        for (int i = 0; i < params.size(); i++) {
-            ParamGroups.Assignment a = assignments.get(i);
-            double plr = lr * a.lrScale();
-            NDArray w = params.get(i).parameter().getArray();
-            NDArray m = expAvg.get(i);
-            NDArray v = expAvgSq.get(i);
+        for (int i = 0; i < moments.params.size(); i++) {
+            ParamGroups.Assignment a = moments.assignments.get(i);
+            double plr = lr() * a.lrScale();
+            NDArray w = moments.params.get(i).parameter().getArray();
+            NDArray m = moments.expAvg.get(i);
+            NDArray v = moments.expAvgSq.get(i);
             // The gradient handle is a view of the parameter's gradient (no copy); closing it frees the handle.
             try (NDArray g = w.getGradient()) {
                 update(w, g, m, v, plr, a.weightDecay(), b1, b2, bc1, sqrtBc2);
@@ -189,7 +160,7 @@ public final class AdamW implements Optimizer {
     }
 
     private void fusedStep(double lr) {
-        NDArray first = params.get(0).parameter().getArray();
+        NDArray first = moments.params.get(0).parameter().getArray();
         try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
             List<List<NDArray>> grads = groupGradients(scope);
             NDArray one = scope.ones(new Shape(1));
@@ -235,12 +206,7 @@ public final class AdamW implements Optimizer {
 
     @Override
     public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            out.put("exp_avg." + params.get(i).name(), expAvg.get(i));
-            out.put("exp_avg_sq." + params.get(i).name(), expAvgSq.get(i));
-        }
-        return out;
+        return moments.state();
     }
 
     @Override

@@ -3,8 +3,6 @@ package org.easycv4j.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,7 @@ import org.easycv4j.core.model.NamedParameter;
  *
  * <p>Norms, clip factor and trust ratios stay on the device: a step reads nothing back to the host.
  */
-public final class Lamb implements Optimizer {
+public final class Lamb extends BaseOptimizer {
 
     /**
      * EasyCV's keys and defaults: {@code lr} (required), {@code betas = [0.9, 0.999]}, {@code eps = 1e-6},
@@ -69,35 +67,14 @@ public final class Lamb implements Optimizer {
     }
 
     private final Settings settings;
-    private final double baseLr;
-    private double lr;
-    private final List<NamedParameter> params = new ArrayList<>();
-    private final List<ParamGroups.Assignment> assignments = new ArrayList<>();
-    private final List<NDArray> expAvg = new ArrayList<>();
-    private final List<NDArray> expAvgSq = new ArrayList<>();
+    private final AdamMoments moments = new AdamMoments();
     private NDManager stateManager;
     private long steps;
 
     /** @param baseLr the lr after batch-size scaling ({@link Settings#scaledLr}) */
     public Lamb(Settings settings, double baseLr) {
+        super(baseLr);
         this.settings = settings;
-        this.baseLr = baseLr;
-        this.lr = baseLr;
-    }
-
-    @Override
-    public double baseLr() {
-        return baseLr;
-    }
-
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = lr;
     }
 
     @Override
@@ -107,22 +84,13 @@ public final class Lamb implements Optimizer {
 
     @Override
     public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
-        for (NamedParameter p : parameters) {
-            if (!p.parameter().requiresGradient()) {
-                continue;
-            }
-            NDArray w = p.parameter().getArray();
-            params.add(p);
-            assignments.add(settings.groups().assign(p.name(), w.getShape(), layers));
-            expAvg.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-            expAvgSq.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-        }
+        moments.init(parameters, settings.groups(), layers, manager);
         stateManager = manager;
     }
 
     @Override
     public void step() {
-        if (params.isEmpty()) {
+        if (moments.params.isEmpty()) {
             return;
         }
         steps++;
@@ -131,19 +99,19 @@ public final class Lamb implements Optimizer {
         double beta3 = settings.gradAveraging() ? 1 - b1 : 1.0;
         double bc1 = settings.biasCorrection() ? 1 - Math.pow(b1, steps) : 1.0;
         double sqrtBc2 = settings.biasCorrection() ? Math.sqrt(1 - Math.pow(b2, steps)) : 1.0;
-        NDArray first = params.get(0).parameter().getArray();
+        NDArray first = moments.params.get(0).parameter().getArray();
         try (NDManager scope = stateManager.newSubManager(first.getDevice())) {
             NDArray clip = clipDivisor(scope);
-            for (int i = 0; i < params.size(); i++) {
-                ParamGroups.Assignment a = assignments.get(i);
-                NDArray w = params.get(i).parameter().getArray();
+            for (int i = 0; i < moments.params.size(); i++) {
+                ParamGroups.Assignment a = moments.assignments.get(i);
+                NDArray w = moments.params.get(i).parameter().getArray();
                 NDArray g = w.getGradient();
                 g.attach(scope);
                 if (clip != null) {
                     g = g.div(clip);
                 }
-                NDArray m = expAvg.get(i);
-                NDArray v = expAvgSq.get(i);
+                NDArray m = moments.expAvg.get(i);
+                NDArray v = moments.expAvgSq.get(i);
                 m.muli(b1).addi(g.mul(beta3));
                 v.muli(b2).addi(g.square().muli(1 - b2));
                 NDArray denom = v.sqrt();
@@ -161,7 +129,7 @@ public final class Lamb implements Optimizer {
                 if (wd != 0 || settings.alwaysAdapt()) {
                     update.muli(trustRatio(w, update, scope));
                 }
-                w.subi(update.muli(lr * a.lrScale()));
+                w.subi(update.muli(lr() * a.lrScale()));
             }
         }
     }
@@ -171,7 +139,7 @@ public final class Lamb implements Optimizer {
         if (settings.maxGradNorm() == 0) {
             return null;
         }
-        NDArray norm = Gradients.globalNorm(params, scope);
+        NDArray norm = Gradients.globalNorm(moments.params, scope);
         NDArray ratio = norm.div(settings.maxGradNorm());
         return NDArrays.where(norm.gt(settings.maxGradNorm()), ratio, scope.ones(norm.getShape(),
                 norm.getDataType(), norm.getDevice()));
@@ -194,10 +162,7 @@ public final class Lamb implements Optimizer {
 
     @Override
     public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        out.putAll(OptimizerStates.perParameter("exp_avg.", params, expAvg));
-        out.putAll(OptimizerStates.perParameter("exp_avg_sq.", params, expAvgSq));
-        return out;
+        return moments.state();
     }
 
     @Override

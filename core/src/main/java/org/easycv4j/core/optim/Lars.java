@@ -20,7 +20,7 @@ import org.easycv4j.core.model.NamedParameter;
  * read). EasyCV's own LARS (dampening, {@code eta}, Nesterov) differs in the order of decay and scaling; this is
  * the MAE recipe's.
  */
-public final class Lars implements Optimizer {
+public final class Lars extends BaseOptimizer {
 
     /**
      * {@code lr}, {@code momentum} (0.9), {@code weight_decay} (0), {@code trust_coefficient} (0.001) and
@@ -47,32 +47,14 @@ public final class Lars implements Optimizer {
     }
 
     private final Settings settings;
-    private final double baseLr;
     private final List<NamedParameter> params = new ArrayList<>();
     private final List<NDArray> mu = new ArrayList<>();
     private long steps;
-    private double lr;
 
     /** @param baseLr the lr after batch-size scaling */
     public Lars(Settings settings, double baseLr) {
+        super(baseLr);
         this.settings = settings;
-        this.baseLr = baseLr;
-        this.lr = baseLr;
-    }
-
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = lr;
-    }
-
-    @Override
-    public double baseLr() {
-        return baseLr;
     }
 
     /** What param_groups.json shows: the decay on parameters of more than one dimension only. */
@@ -105,7 +87,7 @@ public final class Lars implements Optimizer {
                 }
                 NDArray m = mu.get(i);
                 m.muli(settings.momentum()).addi(d);
-                NDArray update = m.mul(lr);
+                NDArray update = m.mul(lr());
                 update.attach(scope);
                 w.subi(update);
             }

@@ -10,7 +10,7 @@ import org.easycv4j.core.model.LayerIds;
 import org.easycv4j.core.model.NamedParameter;
 
 /** SGD with momentum, Nesterov and L2 weight decay, as PyTorch's {@code torch.optim.SGD}. */
-public final class Sgd implements Optimizer {
+public final class Sgd extends BaseOptimizer {
 
     /** EasyCV spelling: {@code lr}, {@code momentum}, {@code weight_decay}, {@code nesterov}. */
     public record Settings(double lr, double momentum, double weightDecay, boolean nesterov) {
@@ -30,26 +30,10 @@ public final class Sgd implements Optimizer {
     private final List<NamedParameter> params = new ArrayList<>();
     private final List<NDArray> buffers = new ArrayList<>();
     private long steps;
-    private double lr;
 
     public Sgd(Settings settings) {
+        super(settings.lr());
         this.settings = settings;
-        this.lr = settings.lr();
-    }
-
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = lr;
-    }
-
-    @Override
-    public double baseLr() {
-        return settings.lr();
     }
 
     @Override
@@ -78,7 +62,7 @@ public final class Sgd implements Optimizer {
                     }
                     d = settings.nesterov() ? d.add(buf.mul(settings.momentum())) : buf;
                 }
-                w.subi(d.mul(lr));
+                w.subi(d.mul(lr()));
             }
         }
         steps++;
