@@ -36,17 +36,7 @@ public final class Lamb extends BaseOptimizer {
             boolean alwaysAdapt, ParamGroups groups, int baseBatchSize) {
 
         public static Settings fromConfig(ConfigNode n) {
-            double lr = n.number("lr");
-            n.check(lr > 0, "lr", "expected a learning rate > 0, got " + lr);
-            List<Double> betas = n.numbers("betas", List.of(0.9, 0.999));
-            if (betas.size() != 2 || betas.stream().anyMatch(b -> b < 0 || b >= 1)) {
-                n.problem("betas", "expected two numbers in [0, 1), got " + betas);
-                betas = List.of(0.9, 0.999);
-            }
-            double eps = n.number("eps", 1e-6);
-            n.check(eps > 0, "eps", "expected eps > 0, got " + eps);
-            double wd = n.number("weight_decay", 0.01);
-            n.check(wd >= 0, "weight_decay", "expected weight_decay >= 0, got " + wd);
+            AdamKeys k = AdamKeys.read(n, 1e-6);
             boolean biasCorrection = n.bool("bias_correction", true);
             boolean gradAveraging = n.bool("grad_averaging", true);
             double maxGradNorm = n.number("max_grad_norm", 1.0);
@@ -54,10 +44,8 @@ public final class Lamb extends BaseOptimizer {
                     "expected max_grad_norm >= 0 (0: no clipping), got " + maxGradNorm);
             boolean trustClip = n.bool("trust_clip", false);
             boolean alwaysAdapt = n.bool("always_adapt", false);
-            ParamGroups groups = ParamGroups.fromConfig(n, lr, wd);
-            int base = BatchLrScaling.baseBatchSize(n);
-            return new Settings(lr, betas.get(0), betas.get(1), eps, wd, biasCorrection, gradAveraging,
-                    maxGradNorm, trustClip, alwaysAdapt, groups, base);
+            return new Settings(k.lr(), k.beta1(), k.beta2(), k.eps(), k.weightDecay(), biasCorrection,
+                    gradAveraging, maxGradNorm, trustClip, alwaysAdapt, k.groups(), k.baseBatchSize());
         }
 
         /** The lr actually used: scaled by {@code effectiveBatchSize / base_batch_size} when that is set. */
