@@ -42,6 +42,7 @@ public record Experiment(
         List<Spec<Hook>> customHooks,
         List<Spec<Hook>> defaultHooks,
         Spec<TrainLoop> trainLoop,
+        Spec<ValLoop> valLoop,
         Optional<Path> loadFrom,
         Optional<Path> resumeFrom,
         boolean autoResume,
@@ -194,6 +195,7 @@ public record Experiment(
         }
         dh.finish();
         Spec<TrainLoop> trainLoop = components.parseRequired(root, "train_loop", TrainLoop.KIND).orElse(null);
+        Spec<ValLoop> valLoop = components.parseRequired(root, "val_loop", ValLoop.KIND).orElse(null);
         Optional<Path> loadFrom = root.path("load_from");
         Optional<Path> resumeFrom = root.path("resume_from");
         if (loadFrom.isPresent() && resumeFrom.isPresent()) {
@@ -213,8 +215,8 @@ public record Experiment(
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
                 optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
-                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, defaultHooks, trainLoop, loadFrom, resumeFrom, autoResume,
-                amp, precision, deviceCollective);
+                new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, defaultHooks, trainLoop,
+                valLoop, loadFrom, resumeFrom, autoResume, amp, precision, deviceCollective);
     }
 
     /**

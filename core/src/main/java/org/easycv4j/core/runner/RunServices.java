@@ -17,8 +17,9 @@ import org.easycv4j.core.optim.ParamGroupTable;
 
 /**
  * What the runner gives every hook once, through {@link Hook#setUp}, before {@code beforeRun}: the trained model
- * and its optimizer, the run's manager and collective, the run's records and the two ways a hook speaks to the
- * others. {@link RunContext} says where the run stands; this says what a hook may use. A hook keeps what it needs.
+ * and its optimizer, the run's manager, collective and val loop, the run's records and the two ways a hook speaks
+ * to the others. {@link RunContext} says where the run stands; this says what a hook may use. A hook keeps what it
+ * needs.
  */
 public final class RunServices {
     private final Experiment experiment;
@@ -33,6 +34,7 @@ public final class RunServices {
     private final double trainedBefore;
     private final int globalBatch;
     private final Optional<ParamGroupTable> paramGroups;
+    private final ValLoop valLoop;
     private Hooks hooks = new Hooks(List.of());
     private RunContext context;
 
@@ -49,6 +51,7 @@ public final class RunServices {
         trainedBefore = b.trainedBefore;
         globalBatch = b.globalBatch;
         paramGroups = Optional.ofNullable(b.paramGroups);
+        valLoop = b.valLoop;
     }
 
     public static Builder builder() {
@@ -125,6 +128,14 @@ public final class RunServices {
         return paramGroups;
     }
 
+    /**
+     * The run's {@code val_loop}, for a hook with a validation of its own (the kNN monitor): it evaluates its set
+     * as the runner evaluates {@code eval_pipelines}. The default {@code ValLoop} when not given (hook tests).
+     */
+    public ValLoop valLoop() {
+        return valLoop;
+    }
+
     /** The hooks whose state each checkpoint holds in a file of its own (the EMA weights). */
     public List<CheckpointedHook> checkpointedHooks() {
         return hooks.list().stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast)
@@ -181,8 +192,14 @@ public final class RunServices {
         private double trainedBefore;
         private int globalBatch;
         private ParamGroupTable paramGroups;
+        private ValLoop valLoop = new DefaultValLoop();
 
         private Builder() {}
+
+        public Builder optValLoop(ValLoop loop) {
+            this.valLoop = loop;
+            return this;
+        }
 
         public Builder optParamGroups(ParamGroupTable table) {
             this.paramGroups = table;

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a checked {@link Experiment}: writes the resolved config and provenance, builds every component,
- * initializes (and possibly restores) the model and hands over to {@link TrainLoop} or {@link ValLoop} with
- * the hooks. The loops, hooks and components do the work; this class only wires them.
+ * initializes (and possibly restores) the model and hands over to {@link TrainLoop} (with the hooks and the
+ * {@link ValLoop} of its validation) or, to evaluate a checkpoint, to the {@link ValLoop}. The loops, hooks and
+ * components do the work; this class only wires them.
  */
 public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
@@ -213,6 +214,7 @@ public final class Runner {
             hooks.add(s.create(ctx));
         }
         TrainLoop loop = experiment.trainLoop().create(ctx);
+        ValLoop valLoop = experiment.valLoop().create(ctx);
         if (!collective.isRoot()) {
             hooks.removeIf(Hook::rootOnly);
         }
@@ -288,7 +290,8 @@ public final class Runner {
             RunServices services = RunServices.builder().setManager(manager).optExperiment(experiment)
                     .optModel(model).optParameters(params).optOptimizer(optimizer).optCollective(collective)
                     .optLossScaler(scaler).optResolvedConfig(resolvedText).optProvenance(provenance)
-                    .optTrainedBefore(resumedSeconds).optGlobalBatch(globalBatch).optParamGroups(table).build();
+                    .optTrainedBefore(resumedSeconds).optGlobalBatch(globalBatch).optParamGroups(table)
+                    .optValLoop(valLoop).build();
             ParamScheduler scheduler = new ParamScheduler(schedule, loader.batchesPerEpoch(),
                     experiment.optimizerConfig().updateInterval(), experiment.totalEpochs());
             // The hook that saves a stopped run's resume point (rank 0's checkpoint hook); none elsewhere.
@@ -297,8 +300,8 @@ public final class Runner {
             List<DataLoader> valLoaders = new ArrayList<>();
             try (GradientOps ops = GradientOps.forEngine(manager)) {
                 Validation validation = evals.isEmpty() ? Validation.none()
-                        : new Validation(valLoops(model, evals, valLoaders), experiment.eval().interval(),
-                                experiment.eval().initial());
+                        : new Validation(valLoop, valParts(model, evals, manager, valLoaders),
+                                experiment.eval().interval(), experiment.eval().initial());
                 Hooks hookList = new Hooks(hooks);
                 // Every rank starts from rank 0's weights: after restore and pretrained loading.
                 ReplicaSync sync = new ReplicaSync(collective, params, ops, experiment.deviceCollective());
@@ -403,14 +406,15 @@ public final class Runner {
         BuildContext ctx = new BuildContext(experiment.workDir(), experiment.seed(), experiment.data().imgsPerGpu(),
                 false);
         List<EvalParts> evals = buildEvals(ctx, Optional.empty());
+        ValLoop loop = experiment.valLoop().create(ctx);
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(experiment.device()))) {
             TaskModel model = TrainedModels.load(experiment.model(), ctx, checkpoint, manager,
                     experiment.data().imgsPerGpu());
             List<DataLoader> loaders = new ArrayList<>();
             try {
                 Map<String, Double> metrics = new LinkedHashMap<>();
-                for (ValLoop loop : valLoops(model, evals, loaders)) {
-                    metrics.putAll(loop.run(manager));
+                for (ValLoop.Parts set : valParts(model, evals, manager, loaders)) {
+                    metrics.putAll(loop.run(set));
                 }
                 return metrics;
             } finally {
@@ -459,8 +463,10 @@ public final class Runner {
                 + (n - 1) + ")");
     }
 
-    private List<ValLoop> valLoops(TaskModel model, List<EvalParts> evals, List<DataLoader> opened) {
-        List<ValLoop> loops = new ArrayList<>();
+    /** The val loop's parts of every eval_pipelines entry; their loaders are added to {@code opened}. */
+    private List<ValLoop.Parts> valParts(TaskModel model, List<EvalParts> evals, NDManager manager,
+            List<DataLoader> opened) {
+        List<ValLoop.Parts> sets = new ArrayList<>();
         Experiment.DataSettings data = experiment.data();
         for (EvalParts e : evals) {
             // Each rank scores its own samples (uneven shards, no padding); the counts are added over the ranks.
@@ -469,9 +475,10 @@ public final class Runner {
             DataLoader l = e.dataset().loader(loading);
             opened.add(l);
             // A feature evaluator's bank (kNN) is batched as the set it scores.
-            loops.add(new ValLoop(model, l, e.evaluators(), collective, loading));
+            sets.add(ValLoop.Parts.builder().setModel(model).setLoader(l).setEvaluators(e.evaluators())
+                    .setManager(manager).optCollective(collective).optBankLoading(loading).build());
         }
-        return loops;
+        return sets;
     }
 
     /**

@@ -1,153 +1,113 @@
 package org.easycv4j.core.runner;
 
-import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import ai.djl.ndarray.NDList;
-import java.util.EnumMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.easycv4j.core.data.Batch;
 import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.data.LoaderSettings;
 import org.easycv4j.core.dist.Collective;
 import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.eval.FeatureEvaluator;
-import org.easycv4j.core.model.FeaturePooling;
-import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.easycv4j.core.registry.Kind;
 
 /**
- * One pass over a validation set without gradients: the mean loss (when the model computes one) and each
- * evaluator's metrics. {@link FeatureEvaluator}s (the kNN probe) get the model's frozen features of each batch
- * instead of its outputs, and before the pass the features of their bank, extracted with the same weights; when
- * every evaluator is one, the model's forward pass (and the loss) is skipped.
+ * How a validation set is evaluated (registry kind "val loop", the config's {@code val_loop}): the runner's
+ * validation of every {@code eval_pipelines} entry during training, {@code tools/eval}, and the kNN monitor's own
+ * pass. The runner (or the hook) builds the parts and hands them over; a loop holds only its own settings, so one
+ * loop serves every set.
  */
-public final class ValLoop {
-    private static final Logger LOG = LoggerFactory.getLogger(ValLoop.class);
-    private final TaskModel model;
-    private final DataLoader loader;
-    private final List<Evaluator> evaluators;
-    private final Collective collective;
-    private final LoaderSettings bankLoading;
+public interface ValLoop {
+    /** The registry kind of {@code ValLoop}s (tools/list val_loop): what {@code val_loop.type} names. */
+    Kind<ValLoop> KIND = Kind.of("val loop", ValLoop.class,
+            "one pass over a validation set feeding its evaluators (val_loop)");
 
-    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators) {
-        this(model, loader, evaluators, Collective.single());
-    }
-
-    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators, Collective collective) {
-        this(model, loader, evaluators, collective, new LoaderSettings(32, 0, false, false, 0, 0, 1, false));
-    }
+    /** Runs the pass; metric names are the evaluators' plus {@code loss} (when the model computes one). */
+    Map<String, Double> run(Parts parts);
 
     /**
-     * A pass over this rank's share of the set (uneven shards, every sample exactly once over all ranks); the
-     * loss sums and the evaluators' counts are added over the ranks before the metrics are computed, so they
-     * equal a one-process evaluation. A feature evaluator's bank is extracted batched as {@code bankLoading}
-     * says, each rank its share, and gathered, so every rank scores its queries against the whole bank.
+     * What a loop evaluates: the model, this rank's loader of the set, the evaluators, the job's collective, how a
+     * feature evaluator's bank is batched, and the manager whose sub-managers hold the pass's arrays.
      */
-    public ValLoop(TaskModel model, DataLoader loader, List<Evaluator> evaluators, Collective collective,
-            LoaderSettings bankLoading) {
-        this.model = model;
-        this.loader = loader;
-        this.evaluators = evaluators;
-        this.collective = collective;
-        this.bankLoading = bankLoading;
-        for (Evaluator e : evaluators) {
-            if (e instanceof FeatureEvaluator f) {
-                model.checkFeatures(f.pooling());
-            }
-        }
-        if (collective.size() > 1) {
-            for (Evaluator e : evaluators) {
-                if (e.counts().isEmpty()) {
-                    throw new IllegalArgumentException(e.getClass().getSimpleName() + " cannot add its results "
-                            + "over the ranks of a data-parallel job; evaluate with one process (tools/eval)");
-                }
-            }
-        }
-    }
+    record Parts(TaskModel model, DataLoader loader, List<Evaluator> evaluators, Collective collective,
+            LoaderSettings bankLoading, NDManager manager) {
 
-    /** Runs the pass; metric names are the evaluators' plus {@code loss}. */
-    public Map<String, Double> run(NDManager manager) {
-        evaluators.forEach(Evaluator::reset);
-        double lossSum = 0;
-        boolean hasLoss = false;
-        long samples = 0;
-        boolean forward = evaluators.isEmpty() || !evaluators.stream().allMatch(FeatureEvaluator.class::isInstance);
-        try (NDManager epochManager = manager.newSubManager()) {
-            setBanks(epochManager);
-            Iterator<Batch> batches = loader.epoch(0, epochManager);
-            while (batches.hasNext()) {
-                try (NDManager step = manager.newSubManager(); Batch batch = batches.next()) {
-                    batch.inputs().attach(step);
-                    batch.labels().attach(step);
-                    ParameterStore store = new ParameterStore(step, false);
-                    StepOutput out = null;
-                    if (forward) {
-                        try {
-                            out = model.forward(store, batch, false);
-                        } catch (EngineException e) {
-                            throw InputMismatch.explain(model, batch, e);
-                        }
-                        NDArray loss = out.loss();
-                        if (loss != null) {
-                            lossSum += loss.getFloat() * batch.size();
-                            hasLoss = true;
-                        }
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /**
+         * {@code setModel}, {@code setLoader}, {@code setEvaluators} and {@code setManager} are required; without
+         * {@code optCollective} it is one process, without {@code optBankLoading} a bank is read 32 at a time.
+         */
+        public static final class Builder {
+            private TaskModel model;
+            private DataLoader loader;
+            private List<Evaluator> evaluators;
+            private Collective collective = Collective.single();
+            private LoaderSettings bankLoading = new LoaderSettings(32, 0, false, false, 0, 0, 1, false);
+            private NDManager manager;
+
+            private Builder() {}
+
+            public Builder setModel(TaskModel model) {
+                this.model = model;
+                return this;
+            }
+
+            /** This rank's loader of the set (each rank scores its share, every sample exactly once). */
+            public Builder setLoader(DataLoader loader) {
+                this.loader = loader;
+                return this;
+            }
+
+            public Builder setEvaluators(List<Evaluator> evaluators) {
+                this.evaluators = evaluators;
+                return this;
+            }
+
+            public Builder setManager(NDManager manager) {
+                this.manager = manager;
+                return this;
+            }
+
+            public Builder optCollective(Collective collective) {
+                this.collective = collective;
+                return this;
+            }
+
+            /** How a feature evaluator's bank is batched (each rank its share, gathered on every rank). */
+            public Builder optBankLoading(LoaderSettings bankLoading) {
+                this.bankLoading = bankLoading;
+                return this;
+            }
+
+            /**
+             * Checks, when the parts are put together (before training), what no loop can evaluate: a feature
+             * evaluator on a model without features of its pooling, or in a data-parallel job an evaluator whose
+             * results cannot be added over the ranks.
+             */
+            public Parts build() {
+                for (Object part : new Object[] {model, loader, evaluators, manager}) {
+                    if (part == null) {
+                        throw new IllegalStateException("a val loop needs a model, a loader, evaluators and a manager");
                     }
-                    samples += batch.size();
-                    Map<FeaturePooling, StepOutput> features = new EnumMap<>(FeaturePooling.class);
+                }
+                for (Evaluator e : evaluators) {
+                    if (e instanceof FeatureEvaluator f) {
+                        model.checkFeatures(f.pooling());
+                    }
+                }
+                if (collective.size() > 1) {
                     for (Evaluator e : evaluators) {
-                        if (e instanceof FeatureEvaluator f) {
-                            e.update(batch, features.computeIfAbsent(f.pooling(), p -> new StepOutput(null,
-                                    new NDList(model.features(store, batch.inputs().get(0), p)))));
-                        } else {
-                            e.update(batch, out);
+                        if (e.counts().isEmpty()) {
+                            throw new IllegalArgumentException(e.getClass().getSimpleName() + " cannot add its "
+                                    + "results over the ranks of a data-parallel job; evaluate with one process "
+                                    + "(tools/eval)");
                         }
                     }
                 }
-            }
-        }
-        if (collective.size() > 1) {
-            double[] totals = {lossSum, samples, hasLoss ? 1 : 0};
-            collective.allReduceSumDoubles(totals);
-            lossSum = totals[0];
-            samples = (long) totals[1];
-            hasLoss = totals[2] > 0;
-            for (Evaluator e : evaluators) {
-                double[] counts = e.counts().orElseThrow();
-                collective.allReduceSumDoubles(counts);
-                e.setCounts(counts);
-            }
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (samples > 0 && hasLoss) {
-            metrics.put("loss", lossSum / samples);
-        }
-        for (Evaluator e : evaluators) {
-            metrics.putAll(e.compute());
-        }
-        return metrics;
-    }
-
-    /** Extracts and hands over the bank of every feature evaluator (arrays in {@code manager}). */
-    private void setBanks(NDManager manager) {
-        for (Evaluator e : evaluators) {
-            if (e instanceof FeatureEvaluator f) {
-                long start = System.nanoTime();
-                FeatureBank.Extracted bank = FeatureBank.extract(model, f.bank(), bankLoading, f.pooling(), manager,
-                        collective);
-                f.setBank(bank.features(), bank.labels());
-                if (collective.isRoot()) {
-                    LOG.info("{}: bank of {} features ({} wide) extracted in {}", e.getClass().getSimpleName(),
-                            bank.features().getShape().get(0), bank.features().getShape().get(1),
-                            String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9));
-                }
+                return new Parts(model, loader, List.copyOf(evaluators), collective, bankLoading, manager);
             }
         }
     }

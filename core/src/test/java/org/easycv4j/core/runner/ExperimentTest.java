@@ -111,6 +111,19 @@ class ExperimentTest {
         assertTrue(bad.getMessage().contains("expected one of [auto, bar, log, off], got \"bra\""), bad.getMessage());
     }
 
+    /** The loops come from reference.conf by type like any component; a misspelt val loop names its key. */
+    @Test
+    void theTrainAndValLoopsAreComponentsWithDefaultsFromReferenceConf() {
+        Experiment e = load();
+        assertEquals("EpochBasedTrainLoop", e.trainLoop().type());
+        assertEquals("ValLoop", e.valLoop().type());
+        ConfigValidationException bad = assertThrows(ConfigValidationException.class,
+                () -> load("val_loop.type=ValLop"));
+        assertTrue(bad.getMessage().contains("val_loop"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("unknown val loop \"ValLop\""), bad.getMessage());
+        assertTrue(bad.getMessage().contains("did you mean \"ValLoop\""), bad.getMessage());
+    }
+
     /** EasyCV's data.use_repeated_augment_sampler: off by reference.conf, read as written, a non-boolean named. */
     @Test
     void repeatedAugmentationIsOffUnlessSet() {

@@ -3,6 +3,8 @@ package org.easycv4j.core.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.typesafe.config.Config;
@@ -11,7 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.easycv4j.core.checkpoint.Checkpoints;
+import org.easycv4j.core.data.Batch;
+import org.easycv4j.core.data.DataLoader;
+import org.easycv4j.core.data.LoaderSettings;
+import org.easycv4j.core.io.SafeTensors;
 import org.easycv4j.core.runner.hooks.TextLoggerHook;
 import org.easycv4j.core.testing.Fixtures;
 import org.easycv4j.core.testing.TestComponents;
@@ -124,6 +132,62 @@ class RunnerTest {
         assertEquals("from Position[epoch=0, epochIter=0]\n", Files.readString(dir.resolve("loop_runs")));
         assertEquals(8, r.iterations());
         assertEquals(8, TrainRuns.losses(dir).size());
+    }
+
+    /**
+     * val_loop names the loop of the runner's validation and of tools/eval (Runner.evaluate): the recording loop ran
+     * after each of the 2 epochs and for the checkpoint, and its metrics are the default loop's: the mean squared
+     * error of the trained weights over all 24 validation samples (batches of 16 and 8, so a mean of batch means
+     * would differ), computed here from the checkpoint's weights.
+     */
+    @Test
+    void theValLoopIsAComponentOfTheConfigForValidationAndEvaluation(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("val_runs");
+        Path work = dir.resolve("work");
+        String[] sets = {"val_loop={type=TestRecordingValLoop, file=\"" + runs + "\"}",
+                "eval_pipelines=[{mode=test, data={type=TestRegression, num_samples=24, in_features=4}}]"};
+        Runner.TrainResult r = TrainRuns.runner(work, sets).train(false);
+        assertEquals("pass of 2 batches, 0 evaluators\n".repeat(2), Files.readString(runs),
+                "validation after each epoch, through val_loop");
+        assertEquals(List.of("loss"), List.copyOf(r.lastMetrics().keySet()));
+        double expected = meanSquaredError(work.resolve("epoch_2").resolve(Checkpoints.MODEL), 24);
+        assertEquals(expected, r.lastMetrics().get("loss"), 1e-6 * expected);
+        List<String> jsonl = Files.readAllLines(work.resolve(TextLoggerHook.JSON_LOG));
+        assertEquals(2, jsonl.stream().filter(l -> JsonParser.parseString(l).getAsJsonObject().get("mode")
+                .getAsString().equals("val")).count(), "both logged");
+
+        Map<String, Double> evaluated = TrainRuns.runner(work, sets).evaluate(work.resolve("epoch_2"));
+        assertEquals("pass of 2 batches, 0 evaluators\n".repeat(3), Files.readString(runs), "tools/eval too");
+        assertEquals(r.lastMetrics(), evaluated);
+    }
+
+    /** The mean of (w·x + b - y)^2 over the first {@code n} TestRegression samples, with the weights of {@code file}. */
+    private static double meanSquaredError(Path file, int n) throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+                DataLoader loader = TestComponents.regression(new TestComponents.RegressionSettings(n, 4))
+                        .loader(new LoaderSettings(n, 0, false, false, 0, 0, 1, false))) {
+            float[] w = null;
+            float b = Float.NaN;
+            for (NDArray a : SafeTensors.read(file, m).values()) {
+                if (a.size() == 4) {
+                    w = a.toFloatArray();
+                } else {
+                    b = a.toFloatArray()[0];
+                }
+            }
+            Batch batch = loader.epoch(0, m).next();
+            float[] x = batch.inputs().get(0).toFloatArray();
+            float[] y = batch.labels().get(0).toFloatArray();
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                double p = b;
+                for (int j = 0; j < 4; j++) {
+                    p += w[j] * x[i * 4 + j];
+                }
+                sum += (p - y[i]) * (p - y[i]);
+            }
+            return sum / n;
+        }
     }
 
     private static List<String> names(Path dir) throws java.io.IOException {

@@ -24,12 +24,14 @@ import org.easycv4j.core.model.StepOutput;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.Registrations;
+import org.easycv4j.core.runner.DefaultValLoop;
 import org.easycv4j.core.runner.EpochBasedTrainLoop;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.runner.RunServices;
 import org.easycv4j.core.runner.StopSignals;
 import org.easycv4j.core.runner.TrainLoop;
+import org.easycv4j.core.runner.ValLoop;
 
 /**
  * Test-only components registered by a test-only Guice module, the way a user's jar registers its own:
@@ -50,6 +52,35 @@ public final class TestComponents extends AbstractModule {
         Registrations.of(binder(), TrainLoop.KIND).add(ComponentType.of("TestRecordingLoop",
                 "the epoch loop, writing loop_runs in the work dir first (tests)", n -> n,
                 (s, ctx) -> recordingLoop()));
+        Registrations.of(binder(), ValLoop.KIND).add(ComponentType.of("TestRecordingValLoop",
+                "the default val loop, adding a line per pass to file first (tests)", RecordingValSettings::fromConfig,
+                (s, ctx) -> recordingValLoop(s)));
+    }
+
+    /** {@code type = TestRecordingValLoop, file = PATH}: where the loop says that it ran. */
+    public record RecordingValSettings(Path file) {
+        static RecordingValSettings fromConfig(ConfigNode node) {
+            return new RecordingValSettings(Path.of(node.string("file")));
+        }
+    }
+
+    /**
+     * A val loop that adds a line to {@code s.file()} for every pass (the number of samples its loader holds and the
+     * evaluators it feeds), then evaluates as the default loop.
+     */
+    public static ValLoop recordingValLoop(RecordingValSettings s) {
+        ValLoop inner = new DefaultValLoop();
+        return parts -> {
+            int batches = parts.loader().batchesPerEpoch();
+            try {
+                Files.writeString(s.file(), "pass of " + batches + " batches, " + parts.evaluators().size()
+                        + " evaluators\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return inner.run(parts);
+        };
     }
 
     /** A train loop that says in {@code loop_runs} that it ran (one line per start), then trains as the default. */

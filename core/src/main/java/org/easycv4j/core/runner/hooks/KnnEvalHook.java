@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the last), the frozen features of a labelled bank set and of a query set, and the weighted kNN accuracy of the
  * queries ({@link KnnEvaluator}), published as validation metrics ({@code knn_top1}, {@code knn_top5}), so they
  * reach {@code metrics.jsonl} and the accuracy plot without a fine-tune. It scores the weights validation sees
- * (the EMA's with {@code EMAHook evaluate = true}).
+ * (the EMA's with {@code EMAHook evaluate = true}), with the run's {@code val_loop}, as validation does.
  *
  * <p>In a data-parallel job every rank runs it: each extracts the features of its share of both sets, the bank is
  * gathered so that every rank holds all of it, each rank scores its queries, and the counts are added over the
@@ -67,7 +67,7 @@ public final class KnnEvalHook implements Hook {
     private final int batchSize;
     private final int workers;
     private DataLoader loader;
-    private ValLoop loop;
+    private ValLoop.Parts parts;
     private RunServices services;
 
     /**
@@ -111,7 +111,9 @@ public final class KnnEvalHook implements Hook {
                 false);
         loader = queries.loader(loading);
         // Checks that the model has features with this pooling: a model without them fails here, before training.
-        loop = new ValLoop(services.model(), loader, List.of(evaluator), ranks, loading);
+        parts = ValLoop.Parts.builder().setModel(services.model()).setLoader(loader)
+                .setEvaluators(List.of(evaluator)).setManager(services.manager()).optCollective(ranks)
+                .optBankLoading(loading).build();
         // A resumed run's weights are not the untrained ones: their evaluation belongs to the epoch it resumes at.
         if (initial && !c.resumed()) {
             evaluate(c);
@@ -129,7 +131,7 @@ public final class KnnEvalHook implements Hook {
         long start = System.nanoTime();
         Map<String, Double> metrics;
         try (RunContext.WeightSwap weights = services.evalWeights()) {
-            metrics = loop.run(services.manager());
+            metrics = services.valLoop().run(parts);
         }
         if (services.collective().isRoot()) {
             LOG.info("kNN monitor (k = {}, temperature = {}, {} bank and {} query images): {} ({} s)",
