@@ -60,15 +60,17 @@ final class EasyCvMapping {
      */
     record Rule(String where, String type, String effect, Action action) {}
 
+    // timm's deit_{tiny,small,base}_patch16_{224,384} are its VisionTransformer with ViT's presets (cls token, qkv
+    // bias); the distilled ones add a distillation token and head, which this encoder has not.
     private static final Pattern VIT = Pattern.compile(
-            "^(?:dynamic_)?vit_(tiny|small|base|large|huge)_(?:patch|p)(\\d+)(?:_(\\d+))?$");
+            "^(?:(?:dynamic_)?vit_(tiny|small|base|large|huge)|deit_(tiny|small|base))_(?:patch|p)(\\d+)(?:_(\\d+))?$");
 
     static final List<Rule> RULES = List.of(
             new Rule("model", "Classification", "`mixup_cfg` moves to `data.train.mixup` (batch mode; `mode` and an "
                     + "empty `cutmix_minmax` are dropped); `train_preprocess = ['mixUp']` is implied by it",
                     EasyCvMapping::mixup),
             new Rule("model", "Classification", "with a `PytorchImageModelWrapper` backbone whose `model_name` is a "
-                    + "ViT (`vit_<arch>_patch<P>_<size>`, `dynamic_vit_<arch>_p<P>`): `type = ViTClassifier`, "
+                    + "ViT (`vit_<arch>_patch<P>_<size>`, `dynamic_vit_<arch>_p<P>`, timm's `deit_<arch>_patch<P>_<size>`): `type = ViTClassifier`, "
                     + "backbone `{type = VisionTransformer, arch, patch_size, img_size (224 when the name has none), "
                     + "drop_path_rate (timm's 0 when unset), use_global_pool = global_pool (timm's cls token when "
                     + "unset)}`, the backbone's `num_classes` to the model; a `ClsHead` with `with_fc = False` and "
@@ -265,9 +267,9 @@ final class EasyCvMapping {
         Loc loc = bb.loc();
         Map<String, PyValue> enc = new LinkedHashMap<>();
         enc.put("type", new Str("VisionTransformer", loc));
-        enc.put("arch", new Str(m.group(1), loc));
-        enc.put("img_size", new Int(m.group(3) != null ? Long.parseLong(m.group(3)) : 224, loc));
-        enc.put("patch_size", new Int(Long.parseLong(m.group(2)), loc));
+        enc.put("arch", new Str(m.group(1) != null ? m.group(1) : m.group(2), loc));
+        enc.put("img_size", new Int(m.group(4) != null ? Long.parseLong(m.group(4)) : 224, loc));
+        enc.put("patch_size", new Int(Long.parseLong(m.group(3)), loc));
         enc.put("drop_path_rate", bb.get("drop_path_rate") != null ? bb.get("drop_path_rate") : new Float(0.0, loc));
         enc.put("use_global_pool", bb.get("global_pool") != null ? bb.get("global_pool") : new Bool(false, loc));
         for (Map.Entry<String, PyValue> e : bb.map().entrySet()) {

@@ -72,6 +72,32 @@ class EasyCvMappingTest {
     }
 
     /**
+     * timm's deit_* models (EasyCV's timm/deit configs) are timm's VisionTransformer with ViT's presets: a
+     * ViTClassifier of that arch, patch and size; the distilled ones, with their extra token and head, are not.
+     */
+    @Test
+    void timmsDeitModelsBecomeViTClassifiersButNotTheDistilledOnes() {
+        String timm = "model = dict(type='Classification', backbone=dict(type='PytorchImageModelWrapper', "
+                + "model_name='%s', num_classes=1000), head=dict(type='ClsHead', with_fc=False))\n";
+        Dict m = (Dict) mapped(String.format(timm, "deit_small_patch16_384"), new EasyCvMapping.Context())
+                .get("model");
+        assertEquals("ViTClassifier", m.typeName());
+        Dict bb = (Dict) m.get("backbone");
+        assertEquals("small", ((PyValue.Str) bb.get("arch")).value());
+        assertEquals(16L, ((PyValue.Int) bb.get("patch_size")).value());
+        assertEquals(384L, ((PyValue.Int) bb.get("img_size")).value());
+        assertEquals(false, ((PyValue.Bool) bb.get("use_global_pool")).value(), "timm's DeiT: the cls token");
+        assertEquals("base", ((PyValue.Str) ((Dict) ((Dict) mapped(String.format(timm, "vit_base_patch32_224"),
+                new EasyCvMapping.Context()).get("model")).get("backbone")).get("arch")).value());
+
+        EasyCvMapping.Context ctx = new EasyCvMapping.Context();
+        Dict distilled = (Dict) mapped(String.format(timm, "deit_base_distilled_patch16_224"), ctx).get("model");
+        assertEquals("Classification", distilled.typeName(), "kept as written");
+        assertTrue(ctx.notes.toString().contains("'deit_base_distilled_patch16_224' is not a ViT this project "
+                + "implements"), ctx.notes.toString());
+    }
+
+    /**
      * DeiT III's model: the backbone's layer scale, stochastic-depth and hydra keys stay under EasyCV's names
      * (the encoder's own keys), False ones included; the head's binary cross-entropy becomes the classifier's
      * loss_config, as written.
