@@ -47,6 +47,11 @@ public final class AdamW extends BaseOptimizer {
     }
 
     @Override
+    public double baseWeightDecay() {
+        return settings.weightDecay();
+    }
+
+    @Override
     public Optional<ParamGroups> paramGroups() {
         return Optional.of(settings.groups());
     }
@@ -129,7 +134,7 @@ public final class AdamW extends BaseOptimizer {
                 s.add(stepTensor);
             }
             fused.adamwScaled(w, grads.get(k++), m, v, s, lr * group.getKey().get(0), settings.beta1(),
-                    settings.beta2(), group.getKey().get(1), settings.eps(), gradScale, foundInf);
+                    settings.beta2(), group.getKey().get(1) * weightDecayScale(), settings.eps(), gradScale, foundInf);
         }
     }
 
@@ -154,7 +159,7 @@ public final class AdamW extends BaseOptimizer {
             NDArray v = moments.expAvgSq.get(i);
             // The gradient handle is a view of the parameter's gradient (no copy); closing it frees the handle.
             try (NDArray g = w.getGradient()) {
-                update(w, g, m, v, plr, a.weightDecay(), b1, b2, bc1, sqrtBc2);
+                update(w, g, m, v, plr, a.weightDecay() * weightDecayScale(), b1, b2, bc1, sqrtBc2);
             }
         }
     }

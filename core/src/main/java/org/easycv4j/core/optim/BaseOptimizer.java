@@ -1,12 +1,13 @@
 package org.easycv4j.core.optim;
 
 /**
- * What every optimizer holds of the learning rate: its base lr (after batch-size scaling), which the schedule
- * scales, and the lr of the next step, which the {@link ParamScheduler} sets.
+ * What every optimizer holds of its scheduled values: the base lr (after batch-size scaling), which the schedule
+ * scales, the lr of the next step and the factor on every weight decay, which the {@link ParamScheduler} sets.
  */
 public abstract class BaseOptimizer implements Optimizer {
     private final double baseLr;
     private double lr;
+    private double weightDecayScale = 1;
 
     protected BaseOptimizer(double baseLr) {
         this.baseLr = baseLr;
@@ -26,5 +27,15 @@ public abstract class BaseOptimizer implements Optimizer {
     @Override
     public final void setLr(double lr) {
         this.lr = lr;
+    }
+
+    @Override
+    public final double weightDecayScale() {
+        return weightDecayScale;
+    }
+
+    @Override
+    public final void setWeightDecayScale(double scale) {
+        this.weightDecayScale = scale;
     }
 }

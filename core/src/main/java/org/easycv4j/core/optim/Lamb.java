@@ -66,6 +66,11 @@ public final class Lamb extends BaseOptimizer {
     }
 
     @Override
+    public double baseWeightDecay() {
+        return settings.weightDecay();
+    }
+
+    @Override
     public Optional<ParamGroups> paramGroups() {
         return Optional.of(settings.groups());
     }
@@ -108,13 +113,14 @@ public final class Lamb extends BaseOptimizer {
                 NDArray update = m.div(bc1);
                 update.attach(scope);
                 update.divi(denom);
-                double wd = a.weightDecay();
+                double wd = a.weightDecay() * weightDecayScale();
                 if (wd != 0) {
                     NDArray decay = w.mul(wd);
                     decay.attach(scope);
                     update.addi(decay);
                 }
-                if (wd != 0 || settings.alwaysAdapt()) {
+                // Which parameters adapt is the configured decay's choice, not the schedule's of the moment.
+                if (a.weightDecay() != 0 || settings.alwaysAdapt()) {
                     update.muli(trustRatio(w, update, scope));
                 }
                 w.subi(update.muli(lr() * a.lrScale()));

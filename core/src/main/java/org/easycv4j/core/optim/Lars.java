@@ -57,6 +57,11 @@ public final class Lars extends BaseOptimizer {
         this.settings = settings;
     }
 
+    @Override
+    public double baseWeightDecay() {
+        return settings.weightDecay();
+    }
+
     /** What param_groups.json shows: the decay on parameters of more than one dimension only. */
     @Override
     public Optional<ParamGroups> paramGroups() {
@@ -98,8 +103,9 @@ public final class Lars extends BaseOptimizer {
     /** Decay and trust-ratio scaling of a matrix's update, all on the device. */
     private NDArray adapt(NDArray w, NDArray g, NDManager scope) {
         NDArray d = g;
-        if (settings.weightDecay() != 0) {
-            NDArray decay = w.mul(settings.weightDecay());
+        double wd = settings.weightDecay() * weightDecayScale();
+        if (wd != 0) {
+            NDArray decay = w.mul(wd);
             decay.attach(scope);
             d = g.add(decay);
         }

@@ -28,6 +28,18 @@ public interface Optimizer extends AutoCloseable {
     void setLr(double lr);
 
     /**
+     * The factor on every parameter's configured weight decay in the next step: 1 until a weight-decay schedule
+     * ({@code param_scheduler}) sets another. A parameter without decay (0) keeps none.
+     */
+    double weightDecayScale();
+
+    /** Sets the factor on every weight decay of the next steps. */
+    void setWeightDecayScale(double scale);
+
+    /** The configured weight decay that {@link #weightDecayScale()} scales (0 when the optimizer has none). */
+    double baseWeightDecay();
+
+    /**
      * Binds the optimizer to the trainable parameters of a model whose layers are {@code layers} (for layer-wise
      * lr decay); state arrays are created in {@code manager}.
      */

@@ -25,5 +25,6 @@ public final class OptimizerRegistrations extends AbstractModule implements Plug
                                 + "trust ratio on decayed parameters, paramwise options and layer-wise lr decay",
                         Lamb.Settings::fromConfig, (s, ctx) -> new Lamb(s, s.scaledLr(ctx.effectiveBatchSize()))));
         Registrations.declare(binder(), LrSchedule.KIND);
+        Registrations.declare(binder(), ParamSchedule.KIND);
     }
 }

@@ -37,6 +37,11 @@ public final class Sgd extends BaseOptimizer {
     }
 
     @Override
+    public double baseWeightDecay() {
+        return settings.weightDecay();
+    }
+
+    @Override
     public void init(List<NamedParameter> parameters, LayerIds layers, NDManager manager) {
         for (NamedParameter p : parameters) {
             NDArray w = p.parameter().getArray();
@@ -52,7 +57,8 @@ public final class Sgd extends BaseOptimizer {
             try (NDManager scope = w.getManager().newSubManager()) {
                 NDArray g = w.getGradient();
                 g.attach(scope);
-                NDArray d = settings.weightDecay() != 0 ? g.add(w.mul(settings.weightDecay())) : g;
+                double wd = settings.weightDecay() * weightDecayScale();
+                NDArray d = wd != 0 ? g.add(w.mul(wd)) : g;
                 if (settings.momentum() != 0) {
                     NDArray buf = buffers.get(i);
                     if (steps == 0) {

@@ -44,8 +44,8 @@ public final class AutoResume {
      * batches are the same for any number of workers).
      */
     public static final List<String> MUST_MATCH = List.of("seed", "model", "data.train", "data.drop_last",
-            "data.use_repeated_augment_sampler", "optimizer", "optimizer_config", "lr_config", "amp", "amp_config",
-            "fp16");
+            "data.use_repeated_augment_sampler", "optimizer", "optimizer_config", "lr_config", "param_scheduler", "amp",
+            "amp_config", "fp16");
 
     private static final Pattern OURS = Pattern.compile("(epoch|iter)_\\d+|best_.+_epoch_\\d+");
     /** Names other trainers give checkpoints (EasyCV / mmcv: epoch_10.pth, latest.pth, iter_500.pth, best_*.pth). */

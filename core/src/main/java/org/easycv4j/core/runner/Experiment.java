@@ -11,6 +11,7 @@ import org.easycv4j.core.eval.Evaluator;
 import org.easycv4j.core.model.MixedPrecision;
 import org.easycv4j.core.model.TaskModel;
 import org.easycv4j.core.optim.LrSchedule;
+import org.easycv4j.core.optim.ParamSchedule;
 import org.easycv4j.core.optim.schedule.LrPolicyNames;
 import org.easycv4j.core.optim.LossScaleSettings;
 import org.easycv4j.core.optim.Optimizer;
@@ -36,6 +37,7 @@ public record Experiment(
         Spec<Optimizer> optimizer,
         OptimizerConfig optimizerConfig,
         Spec<LrSchedule> lrSchedule,
+        List<Spec<ParamSchedule>> paramSchedules,
         LogConfig log,
         CheckpointConfig checkpoint,
         EvalConfig eval,
@@ -147,6 +149,9 @@ public record Experiment(
                 .flatMap(n -> components.parse(n, LrSchedule.KIND, "policy", LrPolicyNames::mmcv))
                 .orElse(null);
 
+        // mmengine's param_scheduler, for what lr_config does not schedule: weight decay
+        List<Spec<ParamSchedule>> paramSchedules = components.parseList(root, "param_scheduler", ParamSchedule.KIND);
+
         ConfigNode lc = root.object("log_config");
         int logInterval = lc.integerAtLeast("interval", 1);
         List<Spec<Hook>> logHooks = components.parseList(lc, "hooks", Hook.KIND);
@@ -214,7 +219,7 @@ public record Experiment(
         root.accept("vars");
         root.finish();
         return new Experiment(seed, workDir, device, modules, progress, totalEpochs, model, data, optimizer,
-                optimizerConfig, lr, new LogConfig(logInterval, logHooks), ckpt,
+                optimizerConfig, lr, paramSchedules, new LogConfig(logInterval, logHooks), ckpt,
                 new EvalConfig(evalInterval, evalInitial, saveBest, pipelines), custom, defaultHooks, trainLoop,
                 valLoop, loadFrom, resumeFrom, autoResume, amp, precision, deviceCollective);
     }

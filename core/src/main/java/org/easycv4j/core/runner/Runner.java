@@ -39,6 +39,7 @@ import org.easycv4j.core.optim.LossScaler;
 import org.easycv4j.core.optim.LrSchedule;
 import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.optim.ParamGroupTable;
+import org.easycv4j.core.optim.ParamSchedule;
 import org.easycv4j.core.optim.ParamScheduler;
 import org.easycv4j.core.optim.schedule.FixedLr;
 import org.easycv4j.core.optim.schedule.Warmup;
@@ -235,6 +236,14 @@ public final class Runner {
             List<NamedParameter> params = initialize(model, manager, data.imgsPerGpu());
             List<NamedParameter> trainable = params.stream().filter(p -> p.parameter().requiresGradient()).toList();
             optimizer.init(trainable, model.layerIds(), manager);
+            List<ParamSchedule> others = new ArrayList<>();
+            for (Spec<ParamSchedule> p : experiment.paramSchedules()) {
+                others.add(p.create(ctx));
+            }
+            ParamScheduler scheduler = new ParamScheduler(schedule, others, loader.batchesPerEpoch(),
+                    experiment.optimizerConfig().updateInterval(), experiment.totalEpochs());
+            // Before the dry-run exit: a schedule the optimizer cannot follow fails the check.
+            scheduler.check(optimizer);
             if (model.layerIds() == LayerIds.NONE
                     && optimizer.paramGroups().map(g -> g.layerDecay() != 1.0).orElse(false)) {
                 runInfo("layer_decay has no effect: model {} gives no layer ids (TaskModel.layerIds)",
@@ -292,8 +301,6 @@ public final class Runner {
                     .optLossScaler(scaler).optResolvedConfig(resolvedText).optProvenance(provenance)
                     .optTrainedBefore(resumedSeconds).optGlobalBatch(globalBatch).optParamGroups(table)
                     .optValLoop(valLoop).build();
-            ParamScheduler scheduler = new ParamScheduler(schedule, loader.batchesPerEpoch(),
-                    experiment.optimizerConfig().updateInterval(), experiment.totalEpochs());
             // The hook that saves a stopped run's resume point (rank 0's checkpoint hook); none elsewhere.
             TrainLoop.StopCheckpoint stopCheckpoint = hooks.stream().filter(TrainLoop.StopCheckpoint.class::isInstance)
                     .map(TrainLoop.StopCheckpoint.class::cast).findFirst().orElse((c, e, i) -> {});

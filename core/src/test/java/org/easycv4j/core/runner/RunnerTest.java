@@ -113,7 +113,8 @@ class RunnerTest {
                 "no CheckpointHook");
         assertEquals(List.of("epoch_1", "epoch_2"), names(replaced.resolve("marks")));
         // Fixed lr: the replacement's services hold the run's optimizer.
-        assertEquals(0.05, Double.parseDouble(Files.readString(replaced.resolve("marks/epoch_2"))), 1e-12);
+        assertEquals(0.05, Double.parseDouble(Files.readString(replaced.resolve("marks/epoch_2")).split(" ")[0]),
+                1e-12);
 
         Path off = dir.resolve("off");
         TrainRuns.runner(off, "default_hooks.checkpoint=null").train(false);
@@ -188,6 +189,34 @@ class RunnerTest {
             }
             return sum / n;
         }
+    }
+
+    /**
+     * param_scheduler sets the weight decay per optimizer step: cosine from 0.1 to 0.4 over the 8 steps, so after
+     * epoch 1 (step 3) and epoch 2 (step 7) the factor on the configured 0.1 is (0.4 - 0.15 (1 + cos(pi t / 8))) / 0.1.
+     */
+    @Test
+    void paramSchedulerSetsTheWeightDecayPerOptimizerStep(@TempDir Path dir) throws Exception {
+        TrainRuns.runner(dir, "optimizer={type=AdamW, lr=0.05, weight_decay=0.1}",
+                "param_scheduler=[{type=CosineAnnealingParamScheduler, param_name=weight_decay, eta_min=0.4, "
+                        + "by_epoch=false}]", "default_hooks.checkpoint.type=TestEpochMarks").train(false);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            int step = 4 * epoch - 1;
+            double wd = 0.4 - 0.15 * (1 + Math.cos(Math.PI * step / 8));
+            String[] mark = Files.readString(dir.resolve("marks/epoch_" + epoch)).split(" ");
+            assertEquals(wd / 0.1, Double.parseDouble(mark[1]), 1e-12, "epoch " + epoch);
+        }
+    }
+
+    /** A weight-decay schedule needs a weight decay to scale: refused before anything trains. */
+    @Test
+    void aWeightDecayScheduleOfAnOptimizerWithoutDecayIsRefused(@TempDir Path dir) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainRuns.runner(dir, "optimizer={type=AdamW, lr=0.05, weight_decay=0}",
+                        "param_scheduler=[{type=CosineAnnealingParamScheduler, param_name=weight_decay, eta_min=0.4}]")
+                        .train(true));
+        assertEquals("param_scheduler[0] schedules weight_decay, but the optimizer's weight_decay is 0: set "
+                + "optimizer.weight_decay to the value it starts from", e.getMessage());
     }
 
     private static List<String> names(Path dir) throws java.io.IOException {

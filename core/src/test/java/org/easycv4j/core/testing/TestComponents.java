@@ -47,7 +47,7 @@ public final class TestComponents extends AbstractModule {
                 (s, ctx) -> regression(s)));
         Registrations.of(binder(), Hook.KIND).add(ComponentType.of("TestStopAt",
                 "requests a stop after an iteration (tests)", StopAtSettings::fromConfig, (s, ctx) -> stopAt(s)))
-                .add(ComponentType.of("TestEpochMarks", "writes marks/epoch_N with the optimizer's lr (tests)",
+                .add(ComponentType.of("TestEpochMarks", "writes marks/epoch_N with the optimizer's lr and weight-decay factor (tests)",
                         n -> n, (s, ctx) -> epochMarks()));
         Registrations.of(binder(), TrainLoop.KIND).add(ComponentType.of("TestRecordingLoop",
                 "the epoch loop, writing loop_runs in the work dir first (tests)", n -> n,
@@ -106,7 +106,8 @@ public final class TestComponents extends AbstractModule {
     }
 
     /**
-     * A hook writing {@code marks/epoch_N} in the work dir after every epoch, holding the optimizer's lr there: what
+     * A hook writing {@code marks/epoch_N} in the work dir after every epoch, holding the optimizer's lr and weight-decay
+     * factor there: what
      * a replacement of a default hook sees through its services.
      */
     public static Hook epochMarks() {
@@ -122,7 +123,8 @@ public final class TestComponents extends AbstractModule {
             public void afterEpoch(RunContext c) {
                 try {
                     Path dir = Files.createDirectories(c.workDir().resolve("marks"));
-                    Files.writeString(dir.resolve("epoch_" + (c.epoch() + 1)), Double.toString(services.optimizer().lr()));
+                    Files.writeString(dir.resolve("epoch_" + (c.epoch() + 1)),
+                            services.optimizer().lr() + " " + services.optimizer().weightDecayScale());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

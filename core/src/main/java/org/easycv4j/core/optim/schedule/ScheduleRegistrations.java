@@ -2,11 +2,12 @@ package org.easycv4j.core.optim.schedule;
 
 import com.google.inject.AbstractModule;
 import org.easycv4j.core.optim.LrSchedule;
+import org.easycv4j.core.optim.ParamSchedule;
 import org.easycv4j.core.registry.ComponentType;
 import org.easycv4j.core.registry.PluginModule;
 import org.easycv4j.core.registry.Registrations;
 
-/** Registers the lr policies core ships (lr_config.policy). */
+/** Registers the lr policies (lr_config.policy) and the other schedules (param_scheduler) core ships. */
 public final class ScheduleRegistrations extends AbstractModule implements PluginModule {
     @Override
     protected void configure() {
@@ -23,5 +24,9 @@ public final class ScheduleRegistrations extends AbstractModule implements Plugi
                 .add(ComponentType.of("CosineAnnealingWarmupByEpoch",
                         "EasyCV's cosine decay whose warmup lr changes once per epoch",
                         CosineAnnealingWarmupByEpoch::fromConfig, (s, ctx) -> s));
+        Registrations.of(binder(), ParamSchedule.KIND)
+                .add(ComponentType.of("CosineAnnealingParamScheduler",
+                        "mmengine's cosine schedule of weight_decay from its configured value to eta_min",
+                        CosineAnnealingParam::fromConfig, (s, ctx) -> s));
     }
 }
