@@ -42,13 +42,8 @@ public final class AdamW extends BaseOptimizer {
 
     /** @param baseLr the lr after batch-size scaling ({@link AdamWSettings#scaledLr}) */
     public AdamW(AdamWSettings settings, double baseLr) {
-        super(baseLr);
+        super(baseLr, settings.weightDecay());
         this.settings = settings;
-    }
-
-    @Override
-    public double baseWeightDecay() {
-        return settings.weightDecay();
     }
 
     @Override

@@ -6,11 +6,14 @@ package org.easycv4j.core.optim;
  */
 public abstract class BaseOptimizer implements Optimizer {
     private final double baseLr;
+    private final double baseWeightDecay;
     private double lr;
     private double weightDecayScale = 1;
 
-    protected BaseOptimizer(double baseLr) {
+    /** @param baseWeightDecay the configured weight decay a schedule scales (0: none) */
+    protected BaseOptimizer(double baseLr, double baseWeightDecay) {
         this.baseLr = baseLr;
+        this.baseWeightDecay = baseWeightDecay;
         this.lr = baseLr;
     }
 
@@ -27,6 +30,11 @@ public abstract class BaseOptimizer implements Optimizer {
     @Override
     public final void setLr(double lr) {
         this.lr = lr;
+    }
+
+    @Override
+    public final double baseWeightDecay() {
+        return baseWeightDecay;
     }
 
     @Override

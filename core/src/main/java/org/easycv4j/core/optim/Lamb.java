@@ -61,13 +61,8 @@ public final class Lamb extends BaseOptimizer {
 
     /** @param baseLr the lr after batch-size scaling ({@link Settings#scaledLr}) */
     public Lamb(Settings settings, double baseLr) {
-        super(baseLr);
+        super(baseLr, settings.weightDecay());
         this.settings = settings;
-    }
-
-    @Override
-    public double baseWeightDecay() {
-        return settings.weightDecay();
     }
 
     @Override

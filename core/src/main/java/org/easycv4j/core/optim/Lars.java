@@ -53,13 +53,8 @@ public final class Lars extends BaseOptimizer {
 
     /** @param baseLr the lr after batch-size scaling */
     public Lars(Settings settings, double baseLr) {
-        super(baseLr);
+        super(baseLr, settings.weightDecay());
         this.settings = settings;
-    }
-
-    @Override
-    public double baseWeightDecay() {
-        return settings.weightDecay();
     }
 
     /** What param_groups.json shows: the decay on parameters of more than one dimension only. */

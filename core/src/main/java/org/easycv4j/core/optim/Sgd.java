@@ -32,13 +32,8 @@ public final class Sgd extends BaseOptimizer {
     private long steps;
 
     public Sgd(Settings settings) {
-        super(settings.lr());
+        super(settings.lr(), settings.weightDecay());
         this.settings = settings;
-    }
-
-    @Override
-    public double baseWeightDecay() {
-        return settings.weightDecay();
     }
 
     @Override
