@@ -91,10 +91,10 @@ public final class CheckpointHook implements Hook, TrainLoop.StopCheckpoint {
 
     @Override
     public void afterEpoch(RunContext c) {
-        int done = c.epoch() + 1;
-        if (done % interval != 0 && done != c.maxEpochs()) {
+        if (!c.epochDue(interval)) {
             return;
         }
+        int done = c.epoch() + 1;
         Path dir = c.workDir().resolve("epoch_" + done);
         long iterations = (long) done * c.itersPerEpoch();
         save(c, dir, done, iterations, 0);

@@ -2,6 +2,7 @@ package org.easycv4j.core.runner;
 
 import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * resumes from such a checkpoint.
  */
 public interface CheckpointedHook extends Hook {
+
+    /** The hooks of {@code hooks} whose state checkpoints hold, in order. */
+    static List<CheckpointedHook> among(List<? extends Hook> hooks) {
+        return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
+    }
 
     /** The file name inside a checkpoint folder, e.g. {@code ema.safetensors}. */
     String checkpointFile();

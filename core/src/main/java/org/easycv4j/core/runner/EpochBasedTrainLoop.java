@@ -4,14 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Optional;
 import org.easycv4j.core.data.Batch;
-import org.easycv4j.core.data.DataLoader;
 import org.easycv4j.core.dist.Collective;
-import org.easycv4j.core.dist.ReplicaSync;
-import org.easycv4j.core.model.NamedParameter;
-import org.easycv4j.core.optim.Optimizer;
 import org.easycv4j.core.optim.ParamScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,37 +25,12 @@ import org.slf4j.LoggerFactory;
 public final class EpochBasedTrainLoop implements TrainLoop {
     private static final Logger LOG = LoggerFactory.getLogger(EpochBasedTrainLoop.class);
 
-    private DataLoader loader;
-    private Hooks hooks;
+    /** The parts of the current run, and the step built from them. */
+    private Parts parts;
     private TrainStep trainStep;
-    private Optimizer optimizer;
-    private ParamScheduler scheduler;
-    private Validation validation;
-    private RunServices services;
-    private int updateInterval;
-    private long seed;
-    private int rank;
-    private StopSignals stops;
-    private StopCheckpoint stopCheckpoint;
     private Position stoppedAt;
     /** The ranks' vote started at the previous boundary (several ranks only). */
     private Collective.PendingSum vote;
-
-    private void take(Parts p) {
-        services = p.services();
-        optimizer = services.optimizer();
-        rank = services.collective().rank();
-        seed = p.seed();
-        loader = p.loader();
-        hooks = p.hooks();
-        updateInterval = p.config().updateInterval();
-        scheduler = p.scheduler();
-        validation = p.validation();
-        stops = p.stops().orElse(null);
-        stopCheckpoint = p.stopCheckpoint();
-        trainStep = new TrainStep(services.model(), p.trainable(), optimizer, services.lossScaler(), p.sync(),
-                updateInterval, p.config().gradClipMaxNorm(), p.config().maxNonFiniteSteps());
-    }
 
     /**
      * Runs from {@code start} to the end of the last epoch, or until the ranks agree to stop. A start after the
@@ -70,7 +39,11 @@ public final class EpochBasedTrainLoop implements TrainLoop {
      */
     @Override
     public Outcome run(Parts parts, RunContext context, Position start) {
-        take(parts);
+        this.parts = parts;
+        RunServices services = parts.services();
+        trainStep = new TrainStep(services.model(), parts.trainable(), services.optimizer(), services.lossScaler(),
+                parts.sync(), parts.config().updateInterval(), parts.config().gradClipMaxNorm(),
+                parts.config().maxNonFiniteSteps());
         Outcome outcome = runFrom(context, start);
         // MPI wants every non-blocking collective completed before the job ends. Not after a failure: the failed
         // rank aborts the whole job instead, and waiting here could wait for a rank that is gone.
@@ -82,9 +55,15 @@ public final class EpochBasedTrainLoop implements TrainLoop {
     }
 
     private Outcome runFrom(RunContext context, Position start) {
+        RunServices services = parts.services();
+        Hooks hooks = parts.hooks();
+        Validation validation = parts.validation();
+        ParamScheduler scheduler = parts.scheduler();
+        int updateInterval = parts.config().updateInterval();
+        long rankSeed = parts.seed() + RunSeeds.RANK_STEP * services.collective().rank();
         NDManager runManager = services.manager();
         if (validation.dueAtStart(context)) {
-            validation.run(context, services, hooks);
+            validation.run(services);
         }
         int perEpoch = context.itersPerEpoch();
         long iter = (long) start.epoch() * perEpoch + start.epochIter();
@@ -103,7 +82,7 @@ public final class EpochBasedTrainLoop implements TrainLoop {
             }
             hooks.beforeEpoch(context);
             try (NDManager epochManager = runManager.newSubManager()) {
-                Iterator<Batch> batches = loader.epoch(epoch, epochManager, first);
+                Iterator<Batch> batches = parts.loader().epoch(epoch, epochManager, first);
                 int inner = first;
                 long t0 = System.nanoTime();
                 while (batches.hasNext()) {
@@ -111,12 +90,12 @@ public final class EpochBasedTrainLoop implements TrainLoop {
                     long tData = System.nanoTime();
                     context.setIteration(inner, iter);
                     // The lr of the optimizer step this batch contributes to, counted in optimizer steps.
-                    context.setLr(scheduler.apply(optimizer, scheduler.stepOf(epoch, inner)));
+                    context.setLr(scheduler.apply(services.optimizer(), scheduler.stepOf(epoch, inner)));
                     // The engine's random stream (masking noise, drop path, ...) restarts from (seed, rank, epoch,
                     // batch) at every iteration: libtorch's generator state cannot be saved, so this is what lets a
                     // run resumed at any batch draw exactly what the uninterrupted run drew. Each rank draws its
                     // own stream for its own samples; rank 0's is the one-process stream.
-                    Engine.getInstance().setRandomSeed(RunSeeds.iteration(seed + RunSeeds.RANK_STEP * rank, epoch, inner));
+                    Engine.getInstance().setRandomSeed(RunSeeds.iteration(rankSeed, epoch, inner));
                     boolean stepped;
                     try (NDManager step = runManager.newSubManager(); batch) {
                         batch.inputs().attach(step);
@@ -147,7 +126,7 @@ public final class EpochBasedTrainLoop implements TrainLoop {
             }
             // Before the epoch's hooks: the epoch's checkpoint records these metrics, its best one is chosen by them.
             if (validation.dueAfterEpoch(context)) {
-                validation.run(context, services, hooks);
+                validation.run(services);
             }
             hooks.afterEpoch(context);
         }
@@ -159,10 +138,11 @@ public final class EpochBasedTrainLoop implements TrainLoop {
      * any rank's flag was set at the previous boundary (the sum of the vote started there), and a new vote starts.
      */
     private boolean stopAgreed(RunContext context) {
-        if (stops == null) {
+        if (parts.stops().isEmpty()) {
             return false;
         }
-        Collective ranks = services.collective();
+        StopSignals stops = parts.stops().get();
+        Collective ranks = parts.services().collective();
         if (ranks.size() == 1) {
             return stops.requested();
         }
@@ -178,6 +158,7 @@ public final class EpochBasedTrainLoop implements TrainLoop {
 
     private Outcome stop(RunContext context, Position start, int epoch, int epochIter) {
         stoppedAt = new Position(epoch, epochIter);
+        StopSignals stops = parts.stops().orElseThrow();
         String why = stops.requested() ? stops.reason() : "another rank's stop request";
         if (stoppedAt.equals(start)) {
             LOG.warn("stopping ({}) before training a batch: the run stands where it started, nothing to save", why);
@@ -185,12 +166,12 @@ public final class EpochBasedTrainLoop implements TrainLoop {
             LOG.warn("stopping ({}) after batch {} of {} in epoch {}", why, epochIter, context.itersPerEpoch(),
                     epoch + 1);
             // Every rank: hooks whose state is spread over the ranks bring it to rank 0 for the checkpoint.
-            hooks.beforeStop(context);
-            stopCheckpoint.save(context, epoch, epochIter);
+            parts.hooks().beforeStop(context);
+            parts.stopCheckpoint().save(context, epoch, epochIter);
         }
         // No rank leaves before rank 0 has written the checkpoint: mpirun ends the whole job as soon as one rank
         // exits with a non-zero status.
-        services.collective().barrier();
+        parts.services().collective().barrier();
         return Outcome.STOPPED;
     }
 }

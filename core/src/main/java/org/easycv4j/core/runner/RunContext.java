@@ -112,6 +112,14 @@ public final class RunContext {
         return valMetrics;
     }
 
+    /**
+     * Whether something done every {@code interval} epochs (a checkpoint, a validation, a figure) falls after the
+     * epoch just ended: every {@code interval}-th, and always the run's last.
+     */
+    public boolean epochDue(int interval) {
+        return (epoch + 1) % interval == 0 || epoch + 1 == maxEpochs;
+    }
+
     /** Iterations left in the run after the current one. */
     public long remainingIters() {
         return Math.max(0, maxIters() - iter - 1);

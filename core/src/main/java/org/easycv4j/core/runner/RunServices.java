@@ -138,8 +138,7 @@ public final class RunServices {
 
     /** The hooks whose state each checkpoint holds in a file of its own (the EMA weights). */
     public List<CheckpointedHook> checkpointedHooks() {
-        return hooks.list().stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast)
-                .toList();
+        return CheckpointedHook.among(hooks.list());
     }
 
     /**
@@ -159,8 +158,8 @@ public final class RunServices {
     }
 
     /**
-     * Hands metrics of a validation of this hook's own (the kNN monitor) to every hook's {@code afterVal}; the
-     * latest validation metrics of {@link RunContext#valMetrics()} become them.
+     * Hands validation metrics (the runner's validation, or a monitor's own such as the kNN hook) to every hook's
+     * {@code afterVal}; the latest validation metrics of {@link RunContext#valMetrics()} become them.
      */
     public void publishValMetrics(Map<String, Double> metrics) {
         context.setValMetrics(metrics);

@@ -292,8 +292,8 @@ public final class Runner {
                 }
             }
             int globalBatch = batchSize * collective.size();
-            TrainLoop.Position start = restore(model, params, optimizer, scaler, stateful(hooks), manager,
-                    loader.batchesPerEpoch(), globalBatch);
+            TrainLoop.Position start = restore(model, params, optimizer, scaler, CheckpointedHook.among(hooks),
+                    manager, loader.batchesPerEpoch(), globalBatch);
             RunContext context = new RunContext(workDir, experiment.totalEpochs(), loader.batchesPerEpoch(),
                     experiment.log().interval());
             RunServices services = RunServices.builder().setManager(manager).optExperiment(experiment)
@@ -512,10 +512,6 @@ public final class Runner {
                 .mapToLong(p -> p.parameter().getArray().size()).sum();
         runInfo("model {}: {} parameter arrays, {} trainable values", experiment.model().type(), params.size(), count);
         return params;
-    }
-
-    private static List<CheckpointedHook> stateful(List<Hook> hooks) {
-        return hooks.stream().filter(CheckpointedHook.class::isInstance).map(CheckpointedHook.class::cast).toList();
     }
 
     /** Applies resume_from (or auto_resume's choice) or load_from; returns where training starts. */

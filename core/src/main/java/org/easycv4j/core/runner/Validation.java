@@ -42,27 +42,21 @@ public final class Validation {
         return !sets.isEmpty() && initial && !context.resumed();
     }
 
-    /** Whether an evaluation every {@code interval} epochs falls after the epoch just ended (always after the last). */
-    public static boolean due(RunContext c, int interval) {
-        return (c.epoch() + 1) % interval == 0 || c.epoch() + 1 == c.maxEpochs();
-    }
-
     boolean dueAfterEpoch(RunContext context) {
-        return !sets.isEmpty() && due(context, interval);
+        return !sets.isEmpty() && context.epochDue(interval);
     }
 
     /**
      * Runs the loop over every set on the weights {@code services} says validation sees, records the metrics as the
-     * run's latest and hands them to every hook's {@code afterVal}.
+     * run's latest and hands them to every hook's {@code afterVal} ({@link RunServices#publishValMetrics}).
      */
-    void run(RunContext context, RunServices services, Hooks hooks) {
+    void run(RunServices services) {
         Map<String, Double> all = new LinkedHashMap<>();
         try (RunContext.WeightSwap weights = services.evalWeights()) {
             for (ValLoop.Parts set : sets) {
                 all.putAll(loop.run(set));
             }
         }
-        context.setValMetrics(all);
-        hooks.afterVal(context, context.valMetrics());
+        services.publishValMetrics(all);
     }
 }

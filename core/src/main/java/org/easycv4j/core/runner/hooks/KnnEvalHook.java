@@ -14,7 +14,6 @@ import org.easycv4j.core.registry.BuildContext;
 import org.easycv4j.core.registry.Components;
 import org.easycv4j.core.registry.Spec;
 import org.easycv4j.core.runner.RunServices;
-import org.easycv4j.core.runner.Validation;
 import org.easycv4j.core.runner.Hook;
 import org.easycv4j.core.runner.RunContext;
 import org.easycv4j.core.runner.ValLoop;
@@ -122,7 +121,7 @@ public final class KnnEvalHook implements Hook {
 
     @Override
     public void afterEpoch(RunContext c) {
-        if (Validation.due(c, interval)) {
+        if (c.epochDue(interval)) {
             evaluate(c);
         }
     }

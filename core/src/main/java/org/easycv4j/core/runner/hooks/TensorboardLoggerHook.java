@@ -209,8 +209,7 @@ public final class TensorboardLoggerHook implements CheckpointedHook {
     @Override
     public void afterEpoch(RunContext c) {
         int done = c.epoch() + 1;
-        if (images == null || !(services.model() instanceof FigureModel model)
-                || (done % imageInterval != 0 && done != c.maxEpochs())) {
+        if (images == null || !(services.model() instanceof FigureModel model) || !c.epochDue(imageInterval)) {
             return;
         }
         open(c);
