@@ -1,6 +1,7 @@
 package org.easycv4j.core.optim;
 
 import java.util.List;
+import org.easycv4j.core.config.ConfigNode;
 
 /**
  * Sets the optimizer's learning rate from the {@link LrSchedule}, and its weight decay from a
@@ -18,15 +19,11 @@ public final class ParamScheduler {
     private final long maxSteps;
 
     /**
+     * @param others the {@code param_scheduler} entries, at most one per value ({@link #check})
      * @param batchesPerEpoch training batches per epoch (per rank)
      * @param updateInterval batches per optimizer step
      * @param maxEpochs epochs of the run
      */
-    public ParamScheduler(LrSchedule lr, int batchesPerEpoch, int updateInterval, int maxEpochs) {
-        this(lr, List.of(), batchesPerEpoch, updateInterval, maxEpochs);
-    }
-
-    /** @param others the {@code param_scheduler} entries, at most one per value */
     public ParamScheduler(LrSchedule lr, List<ParamSchedule> others, int batchesPerEpoch, int updateInterval,
             int maxEpochs) {
         if (updateInterval < 1) {
@@ -40,13 +37,8 @@ public final class ParamScheduler {
     }
 
     /** Optimizer steps in an epoch of {@code batches} batches. */
-    public static long stepsPerEpoch(int batches, int updateInterval) {
+    private static long stepsPerEpoch(int batches, int updateInterval) {
         return (batches + updateInterval - 1) / updateInterval;
-    }
-
-    /** Optimizer steps in the whole run. */
-    public long maxSteps() {
-        return maxSteps;
     }
 
     /** The 0-based optimizer step that batch {@code epochBatch} of {@code epoch} contributes to. */
@@ -55,11 +47,18 @@ public final class ParamScheduler {
     }
 
     /**
-     * Refuses a weight-decay schedule for an optimizer whose configured weight decay is 0: a factor on it cannot
-     * reach another value (set the optimizer's weight_decay to the schedule's start).
+     * Refuses two schedules of one value (which would contend for it), and a weight-decay schedule for an optimizer
+     * whose configured weight decay is 0: a factor on it cannot reach another value.
      */
     public void check(Optimizer optimizer) {
         for (int i = 0; i < others.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (others.get(j).param() == others.get(i).param()) {
+                    throw new IllegalArgumentException("param_scheduler[" + i + "] schedules "
+                            + ConfigNode.configName(others.get(i).param()) + " as param_scheduler[" + j
+                            + "] does: give each value one schedule");
+                }
+            }
             if (others.get(i).param() == ParamSchedule.Param.WEIGHT_DECAY && optimizer.baseWeightDecay() == 0) {
                 throw new IllegalArgumentException("param_scheduler[" + i + "] schedules weight_decay, but the "
                         + "optimizer's weight_decay is 0: set optimizer.weight_decay to the value it starts from");

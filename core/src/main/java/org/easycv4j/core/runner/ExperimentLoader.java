@@ -50,21 +50,11 @@ public final class ExperimentLoader {
     }
 
     /**
-     * A configuration a run stored (a checkpoint's), parsed as data ({@link ConfigLoader#parseStored}) and checked as
-     * an experiment. Its components come from the class path's plugins only: a stored file names no modules to load.
-     */
-    public Loaded loadStored(String text, String origin) {
-        Config config = ConfigLoader.parseStored(text, origin);
-        return parse(config, Injectors.create(classLoader, List.of(), extraModules.toArray(Module[]::new)));
-    }
-
-    /**
      * Loads {@code file} as {@link #load} does (includes, reference.conf, {@code --set}, the config's
      * {@code modules}) for a tool that uses a part of it: a data-only config, a model, one data source.
      */
     public Part loadPart(Path file, List<String> overrides, Properties systemProperties) {
-        Config config = new ConfigLoader(classLoader).load(file, overrides, systemProperties);
-        return new Part(config, injector(config).getInstance(Components.class));
+        return part(new ConfigLoader(classLoader).load(file, overrides, systemProperties));
     }
 
     /** {@code config} (built by a tool, e.g. a preset) with the components it may name (its {@code modules} too). */
@@ -73,8 +63,9 @@ public final class ExperimentLoader {
     }
 
     /**
-     * A stored configuration that is no experiment (an export's {@code config.conf}), parsed as data, with the class
-     * path's plugins.
+     * A configuration a run stored (a checkpoint's, an export's {@code config.conf}), parsed as data
+     * ({@link ConfigLoader#parseStored}). Its components come from the class path's plugins only: a stored file
+     * names no modules to load.
      */
     public Part storedPart(String text, String origin) {
         return new Part(ConfigLoader.parseStored(text, origin),

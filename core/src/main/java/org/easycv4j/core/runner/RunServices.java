@@ -1,6 +1,5 @@
 package org.easycv4j.core.runner;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,10 +71,6 @@ public final class RunServices {
     /** The run's manager on the training device: arrays a hook keeps across iterations belong here. */
     public NDManager manager() {
         return manager;
-    }
-
-    public Device device() {
-        return manager.getDevice();
     }
 
     /** The model being trained (null for hooks tested without one). */

@@ -82,4 +82,22 @@ class ParamSchedulerTest {
             assertArrayEquals(new float[] {3f}, b.parameter().getArray().toFloatArray(), 0f);
         }
     }
+
+    /** Two schedules of one value would contend for it; a decay of 0 has nothing to scale. */
+    @Test
+    void checkRefusesTwoSchedulesOfOneValueAndAnOptimizerWithoutDecay() {
+        AdamW decayed = new AdamW(new AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0.05));
+        ParamScheduler twice = new ParamScheduler(new FixedLr(Warmup.NONE),
+                List.of(cosine("eta_min = 0.4"), cosine("eta_min_ratio = 2")), 4, 1, 2);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> twice.check(decayed));
+        assertEquals("param_scheduler[1] schedules weight_decay as param_scheduler[0] does: give each value one "
+                + "schedule", e.getMessage());
+        ParamScheduler once = new ParamScheduler(new FixedLr(Warmup.NONE), List.of(cosine("eta_min = 0.4")), 4, 1, 2);
+        once.check(decayed);
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> once.check(new AdamW(new AdamWSettings(0.1, 0.9, 0.999, 1e-8, 0))));
+        assertTrue(e.getMessage().startsWith("param_scheduler[0] schedules weight_decay, but the optimizer's "
+                + "weight_decay is 0"), e.getMessage());
+    }
 }
